@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Set up the machine (idempotent) and run every test CI runs. Usage: ./scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/zksettle-target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+./scripts/setup.sh
+
+step() { printf '\n==> %s\n' "$*"; }
+start=$(date +%s)
+
+step "zk-verifier: no_std verifier builds for wasm32v1-none (what the runtime embeds)"
+cargo build -p zk-verifier --no-default-features --target wasm32v1-none --release
+
+step "zk-verifier: unit, property and cross-check tests (prover feature)"
+cargo test -p zk-verifier --features prover
+
+step "done in $(( $(date +%s) - start ))s"

@@ -1,0 +1,241 @@
+//! The note-commitment tree: a depth-32 binary Merkle tree with Poseidon inner nodes.
+//!
+//! The runtime keeps only the *frontier* ([`Frontier`]): the last left-hand node seen at each
+//! level, which is all an append-only tree needs to insert and to compute its root — 32 hashes
+//! per insertion and `O(depth)` storage however many notes exist. Wallets keep whole trees
+//! (`MerkleTree`, with the `prover` feature) to produce authentication paths.
+
+use alloc::vec::Vec;
+use bls12_381::Scalar;
+
+use crate::hash::{empty_leaf, merkle_node};
+
+/// Depth of the note tree: `2^32` leaves.
+pub const DEPTH: usize = 32;
+
+/// Leaves a tree can hold.
+pub const CAPACITY: u64 = 1 << DEPTH;
+
+/// `ZERO_HASHES[i]` is the root of an empty subtree of height `i`: `ZERO_HASHES[0]` is the empty
+/// leaf, `ZERO_HASHES[i + 1] = node(ZERO_HASHES[i], ZERO_HASHES[i])`, and `ZERO_HASHES[DEPTH]` the
+/// root of the empty tree. Computed at compile time.
+#[allow(clippy::indexing_slicing)] // constant evaluation, loop-bounded
+pub const ZERO_HASHES: [Scalar; DEPTH + 1] = {
+	let mut zeros = [Scalar::zero(); DEPTH + 1];
+	zeros[0] = empty_leaf();
+	let mut i = 0;
+	while i < DEPTH {
+		zeros[i + 1] = merkle_node(&zeros[i], &zeros[i]);
+		i += 1;
+	}
+	zeros
+};
+
+/// The empty subtrees below the root: the authentication path of any leaf of an empty tree.
+#[allow(clippy::indexing_slicing)] // constant evaluation, loop-bounded
+const ZERO_HASHES_BELOW_ROOT: [Scalar; DEPTH] = {
+	let mut below = [Scalar::zero(); DEPTH];
+	let mut i = 0;
+	while i < DEPTH {
+		below[i] = ZERO_HASHES[i];
+		i += 1;
+	}
+	below
+};
+
+/// The tree is full: all [`CAPACITY`] leaves are used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TreeFull;
+
+/// The append-only frontier of the tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frontier {
+	/// Leaves inserted so far; the index the next leaf gets.
+	pub next_index: u64,
+	/// `filled[i]`: the most recent left-hand node at height `i` (meaningful once set).
+	pub filled: [Scalar; DEPTH],
+	/// The current root.
+	pub root: Scalar,
+}
+
+impl Default for Frontier {
+	fn default() -> Self {
+		Frontier { next_index: 0, filled: [Scalar::zero(); DEPTH], root: ZERO_HASHES[DEPTH] }
+	}
+}
+
+impl Frontier {
+	/// Append a leaf; returns its index. The tree is unchanged when full.
+	pub fn insert(&mut self, leaf: Scalar) -> Result<u64, TreeFull> {
+		let index = self.next_index;
+		if index >= CAPACITY {
+			return Err(TreeFull);
+		}
+		let mut node = leaf;
+		let mut position = index;
+		for (filled, zero) in self.filled.iter_mut().zip(ZERO_HASHES.iter()) {
+			node = if position & 1 == 0 {
+				*filled = node;
+				merkle_node(&node, zero)
+			} else {
+				merkle_node(filled, &node)
+			};
+			position >>= 1;
+		}
+		self.root = node;
+		self.next_index = index + 1;
+		Ok(index)
+	}
+}
+
+/// The root reached from `leaf` at `index` with authentication `path` (siblings, leaf level
+/// first).
+pub fn root_from_path(leaf: &Scalar, index: u64, path: &[Scalar; DEPTH]) -> Scalar {
+	let mut node = *leaf;
+	for (height, sibling) in path.iter().enumerate() {
+		// `height < DEPTH = 32`, so the shift is in range.
+		node = if (index >> height) & 1 == 0 {
+			merkle_node(&node, sibling)
+		} else {
+			merkle_node(sibling, &node)
+		};
+	}
+	node
+}
+
+/// A whole append-only tree, for wallets and tests: every non-empty node is kept, so that any
+/// leaf's authentication path can be read in `O(depth)`.
+#[derive(Clone, Debug, Default)]
+pub struct MerkleTree {
+	/// `levels[h][k]`: node `k` at height `h` (leaves at height 0), for the nodes that have a
+	/// non-empty subtree.
+	levels: Vec<Vec<Scalar>>,
+}
+
+impl MerkleTree {
+	/// An empty tree.
+	pub fn new() -> Self {
+		MerkleTree { levels: (0..=DEPTH).map(|_| Vec::new()).collect() }
+	}
+
+	/// Leaves appended so far.
+	pub fn len(&self) -> u64 {
+		self.levels.first().map_or(0, |leaves| leaves.len() as u64)
+	}
+
+	/// Whether no leaf was appended.
+	pub fn is_empty(&self) -> bool {
+		self.len() == 0
+	}
+
+	/// The leaf at `index`.
+	pub fn leaf(&self, index: u64) -> Option<Scalar> {
+		self.levels.first()?.get(usize::try_from(index).ok()?).copied()
+	}
+
+	/// Append a leaf; returns its index.
+	pub fn append(&mut self, leaf: Scalar) -> Result<u64, TreeFull> {
+		let index = self.len();
+		if index >= CAPACITY {
+			return Err(TreeFull);
+		}
+		if self.levels.len() != DEPTH + 1 {
+			*self = MerkleTree::new();
+		}
+		let mut node = leaf;
+		let mut position = index as usize;
+		for (height, level) in self.levels.iter_mut().enumerate() {
+			match level.get_mut(position) {
+				Some(slot) => *slot = node,
+				None => level.push(node),
+			}
+			let Some(zero) = ZERO_HASHES.get(height).filter(|_| height < DEPTH) else { break };
+			let sibling = level.get(position ^ 1).copied().unwrap_or(*zero);
+			node = if position & 1 == 0 { merkle_node(&node, &sibling) } else { merkle_node(&sibling, &node) };
+			position >>= 1;
+		}
+		Ok(index)
+	}
+
+	/// The current root.
+	pub fn root(&self) -> Scalar {
+		self.levels.get(DEPTH).and_then(|top| top.first()).copied().unwrap_or(ZERO_HASHES[DEPTH])
+	}
+
+	/// The authentication path of leaf `index` (siblings from the leaf level up).
+	pub fn path(&self, index: u64) -> Option<[Scalar; DEPTH]> {
+		if index >= self.len() {
+			return None;
+		}
+		let mut path = ZERO_HASHES_BELOW_ROOT;
+		for (height, (sibling, level)) in path.iter_mut().zip(&self.levels).enumerate() {
+			if let Some(node) = level.get(((index >> height) ^ 1) as usize) {
+				*sibling = *node;
+			}
+		}
+		Some(path)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn empty_tree_root_is_the_top_zero_hash() {
+		assert_eq!(Frontier::default().root, ZERO_HASHES[DEPTH]);
+		// Recompute at run time: the compile-time table is the same function.
+		let mut z = empty_leaf();
+		for expected in ZERO_HASHES.iter().skip(1) {
+			z = merkle_node(&z, &z);
+			assert_eq!(z, *expected);
+		}
+	}
+
+	#[test]
+	fn frontier_root_matches_paths() {
+		let mut frontier = Frontier::default();
+		let leaves: [Scalar; 5] = [3u64, 1, 4, 1, 5].map(Scalar::from);
+		for (i, leaf) in leaves.iter().enumerate() {
+			assert_eq!(frontier.insert(*leaf), Ok(i as u64));
+		}
+		// Build the path of leaf 2 by hand: siblings are leaf 3, node(0,1), node(node(4,Z),Z1), …
+		let level1_right = merkle_node(&leaves[0], &leaves[1]);
+		let level1_4 = merkle_node(&leaves[4], &ZERO_HASHES[0]);
+		let level2_right = merkle_node(&level1_4, &ZERO_HASHES[1]);
+		let mut path = ZERO_HASHES[..DEPTH].try_into().unwrap();
+		let path: &mut [Scalar; DEPTH] = &mut path;
+		path[0] = leaves[3];
+		path[1] = level1_right;
+		path[2] = level2_right;
+		assert_eq!(root_from_path(&leaves[2], 2, path), frontier.root);
+	}
+
+	#[test]
+	fn whole_tree_agrees_with_frontier_and_paths() {
+		let mut frontier = Frontier::default();
+		let mut tree = MerkleTree::new();
+		assert_eq!(tree.root(), frontier.root);
+		for i in 0..37u64 {
+			let leaf = Scalar::from(1000 + i);
+			assert_eq!(tree.append(leaf), frontier.insert(leaf));
+			assert_eq!(tree.root(), frontier.root);
+		}
+		for i in [0u64, 1, 16, 35, 36] {
+			let path = tree.path(i).unwrap();
+			assert_eq!(root_from_path(&tree.leaf(i).unwrap(), i, &path), tree.root());
+			// A path does not authenticate another leaf or another position.
+			assert_ne!(root_from_path(&Scalar::from(7u64), i, &path), tree.root());
+			assert_ne!(root_from_path(&tree.leaf(i).unwrap(), i ^ 1, &path), tree.root());
+		}
+		assert_eq!(tree.path(37), None);
+	}
+
+	#[test]
+	fn full_tree_is_rejected_without_change() {
+		let mut frontier = Frontier { next_index: CAPACITY, ..Default::default() };
+		let before = frontier.clone();
+		assert_eq!(frontier.insert(Scalar::one()), Err(TreeFull));
+		assert_eq!(frontier, before);
+	}
+}

@@ -1,0 +1,48 @@
+//! Groth16 proofs in the `groth16` crate's encoding.
+
+use bls12_381::{G1Affine, G2Affine};
+
+use crate::{
+	curve,
+	error::{Element, Error},
+};
+
+/// Size of an encoded proof: compressed `A` (48) ‖ compressed `B` (96) ‖ compressed `C` (48),
+/// exactly `groth16::Proof::write`.
+pub const PROOF_SIZE: usize = 192;
+
+/// A decoded, fully checked Groth16 proof over BLS12-381.
+///
+/// Only [`Proof::from_bytes`] builds one from untrusted data, and it checks every element
+/// (encoding, subgroup membership, not the identity), as `groth16::Proof::read` does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Proof {
+	/// `A ∈ G1`.
+	pub a: G1Affine,
+	/// `B ∈ G2`.
+	pub b: G2Affine,
+	/// `C ∈ G1`.
+	pub c: G1Affine,
+}
+
+impl Proof {
+	/// Decode and check a proof.
+	pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+		let bytes: &[u8; PROOF_SIZE] = bytes.try_into().map_err(|_| Error::ProofLength)?;
+		let (a, rest) = bytes.split_at(48);
+		let (b, c) = rest.split_at(96);
+		let a = curve::g1_compressed(a.try_into().map_err(|_| Error::ProofLength)?, Element::ProofA)?;
+		let b = curve::g2_compressed(b.try_into().map_err(|_| Error::ProofLength)?, Element::ProofB)?;
+		let c = curve::g1_compressed(c.try_into().map_err(|_| Error::ProofLength)?, Element::ProofC)?;
+		Ok(Proof { a, b, c })
+	}
+
+	/// Encode as `groth16::Proof::write` does.
+	pub fn to_bytes(&self) -> [u8; PROOF_SIZE] {
+		let mut out = [0u8; PROOF_SIZE];
+		out[..48].copy_from_slice(&self.a.to_compressed());
+		out[48..144].copy_from_slice(&self.b.to_compressed());
+		out[144..].copy_from_slice(&self.c.to_compressed());
+		out
+	}
+}

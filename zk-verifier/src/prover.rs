@@ -1,0 +1,286 @@
+//! Key generation and proving with the `groth16` crate, and the bridge to this crate's
+//! verifier: keys and proofs cross between the two only as bytes, in the `groth16` encodings,
+//! which is exactly what the runtime receives.
+//!
+//! # Setup
+//!
+//! [`ProvingKey::generate`] runs the Groth16 setup from a 32-byte seed (ChaCha20). Anyone who
+//! knows the seed knows the trapdoor `(τ, α, β, γ, δ)` and can forge proofs, so a seeded setup
+//! is **for development networks only** ([`DEV_SETUP_SEED`] is public). A production network
+//! needs keys from a multi-party ceremony (Powers of Tau plus a circuit-specific phase, as Zcash
+//! Sapling did), installed through the pallet's governed key registry.
+
+use alloc::vec::Vec;
+use bellman::{gadgets::test::TestConstraintSystem, Circuit, SynthesisError};
+use bls12_381::{Bls12, Scalar};
+use rand_chacha::{
+	rand_core::{CryptoRng, Rng, SeedableRng},
+	ChaCha20Rng,
+};
+
+use crate::{
+	circuit::{TransferCircuit, TransferWitness},
+	merkle::{root_from_path, CAPACITY},
+	public_inputs::AMOUNT_BITS,
+	Error, Proof, VerifyingKey,
+};
+
+/// The public seed of the development networks' setup. Never use keys from it with real value.
+pub const DEV_SETUP_SEED: [u8; 32] = *b"zkSettle dev setup: INSECURE v1!";
+
+/// Why a witness cannot make a valid proof. Checked natively before proving, so that a wallet
+/// gets a precise reason instead of a proof the chain rejects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WitnessError {
+	/// Input `input`'s leaf index is not below `2^32`.
+	IndexOutOfRange {
+		/// Which input.
+		input: usize,
+	},
+	/// Input `input` has a non-zero value but its path does not lead to the root (a stale root or
+	/// a wrong path).
+	NotInTree {
+		/// Which input.
+		input: usize,
+	},
+	/// Inputs plus the public amount do not equal the outputs.
+	ValueNotConserved,
+	/// The public amount is outside `[-2^64, 2^64)`.
+	PublicAmountOutOfRange,
+	/// A note with a non-zero value is not in the transaction's asset.
+	AssetMismatch,
+	/// Both inputs have the same nullifier.
+	DuplicateNullifier,
+	/// The public nullifiers or commitments are not those of the notes.
+	PublicInputsMismatch,
+}
+
+/// Errors of the prover.
+#[derive(Debug)]
+pub enum ProverError {
+	/// The witness does not satisfy the statement.
+	Witness(WitnessError),
+	/// `bellman` failed to synthesise or prove.
+	Synthesis(SynthesisError),
+	/// Bytes produced by `groth16` were rejected by this crate's decoder (a bug if it happens).
+	Encoding(Error),
+	/// Reading or writing key bytes failed.
+	Io(std::io::Error),
+	/// The operating system's randomness is unavailable.
+	Randomness,
+}
+
+impl core::fmt::Display for ProverError {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		match self {
+			ProverError::Witness(e) => write!(f, "invalid transaction: {e:?}"),
+			ProverError::Synthesis(e) => write!(f, "proving failed: {e}"),
+			ProverError::Encoding(e) => write!(f, "encoding failed: {e}"),
+			ProverError::Io(e) => write!(f, "key i/o failed: {e}"),
+			ProverError::Randomness => write!(f, "no operating-system randomness"),
+		}
+	}
+}
+
+impl std::error::Error for ProverError {}
+
+impl From<SynthesisError> for ProverError {
+	fn from(e: SynthesisError) -> Self {
+		ProverError::Synthesis(e)
+	}
+}
+
+impl From<WitnessError> for ProverError {
+	fn from(e: WitnessError) -> Self {
+		ProverError::Witness(e)
+	}
+}
+
+/// The Groth16 parameters of the transfer circuit.
+#[derive(Clone)]
+pub struct ProvingKey {
+	params: groth16::Parameters<Bls12>,
+}
+
+impl ProvingKey {
+	/// Run the setup from a seed (deterministic; see the module docs on why this is for
+	/// development only).
+	pub fn generate(seed: [u8; 32]) -> Result<Self, ProverError> {
+		let mut rng = ChaCha20Rng::from_seed(seed);
+		Self::generate_with_rng(&mut rng)
+	}
+
+	/// Run the setup with the given randomness.
+	pub fn generate_with_rng<R: Rng + CryptoRng>(rng: &mut R) -> Result<Self, ProverError> {
+		let params = groth16::generate_random_parameters::<Bls12, _, _>(TransferCircuit::default(), rng)?;
+		Ok(ProvingKey { params })
+	}
+
+	/// Serialise (the `groth16::Parameters::write` format).
+	pub fn write<W: std::io::Write>(&self, writer: W) -> Result<(), ProverError> {
+		self.params.write(writer).map_err(ProverError::Io)
+	}
+
+	/// Deserialise, checking every point.
+	pub fn read<R: std::io::Read>(reader: R) -> Result<Self, ProverError> {
+		let params = groth16::Parameters::read(reader, true).map_err(ProverError::Io)?;
+		Ok(ProvingKey { params })
+	}
+
+	/// The `groth16` parameters.
+	pub fn params(&self) -> &groth16::Parameters<Bls12> {
+		&self.params
+	}
+
+	/// The verifying key in the `groth16::VerifyingKey::write` encoding: what governance installs
+	/// on-chain.
+	pub fn verifying_key_bytes(&self) -> Vec<u8> {
+		let mut out = Vec::new();
+		// Writing into a `Vec` cannot fail.
+		let _ = self.params.vk.write(&mut out);
+		out
+	}
+
+	/// The verifying key, decoded by this crate's (runtime) decoder.
+	pub fn verifying_key(&self) -> Result<VerifyingKey, ProverError> {
+		VerifyingKey::from_bytes(&self.verifying_key_bytes()).map_err(ProverError::Encoding)
+	}
+
+	/// Prove a transfer, with fresh randomness from the operating system (proofs must be
+	/// randomised to be zero-knowledge).
+	pub fn prove(&self, witness: &TransferWitness) -> Result<Proof, ProverError> {
+		let mut rng =
+			ChaCha20Rng::try_from_rng(&mut rand::rngs::SysRng).map_err(|_| ProverError::Randomness)?;
+		self.prove_with_rng(witness, &mut rng)
+	}
+
+	/// Prove a transfer with the given randomness, after checking the witness natively.
+	pub fn prove_with_rng<R: Rng + CryptoRng>(&self, witness: &TransferWitness, rng: &mut R) -> Result<Proof, ProverError> {
+		check_witness(witness)?;
+		let proof = groth16::create_random_proof(TransferCircuit { witness: Some(witness.clone()) }, &self.params, rng)?;
+		let mut bytes = Vec::with_capacity(crate::PROOF_SIZE);
+		proof.write(&mut bytes).map_err(ProverError::Io)?;
+		Proof::from_bytes(&bytes).map_err(ProverError::Encoding)
+	}
+}
+
+/// Check natively everything the circuit enforces.
+pub fn check_witness(w: &TransferWitness) -> Result<(), WitnessError> {
+	let mut value_in: i128 = 0;
+	for (i, input) in w.inputs.iter().enumerate() {
+		if input.index >= CAPACITY {
+			return Err(WitnessError::IndexOutOfRange { input: i });
+		}
+		if input.note.value != 0 {
+			if root_from_path(&input.note.commitment(), input.index, &input.path) != w.public.root {
+				return Err(WitnessError::NotInTree { input: i });
+			}
+			if Scalar::from(input.note.asset) != w.public.asset {
+				return Err(WitnessError::AssetMismatch);
+			}
+		}
+		value_in += i128::from(input.note.value);
+	}
+	let mut value_out: i128 = 0;
+	for output in &w.outputs {
+		if output.value != 0 && Scalar::from(output.asset) != w.public.asset {
+			return Err(WitnessError::AssetMismatch);
+		}
+		value_out += i128::from(output.value);
+	}
+	// The public amount as a signed integer: it must be v or r - v for v < 2^64.
+	let bound = Scalar::from_raw([0, 1, 0, 0]);
+	let shifted = w.public.public_amount + bound;
+	// `shifted < 2^65`: it fits the low 16 bytes, and as an integer it is below 2^65.
+	let bytes = shifted.to_bytes();
+	let (low, high) = bytes.split_at(16);
+	let shifted = u128::from_le_bytes(low.try_into().unwrap_or([0xff; 16]));
+	if high.iter().any(|b| *b != 0) || shifted >> (AMOUNT_BITS + 1) != 0 {
+		return Err(WitnessError::PublicAmountOutOfRange);
+	}
+	let public_amount = shifted as i128 - (1i128 << AMOUNT_BITS);
+	if value_in + public_amount != value_out {
+		return Err(WitnessError::ValueNotConserved);
+	}
+	let [first, second] = &w.inputs;
+	let nullifiers = [first.nullifier(), second.nullifier()];
+	if nullifiers[0] == nullifiers[1] {
+		return Err(WitnessError::DuplicateNullifier);
+	}
+	if nullifiers != w.public.nullifiers || w.outputs.map(|note| note.commitment()) != w.public.commitments {
+		return Err(WitnessError::PublicInputsMismatch);
+	}
+	Ok(())
+}
+
+/// Synthesise the circuit on a witness and report whether every constraint holds. Slow (it
+/// records every constraint by name); for tests and diagnostics.
+pub fn is_satisfied(witness: &TransferWitness) -> Result<bool, SynthesisError> {
+	let mut cs = TestConstraintSystem::<Scalar>::new();
+	TransferCircuit { witness: Some(witness.clone()) }.synthesize(&mut cs)?;
+	Ok(cs.is_satisfied())
+}
+
+/// Number of constraints of the transfer circuit, counted by synthesising its shape (no
+/// witness needed).
+pub fn constraint_count() -> Result<usize, SynthesisError> {
+	let mut counter = ShapeCounter::default();
+	TransferCircuit::default().synthesize(&mut counter)?;
+	Ok(counter.constraints)
+}
+
+/// A constraint system that only counts, and never asks for values.
+#[derive(Default)]
+struct ShapeCounter {
+	inputs: usize,
+	aux: usize,
+	constraints: usize,
+}
+
+impl bellman::ConstraintSystem<Scalar> for ShapeCounter {
+	type Root = Self;
+
+	fn alloc<F, A, AR>(&mut self, _: A, _: F) -> Result<bellman::Variable, SynthesisError>
+	where
+		F: FnOnce() -> Result<Scalar, SynthesisError>,
+		A: FnOnce() -> AR,
+		AR: Into<alloc::string::String>,
+	{
+		self.aux += 1;
+		Ok(bellman::Variable::new_unchecked(bellman::Index::Aux(self.aux - 1)))
+	}
+
+	fn alloc_input<F, A, AR>(&mut self, _: A, _: F) -> Result<bellman::Variable, SynthesisError>
+	where
+		F: FnOnce() -> Result<Scalar, SynthesisError>,
+		A: FnOnce() -> AR,
+		AR: Into<alloc::string::String>,
+	{
+		self.inputs += 1;
+		Ok(bellman::Variable::new_unchecked(bellman::Index::Input(self.inputs)))
+	}
+
+	fn enforce<A, AR, LA, LB, LC>(&mut self, _: A, _: LA, _: LB, _: LC)
+	where
+		A: FnOnce() -> AR,
+		AR: Into<alloc::string::String>,
+		LA: FnOnce(bellman::LinearCombination<Scalar>) -> bellman::LinearCombination<Scalar>,
+		LB: FnOnce(bellman::LinearCombination<Scalar>) -> bellman::LinearCombination<Scalar>,
+		LC: FnOnce(bellman::LinearCombination<Scalar>) -> bellman::LinearCombination<Scalar>,
+	{
+		self.constraints += 1;
+	}
+
+	fn push_namespace<NR, N>(&mut self, _: N)
+	where
+		NR: Into<alloc::string::String>,
+		N: FnOnce() -> NR,
+	{
+	}
+
+	fn pop_namespace(&mut self) {}
+
+	fn get_root(&mut self) -> &mut Self::Root {
+		self
+	}
+}

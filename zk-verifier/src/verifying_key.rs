@@ -1,0 +1,160 @@
+//! Groth16 verifying keys in the `groth16` crate's encoding, and their prepared form.
+
+use alloc::vec::Vec;
+use bls12_381::{pairing, G1Affine, G2Affine, G2Prepared, Gt};
+
+use crate::{
+	curve,
+	error::{Element, Error},
+};
+
+/// Most public inputs a key may have. Bounds the work and memory a key can demand; the
+/// shielded-transfer circuit has [`crate::public_inputs::TRANSFER_INPUTS`].
+pub const MAX_PUBLIC_INPUTS: usize = 64;
+
+const G1_UNCOMPRESSED: usize = 96;
+const G2_UNCOMPRESSED: usize = 192;
+/// Bytes before the `IC` elements: α, β₁, β₂, γ, δ₁, δ₂ and the `u32` length.
+const FIXED_PART: usize = 3 * G1_UNCOMPRESSED + 3 * G2_UNCOMPRESSED + 4;
+
+/// A checked Groth16 verifying key over BLS12-381.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifyingKey {
+	/// `α ∈ G1`.
+	pub alpha_g1: G1Affine,
+	/// `β ∈ G1` (unused by verification, kept for the byte format).
+	pub beta_g1: G1Affine,
+	/// `β ∈ G2`.
+	pub beta_g2: G2Affine,
+	/// `γ ∈ G2`.
+	pub gamma_g2: G2Affine,
+	/// `δ ∈ G1` (unused by verification, kept for the byte format).
+	pub delta_g1: G1Affine,
+	/// `δ ∈ G2`.
+	pub delta_g2: G2Affine,
+	/// `IC[0..=l]`: the commitment to the constant `1` and one per public input.
+	pub ic: Vec<G1Affine>,
+}
+
+/// The encoded size of a key for `num_inputs` public inputs.
+pub const fn encoded_len(num_inputs: usize) -> usize {
+	FIXED_PART + (num_inputs + 1) * G1_UNCOMPRESSED
+}
+
+impl VerifyingKey {
+	/// Decode and check a key in the `groth16::VerifyingKey::write` encoding: uncompressed
+	/// α₁ ‖ β₁ ‖ β₂ ‖ γ₂ ‖ δ₁ ‖ δ₂ ‖ `u32` big-endian IC count ‖ IC (uncompressed).
+	///
+	/// Stricter than `groth16::VerifyingKey::read` in one respect: α, β, γ and δ may not be the
+	/// identity either (no key from a real setup has them so; an identity γ or δ would make the
+	/// pairing equation ignore the inputs or `C`).
+	pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+		if bytes.len() < FIXED_PART {
+			return Err(Error::VerifyingKeyLength);
+		}
+		let mut reader = Reader { bytes };
+		let alpha_g1 = curve::g1_uncompressed(reader.array()?, Element::Alpha)?;
+		let beta_g1 = curve::g1_uncompressed(reader.array()?, Element::BetaG1)?;
+		let beta_g2 = curve::g2_uncompressed(reader.array()?, Element::BetaG2)?;
+		let gamma_g2 = curve::g2_uncompressed(reader.array()?, Element::Gamma)?;
+		let delta_g1 = curve::g1_uncompressed(reader.array()?, Element::DeltaG1)?;
+		let delta_g2 = curve::g2_uncompressed(reader.array()?, Element::DeltaG2)?;
+		let ic_len = u32::from_be_bytes(*reader.array()?) as usize;
+		if ic_len == 0 || ic_len > MAX_PUBLIC_INPUTS + 1 {
+			return Err(Error::VerifyingKeyInputCount);
+		}
+		// The length is checked before anything is allocated from the untrusted count.
+		if reader.bytes.len() != ic_len * G1_UNCOMPRESSED {
+			return Err(Error::VerifyingKeyLength);
+		}
+		let mut ic = Vec::with_capacity(ic_len);
+		for i in 0..ic_len {
+			ic.push(curve::g1_uncompressed(reader.array()?, Element::Ic(i as u32))?);
+		}
+		Ok(VerifyingKey { alpha_g1, beta_g1, beta_g2, gamma_g2, delta_g1, delta_g2, ic })
+	}
+
+	/// Encode as `groth16::VerifyingKey::write` does.
+	pub fn to_bytes(&self) -> Vec<u8> {
+		let mut out = Vec::with_capacity(encoded_len(self.num_inputs()));
+		out.extend_from_slice(&self.alpha_g1.to_uncompressed());
+		out.extend_from_slice(&self.beta_g1.to_uncompressed());
+		out.extend_from_slice(&self.beta_g2.to_uncompressed());
+		out.extend_from_slice(&self.gamma_g2.to_uncompressed());
+		out.extend_from_slice(&self.delta_g1.to_uncompressed());
+		out.extend_from_slice(&self.delta_g2.to_uncompressed());
+		out.extend_from_slice(&(self.ic.len() as u32).to_be_bytes());
+		for p in &self.ic {
+			out.extend_from_slice(&p.to_uncompressed());
+		}
+		out
+	}
+
+	/// Number of public inputs the key verifies (`IC` length minus one).
+	pub fn num_inputs(&self) -> usize {
+		self.ic.len().saturating_sub(1)
+	}
+
+	/// Precompute what every verification under this key shares.
+	pub fn prepare(&self) -> PreparedVerifyingKey {
+		PreparedVerifyingKey {
+			alpha_beta: pairing(&self.alpha_g1, &self.beta_g2),
+			neg_beta_g2: G2Prepared::from(-self.beta_g2),
+			neg_gamma_g2: G2Prepared::from(-self.gamma_g2),
+			neg_delta_g2: G2Prepared::from(-self.delta_g2),
+			digest: digest(&self.to_bytes()),
+			vk: self.clone(),
+		}
+	}
+}
+
+/// A verifying key with its pairing-side precomputation: `e(α, β)` and the Miller-loop line
+/// coefficients of `-β`, `-γ`, `-δ`.
+#[derive(Clone, Debug)]
+pub struct PreparedVerifyingKey {
+	pub(crate) vk: VerifyingKey,
+	pub(crate) alpha_beta: Gt,
+	pub(crate) neg_beta_g2: G2Prepared,
+	pub(crate) neg_gamma_g2: G2Prepared,
+	pub(crate) neg_delta_g2: G2Prepared,
+	pub(crate) digest: [u8; 32],
+}
+
+impl PreparedVerifyingKey {
+	/// The key this was prepared from.
+	pub fn key(&self) -> &VerifyingKey {
+		&self.vk
+	}
+
+	/// BLAKE2b-256 of the key's encoding (personalised `zkSettle_G16__VK`): binds batch
+	/// coefficients to the key and identifies a key in logs.
+	pub fn digest(&self) -> &[u8; 32] {
+		&self.digest
+	}
+}
+
+fn digest(encoded: &[u8]) -> [u8; 32] {
+	let hash = blake2b_simd::Params::new()
+		.hash_length(32)
+		.personal(b"zkSettle_G16__VK")
+		.hash(encoded);
+	let mut out = [0u8; 32];
+	out.copy_from_slice(hash.as_bytes());
+	out
+}
+
+/// A cursor over the key bytes that fails with a length error instead of panicking.
+struct Reader<'a> {
+	bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+	fn array<const N: usize>(&mut self) -> Result<&'a [u8; N], Error> {
+		if self.bytes.len() < N {
+			return Err(Error::VerifyingKeyLength);
+		}
+		let (head, tail) = self.bytes.split_at(N);
+		self.bytes = tail;
+		head.try_into().map_err(|_| Error::VerifyingKeyLength)
+	}
+}

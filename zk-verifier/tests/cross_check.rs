@@ -1,0 +1,116 @@
+//! Every proof our prover makes verifies under both the `groth16` crate's verifier and ours;
+//! tampering with the proof, the inputs or the key makes both reject.
+
+mod common;
+
+use bls12_381::{Bls12, G1Affine, G1Projective};
+use zk_verifier::{verify, verify_batch, Error, Proof, Scalar, VerifyingKey};
+
+fn groth16_verifies(vk_bytes: &[u8], proof: &Proof, inputs: &[Scalar]) -> bool {
+	let Ok(vk) = groth16::VerifyingKey::<Bls12>::read(vk_bytes) else { return false };
+	let Ok(proof) = groth16::Proof::<Bls12>::read(&proof.to_bytes()[..]) else { return false };
+	groth16::verify_proof(&groth16::prepare_verifying_key(&vk), &proof, inputs).is_ok()
+}
+
+fn ours_verifies(vk_bytes: &[u8], proof: &Proof, inputs: &[Scalar]) -> Result<(), Error> {
+	let vk = VerifyingKey::from_bytes(vk_bytes)?;
+	verify(&vk.prepare(), proof, inputs)
+}
+
+#[test]
+fn both_verifiers_accept_our_proofs_and_agree_on_tampering() {
+	let pk = common::proving_key();
+	let vk_bytes = pk.verifying_key_bytes();
+	let witness = common::transfer(1, 40, 2);
+	let proof = pk.prove(&witness).unwrap();
+	let inputs = witness.public.to_scalars();
+
+	// The byte formats are the groth16 crate's, in both directions.
+	let theirs = groth16::Proof::<Bls12>::read(&proof.to_bytes()[..]).unwrap();
+	let mut rewritten = Vec::new();
+	theirs.write(&mut rewritten).unwrap();
+	assert_eq!(rewritten, proof.to_bytes());
+	assert_eq!(VerifyingKey::from_bytes(&vk_bytes).unwrap().to_bytes(), vk_bytes);
+
+	assert!(groth16_verifies(&vk_bytes, &proof, &inputs));
+	assert_eq!(ours_verifies(&vk_bytes, &proof, &inputs), Ok(()));
+
+	// Tampered inputs: every single public input matters.
+	for i in 0..inputs.len() {
+		let mut bad = inputs;
+		bad[i] += Scalar::one();
+		assert!(!groth16_verifies(&vk_bytes, &proof, &bad), "input {i}");
+		assert_eq!(ours_verifies(&vk_bytes, &proof, &bad), Err(Error::VerificationFailed), "input {i}");
+	}
+
+	// Tampered proof: a valid point in place of A and of C.
+	let generator = G1Affine::generator();
+	for tampered in [Proof { a: generator, ..proof.clone() }, Proof { c: generator, ..proof.clone() }] {
+		assert!(!groth16_verifies(&vk_bytes, &tampered, &inputs));
+		assert_eq!(ours_verifies(&vk_bytes, &tampered, &inputs), Err(Error::VerificationFailed));
+	}
+	// B and A swapped roles: negate A (still a valid encoding).
+	let negated = Proof { a: -proof.a, ..proof.clone() };
+	assert!(!groth16_verifies(&vk_bytes, &negated, &inputs));
+	assert_eq!(ours_verifies(&vk_bytes, &negated, &inputs), Err(Error::VerificationFailed));
+
+	// Tampered key: alpha doubled, and one IC element moved.
+	let mut vk = VerifyingKey::from_bytes(&vk_bytes).unwrap();
+	vk.alpha_g1 = G1Affine::from(G1Projective::from(vk.alpha_g1).double());
+	let bad_vk = vk.to_bytes();
+	assert!(!groth16_verifies(&bad_vk, &proof, &inputs));
+	assert_eq!(ours_verifies(&bad_vk, &proof, &inputs), Err(Error::VerificationFailed));
+	let mut vk = VerifyingKey::from_bytes(&vk_bytes).unwrap();
+	vk.ic.swap(1, 2);
+	let bad_vk = vk.to_bytes();
+	assert!(!groth16_verifies(&bad_vk, &proof, &inputs));
+	assert_eq!(ours_verifies(&bad_vk, &proof, &inputs), Err(Error::VerificationFailed));
+
+	// A proof of another statement does not verify this one.
+	let other = common::transfer(2, 5, 6);
+	let other_proof = pk.prove(&other).unwrap();
+	assert!(!groth16_verifies(&vk_bytes, &other_proof, &inputs));
+	assert_eq!(ours_verifies(&vk_bytes, &other_proof, &inputs), Err(Error::VerificationFailed));
+	assert_eq!(ours_verifies(&vk_bytes, &other_proof, &other.public.to_scalars()), Ok(()));
+
+	// Proofs are randomised: proving twice gives different bytes, both valid.
+	let again = pk.prove(&witness).unwrap();
+	assert_ne!(again.to_bytes(), proof.to_bytes());
+	assert!(groth16_verifies(&vk_bytes, &again, &inputs));
+}
+
+#[test]
+fn batch_verification_accepts_valid_batches_and_rejects_any_bad_member() {
+	let pk = common::proving_key();
+	let pvk = pk.verifying_key().unwrap().prepare();
+	let witnesses: Vec<_> = (10..15).map(|seed| common::transfer(seed, seed * 3, 7)).collect();
+	let proofs: Vec<Proof> = witnesses.iter().map(|w| pk.prove(w).unwrap()).collect();
+	let inputs: Vec<[Scalar; 8]> = witnesses.iter().map(|w| w.public.to_scalars()).collect();
+	let items: Vec<(&Proof, &[Scalar])> = proofs.iter().zip(&inputs).map(|(p, i)| (p, &i[..])).collect();
+
+	assert_eq!(verify_batch(&pvk, &items), Ok(()));
+	assert_eq!(verify_batch(&pvk, &items[..1]), Ok(()));
+	assert_eq!(verify_batch(&pvk, &[]), Ok(()));
+
+	// Each position, in turn, holds a proof for the wrong inputs.
+	for bad in 0..items.len() {
+		let mut tampered = items.clone();
+		tampered[bad].1 = &inputs[(bad + 1) % inputs.len()];
+		assert_eq!(verify_batch(&pvk, &tampered), Err(Error::VerificationFailed), "position {bad}");
+	}
+	// Reordering valid items is fine.
+	let mut swapped = items.clone();
+	swapped.swap(0, 1);
+	assert_eq!(verify_batch(&pvk, &swapped), Ok(()));
+	// Two invalid items whose defects would cancel if both had the same coefficient: each proof
+	// paired with the other's inputs. Distinct coefficients keep them from cancelling.
+	let mut crossed = items.clone();
+	crossed[0].1 = &inputs[1];
+	crossed[1].1 = &inputs[0];
+	assert_eq!(verify_batch(&pvk, &crossed), Err(Error::VerificationFailed));
+
+	// A wrong input count anywhere is reported as such.
+	let mut short = items.clone();
+	short[2].1 = &inputs[2][..7];
+	assert_eq!(verify_batch(&pvk, &short), Err(Error::InputCount { expected: 8, got: 7 }));
+}
