@@ -67,13 +67,25 @@ impl Default for Frontier {
 impl Frontier {
 	/// Append a leaf; returns its index. The tree is unchanged when full.
 	pub fn insert(&mut self, leaf: Scalar) -> Result<u64, TreeFull> {
+		self.insert_tracking(leaf, DEPTH).map(|(index, _)| index)
+	}
+
+	/// Append a leaf; returns its index and the node at height `height` on its path (the leaf
+	/// itself for 0, the root for [`DEPTH`]). When the leaf is the last of its height-`height`
+	/// subtree, that node is the subtree's final root: the runtime stores those so that paths can
+	/// be served without storing the whole tree (see [`path_via_subtrees`]).
+	pub fn insert_tracking(&mut self, leaf: Scalar, height: usize) -> Result<(u64, Scalar), TreeFull> {
 		let index = self.next_index;
 		if index >= CAPACITY {
 			return Err(TreeFull);
 		}
 		let mut node = leaf;
+		let mut tracked = leaf;
 		let mut position = index;
-		for (filled, zero) in self.filled.iter_mut().zip(ZERO_HASHES.iter()) {
+		for (level, (filled, zero)) in self.filled.iter_mut().zip(ZERO_HASHES.iter()).enumerate() {
+			if level == height {
+				tracked = node;
+			}
 			node = if position & 1 == 0 {
 				*filled = node;
 				merkle_node(&node, zero)
@@ -82,10 +94,79 @@ impl Frontier {
 			};
 			position >>= 1;
 		}
+		if height >= DEPTH {
+			tracked = node;
+		}
 		self.root = node;
 		self.next_index = index + 1;
-		Ok(index)
+		Ok((index, tracked))
 	}
+}
+
+/// One level up: hash the nodes of height `height` in pairs, padding an odd end with the empty
+/// subtree.
+fn parent_level(nodes: &[Scalar], height: usize) -> Vec<Scalar> {
+	let zero = ZERO_HASHES.get(height).copied().unwrap_or(Scalar::zero());
+	nodes
+		.chunks(2)
+		.map(|pair| match pair {
+			[left, right] => merkle_node(left, right),
+			[left] | [left, ..] => merkle_node(left, &zero),
+			[] => zero,
+		})
+		.collect()
+}
+
+/// Fill `siblings[i]` with the sibling at height `base + i` of the node at `position` among
+/// `nodes` (the leftmost nodes of height `base`; everything right of them is empty).
+fn fill_siblings(nodes: &[Scalar], mut position: u64, base: usize, siblings: &mut [Scalar]) {
+	let mut level = nodes.to_vec();
+	for (offset, sibling) in siblings.iter_mut().enumerate() {
+		let height = base + offset;
+		let zero = ZERO_HASHES.get(height).copied().unwrap_or(Scalar::zero());
+		*sibling = usize::try_from(position ^ 1).ok().and_then(|i| level.get(i)).copied().unwrap_or(zero);
+		level = parent_level(&level, height);
+		position >>= 1;
+	}
+}
+
+/// The root of a subtree of height `levels` whose leftmost leaves (at height `base`) are
+/// `nodes`, the rest empty.
+pub fn subtree_root(nodes: &[Scalar], base: usize, levels: usize) -> Scalar {
+	let mut level = nodes.to_vec();
+	for height in base..base + levels {
+		if level.is_empty() {
+			return ZERO_HASHES.get(base + levels).copied().unwrap_or(Scalar::zero());
+		}
+		level = parent_level(&level, height);
+	}
+	level.first().copied().unwrap_or_else(|| ZERO_HASHES.get(base + levels).copied().unwrap_or(Scalar::zero()))
+}
+
+/// The authentication path of leaf `index`, from the leaves of its height-`height` subtree
+/// (`subtree_leaves`, starting at the subtree's first leaf) and the roots of all height-`height`
+/// subtrees from the first (`subtree_roots`; the last may be that of a partial subtree). Costs
+/// `O(2^height + n / 2^height)` hashes for `n` leaves instead of `O(n)`.
+///
+/// `None` when the inputs cannot contain the leaf.
+pub fn path_via_subtrees(
+	index: u64,
+	subtree_leaves: &[Scalar],
+	subtree_roots: &[Scalar],
+	height: usize,
+) -> Option<[Scalar; DEPTH]> {
+	if height > DEPTH {
+		return None;
+	}
+	let within = index & ((1u64 << height) - 1);
+	if within >= subtree_leaves.len() as u64 || (index >> height) >= subtree_roots.len() as u64 {
+		return None;
+	}
+	let mut path = [Scalar::zero(); DEPTH];
+	let (low, high) = path.split_at_mut(height);
+	fill_siblings(subtree_leaves, within, 0, low);
+	fill_siblings(subtree_roots, index >> height, height, high);
+	Some(path)
 }
 
 /// The root reached from `leaf` at `index` with authentication `path` (siblings, leaf level
@@ -229,6 +310,38 @@ mod tests {
 			assert_ne!(root_from_path(&tree.leaf(i).unwrap(), i ^ 1, &path), tree.root());
 		}
 		assert_eq!(tree.path(37), None);
+	}
+
+	#[test]
+	fn paths_via_subtrees_match_the_whole_tree() {
+		const HEIGHT: usize = 3;
+		let mut frontier = Frontier::default();
+		let mut tree = MerkleTree::new();
+		let mut completed_roots = Vec::new();
+		let leaves: Vec<Scalar> = (0..21u64).map(|i| Scalar::from(77 + i)).collect();
+		for leaf in &leaves {
+			let (index, node) = frontier.insert_tracking(*leaf, HEIGHT).unwrap();
+			tree.append(*leaf).unwrap();
+			if (index + 1) % (1 << HEIGHT) == 0 {
+				completed_roots.push(node);
+			}
+		}
+		assert_eq!(frontier.root, tree.root());
+		// The roots the runtime would hold: completed subtrees, then the partial last one.
+		let mut roots = completed_roots.clone();
+		let partial_start = roots.len() << HEIGHT;
+		roots.push(subtree_root(&leaves[partial_start..], 0, HEIGHT));
+		for index in [0u64, 7, 8, 15, 16, 20] {
+			let start = ((index >> HEIGHT) << HEIGHT) as usize;
+			let end = (start + (1 << HEIGHT)).min(leaves.len());
+			let path = path_via_subtrees(index, &leaves[start..end], &roots, HEIGHT).unwrap();
+			assert_eq!(Some(path), tree.path(index), "leaf {index}");
+		}
+		assert_eq!(path_via_subtrees(21, &leaves[16..], &roots, HEIGHT), None);
+		// Tracking the root gives the root; tracking height 0 gives the leaf.
+		let mut f = Frontier::default();
+		assert_eq!(f.insert_tracking(Scalar::one(), DEPTH).unwrap().1, f.root);
+		assert_eq!(f.insert_tracking(Scalar::from(2u64), 0).unwrap().1, Scalar::from(2u64));
 	}
 
 	#[test]

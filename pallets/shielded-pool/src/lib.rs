@@ -1,0 +1,722 @@
+//! # Shielded pool
+//!
+//! Private value transfer for zkSettle: users **shield** public tokens into notes, **transfer**
+//! notes privately, and **unshield** notes back to any account. One transaction shape serves all
+//! three ([`Transaction`]), and one Groth16 proof of the transfer circuit of [`zk_verifier`]
+//! authorises it. The chain sees nullifiers (which notes were spent, unlinkably), new note
+//! commitments, and the public amount; it never sees who paid whom inside the pool.
+//!
+//! ## What the chain checks
+//!
+//! The public inputs of the proof are **rebuilt from the call's fields**, never taken from the
+//! caller: the root must be the current root or one of the last [`Config::RootHistorySize`]
+//! roots; nullifiers must be canonical field elements, distinct and unspent (a non-canonical
+//! encoding of the same value would otherwise be a second storage key: a double spend); the
+//! public amount is `ext_amount - fee` and must lie in `[-2^64, 2^64)`; the ext-data hash is
+//! computed here from recipient, relayer, fee and encrypted notes, so a relayer or front-runner
+//! cannot change them without invalidating the proof.
+//!
+//! ## State
+//!
+//! * the note tree's **frontier** only (depth 32, Poseidon; [`TreeState`]), which is all that
+//!   insertion and the root need, plus a ring of recent roots;
+//! * the spent-nullifier set;
+//! * verifying keys by version, set by [`Config::GovernanceOrigin`] (development keys come from
+//!   genesis);
+//! * for wallets, the commitments by leaf index and the roots of completed subtrees of height
+//!   [`SUBTREE_HEIGHT`], so that the runtime API serves any leaf's path with
+//!   `O(2^10 + n / 2^10)` hashes instead of storing 32 nodes per leaf.
+//!
+//! ## Paying fees without a funded account
+//!
+//! An unshield or transfer can come from an account that holds nothing: a fresh recipient, or a
+//! user who wants no public trace. Two ways are offered:
+//!
+//! * **Relayers** ([`Call::transact`] signed by anyone): the proof binds `relayer` and `fee`
+//!   through `ext_data_hash`, and the fee is paid to the relayer out of the shielded value. The
+//!   relayer pays the transaction fee and takes the usual spam risk; nobody can redirect its fee.
+//! * **Unsigned** ([`Call::transact_unsigned`]): the proof *is* the authorisation. The
+//!   transaction pool validates it before inclusion (known root, unspent nullifiers as
+//!   `provides` tags so two spends of a note never coexist in the pool, a valid proof) and the
+//!   fee goes to the block author. Spam limits: only native-token transactions with a fee of at
+//!   least [`Config::MinUnsignedFee`] are accepted, so every included unsigned transaction pays;
+//!   shielding (which needs a payer) is not possible unsigned; cheap checks run before the
+//!   proof; an invalid proof costs the sender nothing on-chain but it never propagates, and the
+//!   networking layer lowers the reputation of peers that send invalid transactions.
+//!
+//! ## Conservation
+//!
+//! The pool account holds every shielded unit: [`TotalShielded`] tracks, per asset, what went
+//! in minus what came out, and `try_state` checks that the pool account holds at least that
+//! (more only if someone sent tokens to the pool account directly). The native pool account is
+//! created at genesis with the existential deposit, which is never counted as shielded.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+// See the note on `ValidateUnsigned` below.
+#![allow(deprecated)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+pub use types::*;
+pub use weights::WeightInfo;
+
+use alloc::vec::Vec;
+use polkadot_sdk::{
+	frame_support::traits::fungible,
+	frame_system,
+};
+
+/// Height of the subtrees whose roots are stored for path queries (1024 leaves each).
+pub const SUBTREE_HEIGHT: usize = 10;
+
+/// The balance type of the native currency.
+pub type BalanceOf<T> =
+	<<T as Config>::NativeCurrency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+/// Who authored the current block (receives the fee of unsigned transactions).
+pub trait BlockAuthor<AccountId> {
+	/// The author, if known.
+	fn block_author() -> Option<AccountId>;
+}
+
+impl<AccountId> BlockAuthor<AccountId> for () {
+	fn block_author() -> Option<AccountId> {
+		None
+	}
+}
+
+/// A Merkle authentication path, as the runtime API returns it.
+#[derive(Clone, PartialEq, Eq, codec::Encode, codec::Decode, scale_info::TypeInfo, Debug)]
+pub struct MerklePath {
+	/// The leaf (a note commitment).
+	pub leaf: Hash32,
+	/// Siblings from the leaf level up (32 of them).
+	pub siblings: Vec<Hash32>,
+	/// The current root the path leads to.
+	pub root: Hash32,
+}
+
+#[polkadot_sdk::frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec;
+	use polkadot_sdk::{
+		frame_support::{
+			pallet_prelude::*,
+			traits::{
+				fungible::{Inspect as _, Mutate as _},
+				fungibles::{self, Inspect as _, Mutate as _},
+				tokens::Preservation,
+			},
+			PalletId,
+		},
+		frame_system::pallet_prelude::*,
+		sp_runtime::traits::{AccountIdConversion, Zero},
+	};
+	use zk_verifier::{
+		merkle, public_inputs::TRANSFER_INPUTS, Error as ZkError, PreparedVerifyingKey, Proof, Scalar, VerifyingKey,
+	};
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The native currency.
+		type NativeCurrency: fungible::Mutate<Self::AccountId>;
+		/// Identifier of a `pallet-assets` asset.
+		type AssetId: Member + Parameter + Copy + Ord + MaxEncodedLen + Into<u64>;
+		/// The other fungible assets (`pallet-assets`), in the native balance type.
+		type Assets: fungibles::Mutate<Self::AccountId, AssetId = Self::AssetId, Balance = BalanceOf<Self>>;
+		/// The pool account is derived from this id.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+		/// Who may install and remove verifying keys.
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// Recent roots a proof may refer to (proofs take time to make; the tree moves on).
+		#[pallet::constant]
+		type RootHistorySize: Get<u32>;
+		/// Longest encrypted note.
+		#[pallet::constant]
+		type MaxEncryptedNoteLen: Get<u32>;
+		/// Most transactions in one batch.
+		#[pallet::constant]
+		type MaxBatchSize: Get<u32>;
+		/// Longest verifying key (bytes).
+		#[pallet::constant]
+		type MaxVerifyingKeyLen: Get<u32>;
+		/// Smallest fee of an unsigned transaction (native token).
+		#[pallet::constant]
+		type MinUnsignedFee: Get<BalanceOf<Self>>;
+		/// Priority of unsigned transactions in the pool.
+		#[pallet::constant]
+		type UnsignedPriority: Get<TransactionPriority>;
+		/// Blocks an unsigned transaction stays valid in the pool.
+		#[pallet::constant]
+		type UnsignedLongevity: Get<u64>;
+		/// The block author, for unsigned fees.
+		type BlockAuthor: BlockAuthor<Self::AccountId>;
+		/// Weights of the calls.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// The note tree's frontier and root.
+	#[pallet::storage]
+	pub type Tree<T> = StorageValue<_, TreeState, ValueQuery>;
+
+	/// Note commitments by leaf index (for wallets and path queries; not used by insertion).
+	#[pallet::storage]
+	pub type Leaves<T> = StorageMap<_, Twox64Concat, u64, Hash32, OptionQuery>;
+
+	/// Roots of completed subtrees of height [`SUBTREE_HEIGHT`], by subtree index.
+	#[pallet::storage]
+	pub type SubtreeRoots<T> = StorageMap<_, Twox64Concat, u64, Hash32, OptionQuery>;
+
+	/// Recent roots, as a ring: slot → root.
+	#[pallet::storage]
+	pub type RootRing<T> = StorageMap<_, Twox64Concat, u32, Hash32, OptionQuery>;
+
+	/// Next ring slot to write.
+	#[pallet::storage]
+	pub type RootRingCursor<T> = StorageValue<_, u32, ValueQuery>;
+
+	/// Recent roots, for lookup: root → ring slot.
+	#[pallet::storage]
+	pub type KnownRoots<T> = StorageMap<_, Blake2_128Concat, Hash32, u32, OptionQuery>;
+
+	/// Spent nullifiers, with the block that spent them.
+	#[pallet::storage]
+	pub type Nullifiers<T: Config> = StorageMap<_, Blake2_128Concat, Hash32, BlockNumberFor<T>, OptionQuery>;
+
+	/// Verifying keys (the `groth16` encoding) by version.
+	#[pallet::storage]
+	pub type VerifyingKeys<T: Config> =
+		StorageMap<_, Twox64Concat, u32, BoundedVec<u8, T::MaxVerifyingKeyLen>, OptionQuery>;
+
+	/// Per asset: shielded in minus unshielded out (fees included in what went out).
+	#[pallet::storage]
+	pub type TotalShielded<T: Config> = StorageMap<_, Blake2_128Concat, Asset<T::AssetId>, BalanceOf<T>, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(polkadot_sdk::frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Verifying keys to install, `(version, groth16 encoding)`.
+		pub verifying_keys: Vec<(u32, Vec<u8>)>,
+		#[serde(skip)]
+		pub _phantom: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for (version, bytes) in &self.verifying_keys {
+				let key = Pallet::<T>::check_verifying_key(bytes)
+					.unwrap_or_else(|e| panic!("genesis verifying key {version} is invalid: {e:?}"));
+				VerifyingKeys::<T>::insert(version, key);
+			}
+			Pallet::<T>::remember_root(Tree::<T>::get().root);
+			// The pool account exists from the start and keeps the existential deposit, which is
+			// never counted as shielded, so that native payouts never reap it.
+			let pool = Pallet::<T>::account_id();
+			let ed = T::NativeCurrency::minimum_balance();
+			if T::NativeCurrency::balance(&pool) < ed {
+				let _ = T::NativeCurrency::mint_into(&pool, ed);
+			}
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A note was added to the tree. Wallets scan these and try to decrypt `encrypted_note`.
+		NoteCommitted { leaf_index: u64, commitment: Hash32, encrypted_note: BoundedVec<u8, T::MaxEncryptedNoteLen> },
+		/// A shielded transaction was applied.
+		Transacted {
+			/// The spent notes' nullifiers.
+			nullifiers: [Hash32; 2],
+			/// The tree root after the new notes.
+			root: Hash32,
+			/// The asset moved.
+			asset: Asset<T::AssetId>,
+			/// Value that entered (`> 0`) or left (`< 0`) the pool, before the fee.
+			ext_amount: i128,
+			/// Fee paid from the pool, and to whom.
+			fee: BalanceOf<T>,
+			fee_recipient: Option<T::AccountId>,
+			/// Who received an unshielded amount.
+			recipient: Option<T::AccountId>,
+		},
+		/// Governance installed a verifying key.
+		VerifyingKeySet { version: u32, digest: [u8; 32] },
+		/// Governance removed a verifying key.
+		VerifyingKeyRemoved { version: u32 },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The root is neither current nor recent.
+		UnknownRoot,
+		/// A nullifier was already spent.
+		NullifierAlreadySpent,
+		/// Both nullifiers of a transaction are equal.
+		DuplicateNullifier,
+		/// A nullifier, commitment or root is not a canonical field element.
+		NonCanonicalFieldElement,
+		/// No verifying key with that version.
+		UnknownVerifyingKey,
+		/// A verifying key with that version exists already (versions are immutable).
+		VerifyingKeyExists,
+		/// Verifying key bytes do not decode (bad length, point, or count).
+		MalformedVerifyingKey,
+		/// The verifying key is not for the transfer circuit (wrong number of public inputs).
+		WrongVerifyingKeyShape,
+		/// Proof bytes do not decode (a point off the curve, outside the subgroup, or infinity).
+		MalformedProof,
+		/// The proof does not verify for these public inputs.
+		InvalidProof,
+		/// `ext_amount - fee` is outside `[-2^64, 2^64)`.
+		AmountOutOfRange,
+		/// The asset id cannot be represented in a note.
+		AssetIdOutOfRange,
+		/// An unshield (`ext_amount < 0`) needs a recipient, and only an unshield may name one.
+		RecipientMismatch,
+		/// Shielding needs a signed caller to pay.
+		ShieldNeedsPayer,
+		/// The caller does not have the amount it tries to shield.
+		InsufficientFunds,
+		/// The pool's accounting would go negative for this asset.
+		PoolBalanceInsufficient,
+		/// The recipient or fee recipient cannot receive the amount (e.g. below existential
+		/// deposit on a new account).
+		PayoutFailed,
+		/// A fee is due but there is neither a relayer nor a block author to pay it to.
+		NoFeeRecipient,
+		/// The note tree is full.
+		TreeFull,
+		/// An empty batch.
+		EmptyBatch,
+		/// Arithmetic overflow in the pool's accounting.
+		Overflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(T::RootHistorySize::get() > 0, "at least the current root must be accepted");
+			assert!(T::MaxBatchSize::get() > 0, "a batch must hold at least one transaction");
+			assert!(
+				T::MaxVerifyingKeyLen::get() as usize >= zk_verifier::verifying_key_len(TRANSFER_INPUTS),
+				"MaxVerifyingKeyLen cannot hold a transfer-circuit key"
+			);
+			assert!(SUBTREE_HEIGHT <= merkle::DEPTH);
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Apply a shielded transaction. The signer pays the amount of a shield; for a transfer or
+		/// unshield the signer may be anyone (a relayer).
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::transact())]
+		pub fn transact(origin: OriginFor<T>, tx: Transaction<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let key = Self::prepared_key(tx.key_version)?;
+			let inputs = Self::check_transaction(&tx)?;
+			Self::verify(&key, &tx, &inputs)?;
+			Self::apply(&tx, Some(&who))
+		}
+
+		/// Apply a transfer or unshield without a signer: the proof authorises it and the fee
+		/// (native token, at least [`Config::MinUnsignedFee`]) goes to the block author or relayer.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::transact())]
+		pub fn transact_unsigned(origin: OriginFor<T>, tx: Transaction<T>) -> DispatchResult {
+			ensure_none(origin)?;
+			let key = Self::prepared_key(tx.key_version)?;
+			let inputs = Self::check_transaction(&tx)?;
+			Self::check_unsigned_policy(&tx).map_err(|_| Error::<T>::ShieldNeedsPayer)?;
+			Self::verify(&key, &tx, &inputs)?;
+			Self::apply(&tx, None)
+		}
+
+		/// Apply several transactions, verifying all proofs at once with the batch verifier.
+		/// All or nothing: if any transaction fails, none is applied.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::transact_batch(txs.len() as u32))]
+		pub fn transact_batch(origin: OriginFor<T>, txs: BoundedVec<Transaction<T>, T::MaxBatchSize>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!txs.is_empty(), Error::<T>::EmptyBatch);
+			// Decode and check everything first, grouping proofs by key version.
+			let mut groups: Vec<(u32, PreparedVerifyingKey, Vec<(Proof, [Scalar; TRANSFER_INPUTS])>)> = Vec::new();
+			for tx in txs.iter() {
+				let inputs = Self::check_transaction(tx)?;
+				let proof = Proof::from_bytes(&tx.proof).map_err(|_| Error::<T>::MalformedProof)?;
+				match groups.iter_mut().find(|(version, ..)| *version == tx.key_version) {
+					Some((_, _, items)) => items.push((proof, inputs)),
+					None => groups.push((tx.key_version, Self::prepared_key(tx.key_version)?, vec![(proof, inputs)])),
+				}
+			}
+			for (_, key, items) in &groups {
+				let refs: Vec<(&Proof, &[Scalar])> = items.iter().map(|(p, i)| (p, &i[..])).collect();
+				zk_verifier::verify_batch(key, &refs).map_err(Self::zk_error)?;
+			}
+			// Apply in order; state checks repeat here, so nullifiers shared between transactions
+			// of the batch are caught, and any failure reverts the whole call.
+			for tx in txs.iter() {
+				Self::check_transaction(tx)?;
+				Self::apply(tx, Some(&who))?;
+			}
+			Ok(())
+		}
+
+		/// Install a verifying key under a new version.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::set_verifying_key())]
+		pub fn set_verifying_key(origin: OriginFor<T>, version: u32, key: Vec<u8>) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			ensure!(!VerifyingKeys::<T>::contains_key(version), Error::<T>::VerifyingKeyExists);
+			let bounded = Self::check_verifying_key(&key)?;
+			let digest = VerifyingKey::from_bytes(&key).map_err(|_| Error::<T>::MalformedVerifyingKey)?.prepare();
+			VerifyingKeys::<T>::insert(version, bounded);
+			Self::deposit_event(Event::VerifyingKeySet { version, digest: *digest.digest() });
+			Ok(())
+		}
+
+		/// Remove a verifying key: proofs for it are no longer accepted.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::remove_verifying_key())]
+		pub fn remove_verifying_key(origin: OriginFor<T>, version: u32) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			ensure!(VerifyingKeys::<T>::take(version).is_some(), Error::<T>::UnknownVerifyingKey);
+			Self::deposit_event(Event::VerifyingKeyRemoved { version });
+			Ok(())
+		}
+	}
+
+	// `ValidateUnsigned` is deprecated in favour of `#[pallet::authorize]` with
+	// `frame_system::AuthorizeCall`, which needs version-5 "general" extrinsics. The wallets this
+	// chain serves (@polkadot/api 16, subxt) submit bare unsigned extrinsics today; move to
+	// `authorize` when they submit general ones (the deprecation runs to April 2027).
+	#[allow(deprecated)]
+	#[pallet::validate_unsigned]
+	impl<T: Config> ValidateUnsigned for Pallet<T> {
+		type Call = Call<T>;
+
+		fn validate_unsigned(_source: TransactionSource, call: &Self::Call) -> TransactionValidity {
+			let Call::transact_unsigned { tx } = call else { return InvalidTransaction::Call.into() };
+			// Cheap checks first: policy, state; the proof last.
+			Self::check_unsigned_policy(tx)?;
+			let inputs = Self::check_transaction(tx).map_err(Self::invalid)?;
+			let key = Self::prepared_key(tx.key_version).map_err(Self::invalid)?;
+			Self::verify(&key, tx, &inputs).map_err(Self::invalid)?;
+			let [first, second] = tx.nullifiers;
+			ValidTransaction::with_tag_prefix("ShieldedPool")
+				.priority(T::UnsignedPriority::get())
+				.and_provides(first)
+				.and_provides(second)
+				.longevity(T::UnsignedLongevity::get())
+				.propagate(true)
+				.build()
+		}
+
+		/// Block building re-checks state only: the proof is verified by the call itself.
+		fn pre_dispatch(call: &Self::Call) -> Result<(), TransactionValidityError> {
+			let Call::transact_unsigned { tx } = call else { return Err(InvalidTransaction::Call.into()) };
+			Self::check_unsigned_policy(tx)?;
+			Self::check_transaction(tx).map_err(Self::invalid)?;
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The pool account.
+		pub fn account_id() -> T::AccountId {
+			T::PalletId::get().into_account_truncating()
+		}
+
+		/// Whether `root` is the current root or a recent one.
+		pub fn is_known_root(root: &Hash32) -> bool {
+			Tree::<T>::get().root == *root || KnownRoots::<T>::contains_key(root)
+		}
+
+		/// Whether a nullifier was spent.
+		pub fn is_spent(nullifier: &Hash32) -> bool {
+			Nullifiers::<T>::contains_key(nullifier)
+		}
+
+		/// The newest installed key version.
+		pub fn latest_key_version() -> Option<u32> {
+			VerifyingKeys::<T>::iter_keys().max()
+		}
+
+		/// The authentication path of a leaf, computed from the stored leaves and subtree roots.
+		pub fn merkle_path(index: u64) -> Option<MerklePath> {
+			let tree = Tree::<T>::get();
+			if index >= tree.next_index {
+				return None;
+			}
+			let decode = |bytes: Hash32| Option::<Scalar>::from(Scalar::from_bytes(&bytes));
+			let leaves_in = |start: u64, end: u64| -> Option<Vec<Scalar>> {
+				(start..end).map(|i| Leaves::<T>::get(i).and_then(decode)).collect()
+			};
+			let width = 1u64 << SUBTREE_HEIGHT;
+			let subtree = index >> SUBTREE_HEIGHT;
+			let start = subtree << SUBTREE_HEIGHT;
+			let subtree_leaves = leaves_in(start, tree.next_index.min(start.saturating_add(width)))?;
+			let complete = tree.next_index >> SUBTREE_HEIGHT;
+			let mut roots: Vec<Scalar> =
+				(0..complete).map(|i| SubtreeRoots::<T>::get(i).and_then(decode)).collect::<Option<_>>()?;
+			if tree.next_index % width != 0 {
+				let last_start = complete << SUBTREE_HEIGHT;
+				let last = if last_start == start {
+					subtree_leaves.clone()
+				} else {
+					leaves_in(last_start, tree.next_index)?
+				};
+				roots.push(merkle::subtree_root(&last, 0, SUBTREE_HEIGHT));
+			}
+			let path = merkle::path_via_subtrees(index, &subtree_leaves, &roots, SUBTREE_HEIGHT)?;
+			let leaf = Leaves::<T>::get(index)?;
+			Some(MerklePath { leaf, siblings: path.iter().map(|s| s.to_bytes()).collect(), root: tree.root })
+		}
+
+		/// Decode and check a verifying key for the transfer circuit.
+		pub(crate) fn check_verifying_key(bytes: &[u8]) -> Result<BoundedVec<u8, T::MaxVerifyingKeyLen>, Error<T>> {
+			let key = VerifyingKey::from_bytes(bytes).map_err(|_| Error::<T>::MalformedVerifyingKey)?;
+			ensure!(key.num_inputs() == TRANSFER_INPUTS, Error::<T>::WrongVerifyingKeyShape);
+			bytes.to_vec().try_into().map_err(|_| Error::<T>::MalformedVerifyingKey)
+		}
+
+		fn prepared_key(version: u32) -> Result<PreparedVerifyingKey, Error<T>> {
+			let bytes = VerifyingKeys::<T>::get(version).ok_or(Error::<T>::UnknownVerifyingKey)?;
+			// Installed keys were checked; a failure here would mean corrupted storage.
+			Ok(VerifyingKey::from_bytes(&bytes).map_err(|_| Error::<T>::MalformedVerifyingKey)?.prepare())
+		}
+
+		fn scalar(bytes: &Hash32) -> Result<Scalar, Error<T>> {
+			Option::from(Scalar::from_bytes(bytes)).ok_or(Error::<T>::NonCanonicalFieldElement)
+		}
+
+		/// Every check but the proof, and the public inputs rebuilt from the call.
+		pub(crate) fn check_transaction(tx: &Transaction<T>) -> Result<[Scalar; TRANSFER_INPUTS], Error<T>> {
+			ensure!(VerifyingKeys::<T>::contains_key(tx.key_version), Error::<T>::UnknownVerifyingKey);
+			ensure!(Self::is_known_root(&tx.root), Error::<T>::UnknownRoot);
+			let [n0, n1] = &tx.nullifiers;
+			ensure!(n0 != n1, Error::<T>::DuplicateNullifier);
+			ensure!(!Self::is_spent(n0) && !Self::is_spent(n1), Error::<T>::NullifierAlreadySpent);
+			ensure!((tx.ext_amount < 0) == tx.ext_data.recipient.is_some(), Error::<T>::RecipientMismatch);
+			ensure!(
+				Tree::<T>::get().next_index.saturating_add(2) <= merkle::CAPACITY,
+				Error::<T>::TreeFull
+			);
+			let fee: u128 = polkadot_sdk::sp_runtime::traits::UniqueSaturatedInto::unique_saturated_into(tx.ext_data.fee);
+			let public_amount =
+				zk_verifier::public_inputs::public_amount(tx.ext_amount, fee).ok_or(Error::<T>::AmountOutOfRange)?;
+			let asset = tx.asset.field_value().ok_or(Error::<T>::AssetIdOutOfRange)?;
+			Ok(zk_verifier::public_inputs::TransferPublicInputs {
+				root: Self::scalar(&tx.root)?,
+				public_amount,
+				ext_data_hash: tx.ext_data.hash(),
+				asset: Scalar::from(asset),
+				nullifiers: [Self::scalar(n0)?, Self::scalar(n1)?],
+				commitments: [Self::scalar(&tx.commitments[0])?, Self::scalar(&tx.commitments[1])?],
+			}
+			.to_scalars())
+		}
+
+		fn check_unsigned_policy(tx: &Transaction<T>) -> Result<(), TransactionValidityError> {
+			let allowed = tx.asset == Asset::Native &&
+				tx.ext_amount <= 0 &&
+				tx.ext_data.fee >= T::MinUnsignedFee::get();
+			if allowed {
+				Ok(())
+			} else {
+				Err(InvalidTransaction::Custom(0).into())
+			}
+		}
+
+		fn verify(key: &PreparedVerifyingKey, tx: &Transaction<T>, inputs: &[Scalar]) -> Result<(), Error<T>> {
+			let proof = Proof::from_bytes(&tx.proof).map_err(|_| Error::<T>::MalformedProof)?;
+			zk_verifier::verify(key, &proof, inputs).map_err(Self::zk_error)
+		}
+
+		fn zk_error(error: ZkError) -> Error<T> {
+			match error {
+				ZkError::VerificationFailed => Error::<T>::InvalidProof,
+				ZkError::InputCount { .. } => Error::<T>::WrongVerifyingKeyShape,
+				_ => Error::<T>::MalformedProof,
+			}
+		}
+
+		fn invalid(error: Error<T>) -> TransactionValidityError {
+			let code = match error {
+				Error::<T>::UnknownRoot => 1,
+				Error::<T>::NullifierAlreadySpent => 2,
+				Error::<T>::InvalidProof => 3,
+				Error::<T>::MalformedProof => 4,
+				Error::<T>::UnknownVerifyingKey => 5,
+				_ => 6,
+			};
+			InvalidTransaction::Custom(code).into()
+		}
+
+		/// Move the funds, spend the nullifiers, insert the notes. Checks already passed.
+		fn apply(tx: &Transaction<T>, payer: Option<&T::AccountId>) -> DispatchResult {
+			let pool = Self::account_id();
+			let fee = tx.ext_data.fee;
+			let amount: BalanceOf<T> = tx
+				.ext_amount
+				.unsigned_abs()
+				.try_into()
+				.map_err(|_| Error::<T>::AmountOutOfRange)?;
+
+			// Accounting first, so that the pool can never pay out more than was shielded.
+			let total = TotalShielded::<T>::get(tx.asset);
+			let (inflow, outflow) = if tx.ext_amount >= 0 {
+				(amount, fee)
+			} else {
+				(Zero::zero(), amount.checked_add(&fee).ok_or(Error::<T>::Overflow)?)
+			};
+			let new_total = total
+				.checked_add(&inflow)
+				.ok_or(Error::<T>::Overflow)?
+				.checked_sub(&outflow)
+				.ok_or(Error::<T>::PoolBalanceInsufficient)?;
+			TotalShielded::<T>::insert(tx.asset, new_total);
+
+			if tx.ext_amount > 0 {
+				let payer = payer.ok_or(Error::<T>::ShieldNeedsPayer)?;
+				Self::transfer(tx.asset, payer, &pool, amount, Preservation::Preserve)
+					.map_err(|_| Error::<T>::InsufficientFunds)?;
+			}
+			if tx.ext_amount < 0 {
+				let recipient = tx.ext_data.recipient.as_ref().ok_or(Error::<T>::RecipientMismatch)?;
+				Self::pay_out(tx.asset, &pool, recipient, amount)?;
+			}
+			let fee_recipient = if fee.is_zero() {
+				None
+			} else {
+				let to = tx.ext_data.relayer.clone().or_else(T::BlockAuthor::block_author).ok_or(Error::<T>::NoFeeRecipient)?;
+				Self::pay_out(tx.asset, &pool, &to, fee)?;
+				Some(to)
+			};
+
+			let now = frame_system::Pallet::<T>::block_number();
+			for nullifier in &tx.nullifiers {
+				Nullifiers::<T>::insert(nullifier, now);
+			}
+			let root = Self::insert_notes(&tx.commitments, &tx.ext_data.encrypted_notes)?;
+			Self::deposit_event(Event::Transacted {
+				nullifiers: tx.nullifiers,
+				root,
+				asset: tx.asset,
+				ext_amount: tx.ext_amount,
+				fee,
+				fee_recipient,
+				recipient: tx.ext_data.recipient.clone(),
+			});
+			Ok(())
+		}
+
+		/// Pay from the pool. The native pool account keeps its existential deposit; an asset
+		/// pool account may be emptied exactly, never left below the asset's minimum.
+		fn pay_out(asset: Asset<T::AssetId>, pool: &T::AccountId, to: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+			let preservation = match asset {
+				Asset::Native => Preservation::Preserve,
+				Asset::Fungible(id) if T::Assets::balance(id, pool) == amount => Preservation::Expendable,
+				Asset::Fungible(_) => Preservation::Preserve,
+			};
+			Self::transfer(asset, pool, to, amount, preservation)
+				.map(|_| ())
+				.map_err(|_| Error::<T>::PayoutFailed.into())
+		}
+
+		fn transfer(
+			asset: Asset<T::AssetId>,
+			from: &T::AccountId,
+			to: &T::AccountId,
+			amount: BalanceOf<T>,
+			preservation: Preservation,
+		) -> Result<BalanceOf<T>, DispatchError> {
+			match asset {
+				Asset::Native => T::NativeCurrency::transfer(from, to, amount, preservation),
+				Asset::Fungible(id) => T::Assets::transfer(id, from, to, amount, preservation),
+			}
+		}
+
+		/// Append the two commitments, remember the new root, emit one event per note.
+		pub(crate) fn insert_notes(
+			commitments: &[Hash32; 2],
+			notes: &[BoundedVec<u8, T::MaxEncryptedNoteLen>; 2],
+		) -> Result<Hash32, DispatchError> {
+			let mut frontier = Tree::<T>::get().frontier().ok_or(Error::<T>::NonCanonicalFieldElement)?;
+			for (commitment, note) in commitments.iter().zip(notes.iter()) {
+				let leaf = Self::scalar(commitment)?;
+				let (index, subtree_node) =
+					frontier.insert_tracking(leaf, SUBTREE_HEIGHT).map_err(|_| Error::<T>::TreeFull)?;
+				Leaves::<T>::insert(index, commitment);
+				if (index + 1) % (1 << SUBTREE_HEIGHT) == 0 {
+					SubtreeRoots::<T>::insert(index >> SUBTREE_HEIGHT, subtree_node.to_bytes());
+				}
+				Self::deposit_event(Event::NoteCommitted { leaf_index: index, commitment: *commitment, encrypted_note: note.clone() });
+			}
+			let state = TreeState::from(&frontier);
+			let root = state.root;
+			Tree::<T>::put(state);
+			Self::remember_root(root);
+			Ok(root)
+		}
+
+		/// Put a root in the ring of recent roots, evicting the oldest.
+		fn remember_root(root: Hash32) {
+			let size = T::RootHistorySize::get().max(1);
+			let slot = RootRingCursor::<T>::get() % size;
+			if let Some(evicted) = RootRing::<T>::get(slot) {
+				if KnownRoots::<T>::get(evicted) == Some(slot) {
+					KnownRoots::<T>::remove(evicted);
+				}
+			}
+			RootRing::<T>::insert(slot, root);
+			KnownRoots::<T>::insert(root, slot);
+			RootRingCursor::<T>::put(slot.saturating_add(1) % size);
+		}
+
+		#[cfg(any(feature = "try-runtime", test))]
+		pub(crate) fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+			use polkadot_sdk::sp_runtime::traits::Saturating;
+			let tree = Tree::<T>::get();
+			ensure!(tree.frontier().is_some(), "stored frontier is not canonical");
+			ensure!(Self::is_known_root(&tree.root), "current root is not remembered");
+			ensure!(
+				KnownRoots::<T>::iter().count() <= T::RootHistorySize::get() as usize,
+				"more known roots than the history holds"
+			);
+			let pool = Self::account_id();
+			for (asset, total) in TotalShielded::<T>::iter() {
+				let held = match asset {
+					Asset::Native => T::NativeCurrency::balance(&pool)
+						.saturating_sub(T::NativeCurrency::minimum_balance()),
+					Asset::Fungible(id) => T::Assets::balance(id, &pool),
+				};
+				ensure!(held >= total, "pool holds less than was shielded");
+			}
+			Ok(())
+		}
+	}
+}

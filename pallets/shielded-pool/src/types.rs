@@ -1,0 +1,132 @@
+//! The transaction shape shared by shield, private transfer and unshield, and the stored tree
+//! state.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use polkadot_sdk::{
+	frame_support::{pallet_prelude::*, CloneNoBound, EqNoBound, PartialEqNoBound, DebugNoBound},
+	sp_runtime::traits::UniqueSaturatedInto,
+};
+use scale_info::TypeInfo;
+use zk_verifier::{merkle, Scalar, PROOF_SIZE};
+
+use crate::{BalanceOf, Config};
+
+/// A 32-byte field element or hash, little-endian as `bls12_381::Scalar::to_bytes`.
+pub type Hash32 = [u8; 32];
+
+/// An encoded Groth16 proof (the `groth16` crate's `Proof::write`).
+pub type ProofBytes = [u8; PROOF_SIZE];
+
+/// What a transaction moves: the native token or a `pallet-assets` asset.
+#[derive(
+	Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, DecodeWithMemTracking, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub enum Asset<AssetId> {
+	/// The chain's native token (field value 0 in notes).
+	Native,
+	/// A `pallet-assets` asset (field value `id + 1` in notes).
+	Fungible(AssetId),
+}
+
+impl<AssetId: Copy + Into<u64>> Asset<AssetId> {
+	/// The asset as notes carry it; `None` for an id that does not fit.
+	pub fn field_value(&self) -> Option<u64> {
+		match self {
+			Asset::Native => Some(0),
+			Asset::Fungible(id) => (*id).into().checked_add(1),
+		}
+	}
+}
+
+/// Data a proof commits to through `ext_data_hash` without it being part of the statement:
+/// whoever relays a transaction cannot redirect the withdrawal, the fee or the notes.
+#[derive(Encode, Decode, DecodeWithMemTracking, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct ExtData<T: Config> {
+	/// Who receives an unshielded amount (required exactly when `ext_amount < 0`).
+	pub recipient: Option<T::AccountId>,
+	/// Who receives the fee; `None` pays it to the block author.
+	pub relayer: Option<T::AccountId>,
+	/// Fee taken from the shielded value, in the transaction's asset.
+	pub fee: BalanceOf<T>,
+	/// The two new notes, encrypted to their recipients (opaque to the chain).
+	pub encrypted_notes: [BoundedVec<u8, T::MaxEncryptedNoteLen>; 2],
+}
+
+impl<T: Config> ExtData<T> {
+	/// The `ext_data_hash` public input. The fee is hashed as a `u128` so that the hash does
+	/// not depend on the width of the runtime's balance type.
+	pub fn hash(&self) -> Scalar {
+		let fee: u128 = self.fee.unique_saturated_into();
+		let preimage = (&self.recipient, &self.relayer, fee, &self.encrypted_notes).encode();
+		zk_verifier::public_inputs::ext_data_hash(&preimage)
+	}
+}
+
+/// A shielded transaction: shield (`ext_amount > 0`, paid by the caller), private transfer
+/// (`ext_amount = 0`) or unshield (`ext_amount < 0`, paid to `ext_data.recipient`), all proven
+/// by one Groth16 proof of the transfer circuit.
+#[derive(Encode, Decode, DecodeWithMemTracking, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct Transaction<T: Config> {
+	/// The proof.
+	pub proof: ProofBytes,
+	/// Version of the verifying key the proof was made for.
+	pub key_version: u32,
+	/// The note-tree root the proof refers to (the current root or a recent one).
+	pub root: Hash32,
+	/// Nullifiers of the two notes spent.
+	pub nullifiers: [Hash32; 2],
+	/// Commitments of the two notes created.
+	pub commitments: [Hash32; 2],
+	/// The asset of every note of the transaction.
+	pub asset: Asset<T::AssetId>,
+	/// Public value entering (`> 0`) or leaving (`< 0`) the pool, before the fee.
+	pub ext_amount: i128,
+	/// Data bound by the proof.
+	pub ext_data: ExtData<T>,
+}
+
+/// The stored append-only note tree: the frontier of [`zk_verifier::merkle::Frontier`] as bytes.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo, MaxEncodedLen)]
+pub struct TreeState {
+	/// Leaves so far.
+	pub next_index: u64,
+	/// The frontier, height 0 first.
+	pub filled: [Hash32; merkle::DEPTH],
+	/// The current root.
+	pub root: Hash32,
+}
+
+impl Default for TreeState {
+	fn default() -> Self {
+		TreeState::from(&merkle::Frontier::default())
+	}
+}
+
+impl From<&merkle::Frontier> for TreeState {
+	fn from(frontier: &merkle::Frontier) -> Self {
+		TreeState {
+			next_index: frontier.next_index,
+			filled: frontier.filled.map(|s| s.to_bytes()),
+			root: frontier.root.to_bytes(),
+		}
+	}
+}
+
+impl TreeState {
+	/// The frontier, or `None` if stored bytes are not canonical scalars (never written so).
+	pub fn frontier(&self) -> Option<merkle::Frontier> {
+		let mut filled = [Scalar::zero(); merkle::DEPTH];
+		for (out, bytes) in filled.iter_mut().zip(self.filled.iter()) {
+			*out = Option::from(Scalar::from_bytes(bytes))?;
+		}
+		Some(merkle::Frontier {
+			next_index: self.next_index,
+			filled,
+			root: Option::from(Scalar::from_bytes(&self.root))?,
+		})
+	}
+}
