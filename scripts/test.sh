@@ -16,7 +16,7 @@ cargo build -p zk-verifier --no-default-features --target wasm32v1-none --releas
 step "zk-verifier: unit, property and cross-check tests (prover feature)"
 cargo test -p zk-verifier --features prover
 
-step "pallets: mock-runtime tests with real proofs"
-SKIP_WASM_BUILD=1 cargo test -p pallet-shielded-pool
+step "pallets: mock-runtime tests with real proofs, benchmark tests, fixture reproducibility"
+SKIP_WASM_BUILD=1 cargo test -p pallet-shielded-pool --features runtime-benchmarks
 
 step "done in $(( $(date +%s) - start ))s"

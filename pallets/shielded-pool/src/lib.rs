@@ -61,6 +61,8 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+#[cfg(any(feature = "runtime-benchmarks", test))]
+pub mod fixtures;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]

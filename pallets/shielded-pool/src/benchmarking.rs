@@ -1,0 +1,137 @@
+//! Benchmarks (frame-benchmarking v2) with real proofs from `fixtures/benchmarks.scale`: proof
+//! decoding and verification, the two tree insertions, nullifier writes and the payouts are all
+//! inside the measured blocks.
+
+use super::*;
+use crate::fixtures::{self, FixtureTx, Fixtures};
+use alloc::vec::Vec;
+use polkadot_sdk::{
+	frame_benchmarking::v2::*,
+	frame_support::{
+		traits::{
+			fungible::{Inspect as _, Mutate as _},
+			EnsureOrigin, Get,
+		},
+		BoundedVec,
+	},
+	frame_system::RawOrigin,
+	sp_runtime::traits::{Saturating, UniqueSaturatedFrom},
+};
+
+fn load() -> Result<Fixtures, BenchmarkError> {
+	fixtures::load().ok_or(BenchmarkError::Stop("benchmark fixtures do not decode"))
+}
+
+/// Install the key, insert the fixture's notes, fund the pool and the payees.
+fn setup<T: Config>(fixtures: &Fixtures) -> Result<(), BenchmarkError>
+where
+	T::AccountId: From<[u8; 32]>,
+{
+	let key = Pallet::<T>::check_verifying_key(&fixtures.verifying_key)
+		.map_err(|_| BenchmarkError::Stop("fixture key rejected"))?;
+	VerifyingKeys::<T>::insert(1, key);
+	let empty: [BoundedVec<u8, T::MaxEncryptedNoteLen>; 2] = Default::default();
+	for pair in fixtures.leaves.chunks_exact(2) {
+		Pallet::<T>::insert_notes(&[pair[0], pair[1]], &empty).map_err(|_| BenchmarkError::Stop("insert"))?;
+	}
+	let shielded = BalanceOf::<T>::unique_saturated_from(u128::from(fixtures::NOTE_VALUE) * fixtures.leaves.len() as u128);
+	let ed = T::NativeCurrency::minimum_balance();
+	let pool = Pallet::<T>::account_id();
+	T::NativeCurrency::mint_into(&pool, shielded.saturating_add(ed)).map_err(|_| BenchmarkError::Stop("mint pool"))?;
+	TotalShielded::<T>::insert(Asset::Native, shielded);
+	// Existing payees: the benchmark measures the pallet, not account creation.
+	for who in [fixtures::RECIPIENT, fixtures::RELAYER] {
+		T::NativeCurrency::mint_into(&who.into(), ed).map_err(|_| BenchmarkError::Stop("mint payee"))?;
+	}
+	Ok(())
+}
+
+fn transaction<T: Config>(tx: &FixtureTx) -> Result<Transaction<T>, BenchmarkError>
+where
+	T::AccountId: From<[u8; 32]>,
+{
+	let note = |bytes: &Vec<u8>| {
+		BoundedVec::try_from(bytes.clone()).map_err(|_| BenchmarkError::Stop("MaxEncryptedNoteLen below fixture notes"))
+	};
+	Ok(Transaction {
+		proof: tx.proof,
+		key_version: 1,
+		root: tx.root,
+		nullifiers: tx.nullifiers,
+		commitments: tx.commitments,
+		asset: Asset::Native,
+		ext_amount: tx.ext_amount,
+		ext_data: ExtData {
+			recipient: Some(fixtures::RECIPIENT.into()),
+			relayer: Some(fixtures::RELAYER.into()),
+			fee: BalanceOf::<T>::unique_saturated_from(fixtures::FEE),
+			encrypted_notes: [note(&tx.encrypted_notes[0])?, note(&tx.encrypted_notes[1])?],
+		},
+	})
+}
+
+#[benchmarks(where T::AccountId: From<[u8; 32]>)]
+mod benchmarks {
+	use super::*;
+
+	/// The most expensive single transaction: two membership proofs, an unshield and a relayer
+	/// fee, two insertions.
+	#[benchmark]
+	fn transact() -> Result<(), BenchmarkError> {
+		let fixtures = load()?;
+		setup::<T>(&fixtures)?;
+		let tx = transaction::<T>(fixtures.txs.first().ok_or(BenchmarkError::Stop("no fixture"))?)?;
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), tx.clone());
+
+		assert!(Pallet::<T>::is_spent(&tx.nullifiers[0]));
+		Ok(())
+	}
+
+	/// `n` such transactions in one batch.
+	#[benchmark]
+	fn transact_batch(n: Linear<1, { fixtures::TXS as u32 }>) -> Result<(), BenchmarkError> {
+		let fixtures = load()?;
+		setup::<T>(&fixtures)?;
+		let n = n.min(T::MaxBatchSize::get());
+		let txs: Vec<Transaction<T>> =
+			fixtures.txs.iter().take(n as usize).map(transaction::<T>).collect::<Result<_, _>>()?;
+		let txs: BoundedVec<_, T::MaxBatchSize> = txs.try_into().map_err(|_| BenchmarkError::Stop("batch bound"))?;
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), txs);
+
+		assert_eq!(Tree::<T>::get().next_index, fixtures.leaves.len() as u64 + 2 * u64::from(n));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_verifying_key() -> Result<(), BenchmarkError> {
+		let fixtures = load()?;
+		let origin = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 7, fixtures.verifying_key);
+
+		assert!(VerifyingKeys::<T>::contains_key(7));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn remove_verifying_key() -> Result<(), BenchmarkError> {
+		let fixtures = load()?;
+		setup::<T>(&fixtures)?;
+		let origin = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 1);
+
+		assert!(!VerifyingKeys::<T>::contains_key(1));
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(Vec::new()), crate::mock::Test);
+}
