@@ -50,3 +50,9 @@ pub use verifying_key::{encoded_len as verifying_key_len, PreparedVerifyingKey, 
 pub fn decode_inputs(inputs: &[[u8; 32]]) -> Result<alloc::vec::Vec<Scalar>, Error> {
 	inputs.iter().enumerate().map(|(i, bytes)| curve::scalar(bytes, i)).collect()
 }
+
+/// The verifying key of the transfer circuit from the public development setup
+/// ([`prover::DEV_SETUP_SEED`] with the `prover` feature): what development and test networks
+/// install at genesis. Never for real value: anyone can derive its trapdoor. A test re-derives
+/// these bytes from the seed.
+pub const DEV_TRANSFER_VERIFYING_KEY: &[u8] = include_bytes!("../keys/dev_transfer_vk.bin");

@@ -284,3 +284,54 @@ impl bellman::ConstraintSystem<Scalar> for ShapeCounter {
 		self
 	}
 }
+
+/// A note the prover can spend: the note, its spending key and its leaf index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SpendableNote {
+	/// The note.
+	pub note: crate::note::Note,
+	/// The spending key behind `note.owner`.
+	pub spending_key: Scalar,
+	/// Its leaf index in the note tree.
+	pub index: u64,
+}
+
+/// Assemble the witness of a transaction spending up to two notes of `tree` (the rest padded
+/// with fresh zero-value dummies) into two outputs, with public amount `ext_amount - fee` and the
+/// given external-data hash. The tree must be the chain's tree at the root the proof will use.
+#[allow(clippy::too_many_arguments)]
+pub fn build_witness<R: Rng + CryptoRng>(
+	tree: &crate::merkle::MerkleTree,
+	spends: &[SpendableNote],
+	outputs: [crate::note::Note; 2],
+	asset: u64,
+	ext_amount: i128,
+	fee: u128,
+	ext_data_hash: Scalar,
+	rng: &mut R,
+) -> Result<TransferWitness, ProverError> {
+	use crate::{circuit::InputNote, merkle::DEPTH, note::Note};
+	use ff::Field;
+
+	if spends.len() > 2 {
+		return Err(ProverError::Witness(WitnessError::ValueNotConserved));
+	}
+	let mut inputs = Vec::with_capacity(2);
+	for (i, spend) in spends.iter().enumerate() {
+		let path = tree.path(spend.index).ok_or(WitnessError::NotInTree { input: i })?;
+		inputs.push(InputNote { note: spend.note, spending_key: spend.spending_key, index: spend.index, path });
+	}
+	while inputs.len() < 2 {
+		let spending_key = Scalar::random(&mut *rng);
+		let note =
+			Note { value: 0, asset, owner: crate::hash::owner_key(&spending_key), blinding: Scalar::random(&mut *rng) };
+		inputs.push(InputNote { note, spending_key, index: 0, path: [Scalar::zero(); DEPTH] });
+	}
+	let public_amount =
+		crate::public_inputs::public_amount(ext_amount, fee).ok_or(WitnessError::PublicAmountOutOfRange)?;
+	let [first, second]: [InputNote; 2] =
+		inputs.try_into().map_err(|_| ProverError::Witness(WitnessError::ValueNotConserved))?;
+	let witness = TransferWitness::new([first, second], outputs, tree.root(), public_amount, ext_data_hash, asset);
+	check_witness(&witness)?;
+	Ok(witness)
+}

@@ -114,3 +114,10 @@ fn batch_verification_accepts_valid_batches_and_rejects_any_bad_member() {
 	short[2].1 = &inputs[2][..7];
 	assert_eq!(verify_batch(&pvk, &short), Err(Error::InputCount { expected: 8, got: 7 }));
 }
+
+#[test]
+fn committed_dev_verifying_key_is_derived_from_the_dev_seed() {
+	let derived = common::proving_key().verifying_key_bytes();
+	assert_eq!(zk_verifier::DEV_TRANSFER_VERIFYING_KEY, &derived[..]);
+	assert_eq!(derived.len(), zk_verifier::verifying_key_len(zk_verifier::public_inputs::TRANSFER_INPUTS));
+}

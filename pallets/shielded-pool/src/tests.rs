@@ -18,12 +18,10 @@ use polkadot_sdk::{
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
 use std::sync::OnceLock;
 use zk_verifier::{
-	circuit::{InputNote, TransferWitness},
 	hash::owner_key,
-	merkle::{MerkleTree, DEPTH},
+	merkle::MerkleTree,
 	note::Note,
-	prover::{ProvingKey, DEV_SETUP_SEED},
-	public_inputs::public_amount,
+	prover::{build_witness, ProvingKey, SpendableNote, DEV_SETUP_SEED},
 	Scalar,
 };
 
@@ -43,12 +41,7 @@ struct Wallet {
 }
 
 /// A note the wallet can spend.
-#[derive(Clone)]
-struct Owned {
-	note: Note,
-	sk: Scalar,
-	index: u64,
-}
+type Owned = SpendableNote;
 
 impl Wallet {
 	fn new(seed: u64) -> Self {
@@ -63,21 +56,6 @@ impl Wallet {
 		Note { value, asset, owner: owner_key(owner_sk), blinding: Scalar::random(&mut self.rng) }
 	}
 
-	fn dummy(&mut self) -> InputNote {
-		let sk = self.key();
-		let note = self.note(0, 0, &sk);
-		InputNote { note, spending_key: sk, index: 0, path: [Scalar::zero(); DEPTH] }
-	}
-
-	fn input(&self, owned: &Owned) -> InputNote {
-		InputNote {
-			note: owned.note,
-			spending_key: owned.sk,
-			index: owned.index,
-			path: self.tree.path(owned.index).expect("note is in the mirror"),
-		}
-	}
-
 	/// Build and prove a transaction spending `spend` (padded with dummies) into `outputs`.
 	fn transaction(
 		&mut self,
@@ -87,26 +65,22 @@ impl Wallet {
 		ext_amount: i128,
 		ext_data: ExtData<Test>,
 	) -> Transaction<Test> {
-		let mut inputs: Vec<InputNote> = spend.iter().map(|o| self.input(o)).collect();
-		while inputs.len() < 2 {
-			let dummy = self.dummy();
-			inputs.push(dummy);
-		}
-		let inputs: [InputNote; 2] = inputs.try_into().unwrap();
-		let root = self.tree.root();
-		let witness = TransferWitness::new(
-			inputs,
+		let witness = build_witness(
+			&self.tree,
+			spend,
 			outputs,
-			root,
-			public_amount(ext_amount, ext_data.fee).unwrap(),
-			ext_data.hash(),
 			asset.field_value().unwrap(),
-		);
+			ext_amount,
+			ext_data.fee,
+			ext_data.hash(),
+			&mut self.rng,
+		)
+		.unwrap();
 		let proof = proving_key().prove_with_rng(&witness, &mut self.rng).unwrap();
 		Transaction {
 			proof: proof.to_bytes(),
 			key_version: 1,
-			root: root.to_bytes(),
+			root: witness.public.root.to_bytes(),
 			nullifiers: witness.public.nullifiers.map(|n| n.to_bytes()),
 			commitments: witness.public.commitments.map(|c| c.to_bytes()),
 			asset,
@@ -137,7 +111,7 @@ fn shield(wallet: &mut Wallet, sk: &Scalar, value: u64, asset: Asset<u32>) -> Ow
 	let tx = wallet.transaction(&[], outputs, asset, value as i128, ext(None, None, 0));
 	assert_ok!(ShieldedPool::transact(RuntimeOrigin::signed(account(ALICE)), tx.clone()));
 	let [index, _] = wallet.applied(&tx);
-	Owned { note: outputs[0], sk: *sk, index }
+	Owned { note: outputs[0], spending_key: *sk, index }
 }
 
 fn pool() -> AccountId {
@@ -187,7 +161,7 @@ fn shield_transfer_unshield_cycle_conserves_value() {
 		);
 
 		// Bob unshields everything to a fresh account through a relayer who takes 10.
-		let bob_note = Owned { note: to_bob, sk: bob_sk, index: bob_index };
+		let bob_note = Owned { note: to_bob, spending_key: bob_sk, index: bob_index };
 		let fresh = 42u8;
 		assert_eq!(Balances::balance(&account(fresh)), 0);
 		let outputs = [wallet.note(0, 0, &bob_sk), wallet.note(0, 0, &bob_sk)];
