@@ -133,6 +133,9 @@ pub mod pallet {
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
 
+	/// Proofs of a batch that share a verifying key, with their rebuilt public inputs.
+	type KeyGroup = (u32, PreparedVerifyingKey, Vec<(Proof, [Scalar; TRANSFER_INPUTS])>);
+
 	#[pallet::config]
 	pub trait Config: polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>> {
 		/// The native currency.
@@ -321,7 +324,7 @@ pub mod pallet {
 				T::MaxVerifyingKeyLen::get() as usize >= zk_verifier::verifying_key_len(TRANSFER_INPUTS),
 				"MaxVerifyingKeyLen cannot hold a transfer-circuit key"
 			);
-			assert!(SUBTREE_HEIGHT <= merkle::DEPTH);
+			const { assert!(SUBTREE_HEIGHT <= merkle::DEPTH) };
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -365,7 +368,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			ensure!(!txs.is_empty(), Error::<T>::EmptyBatch);
 			// Decode and check everything first, grouping proofs by key version.
-			let mut groups: Vec<(u32, PreparedVerifyingKey, Vec<(Proof, [Scalar; TRANSFER_INPUTS])>)> = Vec::new();
+			let mut groups: Vec<KeyGroup> = Vec::new();
 			for tx in txs.iter() {
 				let inputs = Self::check_transaction(tx)?;
 				let proof = Proof::from_bytes(&tx.proof).map_err(|_| Error::<T>::MalformedProof)?;
@@ -484,7 +487,7 @@ pub mod pallet {
 			let complete = tree.next_index >> SUBTREE_HEIGHT;
 			let mut roots: Vec<Scalar> =
 				(0..complete).map(|i| SubtreeRoots::<T>::get(i).and_then(decode)).collect::<Option<_>>()?;
-			if tree.next_index % width != 0 {
+			if !tree.next_index.is_multiple_of(width) {
 				let last_start = complete << SUBTREE_HEIGHT;
 				let last = if last_start == start {
 					subtree_leaves.clone()
