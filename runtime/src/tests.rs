@@ -11,18 +11,16 @@ use polkadot_sdk::{sp_io, sp_keyring::Sr25519Keyring};
 use pallet_shielded_pool::{Asset, ExtData, Transaction};
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
 use sp_runtime::{traits::Dispatchable, AccountId32};
-use std::sync::OnceLock;
 use zk_verifier::{
 	hash::owner_key,
 	merkle::MerkleTree,
 	note::Note,
-	prover::{build_witness, ProvingKey, SpendableNote, DEV_SETUP_SEED},
+	prover::{build_witness, ProvingKey, SpendableNote},
 	Scalar,
 };
 
 fn proving_key() -> &'static ProvingKey {
-	static KEY: OnceLock<ProvingKey> = OnceLock::new();
-	KEY.get_or_init(|| ProvingKey::generate(DEV_SETUP_SEED).expect("setup"))
+	zk_verifier::prover::dev_proving_key().expect("dev setup")
 }
 
 /// Merge a preset's JSON patch into the default config, as the node's chain-spec builder does.

@@ -335,3 +335,14 @@ pub fn build_witness<R: Rng + CryptoRng>(
 	check_witness(&witness)?;
 	Ok(witness)
 }
+
+/// The development proving key ([`DEV_SETUP_SEED`]), generated on first use and kept for the
+/// life of the process (tests and development wallets share it).
+pub fn dev_proving_key() -> Result<&'static ProvingKey, ProverError> {
+	static KEY: std::sync::OnceLock<ProvingKey> = std::sync::OnceLock::new();
+	if let Some(key) = KEY.get() {
+		return Ok(key);
+	}
+	let key = ProvingKey::generate(DEV_SETUP_SEED)?;
+	Ok(KEY.get_or_init(|| key))
+}

@@ -3,7 +3,6 @@
 
 #![allow(dead_code)]
 
-use std::sync::OnceLock;
 
 use ff::Field;
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
@@ -12,15 +11,14 @@ use zk_verifier::{
 	hash::owner_key,
 	merkle::MerkleTree,
 	note::Note,
-	prover::{ProvingKey, DEV_SETUP_SEED},
+	prover::ProvingKey,
 	public_inputs::{ext_data_hash, public_amount},
 	Scalar,
 };
 
 /// The development proving key, generated once per test binary.
 pub fn proving_key() -> &'static ProvingKey {
-	static KEY: OnceLock<ProvingKey> = OnceLock::new();
-	KEY.get_or_init(|| ProvingKey::generate(DEV_SETUP_SEED).unwrap())
+	zk_verifier::prover::dev_proving_key().expect("dev setup")
 }
 
 /// A valid private transfer (public amount 0) of two notes worth `a` and `b`.

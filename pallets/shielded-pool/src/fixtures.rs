@@ -72,12 +72,11 @@ pub fn generate() -> Fixtures {
 		hash::owner_key,
 		merkle::MerkleTree,
 		note::Note,
-		prover::{ProvingKey, DEV_SETUP_SEED},
 		public_inputs::public_amount,
 		Scalar,
 	};
 
-	let key = ProvingKey::generate(DEV_SETUP_SEED).expect("setup");
+	let key = zk_verifier::prover::dev_proving_key().expect("setup");
 	let mut rng = ChaCha20Rng::from_seed(*b"zkSettle benchmark fixtures v1!!");
 	let sk = Scalar::random(&mut rng);
 	let owner = owner_key(&sk);

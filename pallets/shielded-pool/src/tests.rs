@@ -16,18 +16,16 @@ use polkadot_sdk::{
 	},
 };
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
-use std::sync::OnceLock;
 use zk_verifier::{
 	hash::owner_key,
 	merkle::MerkleTree,
 	note::Note,
-	prover::{build_witness, ProvingKey, SpendableNote, DEV_SETUP_SEED},
+	prover::{build_witness, ProvingKey, SpendableNote},
 	Scalar,
 };
 
 fn proving_key() -> &'static ProvingKey {
-	static KEY: OnceLock<ProvingKey> = OnceLock::new();
-	KEY.get_or_init(|| ProvingKey::generate(DEV_SETUP_SEED).unwrap())
+	zk_verifier::prover::dev_proving_key().expect("dev setup")
 }
 
 fn dev_keys() -> Vec<(u32, Vec<u8>)> {
