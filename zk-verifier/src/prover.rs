@@ -68,6 +68,8 @@ pub enum ProverError {
 	Io(std::io::Error),
 	/// The operating system's randomness is unavailable.
 	Randomness,
+	/// The development setup failed (it is deterministic, so it fails every time it is tried).
+	DevSetup,
 }
 
 impl core::fmt::Display for ProverError {
@@ -78,6 +80,7 @@ impl core::fmt::Display for ProverError {
 			ProverError::Encoding(e) => write!(f, "encoding failed: {e}"),
 			ProverError::Io(e) => write!(f, "key i/o failed: {e}"),
 			ProverError::Randomness => write!(f, "no operating-system randomness"),
+			ProverError::DevSetup => write!(f, "the development setup failed"),
 		}
 	}
 }
@@ -338,11 +341,8 @@ pub fn build_witness<R: Rng + CryptoRng>(
 
 /// The development proving key ([`DEV_SETUP_SEED`]), generated on first use and kept for the
 /// life of the process (tests and development wallets share it).
+/// Concurrent first callers wait for one generation instead of each running the setup.
 pub fn dev_proving_key() -> Result<&'static ProvingKey, ProverError> {
-	static KEY: std::sync::OnceLock<ProvingKey> = std::sync::OnceLock::new();
-	if let Some(key) = KEY.get() {
-		return Ok(key);
-	}
-	let key = ProvingKey::generate(DEV_SETUP_SEED)?;
-	Ok(KEY.get_or_init(|| key))
+	static KEY: std::sync::OnceLock<Option<ProvingKey>> = std::sync::OnceLock::new();
+	KEY.get_or_init(|| ProvingKey::generate(DEV_SETUP_SEED).ok()).as_ref().ok_or(ProverError::DevSetup)
 }
