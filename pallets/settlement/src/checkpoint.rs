@@ -6,6 +6,8 @@
 //!                        keccak256(domainHash ‖ root ‖ index_be32 ‖ messageId))
 //! ```
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used))]
+
 use polkadot_sdk::sp_io::hashing::keccak_256;
 
 /// A checkpoint of an origin's message tree: a root, the index of the last leaf it covers, and

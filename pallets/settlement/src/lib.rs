@@ -1,26 +1,581 @@
 //! # Settlement
 //!
-//! zkSettle's cross-chain settlement layer, compatible byte for byte with Hyperlane v3:
+//! zkSettle's cross-chain settlement layer: a mailbox compatible byte for byte with Hyperlane v3,
+//! Interchain Security Modules (ISMs) over governed validator sets, and atomic intent settlement
+//! under a security level the user picks.
 //!
+//! ## Where things are
 //! * [`message`]: the message format and its id;
-//! * [`merkle`]: the outbound message tree (the merkle tree hook);
+//! * [`merkle`]: the outbound message tree (Hyperlane's merkle tree hook);
 //! * [`checkpoint`]: what validators sign;
-//! * [`isms`]: message-id and merkle-root multisig verification with Hyperlane's rules.
+//! * [`isms`]: ISM configurations, multisig verification, multisig and aggregation metadata;
+//! * [`mailbox`]: `dispatch` and `process`, and ISM verification against the registry;
+//! * [`intents`]: orders: escrow, fill on the destination, settlement by an attested fill, refund;
+//! * this file: the FRAME pallet (storage, calls, events, errors).
 //!
-//! These modules are the protocol core, each tested against Hyperlane's published vectors and
-//! upstream validator signatures. The FRAME pallet that stores validator sets, dispatches and
-//! processes messages, and settles intents on top of them is the next part of this crate.
+//! ## Mailbox
+//! `dispatch` formats a v3 message from this chain's governed local domain, inserts its id in the
+//! outbound tree and emits everything a Hyperlane validator needs to sign the checkpoint
+//! `(root, index, id)`. `process` checks version and destination, refuses a delivered id, has the
+//! recipient's ISM (or the default) verify the metadata, then hands the message to the recipient.
+//! A call is one storage transaction, so a failure anywhere leaves no trace: no delivered mark,
+//! no half-settled order.
+//!
+//! ## Security levels
+//! ISMs live in a registry by id. An intent names the ISM that must attest its fill: a fast
+//! 2-of-3 multisig, a stricter 5-of-7, an aggregation of both... and pays the fee quoted for it
+//! ([`Pallet::quote`]); the fee grows with the number of validators and signatures the level
+//! involves, because those are what the operators run and what the chain verifies.
 
 #![cfg_attr(not(feature = "std"), no_std)]
-#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
-#![cfg_attr(test, allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used))]
+// `open_order` takes the order's fields as call parameters, so that Polkadot.js apps shows each.
+#![allow(clippy::too_many_arguments)]
 
 extern crate alloc;
 
 pub mod checkpoint;
+pub mod intents;
 pub mod isms;
+pub mod mailbox;
 pub mod merkle;
 pub mod message;
+pub mod weights;
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 #[cfg(test)]
-mod test_vectors;
+mod mock;
+#[cfg(any(test, feature = "runtime-benchmarks"))]
+pub mod test_vectors;
+#[cfg(test)]
+mod tests;
+
+pub use intents::{FillMessage, OrderData, OrderId, OrderOutcome, OrderRecord};
+pub use isms::{Domain, Ism, IsmId, IsmSpec, ValidatorSet};
+pub use mailbox::MessageRecipient;
+pub use pallet::*;
+pub use weights::WeightInfo;
+
+use polkadot_sdk::{frame_support, frame_system, sp_runtime};
+#[allow(unused_imports)]
+use sp_runtime as _;
+
+/// What the benchmarks need from the runtime.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper {
+	/// Set the wall clock (`Config::UnixTime`) to `seconds`.
+	fn set_time(seconds: u64);
+}
+
+/// The balance type of the pallet's currency.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as frame_support::traits::fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+/// The ISM type of a runtime.
+pub type IsmOf<T> = Ism<<T as Config>::MaxValidators, <T as Config>::MaxModules>;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Mutate, MutateHold},
+			UnixTime,
+		},
+		PalletId,
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::traits::AccountIdConversion;
+
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config:
+		polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>, AccountId: From<[u8; 32]> + Into<[u8; 32]>>
+	{
+		/// The currency intents escrow (held under [`HoldReason::IntentEscrow`]) and pay fees in.
+		type Currency: Mutate<Self::AccountId> + MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+		/// Wall-clock time: order deadlines are in Unix seconds, so that both chains of an order
+		/// read them the same way.
+		type UnixTime: UnixTime;
+		/// The mailbox, hook, settler and fee accounts derive from this id.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+		/// Who sets the local domain and configures ISMs.
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// Recipients other than the intent settler (other pallets).
+		type Recipients: MessageRecipient;
+		/// Longest message body.
+		#[pallet::constant]
+		type MaxBodyLen: Get<u32>;
+		/// Longest inbound message (header and body).
+		#[pallet::constant]
+		type MaxMessageLen: Get<u32>;
+		/// Longest ISM metadata.
+		#[pallet::constant]
+		type MaxMetadataLen: Get<u32>;
+		/// Most validators in a set.
+		#[pallet::constant]
+		type MaxValidators: Get<u32>;
+		/// Most modules of an aggregation, and routes of a routing ISM.
+		#[pallet::constant]
+		type MaxModules: Get<u32>;
+		/// Most signature recoveries one `process` may need: bounds its weight whatever the ISM.
+		#[pallet::constant]
+		type MaxSignatureChecks: Get<u32>;
+		/// Latest fill deadline an order may set, in seconds from now.
+		#[pallet::constant]
+		type MaxFillWindow: Get<u64>;
+		/// Seconds after the fill deadline during which only a settlement can end an order, so a
+		/// fill made just before the deadline has time to be attested and relayed.
+		#[pallet::constant]
+		type RefundGrace: Get<u64>;
+		/// Fee per validator of every multisig a security level involves.
+		#[pallet::constant]
+		type FeePerValidator: Get<BalanceOf<Self>>;
+		/// Fee per signature a security level requires.
+		#[pallet::constant]
+		type FeePerSignature: Get<BalanceOf<Self>>;
+		/// Weights of the calls.
+		type WeightInfo: WeightInfo;
+		/// What the benchmarks need from the runtime.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper;
+	}
+
+	/// Funds this pallet holds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The input of an open order, until it is settled or refunded.
+		#[codec(index = 0)]
+		IntentEscrow,
+	}
+
+	/// This chain's Hyperlane domain id.
+	#[pallet::storage]
+	pub type LocalDomain<T> = StorageValue<_, Domain, ValueQuery>;
+
+	/// The outbound message tree; its count is the next nonce.
+	#[pallet::storage]
+	pub type OutboundTree<T> = StorageValue<_, merkle::IncrementalMerkle, ValueQuery>;
+
+	/// Delivered inbound messages by id, with the block of delivery.
+	#[pallet::storage]
+	pub type Delivered<T: Config> = StorageMap<_, Blake2_128Concat, [u8; 32], BlockNumberFor<T>, OptionQuery>;
+
+	/// The ISM registry.
+	#[pallet::storage]
+	pub type Isms<T: Config> = StorageMap<_, Twox64Concat, IsmId, IsmOf<T>, OptionQuery>;
+
+	/// The ISM of recipients that do not choose one.
+	#[pallet::storage]
+	pub type DefaultIsm<T> = StorageValue<_, IsmId, OptionQuery>;
+
+	/// Open orders.
+	#[pallet::storage]
+	pub type Orders<T: Config> = StorageMap<_, Blake2_128Concat, OrderId, OrderRecord<T>, OptionQuery>;
+
+	/// How each ended order ended: an order ends once.
+	#[pallet::storage]
+	pub type ClosedOrders<T> = StorageMap<_, Blake2_128Concat, OrderId, OrderOutcome, OptionQuery>;
+
+	/// Orders of other chains filled here (destination side), with the solver to pay there.
+	#[pallet::storage]
+	pub type Filled<T> = StorageMap<_, Blake2_128Concat, OrderId, [u8; 32], OptionQuery>;
+
+	/// Next order nonce.
+	#[pallet::storage]
+	pub type OrderNonce<T> = StorageValue<_, u64, ValueQuery>;
+
+	/// Sum of the inputs of open orders (what [`HoldReason::IntentEscrow`] holds).
+	#[pallet::storage]
+	pub type EscrowTotal<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// This chain's domain id.
+		pub local_domain: Domain,
+		/// ISMs to install.
+		pub isms: alloc::vec::Vec<(IsmId, IsmSpec)>,
+		/// The default ISM (one of `isms`).
+		pub default_ism: Option<IsmId>,
+		#[serde(skip)]
+		pub _phantom: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		#[allow(clippy::expect_used)]
+		fn build(&self) {
+			LocalDomain::<T>::put(self.local_domain);
+			for (id, spec) in &self.isms {
+				let ism = IsmOf::<T>::try_from(spec.clone()).expect("genesis ISM exceeds a bound");
+				Pallet::<T>::check_ism(*id, &ism).expect("genesis ISM is invalid or refers to a later ISM");
+				Isms::<T>::insert(id, ism);
+			}
+			if let Some(id) = self.default_ism {
+				assert!(Isms::<T>::contains_key(id), "the default ISM is not in the genesis ISMs");
+				DefaultIsm::<T>::put(id);
+			}
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A message left this chain: what validators sign is `(root, leaf_index, id)`.
+		Dispatched {
+			id: [u8; 32],
+			sender: [u8; 32],
+			destination: Domain,
+			recipient: [u8; 32],
+			/// The whole message, as a relayer delivers it.
+			message: alloc::vec::Vec<u8>,
+			leaf_index: u32,
+			root: [u8; 32],
+		},
+		/// An inbound message was verified and handled.
+		Processed { id: [u8; 32], origin: Domain, sender: [u8; 32], recipient: [u8; 32], ism: IsmId, signature_checks: u32 },
+		/// The local domain changed.
+		LocalDomainSet { domain: Domain },
+		/// An ISM was installed or replaced (a validator-set rotation is a replacement).
+		IsmSet { id: IsmId, ism: IsmOf<T>, replaced: bool },
+		/// An ISM was removed.
+		IsmRemoved { id: IsmId },
+		/// The default ISM changed.
+		DefaultIsmSet { id: IsmId },
+		/// An order was opened: its input is held, its fee paid.
+		OrderOpened { order_id: OrderId, user: T::AccountId, order: OrderData, fee: BalanceOf<T> },
+		/// An order of another chain was filled here; the fill message is on its way.
+		OrderFilled { order_id: OrderId, filler: T::AccountId, recipient: T::AccountId, amount: BalanceOf<T>, message_id: [u8; 32] },
+		/// An attested fill settled an order: its input went to the solver.
+		OrderSettled { order_id: OrderId, solver: T::AccountId, amount: BalanceOf<T>, message_id: [u8; 32] },
+		/// An order expired unfilled: its input went back to the user.
+		OrderRefunded { order_id: OrderId, user: T::AccountId, amount: BalanceOf<T> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The message is shorter than its 77-byte header.
+		MessageTooShort,
+		/// The message is not version 3.
+		UnsupportedVersion,
+		/// The message is for another domain.
+		WrongDestination,
+		/// The message was delivered already.
+		AlreadyDelivered,
+		/// No ISM has this id.
+		UnknownIsm,
+		/// The recipient chose no ISM and there is no default.
+		NoDefaultIsm,
+		/// The routing ISM has no route for the message's origin.
+		NoRoute,
+		/// Aggregation and routing ISMs nest too deep (or refer to each other in a cycle).
+		IsmTooDeep,
+		/// Verifying would take more signature checks than `MaxSignatureChecks`.
+		TooManySignatureChecks,
+		/// The metadata is shorter than its layout.
+		MetadataTooShort,
+		/// The signatures are not a whole number of 65-byte signatures.
+		MalformedSignatures,
+		/// Merkle-root metadata proves a message after the signed checkpoint.
+		IndexAfterCheckpoint,
+		/// The aggregation offset table does not cover every module.
+		AggregationTableTooShort,
+		/// An aggregation range is reversed or beyond the metadata.
+		AggregationRangeOutOfBounds,
+		/// The aggregation metadata does not provide exactly `threshold` modules.
+		AggregationThresholdMismatch,
+		/// A signature's `s` is in the upper half of the curve order.
+		HighS,
+		/// A signature's `v` is not 27, 28, 0 or 1.
+		InvalidV,
+		/// A signature recovers to no key.
+		InvalidSignature,
+		/// A signer is not a validator, or not in the set's order, or signed twice.
+		UnexpectedSigner,
+		/// Fewer signatures than the threshold.
+		BelowThreshold,
+		/// A threshold of zero or above the number of validators or modules.
+		InvalidThreshold,
+		/// A validator appears twice in a set.
+		DuplicateValidator,
+		/// Routes are not strictly sorted by domain.
+		UnsortedRoutes,
+		/// An ISM refers to itself.
+		SelfReference,
+		/// The default ISM cannot be removed.
+		IsmInUse,
+		/// The outbound tree holds 2^32 - 1 messages.
+		TreeFull,
+		/// No recipient has this address.
+		UnknownRecipient,
+		/// The body is not a fill message.
+		InvalidFillMessage,
+		/// No order has this id.
+		UnknownOrder,
+		/// The order was settled or refunded already.
+		OrderClosed,
+		/// The fill message does not come from the order's destination settler.
+		FillFromWrongSettler,
+		/// An amount is zero.
+		ZeroAmount,
+		/// The fill deadline is not in the future.
+		DeadlineInPast,
+		/// The fill deadline is beyond `MaxFillWindow`.
+		DeadlineTooFar,
+		/// The fee of the chosen security level is above the caller's limit.
+		FeeTooHigh,
+		/// The chosen security level cannot attest fills from the destination.
+		UnquotableIsm,
+		/// The order can be refunded only after its deadline and grace period.
+		RefundTooEarly,
+		/// The order is not for this chain's settler.
+		NotThisDestination,
+		/// The order was filled here already.
+		AlreadyFilled,
+		/// The order's fill deadline has passed.
+		FillDeadlinePassed,
+		/// An amount does not fit the balance type.
+		AmountOverflow,
+		/// The escrow total would overflow.
+		EscrowOverflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(T::MaxValidators::get() > 0 && T::MaxValidators::get() <= u32::from(u8::MAX), "thresholds are u8");
+			assert!(T::MaxModules::get() > 0 && T::MaxModules::get() <= u32::from(u8::MAX), "thresholds are u8");
+			assert!(T::MaxSignatureChecks::get() >= T::MaxValidators::get(), "a full validator set must be checkable");
+			assert!(
+				T::MaxMetadataLen::get() as usize >= isms::metadata::MERKLE_ROOT_HEADER + 65 * T::MaxValidators::get() as usize,
+				"merkle-root metadata with a full set of signatures must fit"
+			);
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Send `body` to `recipient` on `destination`. The sender is the caller's 32-byte
+		/// account id.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::dispatch(body.len() as u32))]
+		pub fn dispatch(
+			origin: OriginFor<T>,
+			destination: Domain,
+			recipient: [u8; 32],
+			body: BoundedVec<u8, T::MaxBodyLen>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_dispatch(who.into(), destination, recipient, body.into_inner()).map(|_| ()).map_err(Into::into)
+		}
+
+		/// Deliver an inbound message verified by its recipient's ISM. Anyone may relay.
+		/// Charged for the worst case; refunded down to the signature checks actually made.
+		#[pallet::call_index(1)]
+		#[pallet::weight(Pallet::<T>::process_weight(T::MaxSignatureChecks::get()))]
+		pub fn process(
+			origin: OriginFor<T>,
+			metadata: BoundedVec<u8, T::MaxMetadataLen>,
+			message: BoundedVec<u8, T::MaxMessageLen>,
+		) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			let checks = Self::do_process(&metadata, &message)?;
+			Ok(Some(Self::process_weight(checks)).into())
+		}
+
+		/// Set this chain's domain id (governance).
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::set_local_domain())]
+		pub fn set_local_domain(origin: OriginFor<T>, domain: Domain) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			LocalDomain::<T>::put(domain);
+			Self::deposit_event(Event::LocalDomainSet { domain });
+			Ok(())
+		}
+
+		/// Install or replace an ISM (governance). Replacing a multisig is how a validator set
+		/// rotates: everything that refers to the id uses the new set from the next message on.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::set_ism(T::MaxValidators::get().max(T::MaxModules::get())))]
+		pub fn set_ism(origin: OriginFor<T>, id: IsmId, ism: IsmOf<T>) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Self::check_ism(id, &ism)?;
+			let replaced = Isms::<T>::contains_key(id);
+			Isms::<T>::insert(id, ism.clone());
+			Self::deposit_event(Event::IsmSet { id, ism, replaced });
+			Ok(())
+		}
+
+		/// Remove an ISM (governance). Messages and orders that still name it then fail to
+		/// verify (orders are refunded after their deadline); the default ISM cannot be removed.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::remove_ism())]
+		pub fn remove_ism(origin: OriginFor<T>, id: IsmId) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			ensure!(DefaultIsm::<T>::get() != Some(id), Error::<T>::IsmInUse);
+			ensure!(Isms::<T>::take(id).is_some(), Error::<T>::UnknownIsm);
+			Self::deposit_event(Event::IsmRemoved { id });
+			Ok(())
+		}
+
+		/// Set the default ISM (governance).
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::set_default_ism())]
+		pub fn set_default_ism(origin: OriginFor<T>, id: IsmId) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			ensure!(Isms::<T>::contains_key(id), Error::<T>::UnknownIsm);
+			DefaultIsm::<T>::put(id);
+			Self::deposit_event(Event::DefaultIsmSet { id });
+			Ok(())
+		}
+
+		/// Open an order: hold `input_amount` until a fill of `output_amount` to
+		/// `output_recipient` on `destination` is attested by ISM `ism`, or until the deadline
+		/// (plus grace) passes. Pays the quoted fee of `ism`, at most `max_fee`.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::open_order())]
+		pub fn open_order(
+			origin: OriginFor<T>,
+			input_amount: BalanceOf<T>,
+			destination: Domain,
+			destination_settler: [u8; 32],
+			output_amount: u128,
+			output_recipient: [u8; 32],
+			fill_deadline: u64,
+			ism: IsmId,
+			max_fee: BalanceOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_open_order(
+				who,
+				intents::OrderRequest {
+					input_amount,
+					destination,
+					destination_settler,
+					output_amount,
+					output_recipient,
+					fill_deadline,
+					ism,
+				},
+				max_fee,
+			)
+			.map(|_| ())
+		}
+
+		/// Fill, on this chain, an order opened on another: pay its output from the caller to its
+		/// recipient and send the fill message that settles it on the origin, naming
+		/// `origin_solver` (the account there that receives the input).
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::fill_order())]
+		pub fn fill_order(origin: OriginFor<T>, order: OrderData, origin_solver: [u8; 32]) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_fill_order(who, order, origin_solver)
+		}
+
+		/// Refund an order whose deadline and grace period passed without an attested fill.
+		/// Anyone may call it; the input goes back to the user.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::refund())]
+		pub fn refund(origin: OriginFor<T>, order_id: OrderId) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_refund(order_id)
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The pallet's account.
+		pub fn account_id() -> T::AccountId {
+			T::PalletId::get().into_account_truncating()
+		}
+
+		/// This chain's mailbox and merkle tree hook address: validators of this chain put it in
+		/// `domainHash`.
+		pub fn mailbox_address() -> [u8; 32] {
+			Self::account_id().into()
+		}
+
+		/// The intent settler's address: fill messages are sent to it.
+		pub fn settler_address() -> [u8; 32] {
+			let settler: T::AccountId = T::PalletId::get().into_sub_account_truncating(*b"settler");
+			settler.into()
+		}
+
+		/// Where the fees of security levels go.
+		pub fn fee_account() -> T::AccountId {
+			T::PalletId::get().into_sub_account_truncating(*b"fees")
+		}
+
+		/// The latest checkpoint of the outbound tree, `(root, index)`; `None` before the first
+		/// message.
+		pub fn latest_checkpoint() -> Option<([u8; 32], u32)> {
+			let tree = OutboundTree::<T>::get();
+			tree.count.checked_sub(1).map(|index| (tree.root(), index))
+		}
+
+		/// Weight of `process` with `checks` signature recoveries (the message length is bounded
+		/// by `MaxMessageLen`; hashing it is small next to one recovery).
+		pub fn process_weight(checks: u32) -> Weight {
+			T::WeightInfo::process(checks).saturating_add(T::Recipients::max_handle_weight())
+		}
+
+		/// Validate an ISM and its references to the registry.
+		pub(crate) fn check_ism(id: IsmId, ism: &IsmOf<T>) -> Result<(), Error<T>> {
+			ism.validate(id).map_err(|e| match e {
+				isms::ConfigError::InvalidThreshold => Error::<T>::InvalidThreshold,
+				isms::ConfigError::DuplicateValidator => Error::<T>::DuplicateValidator,
+				isms::ConfigError::UnsortedRoutes => Error::<T>::UnsortedRoutes,
+				isms::ConfigError::SelfReference => Error::<T>::SelfReference,
+			})?;
+			for reference in ism.references() {
+				ensure!(Isms::<T>::contains_key(reference), Error::<T>::UnknownIsm);
+			}
+			Ok(())
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// The invariants: every held escrow belongs to an open order and sums to [`EscrowTotal`];
+	/// an order is open or closed, never both; every stored ISM is valid.
+	#[cfg(any(test, feature = "std", feature = "try-runtime"))]
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use frame_support::traits::fungible::InspectHold;
+		use sp_runtime::traits::{CheckedAdd, Zero};
+
+		let mut total = BalanceOf::<T>::zero();
+		let mut per_user = alloc::collections::BTreeMap::<T::AccountId, BalanceOf<T>>::new();
+		for (id, record) in Orders::<T>::iter() {
+			frame_support::ensure!(!ClosedOrders::<T>::contains_key(id), "an order is both open and closed");
+			frame_support::ensure!(record.data.id() == id, "an order is stored under another id");
+			total = total.checked_add(&record.input).ok_or("escrow overflows")?;
+			let user = per_user.entry(record.user.clone()).or_insert_with(Zero::zero);
+			*user = user.checked_add(&record.input).ok_or("escrow overflows")?;
+		}
+		frame_support::ensure!(total == EscrowTotal::<T>::get(), "EscrowTotal is not the sum of open orders");
+		let reason = T::RuntimeHoldReason::from(HoldReason::IntentEscrow);
+		for (user, held) in per_user {
+			frame_support::ensure!(
+				T::Currency::balance_on_hold(&reason, &user) == held,
+				"a user's escrow hold differs from their open orders"
+			);
+		}
+		for (id, ism) in Isms::<T>::iter() {
+			ism.validate(id).map_err(|_| "a stored ISM is invalid")?;
+		}
+		Ok(())
+	}
+}

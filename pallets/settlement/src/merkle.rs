@@ -2,6 +2,8 @@
 //! deposit-contract tree): depth 32, `keccak256(left ‖ right)` nodes, empty leaves of 32 zero
 //! bytes, a frontier of 32 nodes and a count.
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used))]
+
 use polkadot_sdk::sp_io::hashing::keccak_256;
 
 /// Depth of the tree.
@@ -32,7 +34,9 @@ pub fn zero_hashes() -> [[u8; 32]; TREE_DEPTH + 1] {
 pub struct TreeFull;
 
 /// The incremental tree, as `Merkle.sol`'s `Tree { bytes32[32] branch; uint256 count; }`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(
+	Clone, Debug, Default, PartialEq, Eq, codec::Encode, codec::Decode, codec::MaxEncodedLen, scale_info::TypeInfo,
+)]
 pub struct IncrementalMerkle {
 	/// The frontier.
 	pub branch: [[u8; 32]; TREE_DEPTH],

@@ -12,6 +12,8 @@
 //!
 //! The id of a message is `keccak256` of all its bytes.
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used))]
+
 use alloc::vec::Vec;
 use polkadot_sdk::sp_io::hashing::keccak_256;
 

@@ -1,4 +1,7 @@
-//! Published Hyperlane test vectors and test-only helpers (signing with `k256`).
+//! Published Hyperlane test vectors and test-only helpers (signing with `k256`), shared by the
+//! tests and the benchmarks.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, dead_code)]
 
 use alloc::vec::Vec;
 use k256::ecdsa::SigningKey;

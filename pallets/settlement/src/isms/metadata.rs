@@ -12,6 +12,8 @@
 //! Lengths are checked strictly: the signatures part must be a whole number of 65-byte
 //! signatures (a malformed length is a typed error, never a partial read).
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used))]
+
 use alloc::vec::Vec;
 
 use super::multisig::Signature;

@@ -6,6 +6,8 @@
 //! half of the curve order (OpenZeppelin's malleability rule) and `v` is 27/28 (Ethereum) or
 //! 0/1 (accepted by Hyperlane's Sealevel ISM too).
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used))]
+
 use polkadot_sdk::sp_io::{crypto::secp256k1_ecdsa_recover, hashing::keccak_256};
 
 /// A 20-byte Ethereum address.

@@ -1,0 +1,34 @@
+//! Runtime API of settlement: what validators, relayers, solvers and wallets read.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet_settlement::{Domain, IsmId, OrderData, OrderId, OrderOutcome};
+
+polkadot_sdk::sp_api::decl_runtime_apis! {
+	/// Mailbox state, checkpoints, quotes and orders.
+	pub trait SettlementApi<Balance: codec::Codec> {
+		/// This chain's Hyperlane domain.
+		fn local_domain() -> Domain;
+		/// The mailbox and merkle tree hook address validators put in `domainHash`.
+		fn mailbox_address() -> [u8; 32];
+		/// The intent settler's address (recipient of fill messages).
+		fn settler_address() -> [u8; 32];
+		/// `(root, index)` of the latest outbound checkpoint; `None` before the first message.
+		fn latest_checkpoint() -> Option<([u8; 32], u32)>;
+		/// Messages dispatched so far (the next nonce).
+		fn outbound_count() -> u32;
+		/// Whether an inbound message was delivered.
+		fn delivered(message_id: [u8; 32]) -> bool;
+		/// The fee of security level `ism` for an order to `destination`; `None` if it cannot
+		/// attest fills from there.
+		fn quote(ism: IsmId, destination: Domain) -> Option<Balance>;
+		/// Every security level usable for orders to `destination`, with its fee.
+		fn quotes(destination: Domain) -> alloc::vec::Vec<(IsmId, Balance)>;
+		/// An open order: its data and the fee paid.
+		fn order(order_id: OrderId) -> Option<(OrderData, Balance)>;
+		/// How an ended order ended.
+		fn order_outcome(order_id: OrderId) -> Option<OrderOutcome>;
+	}
+}

@@ -1,0 +1,218 @@
+//! Benchmarks (frame-benchmarking v2). Checkpoints are signed inside the benchmark with `k256`
+//! from fixed secrets, exactly as a validator signs; the runtime only recovers.
+
+#![allow(clippy::expect_used)]
+
+use super::*;
+use crate::{
+	checkpoint::Checkpoint,
+	intents::FillMessage,
+	isms::multisig::EthAddress,
+	message::{Message, VERSION},
+	pallet::{Call, Config, Pallet},
+	test_vectors::{address_of, sign},
+};
+use alloc::vec::Vec;
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{fungible::Mutate, EnsureOrigin, Get},
+	BoundedVec,
+};
+use frame_system::RawOrigin;
+use polkadot_sdk::{frame_benchmarking, sp_runtime::traits::Saturating};
+
+const DOMAIN: u32 = 1_000;
+const SETTLER: [u8; 32] = [0x5e; 32];
+const NOW: u64 = 1_700_000_000;
+
+fn secret(i: u32) -> [u8; 32] {
+	let mut secret = [0x42; 32];
+	secret[..4].copy_from_slice(&(i + 1).to_be_bytes());
+	secret
+}
+
+fn validators(n: u32) -> Vec<EthAddress> {
+	(0..n).map(|i| address_of(&secret(i))).collect()
+}
+
+fn multisig<T: Config>(n: u32) -> IsmOf<T> {
+	Ism::MessageIdMultisig(ValidatorSet {
+		validators: BoundedVec::truncate_from(validators(n)),
+		threshold: u8::try_from(n).unwrap_or(u8::MAX),
+	})
+}
+
+fn funded<T: Config>(name: &'static str) -> T::AccountId {
+	let who: T::AccountId = account(name, 0, 0);
+	let amount = BalanceOf::<T>::from(u32::MAX).saturating_mul(BalanceOf::<T>::from(1_000_000u32));
+	let _ = T::Currency::set_balance(&who, amount);
+	who
+}
+
+/// Open an order from this chain to itself under ISM 1; returns the user and the order id.
+fn open<T: Config>() -> (T::AccountId, OrderId) {
+	let user = funded::<T>("user");
+	let input = BalanceOf::<T>::from(1_000_000u32);
+	let id = Pallet::<T>::do_open_order(
+		user.clone(),
+		intents::OrderRequest {
+			input_amount: input,
+			destination: DOMAIN,
+			destination_settler: SETTLER,
+			output_amount: 1_000_000,
+			output_recipient: [0x44; 32],
+			fill_deadline: NOW + 60,
+			ism: 1,
+		},
+		BalanceOf::<T>::from(u32::MAX),
+	)
+	.expect("order opens");
+	(user, id)
+}
+
+fn setup<T: Config>(validators: u32) {
+	T::BenchmarkHelper::set_time(NOW);
+	LocalDomain::<T>::put(DOMAIN);
+	Isms::<T>::insert(1, multisig::<T>(validators));
+	DefaultIsm::<T>::put(1);
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn dispatch(b: Linear<0, { T::MaxBodyLen::get() }>) {
+		setup::<T>(1);
+		let caller = funded::<T>("caller");
+		let body = BoundedVec::truncate_from(alloc::vec![7u8; b as usize]);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), 2_000, [0x22; 32], body);
+		assert_eq!(OutboundTree::<T>::get().count, 1);
+	}
+
+	/// A fill message settling an order, verified by a message-id multisig of `s` validators
+	/// with threshold `s`: every signature is recovered.
+	#[benchmark]
+	fn process(s: Linear<1, { T::MaxValidators::get() }>) {
+		setup::<T>(s);
+		let (_, order_id) = open::<T>();
+		let solver: [u8; 32] = funded::<T>("solver").into();
+		let message = Message {
+			version: VERSION,
+			nonce: 0,
+			origin: DOMAIN,
+			sender: SETTLER,
+			destination: DOMAIN,
+			recipient: Pallet::<T>::settler_address(),
+			body: FillMessage { order_id, solver }.encode(),
+		};
+		let checkpoint = Checkpoint { origin: DOMAIN, merkle_tree_hook: [0xab; 32], root: [0xcd; 32], index: 0, message_id: message.id() };
+		let mut metadata = Vec::new();
+		metadata.extend_from_slice(&checkpoint.merkle_tree_hook);
+		metadata.extend_from_slice(&checkpoint.root);
+		metadata.extend_from_slice(&checkpoint.index.to_be_bytes());
+		for i in 0..s {
+			metadata.extend_from_slice(&sign(&secret(i), &checkpoint.digest()));
+		}
+		let caller = funded::<T>("relayer");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), BoundedVec::truncate_from(metadata), BoundedVec::truncate_from(message.to_bytes()));
+		assert!(ClosedOrders::<T>::contains_key(order_id));
+	}
+
+	#[benchmark]
+	fn set_local_domain() -> Result<(), BenchmarkError> {
+		let origin = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 7);
+		assert_eq!(LocalDomain::<T>::get(), 7);
+		Ok(())
+	}
+
+	/// The largest configuration: a full validator set (duplicate checks are quadratic).
+	#[benchmark]
+	fn set_ism(v: Linear<1, { T::MaxValidators::get() }>) -> Result<(), BenchmarkError> {
+		let origin = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		Isms::<T>::insert(1, multisig::<T>(1));
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 1, multisig::<T>(v));
+		assert_eq!(Isms::<T>::get(1), Some(multisig::<T>(v)));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn remove_ism() -> Result<(), BenchmarkError> {
+		let origin = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		Isms::<T>::insert(9, multisig::<T>(T::MaxValidators::get()));
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 9);
+		assert!(!Isms::<T>::contains_key(9));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_default_ism() -> Result<(), BenchmarkError> {
+		let origin = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		Isms::<T>::insert(9, multisig::<T>(T::MaxValidators::get()));
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 9);
+		assert_eq!(DefaultIsm::<T>::get(), Some(9));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn open_order() {
+		setup::<T>(T::MaxValidators::get());
+		let user = funded::<T>("user");
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(user),
+			BalanceOf::<T>::from(1_000_000u32),
+			DOMAIN,
+			SETTLER,
+			1_000_000,
+			[0x44; 32],
+			NOW + 60,
+			1,
+			BalanceOf::<T>::from(u32::MAX),
+		);
+		assert_eq!(OrderNonce::<T>::get(), 1);
+	}
+
+	#[benchmark]
+	fn fill_order() {
+		setup::<T>(1);
+		let filler = funded::<T>("filler");
+		let order = OrderData {
+			origin: 2_000,
+			origin_settler: SETTLER,
+			user: [9; 32],
+			nonce: 0,
+			input_amount: 1_000_000,
+			destination: DOMAIN,
+			destination_settler: Pallet::<T>::settler_address(),
+			output_amount: 1_000_000,
+			output_recipient: [0x44; 32],
+			fill_deadline: NOW + 60,
+			ism: 1,
+		};
+		let id = order.id();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(filler), order, [3; 32]);
+		assert!(Filled::<T>::contains_key(id));
+	}
+
+	#[benchmark]
+	fn refund() {
+		setup::<T>(1);
+		let (_, order_id) = open::<T>();
+		T::BenchmarkHelper::set_time(NOW + 60 + T::RefundGrace::get() + 1);
+		let caller = funded::<T>("caller");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), order_id);
+		assert!(ClosedOrders::<T>::contains_key(order_id));
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

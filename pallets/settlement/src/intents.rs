@@ -1,0 +1,317 @@
+//! Intents: atomic settlement of an order between two chains.
+//!
+//! 1. On the origin, the user opens an order: the input is held, the fee of the chosen security
+//!    level is paid, and the order, identified by `keccak256(SCALE(OrderData))`, is open.
+//! 2. On the destination, a solver calls `fill_order` with the same [`OrderData`]: the output is
+//!    paid to the recipient there, the order is marked filled (once), and a [`FillMessage`] is
+//!    dispatched to the origin's settler.
+//! 3. On the origin, `process` delivers the fill message only if the order's own ISM verifies it;
+//!    the held input then goes to the solver named in the message. The order is closed.
+//! 4. If no attested fill arrives by the fill deadline plus `RefundGrace`, anyone may refund: the
+//!    input goes back to the user and the order is closed.
+//!
+//! An order ends exactly once: closing removes it from `Orders` and records the outcome in
+//! `ClosedOrders`, so a late fill (after a refund) and a second fill both fail with `OrderClosed`.
+//! Deadlines are Unix seconds, which both chains read alike; the destination refuses fills after
+//! the deadline, the origin refuses refunds until the grace period after it has passed.
+
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used))]
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{
+	ensure,
+	traits::{
+		fungible::{Mutate, MutateHold},
+		tokens::{Fortitude, Precision, Preservation, Restriction},
+		Get, UnixTime,
+	},
+};
+use polkadot_sdk::{frame_support, sp_io::hashing::keccak_256, sp_runtime};
+use scale_info::TypeInfo;
+use sp_runtime::traits::{CheckedAdd, CheckedMul, CheckedSub, Zero};
+
+use crate::{
+	isms::{Domain, Ism, IsmId, MAX_ISM_DEPTH},
+	BalanceOf, ClosedOrders, Config, EscrowTotal, Error, Event, Filled, HoldReason, Isms, LocalDomain, OrderNonce,
+	Orders, Pallet,
+};
+
+/// An order's id: `keccak256` of its SCALE-encoded [`OrderData`].
+pub type OrderId = [u8; 32];
+
+/// Everything both chains must agree on about an order. Its hash is the order id, so the
+/// destination's settler, given these fields, pays exactly what the user asked for.
+#[derive(Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub struct OrderData {
+	/// The chain the order was opened on, and its settler.
+	pub origin: Domain,
+	pub origin_settler: [u8; 32],
+	/// Who opened it, and a nonce of the origin that makes each order unique.
+	pub user: [u8; 32],
+	pub nonce: u64,
+	/// Held on the origin, paid to the solver on settlement.
+	pub input_amount: u128,
+	/// Where the output is delivered, by which settler.
+	pub destination: Domain,
+	pub destination_settler: [u8; 32],
+	/// Paid on the destination to `output_recipient` by the solver.
+	pub output_amount: u128,
+	pub output_recipient: [u8; 32],
+	/// Unix seconds: fills after it are refused.
+	pub fill_deadline: u64,
+	/// The security level: the origin's ISM that must attest the fill.
+	pub ism: IsmId,
+}
+
+impl OrderData {
+	/// The order id.
+	pub fn id(&self) -> OrderId {
+		keccak_256(&self.encode())
+	}
+}
+
+/// An open order on its origin chain.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+#[scale_info(skip_type_params(T))]
+pub struct OrderRecord<T: Config> {
+	pub data: OrderData,
+	/// The user's account (the `user` bytes of `data`).
+	pub user: T::AccountId,
+	/// The held input.
+	pub input: BalanceOf<T>,
+	/// The fee paid for the security level.
+	pub fee: BalanceOf<T>,
+}
+
+/// How an order ended.
+#[derive(Encode, Decode, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub enum OrderOutcome {
+	/// Settled by the fill message with this id.
+	Settled { message_id: [u8; 32] },
+	/// Refunded to the user.
+	Refunded,
+}
+
+/// The body the destination's settler sends: `0x01 ‖ order id ‖ solver` (65 bytes), the solver
+/// being the 32-byte account that receives the input on the origin.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct FillMessage {
+	pub order_id: OrderId,
+	pub solver: [u8; 32],
+}
+
+impl FillMessage {
+	/// The message type byte.
+	pub const FILLED: u8 = 1;
+	/// Encoded length.
+	pub const LEN: usize = 65;
+
+	/// The message body.
+	pub fn encode(&self) -> alloc::vec::Vec<u8> {
+		let mut body = alloc::vec::Vec::with_capacity(Self::LEN);
+		body.push(Self::FILLED);
+		body.extend_from_slice(&self.order_id);
+		body.extend_from_slice(&self.solver);
+		body
+	}
+
+	/// Parse a body; `None` unless it is exactly a fill message.
+	pub fn decode(body: &[u8]) -> Option<Self> {
+		let (kind, rest) = body.split_first()?;
+		if *kind != Self::FILLED || rest.len() != 64 {
+			return None;
+		}
+		let (order_id, solver) = rest.split_at(32);
+		Some(FillMessage { order_id: order_id.try_into().ok()?, solver: solver.try_into().ok()? })
+	}
+}
+
+/// What a user asks for when opening an order.
+pub struct OrderRequest<Balance> {
+	pub input_amount: Balance,
+	pub destination: Domain,
+	pub destination_settler: [u8; 32],
+	pub output_amount: u128,
+	pub output_recipient: [u8; 32],
+	pub fill_deadline: u64,
+	pub ism: IsmId,
+}
+
+impl<T: Config> Pallet<T> {
+	fn now() -> u64 {
+		T::UnixTime::now().as_secs()
+	}
+
+	fn amount_of(balance: BalanceOf<T>) -> Result<u128, Error<T>> {
+		balance.try_into().map_err(|_| Error::<T>::AmountOverflow)
+	}
+
+	fn balance_of(amount: u128) -> Result<BalanceOf<T>, Error<T>> {
+		amount.try_into().map_err(|_| Error::<T>::AmountOverflow)
+	}
+
+	/// The fee of security level `ism` for fills coming from `origin` (the order's destination):
+	/// per multisig, `FeePerValidator × validators + FeePerSignature × threshold`; an
+	/// aggregation costs its `threshold` dearest modules; a routing ISM what its route costs.
+	/// `None` if the ISM, a module or the route is missing.
+	pub fn quote(ism: IsmId, origin: Domain) -> Option<BalanceOf<T>> {
+		Self::quote_at(ism, origin, 0)
+	}
+
+	fn quote_at(id: IsmId, origin: Domain, depth: u8) -> Option<BalanceOf<T>> {
+		if depth > MAX_ISM_DEPTH {
+			return None;
+		}
+		match Isms::<T>::get(id)? {
+			Ism::MessageIdMultisig(set) | Ism::MerkleRootMultisig(set) => {
+				let validators = BalanceOf::<T>::from(u32::try_from(set.validators.len()).ok()?);
+				let signatures = BalanceOf::<T>::from(u32::from(set.threshold));
+				T::FeePerValidator::get()
+					.checked_mul(&validators)?
+					.checked_add(&T::FeePerSignature::get().checked_mul(&signatures)?)
+			},
+			Ism::Aggregation { modules, threshold } => {
+				let mut fees = alloc::vec::Vec::with_capacity(modules.len());
+				for module in modules.iter() {
+					fees.push(Self::quote_at(*module, origin, depth.saturating_add(1))?);
+				}
+				fees.sort_unstable_by(|a, b| b.cmp(a));
+				fees.into_iter().take(usize::from(threshold)).try_fold(Zero::zero(), |sum: BalanceOf<T>, fee| sum.checked_add(&fee))
+			},
+			ism @ Ism::Routing { .. } => Self::quote_at(ism.route(origin)?, origin, depth.saturating_add(1)),
+		}
+	}
+
+	/// Open an order for `who`; returns its id.
+	pub fn do_open_order(
+		who: T::AccountId,
+		request: OrderRequest<BalanceOf<T>>,
+		max_fee: BalanceOf<T>,
+	) -> Result<OrderId, sp_runtime::DispatchError> {
+		ensure!(!request.input_amount.is_zero() && request.output_amount > 0, Error::<T>::ZeroAmount);
+		let now = Self::now();
+		ensure!(request.fill_deadline > now, Error::<T>::DeadlineInPast);
+		ensure!(request.fill_deadline <= now.saturating_add(T::MaxFillWindow::get()), Error::<T>::DeadlineTooFar);
+		let fee = Self::quote(request.ism, request.destination).ok_or(Error::<T>::UnquotableIsm)?;
+		ensure!(fee <= max_fee, Error::<T>::FeeTooHigh);
+		let escrow = EscrowTotal::<T>::get().checked_add(&request.input_amount).ok_or(Error::<T>::EscrowOverflow)?;
+
+		let nonce = OrderNonce::<T>::get();
+		let data = OrderData {
+			origin: LocalDomain::<T>::get(),
+			origin_settler: Self::settler_address(),
+			user: who.clone().into(),
+			nonce,
+			input_amount: Self::amount_of(request.input_amount)?,
+			destination: request.destination,
+			destination_settler: request.destination_settler,
+			output_amount: request.output_amount,
+			output_recipient: request.output_recipient,
+			fill_deadline: request.fill_deadline,
+			ism: request.ism,
+		};
+		let order_id = data.id();
+
+		// Effects (the call is one storage transaction: a failed hold undoes the fee).
+		if !fee.is_zero() {
+			T::Currency::transfer(&who, &Self::fee_account(), fee, Preservation::Preserve)?;
+		}
+		T::Currency::hold(&HoldReason::IntentEscrow.into(), &who, request.input_amount)?;
+		OrderNonce::<T>::put(nonce.saturating_add(1));
+		EscrowTotal::<T>::put(escrow);
+		Orders::<T>::insert(order_id, crate::OrderRecord { data: data.clone(), user: who.clone(), input: request.input_amount, fee });
+		Self::deposit_event(Event::OrderOpened { order_id, user: who, order: data, fee });
+		Ok(order_id)
+	}
+
+	/// Fill `order` here as its destination: pay the output and send the fill message.
+	pub fn do_fill_order(who: T::AccountId, order: OrderData, origin_solver: [u8; 32]) -> sp_runtime::DispatchResult {
+		ensure!(
+			order.destination == LocalDomain::<T>::get() && order.destination_settler == Self::settler_address(),
+			Error::<T>::NotThisDestination
+		);
+		ensure!(Self::now() <= order.fill_deadline, Error::<T>::FillDeadlinePassed);
+		let order_id = order.id();
+		ensure!(!Filled::<T>::contains_key(order_id), Error::<T>::AlreadyFilled);
+		let amount = Self::balance_of(order.output_amount)?;
+		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+		let recipient = T::AccountId::from(order.output_recipient);
+
+		T::Currency::transfer(&who, &recipient, amount, Preservation::Expendable)?;
+		Filled::<T>::insert(order_id, origin_solver);
+		let body = FillMessage { order_id, solver: origin_solver }.encode();
+		let message_id = Self::do_dispatch(Self::settler_address(), order.origin, order.origin_settler, body)?;
+		Self::deposit_event(Event::OrderFilled { order_id, filler: who, recipient, amount, message_id });
+		Ok(())
+	}
+
+	/// Settle an open order from its verified fill message.
+	pub(crate) fn settle(
+		fill: crate::FillMessage,
+		record: crate::OrderRecord<T>,
+		message_id: [u8; 32],
+	) -> Result<(), Error<T>> {
+		let solver = T::AccountId::from(fill.solver);
+		let escrow = EscrowTotal::<T>::get().checked_sub(&record.input).ok_or(Error::<T>::EscrowOverflow)?;
+		T::Currency::transfer_on_hold(
+			&HoldReason::IntentEscrow.into(),
+			&record.user,
+			&solver,
+			record.input,
+			Precision::Exact,
+			Restriction::Free,
+			Fortitude::Polite,
+		)
+		.map_err(|_| Error::<T>::EscrowOverflow)?;
+		EscrowTotal::<T>::put(escrow);
+		Self::close(fill.order_id, crate::OrderOutcome::Settled { message_id });
+		Self::deposit_event(Event::OrderSettled { order_id: fill.order_id, solver, amount: record.input, message_id });
+		Ok(())
+	}
+
+	/// Refund an expired order.
+	pub fn do_refund(order_id: OrderId) -> sp_runtime::DispatchResult {
+		let record = match Orders::<T>::get(order_id) {
+			Some(record) => record,
+			None if ClosedOrders::<T>::contains_key(order_id) => return Err(Error::<T>::OrderClosed.into()),
+			None => return Err(Error::<T>::UnknownOrder.into()),
+		};
+		ensure!(
+			Self::now() > record.data.fill_deadline.saturating_add(T::RefundGrace::get()),
+			Error::<T>::RefundTooEarly
+		);
+		let escrow = EscrowTotal::<T>::get().checked_sub(&record.input).ok_or(Error::<T>::EscrowOverflow)?;
+		T::Currency::release(&HoldReason::IntentEscrow.into(), &record.user, record.input, Precision::Exact)?;
+		EscrowTotal::<T>::put(escrow);
+		Self::close(order_id, crate::OrderOutcome::Refunded);
+		Self::deposit_event(Event::OrderRefunded { order_id, user: record.user, amount: record.input });
+		Ok(())
+	}
+}
+
+/// The fees of every security level, for wallets: `(ism, fee)` for each ISM that can attest
+/// fills from `destination`.
+pub fn quotes<T: Config>(destination: Domain) -> alloc::vec::Vec<(IsmId, BalanceOf<T>)> {
+	Isms::<T>::iter_keys().filter_map(|id| Some((id, Pallet::<T>::quote(id, destination)?))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn fill_message_layout() {
+		let fill = FillMessage { order_id: [7; 32], solver: [9; 32] };
+		let body = fill.encode();
+		assert_eq!(body.len(), FillMessage::LEN);
+		assert_eq!(body[0], 1);
+		assert_eq!(FillMessage::decode(&body), Some(fill));
+		assert_eq!(FillMessage::decode(&body[..64]), None);
+		let mut other = body.clone();
+		other[0] = 2;
+		assert_eq!(FillMessage::decode(&other), None);
+		let mut longer = body;
+		longer.push(0);
+		assert_eq!(FillMessage::decode(&longer), None);
+	}
+}

@@ -1,0 +1,213 @@
+//! The mailbox: `dispatch` (outbound, with the merkle tree hook) and `process` (inbound, verified
+//! by an ISM from the registry), in the order and with the checks of Hyperlane's `Mailbox.sol`.
+
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used))]
+
+use alloc::vec::Vec;
+use frame_support::{dispatch::DispatchResult, ensure, traits::Get, weights::Weight};
+use polkadot_sdk::{frame_support, frame_system};
+
+use crate::{
+	checkpoint::Checkpoint,
+	intents::FillMessage,
+	isms::{
+		aggregation::{self, AggregationError},
+		metadata::{self, MetadataError},
+		multisig::{self, MultisigError, Signature},
+		Domain, Ism, IsmId, ValidatorSet, MAX_ISM_DEPTH,
+	},
+	message::{Message, VERSION},
+	Config, Delivered, DefaultIsm, Error, Event, Isms, LocalDomain, OrderOutcome, Orders, ClosedOrders, OutboundTree,
+	Pallet,
+};
+
+/// No recipient has the address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnknownRecipient;
+
+/// A pallet that receives messages. The intent settler is built in; other recipients come
+/// through `Config::Recipients`.
+pub trait MessageRecipient {
+	/// The ISM `recipient` requires, `None` for the default ISM. `Err` if no such recipient.
+	fn ism(recipient: &[u8; 32]) -> Result<Option<IsmId>, UnknownRecipient>;
+	/// Handle a verified message. An error undoes the whole delivery.
+	fn handle(recipient: &[u8; 32], origin: Domain, sender: &[u8; 32], body: &[u8]) -> DispatchResult;
+	/// The most weight `handle` takes (added to `process`'s weight).
+	fn max_handle_weight() -> Weight;
+}
+
+/// No recipients besides the settler.
+impl MessageRecipient for () {
+	fn ism(_: &[u8; 32]) -> Result<Option<IsmId>, UnknownRecipient> {
+		Err(UnknownRecipient)
+	}
+	fn handle(_: &[u8; 32], _: Domain, _: &[u8; 32], _: &[u8]) -> DispatchResult {
+		Err(frame_support::pallet_prelude::DispatchError::Other("no recipients"))
+	}
+	fn max_handle_weight() -> Weight {
+		Weight::zero()
+	}
+}
+
+impl<T: Config> From<MetadataError> for Error<T> {
+	fn from(e: MetadataError) -> Self {
+		match e {
+			MetadataError::TooShort => Error::MetadataTooShort,
+			MetadataError::SignatureLength => Error::MalformedSignatures,
+			MetadataError::IndexAfterCheckpoint => Error::IndexAfterCheckpoint,
+		}
+	}
+}
+
+impl<T: Config> From<MultisigError> for Error<T> {
+	fn from(e: MultisigError) -> Self {
+		match e {
+			MultisigError::HighS => Error::HighS,
+			MultisigError::InvalidV => Error::InvalidV,
+			MultisigError::InvalidSignature => Error::InvalidSignature,
+			MultisigError::UnexpectedSigner => Error::UnexpectedSigner,
+			MultisigError::BelowThreshold => Error::BelowThreshold,
+			MultisigError::InvalidThreshold => Error::InvalidThreshold,
+		}
+	}
+}
+
+impl<T: Config> From<AggregationError> for Error<T> {
+	fn from(e: AggregationError) -> Self {
+		match e {
+			AggregationError::TableTooShort => Error::AggregationTableTooShort,
+			AggregationError::RangeOutOfBounds => Error::AggregationRangeOutOfBounds,
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Format, number and insert a message; returns its id.
+	pub fn do_dispatch(
+		sender: [u8; 32],
+		destination: Domain,
+		recipient: [u8; 32],
+		body: Vec<u8>,
+	) -> Result<[u8; 32], Error<T>> {
+		let mut tree = OutboundTree::<T>::get();
+		let message =
+			Message { version: VERSION, nonce: tree.count, origin: LocalDomain::<T>::get(), sender, destination, recipient, body };
+		let id = message.id();
+		let leaf_index = tree.insert(id).map_err(|_| Error::<T>::TreeFull)?;
+		let root = tree.root();
+		OutboundTree::<T>::put(tree);
+		Self::deposit_event(Event::Dispatched { id, sender, destination, recipient, message: message.to_bytes(), leaf_index, root });
+		Ok(id)
+	}
+
+	/// Verify and deliver `bytes`; returns the signature checks made (for the weight refund).
+	pub fn do_process(metadata: &[u8], bytes: &[u8]) -> Result<u32, Error<T>> {
+		let message = Message::from_bytes(bytes).map_err(|_| Error::<T>::MessageTooShort)?;
+		ensure!(message.version == VERSION, Error::<T>::UnsupportedVersion);
+		ensure!(message.destination == LocalDomain::<T>::get(), Error::<T>::WrongDestination);
+		let id = message.id();
+		ensure!(!Delivered::<T>::contains_key(id), Error::<T>::AlreadyDelivered);
+
+		// The ISM: for a fill, the security level of its order; otherwise the recipient's choice.
+		let settler = message.recipient == Self::settler_address();
+		let fill = if settler { Some(Self::fill_for(&message)?) } else { None };
+		let ism = match &fill {
+			Some((_, record)) => record.data.ism,
+			None => match T::Recipients::ism(&message.recipient).map_err(|_| Error::<T>::UnknownRecipient)? {
+				Some(ism) => ism,
+				None => DefaultIsm::<T>::get().ok_or(Error::<T>::NoDefaultIsm)?,
+			},
+		};
+
+		let mut checks = 0u32;
+		Self::verify(ism, metadata, &message, 0, &mut checks)?;
+
+		Delivered::<T>::insert(id, frame_system::Pallet::<T>::block_number());
+		match fill {
+			Some((fill, record)) => Self::settle(fill, record, id)?,
+			None => T::Recipients::handle(&message.recipient, message.origin, &message.sender, &message.body)
+				.map_err(|_| Error::<T>::UnknownRecipient)?,
+		}
+		Self::deposit_event(Event::Processed {
+			id,
+			origin: message.origin,
+			sender: message.sender,
+			recipient: message.recipient,
+			ism,
+			signature_checks: checks,
+		});
+		Ok(checks)
+	}
+
+	/// The open order a fill message settles, checked against the message's origin and sender.
+	fn fill_for(message: &Message) -> Result<(FillMessage, crate::OrderRecord<T>), Error<T>> {
+		let fill = FillMessage::decode(&message.body).ok_or(Error::<T>::InvalidFillMessage)?;
+		let record = match Orders::<T>::get(fill.order_id) {
+			Some(record) => record,
+			None if ClosedOrders::<T>::contains_key(fill.order_id) => return Err(Error::<T>::OrderClosed),
+			None => return Err(Error::<T>::UnknownOrder),
+		};
+		ensure!(
+			message.origin == record.data.destination && message.sender == record.data.destination_settler,
+			Error::<T>::FillFromWrongSettler
+		);
+		Ok((fill, record))
+	}
+
+	/// Verify `metadata` for `message` with ISM `id`, counting signature recoveries in `checks`.
+	pub fn verify(id: IsmId, metadata: &[u8], message: &Message, depth: u8, checks: &mut u32) -> Result<(), Error<T>> {
+		ensure!(depth <= MAX_ISM_DEPTH, Error::<T>::IsmTooDeep);
+		match Isms::<T>::get(id).ok_or(Error::<T>::UnknownIsm)? {
+			Ism::MessageIdMultisig(set) => {
+				let (checkpoint, signatures) = metadata::message_id_checkpoint(metadata, message)?;
+				Self::check_signatures(&checkpoint, &signatures, &set, checks)
+			},
+			Ism::MerkleRootMultisig(set) => {
+				let (checkpoint, signatures) = metadata::merkle_root_checkpoint(metadata, message)?;
+				Self::check_signatures(&checkpoint, &signatures, &set, checks)
+			},
+			Ism::Aggregation { modules, threshold } => {
+				// Count first: the wrong number of sub-metadata fails before any recovery.
+				let mut parts = Vec::with_capacity(modules.len());
+				for (index, module) in modules.iter().enumerate() {
+					if let Some(part) = aggregation::metadata_at(metadata, index)? {
+						parts.push((*module, part));
+					}
+				}
+				ensure!(parts.len() == usize::from(threshold), Error::<T>::AggregationThresholdMismatch);
+				for (module, part) in parts {
+					Self::verify(module, part, message, depth.saturating_add(1), checks)?;
+				}
+				Ok(())
+			},
+			ism @ Ism::Routing { .. } => {
+				let route = ism.route(message.origin).ok_or(Error::<T>::NoRoute)?;
+				Self::verify(route, metadata, message, depth.saturating_add(1), checks)
+			},
+		}
+	}
+
+	fn check_signatures(
+		checkpoint: &Checkpoint,
+		signatures: &[Signature],
+		set: &ValidatorSet<T::MaxValidators>,
+		checks: &mut u32,
+	) -> Result<(), Error<T>> {
+		// Charged before recovering: a deep or wide ISM cannot exceed the declared weight.
+		*checks = checks.saturating_add(u32::from(set.threshold));
+		ensure!(*checks <= <T as Config>::MaxSignatureChecks::get(), Error::<T>::TooManySignatureChecks);
+		multisig::verify(&checkpoint.digest(), signatures, &set.validators, set.threshold).map_err(Into::into)
+	}
+
+	/// Whether message `id` was delivered.
+	pub fn delivered(id: [u8; 32]) -> bool {
+		Delivered::<T>::contains_key(id)
+	}
+
+	/// Mark an order closed (used by settle and refund).
+	pub(crate) fn close(order_id: crate::OrderId, outcome: OrderOutcome) {
+		Orders::<T>::remove(order_id);
+		ClosedOrders::<T>::insert(order_id, outcome);
+	}
+}
+
