@@ -26,7 +26,7 @@ use xcm_runtime_apis::{
 use super::{
 	configs::xcm_config, AccountId, AuraId, Balance, Block, ConsensusHook, Executive, InherentDataExt, Nonce,
 	OriginCaller, ParachainInfo, ParachainSystem, PolkadotXcm, Runtime, RuntimeCall, RuntimeEvent,
-	RuntimeGenesisConfig, SessionKeys, ShieldedPool, System, TransactionPayment, SLOT_DURATION, VERSION,
+	RuntimeGenesisConfig, SessionKeys, Settlement, ShieldedPool, System, TransactionPayment, SLOT_DURATION, VERSION,
 };
 use pallet_shielded_pool::{Hash32, MerklePath};
 
@@ -259,6 +259,48 @@ impl_runtime_apis! {
 
 		fn verifying_key_version() -> Option<u32> {
 			ShieldedPool::latest_key_version()
+		}
+	}
+
+	impl pallet_settlement_runtime_api::SettlementApi<Block, Balance> for Runtime {
+		fn local_domain() -> pallet_settlement::Domain {
+			pallet_settlement::LocalDomain::<Runtime>::get()
+		}
+
+		fn mailbox_address() -> [u8; 32] {
+			Settlement::mailbox_address()
+		}
+
+		fn settler_address() -> [u8; 32] {
+			Settlement::settler_address()
+		}
+
+		fn latest_checkpoint() -> Option<([u8; 32], u32)> {
+			Settlement::latest_checkpoint()
+		}
+
+		fn outbound_count() -> u32 {
+			pallet_settlement::OutboundTree::<Runtime>::get().count
+		}
+
+		fn delivered(message_id: [u8; 32]) -> bool {
+			Settlement::delivered(message_id)
+		}
+
+		fn quote(ism: pallet_settlement::IsmId, destination: pallet_settlement::Domain) -> Option<Balance> {
+			Settlement::quote(ism, destination)
+		}
+
+		fn quotes(destination: pallet_settlement::Domain) -> Vec<(pallet_settlement::IsmId, Balance)> {
+			pallet_settlement::intents::quotes::<Runtime>(destination)
+		}
+
+		fn order(order_id: pallet_settlement::OrderId) -> Option<(pallet_settlement::OrderData, Balance)> {
+			pallet_settlement::Orders::<Runtime>::get(order_id).map(|record| (record.data, record.fee))
+		}
+
+		fn order_outcome(order_id: pallet_settlement::OrderId) -> Option<pallet_settlement::OrderOutcome> {
+			pallet_settlement::ClosedOrders::<Runtime>::get(order_id)
 		}
 	}
 

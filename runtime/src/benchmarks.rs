@@ -25,6 +25,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_message_queue, MessageQueue]
 	[cumulus_pallet_xcmp_queue, XcmpQueue]
 	[pallet_shielded_pool, ShieldedPool]
+	[pallet_settlement, Settlement]
 );
 
 impl frame_system_benchmarking::Config for Runtime {

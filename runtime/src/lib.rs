@@ -13,7 +13,7 @@ pub mod apis;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarks;
 pub mod configs;
-mod genesis_config_presets;
+pub mod genesis_config_presets;
 #[cfg(test)]
 mod tests;
 
@@ -258,6 +258,8 @@ mod runtime {
 	// zkSettle.
 	#[runtime::pallet_index(50)]
 	pub type ShieldedPool = pallet_shielded_pool;
+	#[runtime::pallet_index(51)]
+	pub type Settlement = pallet_settlement;
 }
 
 cumulus_pallet_parachain_system::register_validate_block! {

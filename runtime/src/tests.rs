@@ -23,29 +23,12 @@ fn proving_key() -> &'static ProvingKey {
 	zk_verifier::prover::dev_proving_key().expect("dev setup")
 }
 
-/// Merge a preset's JSON patch into the default config, as the node's chain-spec builder does.
-fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
-	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
-			for (key, value) in patch {
-				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-			}
-		},
-		(base, patch) => *base = patch,
-	}
-}
-
 /// State built by the `development` preset, exactly as a dev chain starts.
 fn development_state() -> sp_io::TestExternalities {
-	let preset = genesis_config_presets::get_preset(&sp_genesis_builder::DEV_RUNTIME_PRESET.into()).expect("preset");
-	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("default config");
-	merge(&mut config, serde_json::from_slice(&preset).expect("preset is JSON"));
-	let mut ext = sp_io::TestExternalities::default();
-	ext.execute_with(|| {
-		let full = serde_json::to_vec(&config).expect("serialises");
-		frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(full).expect("genesis builds");
-		System::set_block_number(1);
-	});
+	let storage = genesis_config_presets::preset_storage(&sp_genesis_builder::DEV_RUNTIME_PRESET.into())
+		.expect("the development preset builds");
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
 	ext
 }
 
@@ -139,5 +122,126 @@ fn shield_private_transfer_unshield_through_the_runtime() {
 		assert_eq!(pallet_shielded_pool::TotalShielded::<Runtime>::get(Asset::Native), 0);
 		assert_eq!(Balances::balance(&ShieldedPool::account_id()), EXISTENTIAL_DEPOSIT);
 		ShieldedPool::on_finalize(2);
+	});
+}
+
+/// The published secret keys of the first seven Anvil/Hardhat test accounts.
+const ANVIL_SECRETS: [&str; 7] = [
+	"ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+	"59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+	"5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+	"7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+	"47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+	"8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
+	"92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
+];
+
+fn anvil_key(i: usize) -> k256::ecdsa::SigningKey {
+	let secret: Vec<u8> =
+		(0..32).map(|j| u8::from_str_radix(&ANVIL_SECRETS[i][2 * j..2 * j + 2], 16).unwrap()).collect();
+	k256::ecdsa::SigningKey::from_slice(&secret).unwrap()
+}
+
+/// Sign a checkpoint digest as a Hyperlane validator: `r ‖ s ‖ v`, low `s`, `v` 27/28.
+fn validator_sign(i: usize, digest: &[u8; 32]) -> [u8; 65] {
+	let (signature, recovery) = anvil_key(i).sign_prehash_recoverable(digest).unwrap();
+	let mut out = [0u8; 65];
+	out[..64].copy_from_slice(&signature.to_bytes());
+	out[64] = 27 + recovery.to_byte();
+	out
+}
+
+#[test]
+fn dev_validators_are_the_anvil_accounts() {
+	for (i, address) in genesis_config_presets::DEV_VALIDATORS.iter().enumerate() {
+		let point = anvil_key(i).verifying_key().to_encoded_point(false);
+		let hash = sp_io::hashing::keccak_256(&point.as_bytes()[1..]);
+		assert_eq!(&hash[12..], address, "validator {i}");
+	}
+}
+
+#[test]
+fn open_fill_dispatch_process_settle_through_the_runtime() {
+	use genesis_config_presets::{security_levels, DEV_DOMAIN};
+	use pallet_settlement::{checkpoint::Checkpoint, message::Message, Event as SettlementEvent};
+
+	development_state().execute_with(|| {
+		let now_ms = 1_700_000_000_000u64;
+		pallet_timestamp::Now::<Runtime>::put(now_ms);
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		let charlie = Sr25519Keyring::Charlie.to_account_id();
+		let dave = Sr25519Keyring::Dave.to_account_id();
+		assert_eq!(pallet_settlement::LocalDomain::<Runtime>::get(), DEV_DOMAIN);
+
+		// Alice opens an order at the FAST level: 10 ZKS here for 9 ZKS to Charlie on the
+		// destination, which is this same chain (one chain plays both ends of the route).
+		let fee = Settlement::quote(security_levels::FAST, DEV_DOMAIN).unwrap();
+		assert_eq!(fee, 3 * MILLI_UNIT + 2 * 2 * MILLI_UNIT);
+		assert!(Settlement::quote(security_levels::STRICT, DEV_DOMAIN).unwrap() > fee);
+		assert_ok!(RuntimeCall::Settlement(pallet_settlement::Call::open_order {
+			input_amount: 10 * UNIT,
+			destination: DEV_DOMAIN,
+			destination_settler: Settlement::settler_address(),
+			output_amount: 9 * UNIT,
+			output_recipient: charlie.clone().into(),
+			fill_deadline: now_ms / 1000 + 600,
+			ism: security_levels::FAST,
+			max_fee: fee,
+		})
+		.dispatch(RuntimeOrigin::signed(alice.clone())));
+		let settlement_events = || {
+			System::events().into_iter().filter_map(|r| match r.event {
+				RuntimeEvent::Settlement(e) => Some(e),
+				_ => None,
+			})
+		};
+		let (order_id, order) = settlement_events()
+			.find_map(|e| match e {
+				SettlementEvent::OrderOpened { order_id, order, .. } => Some((order_id, order)),
+				_ => None,
+			})
+			.unwrap();
+
+		// Bob, a solver, fills it: Charlie is paid and the fill message is dispatched.
+		let charlie_before = Balances::balance(&charlie);
+		assert_ok!(RuntimeCall::Settlement(pallet_settlement::Call::fill_order { order, origin_solver: bob.clone().into() })
+			.dispatch(RuntimeOrigin::signed(bob.clone())));
+		assert_eq!(Balances::balance(&charlie), charlie_before + 9 * UNIT);
+		let (bytes, root, index, id) = settlement_events()
+			.find_map(|e| match e {
+				SettlementEvent::Dispatched { message, root, leaf_index, id, .. } => Some((message, root, leaf_index, id)),
+				_ => None,
+			})
+			.unwrap();
+		assert_eq!(Message::from_bytes(&bytes).unwrap().id(), id);
+
+		// Two dev validators sign the checkpoint; Dave relays it.
+		let hook = Settlement::mailbox_address();
+		let checkpoint = Checkpoint { origin: DEV_DOMAIN, merkle_tree_hook: hook, root, index, message_id: id };
+		let mut metadata = Vec::new();
+		metadata.extend_from_slice(&hook);
+		metadata.extend_from_slice(&root);
+		metadata.extend_from_slice(&index.to_be_bytes());
+		metadata.extend(validator_sign(0, &checkpoint.digest()));
+		metadata.extend(validator_sign(2, &checkpoint.digest()));
+		let bob_before = Balances::balance(&bob);
+		assert_ok!(RuntimeCall::Settlement(pallet_settlement::Call::process {
+			metadata: metadata.clone().try_into().unwrap(),
+			message: bytes.clone().try_into().unwrap(),
+		})
+		.dispatch(RuntimeOrigin::signed(dave.clone())));
+		assert_eq!(Balances::balance(&bob), bob_before + 10 * UNIT);
+		assert_eq!(
+			pallet_settlement::ClosedOrders::<Runtime>::get(order_id),
+			Some(pallet_settlement::OrderOutcome::Settled { message_id: id })
+		);
+		assert!(RuntimeCall::Settlement(pallet_settlement::Call::process {
+			metadata: metadata.try_into().unwrap(),
+			message: bytes.try_into().unwrap(),
+		})
+		.dispatch(RuntimeOrigin::signed(dave))
+		.is_err());
+		Settlement::do_try_state().unwrap();
 	});
 }

@@ -346,5 +346,43 @@ impl pallet_shielded_pool::Config for Runtime {
 	type WeightInfo = pallet_shielded_pool::weights::SubstrateWeight<Runtime>;
 }
 
+parameter_types! {
+	pub const SettlementPalletId: PalletId = PalletId(*b"zks/setl");
+}
+
+/// Benchmarks set the wall clock through the timestamp pallet.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct SettlementBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_settlement::BenchmarkHelper for SettlementBenchmarkHelper {
+	fn set_time(seconds: u64) {
+		pallet_timestamp::Now::<Runtime>::put(seconds.saturating_mul(1_000));
+	}
+}
+
+impl pallet_settlement::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type UnixTime = super::Timestamp;
+	type PalletId = SettlementPalletId;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	// No other pallet receives messages yet; fills go to the built-in settler.
+	type Recipients = ();
+	type MaxBodyLen = ConstU32<2048>;
+	type MaxMessageLen = ConstU32<{ 2048 + 77 }>;
+	// Merkle-root metadata (1096 bytes) with 32 signatures is 3176 bytes.
+	type MaxMetadataLen = ConstU32<4096>;
+	type MaxValidators = ConstU32<32>;
+	type MaxModules = ConstU32<8>;
+	type MaxSignatureChecks = ConstU32<64>;
+	type MaxFillWindow = ConstU64<{ 7 * 24 * 3600 }>;
+	type RefundGrace = ConstU64<{ 30 * 60 }>;
+	type FeePerValidator = ConstU128<MILLI_UNIT>;
+	type FeePerSignature = ConstU128<{ 2 * MILLI_UNIT }>;
+	type WeightInfo = pallet_settlement::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = SettlementBenchmarkHelper;
+}
+
 #[allow(unused_imports)]
 use {PalletInfo as _, RuntimeTask as _, Session as _, System as _};
