@@ -19,10 +19,10 @@ cargo test -p zk-verifier --features prover
 step "pallets: mock-runtime tests with real proofs, benchmark tests, fixture reproducibility"
 SKIP_WASM_BUILD=1 cargo test -p pallet-shielded-pool --features runtime-benchmarks
 
-step "settlement: Hyperlane message, merkle hook, checkpoint and multisig ISM vectors"
-SKIP_WASM_BUILD=1 cargo test -p pallet-settlement
+step "settlement: Hyperlane vectors, mailbox, ISMs and intents in a mock runtime, benchmark tests"
+SKIP_WASM_BUILD=1 cargo test -p pallet-settlement --features runtime-benchmarks
 
-step "runtime: wasm build (wasm32v1-none) and integration tests through the real runtime"
+step "runtime: wasm build (wasm32v1-none), integration tests through the real runtime, spec staleness"
 cargo build -p zksettle-runtime
 cargo test -p zksettle-runtime
 

@@ -1,0 +1,253 @@
+//! The chain specs in `chain-specs/` are exactly what this runtime's presets build.
+//!
+//! `cargo test -p zksettle-runtime --test chain_specs` fails when a committed spec is stale:
+//! - its genesis (plain patch and raw storage) differs from what the preset builds now, or
+//! - a source file the runtime's wasm is compiled from changed since the spec's code was built
+//!   (`chain-specs/runtime-sources.txt` lists each file's hash).
+//!
+//! The second check stands in for comparing the wasm itself: a wasm built from another checkout
+//! path or by another compiler differs in its bytes (symbol hashes and panic locations embed
+//! paths), so "same bytes" would flag a fresh clone as stale. "Same inputs" does not.
+//!
+//! `scripts/gen-chain-specs.sh` regenerates the specs (this test with `ZKSETTLE_BLESS_SPECS=1` and
+//! the `metadata-hash` feature, so that the committed runtime lets hardware wallets sign).
+
+use polkadot_sdk::{sp_core, sp_genesis_builder, sp_io, sp_maybe_compressed_blob};
+use serde::Serialize;
+use serde_json::Value;
+use std::{
+	collections::BTreeMap,
+	fs,
+	path::{Path, PathBuf},
+};
+use zksettle_runtime::{genesis_config_presets, PARACHAIN_ID};
+
+/// One spec this repository ships.
+struct SpecDef {
+	/// `chain-specs/<file>.json` (raw) and `chain-specs/<file>.plain.json`.
+	file: &'static str,
+	name: &'static str,
+	id: &'static str,
+	chain_type: &'static str,
+	preset: &'static str,
+}
+
+const SPECS: [SpecDef; 2] = [
+	SpecDef {
+		file: "dev",
+		name: "zkSettle Development",
+		id: "zksettle_dev",
+		chain_type: "Development",
+		preset: sp_genesis_builder::DEV_RUNTIME_PRESET,
+	},
+	SpecDef {
+		file: "local",
+		name: "zkSettle Local Testnet",
+		id: "zksettle_local",
+		chain_type: "Local",
+		preset: sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET,
+	},
+];
+
+/// The relay chain of both networks (the spec extension read by the omni node).
+const RELAY_CHAIN: &str = "rococo-local";
+const PROTOCOL_ID: &str = "zksettle";
+const SOURCES_FILE: &str = "runtime-sources.txt";
+
+/// The source trees the runtime's wasm is compiled from, relative to the workspace root.
+/// `tests`, `benches` and `examples` directories below them are skipped: they never reach the wasm.
+const SOURCE_ROOTS: [&str; 7] =
+	["Cargo.toml", "Cargo.lock", "rust-toolchain.toml", ".cargo", "zk-verifier", "pallets", "runtime"];
+const SKIPPED_DIRS: [&str; 4] = ["tests", "benches", "examples", "target"];
+
+/// The JSON layout `sc-chain-spec` writes, with the omni node's
+/// `relay_chain`/`para_id` extension.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ChainSpecJson {
+	name: &'static str,
+	id: &'static str,
+	chain_type: &'static str,
+	boot_nodes: Vec<String>,
+	telemetry_endpoints: Option<()>,
+	protocol_id: &'static str,
+	properties: Value,
+	#[serde(rename = "relay_chain")]
+	relay_chain: &'static str,
+	#[serde(rename = "para_id")]
+	para_id: u32,
+	code_substitutes: BTreeMap<String, String>,
+	genesis: Value,
+}
+
+fn workspace_root() -> PathBuf {
+	Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("runtime/ has a parent").to_path_buf()
+}
+
+fn hex(bytes: &[u8]) -> String {
+	use std::fmt::Write;
+	bytes.iter().fold(String::with_capacity(2 + 2 * bytes.len()) + "0x", |mut out, byte| {
+		let _ = write!(out, "{byte:02x}");
+		out
+	})
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+	let s = s.strip_prefix("0x").expect("0x-prefixed hex");
+	(0..s.len())
+		.step_by(2)
+		.map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex digit"))
+		.collect()
+}
+
+/// The spec `def` with runtime `code`: plain (code + preset patch) and raw (genesis storage).
+fn build(def: &SpecDef, code: &[u8]) -> (Value, Value) {
+	let preset_id = def.preset.into();
+	let patch: Value = serde_json::from_slice(&genesis_config_presets::get_preset(&preset_id).expect("preset exists"))
+		.expect("preset is JSON");
+	let mut storage = genesis_config_presets::preset_storage(&preset_id).expect("preset builds");
+	assert!(storage.children_default.is_empty(), "no child tries at genesis");
+	storage.top.insert(sp_core::storage::well_known_keys::CODE.to_vec(), code.to_vec());
+	let top: BTreeMap<String, String> = storage.top.iter().map(|(k, v)| (hex(k), hex(v))).collect();
+
+	let spec = |genesis: Value| {
+		serde_json::to_value(ChainSpecJson {
+			name: def.name,
+			id: def.id,
+			chain_type: def.chain_type,
+			boot_nodes: vec![],
+			telemetry_endpoints: None,
+			protocol_id: PROTOCOL_ID,
+			properties: serde_json::json!({ "ss58Format": 42, "tokenDecimals": 12, "tokenSymbol": "ZKS" }),
+			relay_chain: RELAY_CHAIN,
+			para_id: PARACHAIN_ID,
+			code_substitutes: BTreeMap::new(),
+			genesis,
+		})
+		.expect("serialises")
+	};
+	let plain = spec(serde_json::json!({ "runtimeGenesis": { "code": hex(code), "patch": patch } }));
+	let raw = spec(serde_json::json!({ "raw": { "top": top, "childrenDefault": {} } }));
+	(plain, raw)
+}
+
+/// `<blake2-256 hex>  <path>` for every file the wasm is compiled from, sorted by path.
+fn source_manifest() -> String {
+	fn walk(root: &Path, rel: &Path, out: &mut BTreeMap<String, String>) {
+		let path = root.join(rel);
+		if path.is_dir() {
+			let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+			if SKIPPED_DIRS.contains(&name) {
+				return;
+			}
+			for entry in fs::read_dir(&path).expect("readable dir") {
+				let entry = entry.expect("dir entry");
+				walk(root, &rel.join(entry.file_name()), out);
+			}
+		} else if path.is_file() {
+			let bytes = fs::read(&path).expect("readable file");
+			let key = rel.to_str().expect("utf-8 path").replace('\\', "/");
+			out.insert(key, hex(&sp_io::hashing::blake2_256(&bytes)));
+		}
+	}
+	let root = workspace_root();
+	let mut files = BTreeMap::new();
+	for source in SOURCE_ROOTS {
+		walk(&root, Path::new(source), &mut files);
+	}
+	files.iter().map(|(path, hash)| format!("{hash}  {path}\n")).collect()
+}
+
+fn spec_path(file: &str, plain: bool) -> PathBuf {
+	workspace_root().join("chain-specs").join(if plain { format!("{file}.plain.json") } else { format!("{file}.json") })
+}
+
+fn write_json(path: &Path, value: &Value) {
+	let mut text = serde_json::to_string_pretty(value).expect("serialises");
+	text.push('\n');
+	fs::write(path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+}
+
+fn read_json(path: &Path) -> Value {
+	let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}; run scripts/gen-chain-specs.sh", path.display()));
+	serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Regenerate every spec from the wasm of this build.
+fn bless() {
+	assert!(
+		cfg!(feature = "metadata-hash"),
+		"bless with --features metadata-hash: the shipped runtime must carry its metadata hash"
+	);
+	let bloaty = zksettle_runtime::WASM_BINARY_BLOATY.expect("built with the wasm (unset SKIP_WASM_BUILD)");
+	// The uncompacted blob is valid as it is (the wasm32v1-none target emits MVP instructions
+	// only); zstd brings it to a size a spec can carry. The bloaty blob rather than WASM_BINARY:
+	// it is the same in debug and release builds of this crate.
+	let code = sp_maybe_compressed_blob::compress_strongly(bloaty, sp_maybe_compressed_blob::CODE_BLOB_BOMB_LIMIT)
+		.expect("the runtime fits the code bomb limit");
+	for def in &SPECS {
+		let (plain, raw) = build(def, &code);
+		write_json(&spec_path(def.file, true), &plain);
+		write_json(&spec_path(def.file, false), &raw);
+	}
+	let header = format!(
+		"# The runtime code in chain-specs/*.json (blake2-256 {}) was built from these files.\n\
+		 # Regenerate with scripts/gen-chain-specs.sh after changing any of them.\n",
+		hex(&sp_io::hashing::blake2_256(&code)),
+	);
+	fs::write(workspace_root().join("chain-specs").join(SOURCES_FILE), header + &source_manifest())
+		.expect("writing the source manifest");
+}
+
+#[test]
+fn committed_chain_specs_are_current() {
+	if std::env::var_os("ZKSETTLE_BLESS_SPECS").is_some() {
+		bless();
+	}
+
+	// Genesis: each committed spec is what its preset builds, around the committed code.
+	let mut code_hash = None;
+	for def in &SPECS {
+		let committed_plain = read_json(&spec_path(def.file, true));
+		let committed_raw = read_json(&spec_path(def.file, false));
+		let code = unhex(committed_plain["genesis"]["runtimeGenesis"]["code"].as_str().expect("plain spec has code"));
+		let wasm = sp_maybe_compressed_blob::decompress(&code, sp_maybe_compressed_blob::CODE_BLOB_BOMB_LIMIT)
+			.expect("spec code is valid (compressed) wasm");
+		assert!(wasm.len() > code.len() && wasm.starts_with(b"\0asm"), "spec code is zstd-compressed wasm");
+		let (plain, raw) = build(def, &code);
+		assert!(
+			committed_plain == plain,
+			"chain-specs/{}.plain.json is stale: its preset builds another genesis; run scripts/gen-chain-specs.sh",
+			def.file
+		);
+		assert!(
+			committed_raw == raw,
+			"chain-specs/{}.json is stale: its genesis storage differs from the preset's; run scripts/gen-chain-specs.sh",
+			def.file
+		);
+		let hash = hex(&sp_io::hashing::blake2_256(&code));
+		assert!(code_hash.get_or_insert(hash.clone()) == &hash, "all specs carry the same runtime");
+	}
+
+	// Code: built from the sources as they are now.
+	let manifest = fs::read_to_string(workspace_root().join("chain-specs").join(SOURCES_FILE))
+		.expect("chain-specs/runtime-sources.txt exists");
+	let code_hash = code_hash.expect("at least one spec");
+	assert!(
+		manifest.lines().next().is_some_and(|line| line.contains(&code_hash)),
+		"chain-specs/{SOURCES_FILE} describes another runtime code than the specs carry ({code_hash})"
+	);
+	let recorded: Vec<&str> = manifest.lines().filter(|l| !l.starts_with('#')).collect();
+	let current = source_manifest();
+	let current: Vec<&str> = current.lines().collect();
+	let changed: Vec<&str> = current
+		.iter()
+		.filter(|line| !recorded.contains(line))
+		.chain(recorded.iter().filter(|line| !current.contains(line)))
+		.map(|line| line.split_once("  ").map_or(*line, |(_, path)| path))
+		.collect();
+	assert!(
+		changed.is_empty(),
+		"the runtime code in chain-specs/ is stale: {changed:?} changed since it was built; run scripts/gen-chain-specs.sh"
+	);
+}

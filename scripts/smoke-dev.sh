@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Build the node, start `zksettle-node --dev` on a spare port, and run the @polkadot/api smoke
+# test against it (e2e/smoke-dev.ts): blocks produced, a signed balance transfer included and
+# visible in the recipient's balance. The node is stopped on exit, also on failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/zksettle-target}"
+port="${SMOKE_RPC_PORT:-9955}"
+
+./scripts/setup.sh
+cargo build --locked --release -p zksettle-node
+node_bin="$CARGO_TARGET_DIR/release/zksettle-node"
+
+base="$(mktemp -d)"
+log="$base/node.log"
+"$node_bin" --dev --dev-block-time 1000 --base-path "$base/data" --rpc-port "$port" --no-prometheus \
+	--no-telemetry >"$log" 2>&1 &
+node_pid=$!
+cleanup() {
+	kill "$node_pid" 2>/dev/null || true
+	wait "$node_pid" 2>/dev/null || true
+	rm -rf "$base"
+}
+trap cleanup EXIT
+
+for _ in $(seq 1 60); do
+	if curl -sf -H 'Content-Type: application/json' -d '{"id":1,"jsonrpc":"2.0","method":"system_health"}' \
+		"http://127.0.0.1:$port" >/dev/null 2>&1; then
+		break
+	fi
+	if ! kill -0 "$node_pid" 2>/dev/null; then
+		echo "the node exited:" >&2
+		tail -n 40 "$log" >&2
+		exit 1
+	fi
+	sleep 1
+done
+
+if ! (cd e2e && npx tsx smoke-dev.ts "ws://127.0.0.1:$port"); then
+	echo "--- node log (last 60 lines) ---" >&2
+	tail -n 60 "$log" >&2
+	exit 1
+fi
+if grep -E ' (ERROR|Error) ' "$log" >&2; then
+	echo "the node logged errors" >&2
+	exit 1
+fi
