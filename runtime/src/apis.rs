@@ -295,8 +295,8 @@ impl_runtime_apis! {
 			pallet_settlement::intents::quotes::<Runtime>(destination)
 		}
 
-		fn order(order_id: pallet_settlement::OrderId) -> Option<(pallet_settlement::OrderData, Balance)> {
-			pallet_settlement::Orders::<Runtime>::get(order_id).map(|record| (record.data, record.fee))
+		fn order(order_id: pallet_settlement::OrderId) -> Option<(pallet_settlement::OrderData, Balance, u64)> {
+			pallet_settlement::Orders::<Runtime>::get(order_id).map(|record| (record.data, record.fee, record.refund_after))
 		}
 
 		fn order_outcome(order_id: pallet_settlement::OrderId) -> Option<pallet_settlement::OrderOutcome> {

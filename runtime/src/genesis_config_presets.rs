@@ -71,7 +71,14 @@ const fn eth_address(hex: &str) -> [u8; 20] {
 	out
 }
 
-fn settlement_genesis(domain: u32) -> SettlementConfig {
+/// Refund grace of the development chain: one 3 s block plus margin. Dev validators and relayers
+/// run on the same machine, and the end-to-end tests wait for a refund.
+pub const DEV_REFUND_GRACE: u64 = 6;
+/// Refund grace of the local testnet: a few 6 s parachain blocks. A public network sets tens of
+/// minutes (`set_refund_grace`), the time its slowest relayer needs.
+pub const LOCAL_REFUND_GRACE: u64 = 30;
+
+fn settlement_genesis(domain: u32, refund_grace: u64) -> SettlementConfig {
 	use security_levels::*;
 	let first = |n: usize| DEV_VALIDATORS.iter().take(n).copied().collect::<Vec<_>>();
 	SettlementConfig {
@@ -83,6 +90,7 @@ fn settlement_genesis(domain: u32) -> SettlementConfig {
 			(AGGREGATED, IsmSpec::Aggregation { modules: vec![FAST, MERKLE_ROOT], threshold: 2 }),
 		],
 		default_ism: Some(FAST),
+		refund_grace,
 		..Default::default()
 	}
 }
@@ -96,6 +104,7 @@ fn testnet_genesis(
 	root: AccountId,
 	id: ParaId,
 	domain: u32,
+	refund_grace: u64,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances: endowed.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>() },
@@ -115,7 +124,7 @@ fn testnet_genesis(
 		shielded_pool: ShieldedPoolConfig {
 			verifying_keys: vec![(1, zk_verifier::DEV_TRANSFER_VERIFYING_KEY.to_vec())],
 		},
-		settlement: settlement_genesis(domain),
+		settlement: settlement_genesis(domain, refund_grace),
 	})
 }
 
@@ -129,6 +138,7 @@ fn local_testnet_genesis() -> Value {
 		Sr25519Keyring::Alice.to_account_id(),
 		PARACHAIN_ID.into(),
 		LOCAL_DOMAIN,
+		LOCAL_REFUND_GRACE,
 	)
 }
 
@@ -139,6 +149,7 @@ fn development_config_genesis() -> Value {
 		Sr25519Keyring::Alice.to_account_id(),
 		PARACHAIN_ID.into(),
 		DEV_DOMAIN,
+		DEV_REFUND_GRACE,
 	)
 }
 

@@ -15,11 +15,17 @@ use crate::{
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::{
-	traits::{fungible::Mutate, EnsureOrigin, Get},
+	traits::{
+		fungible::{Inspect, Mutate},
+		EnsureOrigin, Get,
+	},
 	BoundedVec,
 };
 use frame_system::RawOrigin;
-use polkadot_sdk::{frame_benchmarking, sp_runtime::traits::Saturating};
+use polkadot_sdk::{
+	frame_benchmarking,
+	sp_runtime::traits::{Bounded, Saturating, UniqueSaturatedInto},
+};
 
 const DOMAIN: u32 = 1_000;
 const SETTLER: [u8; 32] = [0x5e; 32];
@@ -42,29 +48,38 @@ fn multisig<T: Config>(n: u32) -> IsmOf<T> {
 	})
 }
 
+/// An order amount every account can receive: a thousand existential deposits.
+fn amount<T: Config>() -> BalanceOf<T> {
+	T::Currency::minimum_balance().max(1u32.into()).saturating_mul(1_000u32.into())
+}
+
+/// The same amount as the `u128` of [`OrderData`].
+fn amount_u128<T: Config>() -> u128 {
+	amount::<T>().unique_saturated_into()
+}
+
+/// An account holding a million order amounts (enough for any fee of the runtime).
 fn funded<T: Config>(name: &'static str) -> T::AccountId {
 	let who: T::AccountId = account(name, 0, 0);
-	let amount = BalanceOf::<T>::from(u32::MAX).saturating_mul(BalanceOf::<T>::from(1_000_000u32));
-	let _ = T::Currency::set_balance(&who, amount);
+	let _ = T::Currency::set_balance(&who, amount::<T>().saturating_mul(1_000_000u32.into()));
 	who
 }
 
 /// Open an order from this chain to itself under ISM 1; returns the user and the order id.
 fn open<T: Config>() -> (T::AccountId, OrderId) {
 	let user = funded::<T>("user");
-	let input = BalanceOf::<T>::from(1_000_000u32);
 	let id = Pallet::<T>::do_open_order(
 		user.clone(),
 		intents::OrderRequest {
-			input_amount: input,
+			input_amount: amount::<T>(),
 			destination: DOMAIN,
 			destination_settler: SETTLER,
-			output_amount: 1_000_000,
+			output_amount: amount_u128::<T>(),
 			output_recipient: [0x44; 32],
 			fill_deadline: NOW + 60,
 			ism: 1,
 		},
-		BalanceOf::<T>::from(u32::MAX),
+		BalanceOf::<T>::max_value(),
 	)
 	.expect("order opens");
 	(user, id)
@@ -162,20 +177,30 @@ mod benchmarks {
 	}
 
 	#[benchmark]
+	fn set_refund_grace() -> Result<(), BenchmarkError> {
+		let origin = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let seconds = T::MaxFillWindow::get();
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, seconds);
+		assert_eq!(RefundGrace::<T>::get(), seconds);
+		Ok(())
+	}
+
+	#[benchmark]
 	fn open_order() {
 		setup::<T>(T::MaxValidators::get());
 		let user = funded::<T>("user");
 		#[extrinsic_call]
 		_(
 			RawOrigin::Signed(user),
-			BalanceOf::<T>::from(1_000_000u32),
+			amount::<T>(),
 			DOMAIN,
 			SETTLER,
-			1_000_000,
+			amount_u128::<T>(),
 			[0x44; 32],
 			NOW + 60,
 			1,
-			BalanceOf::<T>::from(u32::MAX),
+			BalanceOf::<T>::max_value(),
 		);
 		assert_eq!(OrderNonce::<T>::get(), 1);
 	}
@@ -189,10 +214,10 @@ mod benchmarks {
 			origin_settler: SETTLER,
 			user: [9; 32],
 			nonce: 0,
-			input_amount: 1_000_000,
+			input_amount: amount_u128::<T>(),
 			destination: DOMAIN,
 			destination_settler: Pallet::<T>::settler_address(),
-			output_amount: 1_000_000,
+			output_amount: amount_u128::<T>(),
 			output_recipient: [0x44; 32],
 			fill_deadline: NOW + 60,
 			ism: 1,
@@ -207,7 +232,7 @@ mod benchmarks {
 	fn refund() {
 		setup::<T>(1);
 		let (_, order_id) = open::<T>();
-		T::BenchmarkHelper::set_time(NOW + 60 + T::RefundGrace::get() + 1);
+		T::BenchmarkHelper::set_time(NOW + 60 + RefundGrace::<T>::get() + 1);
 		let caller = funded::<T>("caller");
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), order_id);

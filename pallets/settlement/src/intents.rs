@@ -7,8 +7,9 @@
 //!    dispatched to the origin's settler.
 //! 3. On the origin, `process` delivers the fill message only if the order's own ISM verifies it;
 //!    the held input then goes to the solver named in the message. The order is closed.
-//! 4. If no attested fill arrives by the fill deadline plus `RefundGrace`, anyone may refund: the
-//!    input goes back to the user and the order is closed.
+//! 4. If no attested fill arrives by the fill deadline plus the refund grace (governed, fixed for
+//!    each order when it opens), anyone may refund: the input goes back to the user and the
+//!    order is closed.
 //!
 //! An order ends exactly once: closing removes it from `Orders` and records the outcome in
 //! `ClosedOrders`, so a late fill (after a refund) and a second fill both fail with `OrderClosed`.
@@ -33,7 +34,7 @@ use sp_runtime::traits::{CheckedAdd, CheckedMul, CheckedSub, Zero};
 use crate::{
 	isms::{Domain, Ism, IsmId, MAX_ISM_DEPTH},
 	BalanceOf, ClosedOrders, Config, EscrowTotal, Error, Event, Filled, HoldReason, Isms, LocalDomain, OrderNonce,
-	Orders, Pallet,
+	Orders, Pallet, RefundGrace,
 };
 
 /// An order's id: `keccak256` of its SCALE-encoded [`OrderData`].
@@ -81,6 +82,9 @@ pub struct OrderRecord<T: Config> {
 	pub input: BalanceOf<T>,
 	/// The fee paid for the security level.
 	pub fee: BalanceOf<T>,
+	/// Unix seconds after which the order may be refunded: the fill deadline plus the refund
+	/// grace when the order opened.
+	pub refund_after: u64,
 }
 
 /// How an order ended.
@@ -219,7 +223,11 @@ impl<T: Config> Pallet<T> {
 		T::Currency::hold(&HoldReason::IntentEscrow.into(), &who, request.input_amount)?;
 		OrderNonce::<T>::put(nonce.saturating_add(1));
 		EscrowTotal::<T>::put(escrow);
-		Orders::<T>::insert(order_id, crate::OrderRecord { data: data.clone(), user: who.clone(), input: request.input_amount, fee });
+		let refund_after = request.fill_deadline.saturating_add(RefundGrace::<T>::get());
+		Orders::<T>::insert(
+			order_id,
+			crate::OrderRecord { data: data.clone(), user: who.clone(), input: request.input_amount, fee, refund_after },
+		);
 		Self::deposit_event(Event::OrderOpened { order_id, user: who, order: data, fee });
 		Ok(order_id)
 	}
@@ -264,9 +272,16 @@ impl<T: Config> Pallet<T> {
 		)
 		.map_err(|_| Error::<T>::EscrowOverflow)?;
 		EscrowTotal::<T>::put(escrow);
-		Self::close(fill.order_id, crate::OrderOutcome::Settled { message_id });
+		Self::close(fill.order_id, OrderOutcome::Settled { message_id });
 		Self::deposit_event(Event::OrderSettled { order_id: fill.order_id, solver, amount: record.input, message_id });
 		Ok(())
+	}
+
+	/// End an order: it leaves `Orders` and its outcome stays in `ClosedOrders`, so that it can
+	/// be neither settled nor refunded again.
+	fn close(order_id: OrderId, outcome: OrderOutcome) {
+		Orders::<T>::remove(order_id);
+		ClosedOrders::<T>::insert(order_id, outcome);
 	}
 
 	/// Refund an expired order.
@@ -276,14 +291,11 @@ impl<T: Config> Pallet<T> {
 			None if ClosedOrders::<T>::contains_key(order_id) => return Err(Error::<T>::OrderClosed.into()),
 			None => return Err(Error::<T>::UnknownOrder.into()),
 		};
-		ensure!(
-			Self::now() > record.data.fill_deadline.saturating_add(T::RefundGrace::get()),
-			Error::<T>::RefundTooEarly
-		);
+		ensure!(Self::now() > record.refund_after, Error::<T>::RefundTooEarly);
 		let escrow = EscrowTotal::<T>::get().checked_sub(&record.input).ok_or(Error::<T>::EscrowOverflow)?;
 		T::Currency::release(&HoldReason::IntentEscrow.into(), &record.user, record.input, Precision::Exact)?;
 		EscrowTotal::<T>::put(escrow);
-		Self::close(order_id, crate::OrderOutcome::Refunded);
+		Self::close(order_id, OrderOutcome::Refunded);
 		Self::deposit_event(Event::OrderRefunded { order_id, user: record.user, amount: record.input });
 		Ok(())
 	}

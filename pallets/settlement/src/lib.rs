@@ -129,13 +129,10 @@ pub mod pallet {
 		/// Most signature recoveries one `process` may need: bounds its weight whatever the ISM.
 		#[pallet::constant]
 		type MaxSignatureChecks: Get<u32>;
-		/// Latest fill deadline an order may set, in seconds from now.
+		/// Latest fill deadline an order may set, in seconds from now; also the longest
+		/// [`RefundGrace`] governance may set.
 		#[pallet::constant]
 		type MaxFillWindow: Get<u64>;
-		/// Seconds after the fill deadline during which only a settlement can end an order, so a
-		/// fill made just before the deadline has time to be attested and relayed.
-		#[pallet::constant]
-		type RefundGrace: Get<u64>;
 		/// Fee per validator of every multisig a security level involves.
 		#[pallet::constant]
 		type FeePerValidator: Get<BalanceOf<Self>>;
@@ -193,6 +190,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type OrderNonce<T> = StorageValue<_, u64, ValueQuery>;
 
+	/// Seconds after an order's fill deadline during which only a settlement can end it, so that
+	/// a fill made just before the deadline has time to be attested and relayed. Governed,
+	/// because it depends on how fast the validators and relayers of the connected chains are;
+	/// each order keeps the grace of its opening (`OrderRecord::refund_after`), so a change
+	/// never shortens the time a solver counted on.
+	#[pallet::storage]
+	pub type RefundGrace<T> = StorageValue<_, u64, ValueQuery>;
+
 	/// Sum of the inputs of open orders (what [`HoldReason::IntentEscrow`] holds).
 	#[pallet::storage]
 	pub type EscrowTotal<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
@@ -206,6 +211,8 @@ pub mod pallet {
 		pub isms: alloc::vec::Vec<(IsmId, IsmSpec)>,
 		/// The default ISM (one of `isms`).
 		pub default_ism: Option<IsmId>,
+		/// The refund grace, in seconds.
+		pub refund_grace: u64,
 		#[serde(skip)]
 		pub _phantom: core::marker::PhantomData<T>,
 	}
@@ -224,6 +231,8 @@ pub mod pallet {
 				assert!(Isms::<T>::contains_key(id), "the default ISM is not in the genesis ISMs");
 				DefaultIsm::<T>::put(id);
 			}
+			assert!(self.refund_grace <= T::MaxFillWindow::get(), "the refund grace exceeds MaxFillWindow");
+			RefundGrace::<T>::put(self.refund_grace);
 		}
 	}
 
@@ -251,6 +260,8 @@ pub mod pallet {
 		IsmRemoved { id: IsmId },
 		/// The default ISM changed.
 		DefaultIsmSet { id: IsmId },
+		/// The refund grace of orders opened from now on changed.
+		RefundGraceSet { seconds: u64 },
 		/// An order was opened: its input is held, its fee paid.
 		OrderOpened { order_id: OrderId, user: T::AccountId, order: OrderData, fee: BalanceOf<T> },
 		/// An order of another chain was filled here; the fill message is on its way.
@@ -347,6 +358,8 @@ pub mod pallet {
 		AmountOverflow,
 		/// The escrow total would overflow.
 		EscrowOverflow,
+		/// The refund grace is longer than `MaxFillWindow`.
+		RefundGraceTooLong,
 	}
 
 	#[pallet::hooks]
@@ -484,6 +497,18 @@ pub mod pallet {
 		pub fn fill_order(origin: OriginFor<T>, order: OrderData, origin_solver: [u8; 32]) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_fill_order(who, order, origin_solver)
+		}
+
+		/// Set the refund grace of orders opened from now on (governance); at most
+		/// `MaxFillWindow` seconds.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::set_refund_grace())]
+		pub fn set_refund_grace(origin: OriginFor<T>, seconds: u64) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			ensure!(seconds <= T::MaxFillWindow::get(), Error::<T>::RefundGraceTooLong);
+			RefundGrace::<T>::put(seconds);
+			Self::deposit_event(Event::RefundGraceSet { seconds });
+			Ok(())
 		}
 
 		/// Refund an order whose deadline and grace period passed without an attested fill.

@@ -17,7 +17,7 @@ use crate::{
 		Domain, Ism, IsmId, ValidatorSet, MAX_ISM_DEPTH,
 	},
 	message::{Message, VERSION},
-	Config, Delivered, DefaultIsm, Error, Event, Isms, LocalDomain, OrderOutcome, Orders, ClosedOrders, OutboundTree,
+	ClosedOrders, Config, Delivered, DefaultIsm, Error, Event, Isms, LocalDomain, Orders, OutboundTree,
 	Pallet,
 };
 
@@ -120,7 +120,7 @@ impl<T: Config> Pallet<T> {
 		};
 
 		let mut checks = 0u32;
-		Self::verify(ism, metadata, &message, 0, &mut checks)?;
+		Self::verify(ism, metadata, message.origin, id, 0, &mut checks)?;
 
 		Delivered::<T>::insert(id, frame_system::Pallet::<T>::block_number());
 		match fill {
@@ -154,16 +154,24 @@ impl<T: Config> Pallet<T> {
 		Ok((fill, record))
 	}
 
-	/// Verify `metadata` for `message` with ISM `id`, counting signature recoveries in `checks`.
-	pub fn verify(id: IsmId, metadata: &[u8], message: &Message, depth: u8, checks: &mut u32) -> Result<(), Error<T>> {
+	/// Verify `metadata` with ISM `id` for the message `message_id` from `origin` (all an ISM
+	/// reads of a message), counting signature recoveries in `checks`.
+	pub fn verify(
+		id: IsmId,
+		metadata: &[u8],
+		origin: Domain,
+		message_id: [u8; 32],
+		depth: u8,
+		checks: &mut u32,
+	) -> Result<(), Error<T>> {
 		ensure!(depth <= MAX_ISM_DEPTH, Error::<T>::IsmTooDeep);
 		match Isms::<T>::get(id).ok_or(Error::<T>::UnknownIsm)? {
 			Ism::MessageIdMultisig(set) => {
-				let (checkpoint, signatures) = metadata::message_id_checkpoint(metadata, message)?;
+				let (checkpoint, signatures) = metadata::message_id_checkpoint(metadata, origin, message_id)?;
 				Self::check_signatures(&checkpoint, &signatures, &set, checks)
 			},
 			Ism::MerkleRootMultisig(set) => {
-				let (checkpoint, signatures) = metadata::merkle_root_checkpoint(metadata, message)?;
+				let (checkpoint, signatures) = metadata::merkle_root_checkpoint(metadata, origin, message_id)?;
 				Self::check_signatures(&checkpoint, &signatures, &set, checks)
 			},
 			Ism::Aggregation { modules, threshold } => {
@@ -176,13 +184,13 @@ impl<T: Config> Pallet<T> {
 				}
 				ensure!(parts.len() == usize::from(threshold), Error::<T>::AggregationThresholdMismatch);
 				for (module, part) in parts {
-					Self::verify(module, part, message, depth.saturating_add(1), checks)?;
+					Self::verify(module, part, origin, message_id, depth.saturating_add(1), checks)?;
 				}
 				Ok(())
 			},
 			ism @ Ism::Routing { .. } => {
-				let route = ism.route(message.origin).ok_or(Error::<T>::NoRoute)?;
-				Self::verify(route, metadata, message, depth.saturating_add(1), checks)
+				let route = ism.route(origin).ok_or(Error::<T>::NoRoute)?;
+				Self::verify(route, metadata, origin, message_id, depth.saturating_add(1), checks)
 			},
 		}
 	}
@@ -202,12 +210,6 @@ impl<T: Config> Pallet<T> {
 	/// Whether message `id` was delivered.
 	pub fn delivered(id: [u8; 32]) -> bool {
 		Delivered::<T>::contains_key(id)
-	}
-
-	/// Mark an order closed (used by settle and refund).
-	pub(crate) fn close(order_id: crate::OrderId, outcome: OrderOutcome) {
-		Orders::<T>::remove(order_id);
-		ClosedOrders::<T>::insert(order_id, outcome);
 	}
 }
 

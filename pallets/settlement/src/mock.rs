@@ -123,7 +123,6 @@ impl pallet_settlement::Config for Test {
 	type MaxModules = ConstU32<4>;
 	type MaxSignatureChecks = ConstU32<8>;
 	type MaxFillWindow = ConstU64<86_400>;
-	type RefundGrace = ConstU64<600>;
 	type FeePerValidator = ConstU128<1>;
 	type FeePerSignature = ConstU128<2>;
 	type WeightInfo = ();
@@ -178,6 +177,7 @@ pub fn new_test_ext() -> polkadot_sdk::sp_io::TestExternalities {
 			(5, IsmSpec::Routing { routes: vec![(REMOTE, 1)] }),
 		],
 		default_ism: Some(1),
+		refund_grace: 600,
 		_phantom: Default::default(),
 	}
 	.assimilate_storage(&mut storage)

@@ -10,7 +10,7 @@ use polkadot_sdk::sp_io::hashing::keccak_256;
 use crate::{
 	checkpoint::Checkpoint,
 	isms::multisig::{EthAddress, Signature},
-	merkle::{zero_hashes, TREE_DEPTH},
+	merkle::{TREE_DEPTH, ZERO_HASHES},
 	message::Message,
 };
 
@@ -77,7 +77,7 @@ pub fn sign(secret: &[u8; 32], digest: &[u8; 32]) -> Signature {
 
 /// The authentication path of `leaves[index]` in a tree of exactly these leaves.
 pub fn proof_of(leaves: &[[u8; 32]], index: usize) -> [[u8; 32]; TREE_DEPTH] {
-	let zeros = zero_hashes();
+	let zeros = ZERO_HASHES;
 	let mut level: Vec<[u8; 32]> = leaves.to_vec();
 	let mut position = index;
 	let mut proof = [[0u8; 32]; TREE_DEPTH];

@@ -481,6 +481,29 @@ fn refund_only_after_deadline_and_grace_then_never_settles() {
 	});
 }
 
+/// The grace is governed, and an order keeps the grace it was opened with.
+#[test]
+fn refund_grace_is_governed_and_fixed_per_order() {
+	run(|| {
+		assert_noop!(Settlement::set_refund_grace(RuntimeOrigin::signed(alice()), 60), DispatchError::BadOrigin);
+		assert_noop!(Settlement::set_refund_grace(RuntimeOrigin::root(), 86_401), Error::<Test>::RefundGraceTooLong);
+		let (before, _) = open(1, 700);
+		assert_eq!(crate::Orders::<Test>::get(before).unwrap().refund_after, DEADLINE + 600);
+		assert_ok!(Settlement::set_refund_grace(RuntimeOrigin::root(), 60));
+		assert_eq!(last_event(), Event::RefundGraceSet { seconds: 60 });
+		assert_eq!(crate::RefundGrace::<Test>::get(), 60);
+		let (after, _) = open(1, 700);
+		assert_eq!(crate::Orders::<Test>::get(after).unwrap().refund_after, DEADLINE + 60);
+
+		Now::set(DEADLINE + 61);
+		assert_ok!(Settlement::refund(RuntimeOrigin::signed(bob()), after));
+		// The shorter grace does not reach the order opened under the longer one.
+		assert_noop!(Settlement::refund(RuntimeOrigin::signed(bob()), before), Error::<Test>::RefundTooEarly);
+		Now::set(DEADLINE + 601);
+		assert_ok!(Settlement::refund(RuntimeOrigin::signed(bob()), before));
+	});
+}
+
 #[test]
 fn open_order_checks() {
 	run(|| {

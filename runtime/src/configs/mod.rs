@@ -376,7 +376,6 @@ impl pallet_settlement::Config for Runtime {
 	type MaxModules = ConstU32<8>;
 	type MaxSignatureChecks = ConstU32<64>;
 	type MaxFillWindow = ConstU64<{ 7 * 24 * 3600 }>;
-	type RefundGrace = ConstU64<{ 30 * 60 }>;
 	type FeePerValidator = ConstU128<MILLI_UNIT>;
 	type FeePerSignature = ConstU128<{ 2 * MILLI_UNIT }>;
 	type WeightInfo = pallet_settlement::weights::SubstrateWeight<Runtime>;

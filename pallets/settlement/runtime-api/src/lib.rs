@@ -26,8 +26,9 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		fn quote(ism: IsmId, destination: Domain) -> Option<Balance>;
 		/// Every security level usable for orders to `destination`, with its fee.
 		fn quotes(destination: Domain) -> alloc::vec::Vec<(IsmId, Balance)>;
-		/// An open order: its data and the fee paid.
-		fn order(order_id: OrderId) -> Option<(OrderData, Balance)>;
+		/// An open order: its data, the fee paid, and the Unix second after which it may be
+		/// refunded.
+		fn order(order_id: OrderId) -> Option<(OrderData, Balance, u64)>;
 		/// How an ended order ended.
 		fn order_outcome(order_id: OrderId) -> Option<OrderOutcome>;
 	}

@@ -16,11 +16,10 @@
 
 use alloc::vec::Vec;
 
-use super::multisig::Signature;
+use super::{multisig::Signature, Domain};
 use crate::{
 	checkpoint::Checkpoint,
 	merkle::{branch_root, TREE_DEPTH},
-	message::Message,
 };
 
 const SIGNATURE_LEN: usize = 65;
@@ -54,28 +53,32 @@ fn signatures(bytes: &[u8]) -> Result<Vec<Signature>, MetadataError> {
 		.collect()
 }
 
-/// The checkpoint and signatures of message-id multisig metadata for `message`.
+/// The checkpoint and signatures of message-id multisig metadata for the message with id
+/// `message_id` from `origin`.
 pub fn message_id_checkpoint(
 	metadata: &[u8],
-	message: &Message,
+	origin: Domain,
+	message_id: [u8; 32],
 ) -> Result<(Checkpoint, Vec<Signature>), MetadataError> {
 	if metadata.len() < MESSAGE_ID_HEADER {
 		return Err(MetadataError::TooShort);
 	}
 	let checkpoint = Checkpoint {
-		origin: message.origin,
+		origin,
 		merkle_tree_hook: array(metadata, 0)?,
 		root: array(metadata, 32)?,
 		index: u32::from_be_bytes(array(metadata, 64)?),
-		message_id: message.id(),
+		message_id,
 	};
 	Ok((checkpoint, signatures(metadata.get(MESSAGE_ID_HEADER..).unwrap_or_default())?))
 }
 
-/// The checkpoint and signatures of merkle-root multisig metadata for `message`.
+/// The checkpoint and signatures of merkle-root multisig metadata for the message with id
+/// `message_id` from `origin`: the signed root is the one its proof leads to.
 pub fn merkle_root_checkpoint(
 	metadata: &[u8],
-	message: &Message,
+	origin: Domain,
+	message_id: [u8; 32],
 ) -> Result<(Checkpoint, Vec<Signature>), MetadataError> {
 	if metadata.len() < MERKLE_ROOT_HEADER {
 		return Err(MetadataError::TooShort);
@@ -90,9 +93,9 @@ pub fn merkle_root_checkpoint(
 		*node = array(metadata, 68 + 32 * i)?;
 	}
 	let checkpoint = Checkpoint {
-		origin: message.origin,
+		origin,
 		merkle_tree_hook: array(metadata, 0)?,
-		root: branch_root(&message.id(), &proof, message_index),
+		root: branch_root(&message_id, &proof, message_index),
 		index: signed_index,
 		message_id: array(metadata, 36)?,
 	};
@@ -105,6 +108,7 @@ mod tests {
 	use crate::{
 		isms::multisig::{verify, MultisigError},
 		merkle::IncrementalMerkle,
+		message::Message,
 		test_vectors::{hex, sealevel_checkpoint, sealevel_message, sealevel_validators, sign, SEALEVEL_SIGNATURES},
 	};
 
@@ -125,13 +129,13 @@ mod tests {
 	fn message_id_metadata_verifies_upstream_signatures() {
 		let metadata = message_id_metadata(&SEALEVEL_SIGNATURES[..2]);
 		assert_eq!(metadata.len(), 198);
-		let (checkpoint, signatures) = message_id_checkpoint(&metadata, &sealevel_message()).unwrap();
+		let (checkpoint, signatures) = message_id_checkpoint(&metadata, 1234, sealevel_message().id()).unwrap();
 		assert_eq!(checkpoint, sealevel_checkpoint());
 		assert_eq!(verify(&checkpoint.digest(), &signatures, &sealevel_validators(), 2), Ok(()));
 		// Another message does not match the signed checkpoint.
 		let mut other = sealevel_message();
 		other.body.push(0);
-		let (checkpoint, signatures) = message_id_checkpoint(&metadata, &other).unwrap();
+		let (checkpoint, signatures) = message_id_checkpoint(&metadata, other.origin, other.id()).unwrap();
 		assert_eq!(
 			verify(&checkpoint.digest(), &signatures, &sealevel_validators(), 2),
 			Err(MultisigError::UnexpectedSigner)
@@ -142,9 +146,9 @@ mod tests {
 	fn malformed_lengths_are_rejected() {
 		let metadata = message_id_metadata(&SEALEVEL_SIGNATURES[..2]);
 		let message = sealevel_message();
-		assert_eq!(message_id_checkpoint(&metadata[..67], &message).err(), Some(MetadataError::TooShort));
-		assert_eq!(message_id_checkpoint(&metadata[..197], &message).err(), Some(MetadataError::SignatureLength));
-		assert_eq!(merkle_root_checkpoint(&metadata, &message).err(), Some(MetadataError::TooShort));
+		assert_eq!(message_id_checkpoint(&metadata[..67], message.origin, message.id()).err(), Some(MetadataError::TooShort));
+		assert_eq!(message_id_checkpoint(&metadata[..197], message.origin, message.id()).err(), Some(MetadataError::SignatureLength));
+		assert_eq!(merkle_root_checkpoint(&metadata, message.origin, message.id()).err(), Some(MetadataError::TooShort));
 	}
 
 	/// Merkle-root multisig: validators sign a later checkpoint; the message proves membership.
@@ -174,17 +178,17 @@ mod tests {
 		for key in &keys[1..] {
 			metadata.extend_from_slice(&sign(key, &signed.digest()));
 		}
-		let (checkpoint, signatures) = merkle_root_checkpoint(&metadata, &messages[1]).unwrap();
+		let (checkpoint, signatures) = merkle_root_checkpoint(&metadata, 1234, messages[1].id()).unwrap();
 		assert_eq!(checkpoint, signed);
 		assert_eq!(verify(&checkpoint.digest(), &signatures, &validators, 2), Ok(()));
 		// A wrong proof gives another root, which nobody signed.
 		let mut wrong = metadata.clone();
 		wrong[68] ^= 1;
-		let (checkpoint, signatures) = merkle_root_checkpoint(&wrong, &messages[1]).unwrap();
+		let (checkpoint, signatures) = merkle_root_checkpoint(&wrong, 1234, messages[1].id()).unwrap();
 		assert_eq!(verify(&checkpoint.digest(), &signatures, &validators, 2), Err(MultisigError::UnexpectedSigner));
 		// A message index after the signed checkpoint.
 		let mut late = metadata.clone();
 		late[32..36].copy_from_slice(&5u32.to_be_bytes());
-		assert_eq!(merkle_root_checkpoint(&late, &messages[1]).err(), Some(MetadataError::IndexAfterCheckpoint));
+		assert_eq!(merkle_root_checkpoint(&late, 1234, messages[1].id()).err(), Some(MetadataError::IndexAfterCheckpoint));
 	}
 }
