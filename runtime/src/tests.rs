@@ -136,6 +136,34 @@ const ANVIL_SECRETS: [&str; 7] = [
 	"92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
 ];
 
+/// The heaviest call of each pallet fits in one block's normal-class extrinsic limit: a call
+/// weighing more could never be included. (The figures themselves are in BENCHMARKS.md.)
+#[test]
+fn the_heaviest_calls_fit_in_a_block() {
+	use frame_support::{dispatch::DispatchClass, traits::Get};
+	use pallet_settlement::WeightInfo as _;
+	use pallet_shielded_pool::WeightInfo as _;
+	let limits = <Runtime as frame_system::Config>::BlockWeights::get();
+	let max = limits.get(DispatchClass::Normal).max_extrinsic.expect("normal extrinsics have a limit");
+	type PoolWeights = <Runtime as pallet_shielded_pool::Config>::WeightInfo;
+	type SettlementWeights = <Runtime as pallet_settlement::Config>::WeightInfo;
+	let batch = <Runtime as pallet_shielded_pool::Config>::MaxBatchSize::get();
+	let checks = <Runtime as pallet_settlement::Config>::MaxSignatureChecks::get();
+	let body = <Runtime as pallet_settlement::Config>::MaxBodyLen::get();
+	let validators = <Runtime as pallet_settlement::Config>::MaxValidators::get();
+	for (call, weight) in [
+		("shielded_pool::transact", PoolWeights::transact()),
+		("shielded_pool::transact_batch(MaxBatchSize)", PoolWeights::transact_batch(batch)),
+		("settlement::process(MaxSignatureChecks)", pallet_settlement::Pallet::<Runtime>::process_weight(checks)),
+		("settlement::dispatch(MaxBodyLen)", SettlementWeights::dispatch(body)),
+		("settlement::set_ism(MaxValidators)", SettlementWeights::set_ism(validators)),
+	] {
+		assert!(weight.all_lte(max), "{call} weighs {weight:?}, more than a block allows ({max:?})");
+	}
+	// A full batch is cheaper per transaction than single transactions: the point of batching.
+	assert!(PoolWeights::transact_batch(batch).ref_time() < PoolWeights::transact().ref_time() * u64::from(batch));
+}
+
 fn anvil_key(i: usize) -> k256::ecdsa::SigningKey {
 	let secret: Vec<u8> =
 		(0..32).map(|j| u8::from_str_radix(&ANVIL_SECRETS[i][2 * j..2 * j + 2], 16).unwrap()).collect();
