@@ -31,6 +31,8 @@ fi
 need=()
 command -v protoc >/dev/null 2>&1 || need+=(protobuf-compiler)
 command -v clang >/dev/null 2>&1 || need+=(clang)
+# Node.js (>= 18) for the end-to-end tests and zombienet.
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 # bindgen (RocksDB bindings) loads the unversioned `libclang.so` / `libclang-N.so` that only the
 # -dev package installs; the runtime `libclang1-N` package has just `libclang.so.1`.
 have_libclang=
@@ -52,7 +54,9 @@ fi
 
 # --- npm (end-to-end tests) -------------------------------------------------------------------
 for dir in e2e; do
-	if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules" ]; then
+	# Again when the lock file changed since the last install (npm records it in node_modules).
+	if [ -f "$dir/package.json" ] && { [ ! -d "$dir/node_modules" ] ||
+		[ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; }; then
 		log "installing npm dependencies in $dir"
 		(cd "$dir" && npm ci --no-audit --no-fund)
 	fi

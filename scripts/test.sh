@@ -22,6 +22,9 @@ SKIP_WASM_BUILD=1 cargo test -p pallet-shielded-pool --features runtime-benchmar
 step "settlement: Hyperlane vectors, mailbox, ISMs and intents in a mock runtime, benchmark tests"
 SKIP_WASM_BUILD=1 cargo test -p pallet-settlement --features runtime-benchmarks
 
+step "e2e helpers: typecheck; Hyperlane bytes and validator signing in TypeScript against upstream vectors"
+(cd e2e && npx tsc --noEmit && npx tsx --test lib/hyperlane.test.ts)
+
 step "runtime: wasm build (wasm32v1-none), integration tests through the real runtime, spec staleness"
 cargo build -p zksettle-runtime
 cargo test -p zksettle-runtime

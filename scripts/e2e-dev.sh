@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Build the node, start `zksettle-node --dev` on a spare port, and run the @polkadot/api smoke
-# test against it (e2e/smoke-dev.ts): blocks produced, a signed balance transfer included and
-# visible in the recipient's balance. The node is stopped on exit, also on failure.
+# Build the node, start `zksettle-node --dev` on a spare port, and run the end-to-end suites
+# (e2e/run.ts, @polkadot/api) against it: a Polkadot.js-style transfer, the settlement flow with
+# Hyperlane-signed checkpoints, ... The node is stopped on exit, also on failure.
+#
+# Usage: ./scripts/e2e-dev.sh [suite ...]   (default: every suite)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/zksettle-target}"
-port="${SMOKE_RPC_PORT:-9955}"
+port="${E2E_RPC_PORT:-9955}"
 
 ./scripts/setup.sh
 cargo build --locked --release -p zksettle-node
@@ -36,7 +38,7 @@ for _ in $(seq 1 60); do
 	sleep 1
 done
 
-if ! (cd e2e && npx tsx smoke-dev.ts "ws://127.0.0.1:$port"); then
+if ! (cd e2e && npx tsx run.ts --ws "ws://127.0.0.1:$port" "$@"); then
 	echo "--- node log (last 60 lines) ---" >&2
 	tail -n 60 "$log" >&2
 	exit 1

@@ -1,0 +1,55 @@
+// Runs end-to-end suites against a running zkSettle node and reports each with its duration.
+//
+// Usage: npx tsx run.ts [--ws ws://127.0.0.1:9944] [suite ...]   (suites: transfer settlement state-kept)
+// Exit status 0 only if every suite passed.
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import type { ApiPromise } from '@polkadot/api';
+import { connect } from './lib/chain.js';
+import { settlement } from './settlement.js';
+import { stateKept } from './state-kept.js';
+import { transfer } from './transfer.js';
+
+const suites: Record<string, (api: ApiPromise, log: (line: string) => void) => Promise<void>> = {
+  transfer,
+  settlement,
+  'state-kept': stateKept,
+};
+/** What runs when no suite is named (state-kept needs a restart between). */
+const defaults = ['transfer', 'settlement'];
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  let endpoint = 'ws://127.0.0.1:9944';
+  const wsAt = args.indexOf('--ws');
+  if (wsAt >= 0) {
+    endpoint = args[wsAt + 1] ?? endpoint;
+    args.splice(wsAt, 2);
+  }
+  const chosen = args.length > 0 ? args : defaults;
+  for (const name of chosen) if (!(name in suites)) throw new Error(`unknown suite ${name} (have: ${Object.keys(suites).join(', ')})`);
+
+  await cryptoWaitReady();
+  const api = await connect(endpoint);
+  console.log(`connected to ${(await api.rpc.system.chain()).toString()} at ${endpoint}`);
+  let failed = 0;
+  for (const name of chosen) {
+    const started = Date.now();
+    try {
+      await suites[name](api, (line) => console.log(`  [${name}] ${line}`));
+      console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    } catch (error) {
+      failed += 1;
+      console.log(`FAIL ${name} (${((Date.now() - started) / 1000).toFixed(1)} s): ${error instanceof Error ? error.message : error}`);
+    }
+  }
+  await api.disconnect();
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

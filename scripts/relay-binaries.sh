@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Build the relay-chain binaries zombienet needs (polkadot, polkadot-prepare-worker,
+# polkadot-execute-worker) from crates.io, once, into a cache directory outside the work tree.
+# Prints the directory holding them. The version is the polkadot release of polkadot-sdk
+# stable2609, the one our Cargo.lock pins (polkadot-cli/polkadot-service 42).
+#
+# One-time cost on the 2-core reference machine: see the README (zombienet section).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+POLKADOT_VERSION="${POLKADOT_VERSION:-41.0.0}"
+cache="${ZKSETTLE_CACHE:-/var/tmp/zksettle-cache}/polkadot-$POLKADOT_VERSION"
+bins=(polkadot polkadot-prepare-worker polkadot-execute-worker)
+
+have_all() { for b in "${bins[@]}"; do [ -x "$cache/bin/$b" ] || return 1; done; }
+if ! have_all; then
+	./scripts/setup.sh >&2
+	echo "building polkadot $POLKADOT_VERSION into $cache (once; long on 2 cores)" >&2
+	# Its own target dir: the relay build shares nothing useful with ours at these features, and
+	# keeping it apart lets `cargo install` clean up after itself.
+	CARGO_TARGET_DIR="${ZKSETTLE_CACHE:-/var/tmp/zksettle-cache}/polkadot-target" \
+		cargo install --locked --root "$cache" "polkadot@$POLKADOT_VERSION" >&2
+	have_all || { echo "polkadot $POLKADOT_VERSION did not install all of: ${bins[*]}" >&2; exit 1; }
+fi
+echo "$cache/bin"

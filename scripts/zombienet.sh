@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Start zkSettle's relay-chain network (zombienet/network.toml: rococo-local with two
+# validators, two zkSettle collators for para 1000) and run its tests
+# (zombienet/0001-parachain.zndsl: registration, blocks and finality, the end-to-end suites
+# through a collator, a collator restart, clean logs). Everything it started is stopped on exit,
+# also on failure.
+#
+# First run: builds the relay binaries once (scripts/relay-binaries.sh, long: see the README).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/zksettle-target}"
+
+./scripts/setup.sh
+if [ ! -d zombienet/node_modules ] || [ zombienet/package-lock.json -nt zombienet/node_modules/.package-lock.json ]; then
+	(cd zombienet && npm ci --no-audit --no-fund)
+fi
+relay_bin="$(./scripts/relay-binaries.sh)"
+cargo build --locked --release -p zksettle-node
+export PATH="$relay_bin:$CARGO_TARGET_DIR/release:$PATH"
+for b in polkadot polkadot-prepare-worker polkadot-execute-worker zksettle-node; do
+	command -v "$b" >/dev/null || { echo "missing $b" >&2; exit 1; }
+done
+
+work="$(mktemp -d /var/tmp/zksettle-zombienet.XXXXXX)"
+# zombienet and every node it spawns run in their own process group, killed as a whole on exit.
+setsid npx --prefix zombienet zombienet --provider native --dir "$work/network" \
+	test zombienet/0001-parachain.zndsl &
+group=$!
+cleanup() {
+	kill -TERM -- "-$group" 2>/dev/null || true
+	sleep 2
+	kill -KILL -- "-$group" 2>/dev/null || true
+	echo "network files and logs: $work/network" >&2
+}
+trap cleanup EXIT
+wait "$group"
