@@ -228,7 +228,7 @@ impl<T: Config> Pallet<T> {
 			order_id,
 			crate::OrderRecord { data: data.clone(), user: who.clone(), input: request.input_amount, fee, refund_after },
 		);
-		Self::deposit_event(Event::OrderOpened { order_id, user: who, order: data, fee });
+		Self::deposit_event(Event::OrderOpened { order_id, user: who, order: data, fee, refund_after });
 		Ok(order_id)
 	}
 

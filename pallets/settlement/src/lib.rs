@@ -262,8 +262,9 @@ pub mod pallet {
 		DefaultIsmSet { id: IsmId },
 		/// The refund grace of orders opened from now on changed.
 		RefundGraceSet { seconds: u64 },
-		/// An order was opened: its input is held, its fee paid.
-		OrderOpened { order_id: OrderId, user: T::AccountId, order: OrderData, fee: BalanceOf<T> },
+		/// An order was opened: its input is held, its fee paid; anyone may refund it after
+		/// `refund_after` (Unix seconds) unless an attested fill settles it first.
+		OrderOpened { order_id: OrderId, user: T::AccountId, order: OrderData, fee: BalanceOf<T>, refund_after: u64 },
 		/// An order of another chain was filled here; the fill message is on its way.
 		OrderFilled { order_id: OrderId, filler: T::AccountId, recipient: T::AccountId, amount: BalanceOf<T>, message_id: [u8; 32] },
 		/// An attested fill settled an order: its input went to the solver.

@@ -493,6 +493,7 @@ fn refund_grace_is_governed_and_fixed_per_order() {
 		assert_eq!(last_event(), Event::RefundGraceSet { seconds: 60 });
 		assert_eq!(crate::RefundGrace::<Test>::get(), 60);
 		let (after, _) = open(1, 700);
+		assert!(matches!(last_event(), Event::OrderOpened { refund_after, .. } if refund_after == DEADLINE + 60));
 		assert_eq!(crate::Orders::<Test>::get(after).unwrap().refund_after, DEADLINE + 60);
 
 		Now::set(DEADLINE + 61);
