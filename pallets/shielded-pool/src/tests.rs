@@ -163,7 +163,7 @@ fn shield_transfer_unshield_cycle_conserves_value() {
 		let fresh = 42u8;
 		assert_eq!(Balances::balance(&account(fresh)), 0);
 		let outputs = [wallet.note(0, 0, &bob_sk), wallet.note(0, 0, &bob_sk)];
-		let tx = wallet.transaction(&[bob_note.clone()], outputs, Asset::Native, -590, ext(Some(fresh), Some(RELAYER), 10));
+		let tx = wallet.transaction(&[bob_note], outputs, Asset::Native, -590, ext(Some(fresh), Some(RELAYER), 10));
 		let relayer_before = Balances::balance(&account(RELAYER));
 		assert_ok!(ShieldedPool::transact(RuntimeOrigin::signed(account(RELAYER)), tx.clone()));
 		wallet.applied(&tx);
@@ -192,7 +192,7 @@ fn assets_are_shielded_and_unshielded_separately() {
 		let sk = wallet.key();
 		let asset = Asset::Fungible(ASSET);
 		let owned = shield(&mut wallet, &sk, 5000, asset);
-		assert_eq!(Assets::balance(ASSET, &pool()), 5000);
+		assert_eq!(Assets::balance(ASSET, pool()), 5000);
 		assert_eq!(TotalShielded::<Test>::get(asset), 5000);
 		assert_eq!(TotalShielded::<Test>::get(Asset::Native), 0);
 
@@ -200,8 +200,8 @@ fn assets_are_shielded_and_unshielded_separately() {
 		let outputs = [wallet.note(0, 8, &sk), wallet.note(0, 8, &sk)];
 		let tx = wallet.transaction(&[owned], outputs, asset, -5000, ext(Some(BOB), None, 0));
 		assert_ok!(ShieldedPool::transact(RuntimeOrigin::signed(account(BOB)), tx));
-		assert_eq!(Assets::balance(ASSET, &account(BOB)), 1_000_000 + 5000);
-		assert_eq!(Assets::balance(ASSET, &pool()), 0);
+		assert_eq!(Assets::balance(ASSET, account(BOB)), 1_000_000 + 5000);
+		assert_eq!(Assets::balance(ASSET, pool()), 0);
 		assert_eq!(TotalShielded::<Test>::get(asset), 0);
 		ShieldedPool::do_try_state().unwrap();
 	});
@@ -214,7 +214,7 @@ fn attacks_fail_with_typed_errors_and_no_state_change() {
 		let sk = wallet.key();
 		let owned = shield(&mut wallet, &sk, 1000, Asset::Native);
 		let outputs = [wallet.note(0, 0, &sk), wallet.note(0, 0, &sk)];
-		let good = wallet.transaction(&[owned.clone()], outputs, Asset::Native, -1000, ext(Some(BOB), None, 0));
+		let good = wallet.transaction(&[owned], outputs, Asset::Native, -1000, ext(Some(BOB), None, 0));
 		let origin = || RuntimeOrigin::signed(account(BOB));
 
 		// Recipient swapped after proving (a front-runner redirecting the withdrawal).
@@ -361,7 +361,7 @@ fn batches_verify_together_and_apply_all_or_nothing() {
 			.iter()
 			.map(|n| {
 				let outputs = [wallet.note(0, 0, &sk), wallet.note(0, 0, &sk)];
-				wallet.transaction(&[n.clone()], outputs, Asset::Native, -(n.note.value as i128), ext(Some(BOB), None, 0))
+				wallet.transaction(&[*n], outputs, Asset::Native, -(n.note.value as i128), ext(Some(BOB), None, 0))
 			})
 			.collect();
 
