@@ -56,8 +56,12 @@ const SOURCES_FILE: &str = "runtime-sources.txt";
 
 /// The source trees the runtime's wasm is compiled from, relative to the workspace root.
 /// `tests`, `benches` and `examples` directories below them are skipped: they never reach the wasm.
-const SOURCE_ROOTS: [&str; 7] =
-	["Cargo.toml", "Cargo.lock", "rust-toolchain.toml", ".cargo", "zk-verifier", "pallets", "runtime"];
+/// The workspace manifest and lock file are not listed here: only their part that reaches the
+/// runtime counts (see [`workspace_manifest`] and [`runtime_lock_closure`]), so that a crate the
+/// runtime does not use (the node, tools) can join the workspace without staling the specs.
+const SOURCE_ROOTS: [&str; 5] = ["rust-toolchain.toml", ".cargo", "zk-verifier", "pallets", "runtime"];
+/// The runtime's package name in `Cargo.lock`.
+const RUNTIME_PACKAGE: &str = "zksettle-runtime";
 const SKIPPED_DIRS: [&str; 4] = ["tests", "benches", "examples", "target"];
 
 /// The JSON layout `sc-chain-spec` writes, with the omni node's
@@ -155,7 +159,112 @@ fn source_manifest() -> String {
 	for source in SOURCE_ROOTS {
 		walk(&root, Path::new(source), &mut files);
 	}
+	let manifest = fs::read_to_string(root.join("Cargo.toml")).expect("workspace Cargo.toml");
+	files.insert("Cargo.toml (without members)".into(), hex(&sp_io::hashing::blake2_256(workspace_manifest(&manifest).as_bytes())));
+	let lock = fs::read_to_string(root.join("Cargo.lock")).expect("Cargo.lock");
+	files.insert(
+		format!("Cargo.lock ({RUNTIME_PACKAGE} and its dependencies)"),
+		hex(&sp_io::hashing::blake2_256(runtime_lock_closure(&lock).as_bytes())),
+	);
 	files.iter().map(|(path, hash)| format!("{hash}  {path}\n")).collect()
+}
+
+/// The workspace manifest without its `members` list: dependency versions, features and profiles
+/// reach the runtime, the list of other workspace crates does not.
+fn workspace_manifest(manifest: &str) -> String {
+	let mut out = String::new();
+	let mut in_members = false;
+	for line in manifest.lines() {
+		let trimmed = line.trim_start();
+		if in_members {
+			in_members = !trimmed.starts_with(']');
+			continue;
+		}
+		if trimmed.starts_with("members") && trimmed.contains('[') {
+			in_members = !trimmed.contains(']');
+			continue;
+		}
+		out.push_str(line);
+		out.push('\n');
+	}
+	out
+}
+
+/// The `[[package]]` entries of `Cargo.lock` that the runtime can depend on: [`RUNTIME_PACKAGE`]
+/// and everything reachable from it through the lock's dependency lists (every target and feature
+/// included, so a superset of what the wasm uses), sorted. `Cargo.lock` names a dependency
+/// `name`, `name version` or `name version (source)`.
+fn runtime_lock_closure(lock: &str) -> String {
+	struct Package<'a> {
+		name: &'a str,
+		version: &'a str,
+		text: String,
+		dependencies: Vec<(&'a str, Option<&'a str>)>,
+	}
+	let mut packages: Vec<Package> = Vec::new();
+	let mut in_dependencies = false;
+	for line in lock.lines() {
+		if line == "[[package]]" {
+			packages.push(Package { name: "", version: "", text: String::new(), dependencies: Vec::new() });
+			in_dependencies = false;
+			continue;
+		}
+		let Some(package) = packages.last_mut() else { continue };
+		package.text.push_str(line);
+		package.text.push('\n');
+		if in_dependencies {
+			if line.starts_with(']') {
+				in_dependencies = false;
+			} else {
+				let dep = line.trim().trim_end_matches(',').trim_matches('"');
+				let mut words = dep.split(' ');
+				let name = words.next().expect("a dependency has a name");
+				package.dependencies.push((name, words.next()));
+			}
+		} else if let Some(name) = line.strip_prefix("name = ") {
+			package.name = name.trim_matches('"');
+		} else if let Some(version) = line.strip_prefix("version = ") {
+			package.version = version.trim_matches('"');
+		} else if line.starts_with("dependencies = [") {
+			in_dependencies = true;
+		}
+	}
+	let find = |name: &str, version: Option<&str>| {
+		packages
+			.iter()
+			.position(|p| p.name == name && version.is_none_or(|v| p.version == v))
+			.unwrap_or_else(|| panic!("Cargo.lock has no package {name} {version:?}"))
+	};
+	let mut reached = std::collections::BTreeSet::new();
+	let mut pending = vec![find(RUNTIME_PACKAGE, None)];
+	while let Some(index) = pending.pop() {
+		if reached.insert(index) {
+			pending.extend(packages[index].dependencies.iter().map(|(name, version)| find(name, *version)));
+		}
+	}
+	let mut texts: Vec<&str> = reached.iter().map(|index| packages[*index].text.as_str()).collect();
+	texts.sort_unstable();
+	texts.concat()
+}
+
+#[test]
+fn the_lock_closure_follows_dependencies_and_ignores_other_crates() {
+	let lock = "version = 4\n\n[[package]]\nname = \"zksettle-runtime\"\nversion = \"0.1.0\"\ndependencies = [\n \"a\",\n \"b 2.0.0\",\n]\n\n\
+		[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n\n[[package]]\nname = \"b\"\nversion = \"1.0.0\"\n\n\
+		[[package]]\nname = \"b\"\nversion = \"2.0.0\"\ndependencies = [\n \"a\",\n]\n\n[[package]]\nname = \"wallet\"\nversion = \"0.1.0\"\n";
+	let closure = runtime_lock_closure(lock);
+	assert!(closure.contains("name = \"a\"\nversion = \"1.0.0\""), "a dependency named without a version");
+	assert!(closure.contains("name = \"b\"\nversion = \"2.0.0\""), "a dependency named with its version");
+	assert!(!closure.contains("name = \"b\"\nversion = \"1.0.0\""), "the other version of b is not a dependency");
+	assert!(!closure.contains("wallet"), "a crate the runtime does not depend on is left out");
+	let more = format!("{lock}\n[[package]]\nname = \"agent\"\nversion = \"0.1.0\"\n");
+	assert_eq!(runtime_lock_closure(&more), closure);
+
+	let manifest = "[workspace]\nmembers = [\n\t\"runtime\",\n\t\"node\",\n]\n\n[profile.release]\nopt-level = 3\n";
+	let fewer = "[workspace]\nmembers = [\n\t\"runtime\",\n]\n\n[profile.release]\nopt-level = 3\n";
+	assert_eq!(workspace_manifest(manifest), workspace_manifest(fewer));
+	assert!(workspace_manifest(manifest).contains("opt-level = 3"));
+	assert_ne!(workspace_manifest(manifest), workspace_manifest(&manifest.replace("opt-level = 3", "opt-level = 2")));
 }
 
 fn spec_path(file: &str, plain: bool) -> PathBuf {
