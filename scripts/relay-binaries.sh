@@ -14,6 +14,14 @@ bins=(polkadot polkadot-prepare-worker polkadot-execute-worker)
 have_all() { for b in "${bins[@]}"; do [ -x "$cache/bin/$b" ] || return 1; done; }
 if ! have_all; then
 	./scripts/setup.sh >&2
+	# The relay node also links OpenSSL (through its networking stack): headers and pkg-config.
+	if ! { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openssl; }; then
+		sudo_cmd=()
+		[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+		echo "installing libssl-dev pkg-config" >&2
+		"${sudo_cmd[@]}" apt-get update -qq >&2
+		DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq libssl-dev pkg-config >&2
+	fi
 	echo "building polkadot $POLKADOT_VERSION into $cache (once; long on 2 cores)" >&2
 	# Its own target dir: the relay build shares nothing useful with ours at these features, and
 	# keeping it apart lets `cargo install` clean up after itself.
