@@ -12,7 +12,7 @@ use pallet_shielded_pool::{Asset, ExtData, Transaction};
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
 use sp_runtime::{traits::Dispatchable, AccountId32};
 use zk_verifier::{
-	hash::owner_key,
+	keys::SpendingKey,
 	merkle::MerkleTree,
 	note::Note,
 	prover::{build_witness, ProvingKey, SpendableNote},
@@ -76,12 +76,12 @@ fn shield_private_transfer_unshield_through_the_runtime() {
 		let mut tree = MerkleTree::new();
 		let alice = Sr25519Keyring::Alice.to_account_id();
 		let charlie = Sr25519Keyring::Charlie.to_account_id();
-		let alice_sk = Scalar::from(11u64);
-		let bob_sk = Scalar::from(22u64);
-		let note = |value: u64, sk: &Scalar, rng: &mut ChaCha20Rng| Note {
+		let alice_sk = SpendingKey::from_seed(b"alice");
+		let bob_sk = SpendingKey::from_seed(b"bob");
+		let note = |value: u64, sk: &SpendingKey, rng: &mut ChaCha20Rng| Note {
 			value,
 			asset: 0,
-			owner: owner_key(sk),
+			owner: sk.owner(),
 			blinding: <Scalar as ff::Field>::random(rng),
 		};
 		let amount = 100 * UNIT as u64;

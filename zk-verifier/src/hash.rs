@@ -10,9 +10,9 @@
 //! |-------------------------|-------|----------------------|-----------------------------------------|
 //! | [`merkle_node`]         | 3     | `zkSettle.node`      | left child, right child                 |
 //! | [`empty_leaf`]          | 3     | `zkSettle.leaf`      | 0, 0 (the value of an unused leaf)      |
-//! | [`owner_key`]           | 3     | `zkSettle.owner`     | spending key, 0                         |
+//! | [`owner_key`]           | 3     | `zkSettle.owner`     | spend authorizing key, nullifier key    |
 //! | [`note_commitment`]     | 5     | `zkSettle.commit`    | value, asset, owner key, blinding       |
-//! | [`nullifier`]           | 5     | `zkSettle.nullifier` | spending key, commitment, leaf index, 0 |
+//! | [`nullifier`]           | 5     | `zkSettle.nullifier` | nullifier key, commitment, leaf index, 0|
 //!
 //! Leaves of the note tree are note commitments, so the commitment tag is what separates leaves
 //! from inner nodes; an unused leaf holds [`empty_leaf`], a value with no known commitment
@@ -72,9 +72,9 @@ pub const fn empty_leaf() -> Scalar {
 	hash2(&TAG_LEAF, &Scalar::zero(), &Scalar::zero())
 }
 
-/// The owner (public) key of a spending key.
-pub const fn owner_key(spending_key: &Scalar) -> Scalar {
-	hash2(&TAG_OWNER, spending_key, &Scalar::zero())
+/// The owner (public) key of the spending key `(ask, nk)` (see [`crate::keys`]).
+pub const fn owner_key(ask: &Scalar, nk: &Scalar) -> Scalar {
+	hash2(&TAG_OWNER, ask, nk)
 }
 
 /// The commitment to a note.
@@ -83,10 +83,10 @@ pub const fn note_commitment(value: &Scalar, asset: &Scalar, owner: &Scalar, bli
 }
 
 /// The nullifier of the note with `commitment` at leaf `index`, which only the holder of the
-/// spending key can compute. Binding the leaf index makes two copies of one commitment (the same
+/// nullifier key `nk` (the spender, or a viewing key) can compute. Binding the leaf index makes two copies of one commitment (the same
 /// note inserted twice) separately spendable but each exactly once.
-pub const fn nullifier(spending_key: &Scalar, commitment: &Scalar, index: u64) -> Scalar {
-	hash4(&TAG_NULLIFIER, spending_key, commitment, &Scalar::from_raw([index, 0, 0, 0]), &Scalar::zero())
+pub const fn nullifier(nk: &Scalar, commitment: &Scalar, index: u64) -> Scalar {
+	hash4(&TAG_NULLIFIER, nk, commitment, &Scalar::from_raw([index, 0, 0, 0]), &Scalar::zero())
 }
 
 #[cfg(test)]

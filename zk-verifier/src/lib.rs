@@ -24,6 +24,7 @@ extern crate alloc;
 mod curve;
 mod error;
 pub mod hash;
+pub mod keys;
 pub mod merkle;
 pub mod note;
 pub mod poseidon;

@@ -2,7 +2,7 @@
 //!
 //! A note says "`value` units of `asset` belong to the holder of the spending key behind
 //! `owner`". Only its commitment goes on-chain (a leaf of the note tree); spending it reveals its
-//! nullifier, which nobody without the spending key can link to the commitment.
+//! nullifier, which nobody without the owner's nullifier key can link to the commitment.
 
 use bls12_381::Scalar;
 
@@ -15,7 +15,7 @@ pub struct Note {
 	pub value: u64,
 	/// Asset identifier as the runtime maps it to a field element (0 is the native token).
 	pub asset: u64,
-	/// Owner key: [`hash::owner_key`] of the owner's spending key.
+	/// Owner key: [`hash::owner_key`] of the owner's spending key (see [`crate::keys`]).
 	pub owner: Scalar,
 	/// Random blinding that hides the other fields in the commitment.
 	pub blinding: Scalar,
@@ -27,8 +27,9 @@ impl Note {
 		hash::note_commitment(&Scalar::from(self.value), &Scalar::from(self.asset), &self.owner, &self.blinding)
 	}
 
-	/// The nullifier revealed when the note at leaf `index` is spent with `spending_key`.
-	pub fn nullifier(&self, spending_key: &Scalar, index: u64) -> Scalar {
-		hash::nullifier(spending_key, &self.commitment(), index)
+	/// The nullifier revealed when the note at leaf `index` is spent, from the owner's
+	/// nullifier key `nk`.
+	pub fn nullifier(&self, nk: &Scalar, index: u64) -> Scalar {
+		hash::nullifier(nk, &self.commitment(), index)
 	}
 }

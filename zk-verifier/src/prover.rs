@@ -26,7 +26,7 @@ use crate::{
 };
 
 /// The public seed of the development networks' setup. Never use keys from it with real value.
-pub const DEV_SETUP_SEED: [u8; 32] = *b"zkSettle dev setup: INSECURE v1!";
+pub const DEV_SETUP_SEED: [u8; 32] = *b"zkSettle dev setup: INSECURE v2!";
 
 /// Why a witness cannot make a valid proof. Checked natively before proving, so that a wallet
 /// gets a precise reason instead of a proof the chain rejects.
@@ -40,6 +40,11 @@ pub enum WitnessError {
 	/// Input `input` has a non-zero value but its path does not lead to the root (a stale root or
 	/// a wrong path).
 	NotInTree {
+		/// Which input.
+		input: usize,
+	},
+	/// Input `input`'s note is not addressed to the owner key of its spending key.
+	NotOwner {
 		/// Which input.
 		input: usize,
 	},
@@ -174,6 +179,9 @@ pub fn check_witness(w: &TransferWitness) -> Result<(), WitnessError> {
 		if input.index >= CAPACITY {
 			return Err(WitnessError::IndexOutOfRange { input: i });
 		}
+		if input.note.owner != input.spending_key.owner() {
+			return Err(WitnessError::NotOwner { input: i });
+		}
 		if input.note.value != 0 {
 			if root_from_path(&input.note.commitment(), input.index, &input.path) != w.public.root {
 				return Err(WitnessError::NotInTree { input: i });
@@ -294,7 +302,7 @@ pub struct SpendableNote {
 	/// The note.
 	pub note: crate::note::Note,
 	/// The spending key behind `note.owner`.
-	pub spending_key: Scalar,
+	pub spending_key: crate::keys::SpendingKey,
 	/// Its leaf index in the note tree.
 	pub index: u64,
 }
@@ -313,28 +321,46 @@ pub fn build_witness<R: Rng + CryptoRng>(
 	ext_data_hash: Scalar,
 	rng: &mut R,
 ) -> Result<TransferWitness, ProverError> {
+	let mut with_paths = Vec::with_capacity(spends.len());
+	for (i, spend) in spends.iter().enumerate() {
+		with_paths.push((*spend, tree.path(spend.index).ok_or(WitnessError::NotInTree { input: i })?));
+	}
+	build_witness_with_paths(tree.root(), &with_paths, outputs, asset, ext_amount, fee, ext_data_hash, rng)
+}
+
+/// [`build_witness`] for a wallet that holds no tree: each spent note comes with its
+/// authentication path to `root` (as the chain's `merkle_path` runtime API serves them).
+#[allow(clippy::too_many_arguments)]
+pub fn build_witness_with_paths<R: Rng + CryptoRng>(
+	root: Scalar,
+	spends: &[(SpendableNote, [Scalar; crate::merkle::DEPTH])],
+	outputs: [crate::note::Note; 2],
+	asset: u64,
+	ext_amount: i128,
+	fee: u128,
+	ext_data_hash: Scalar,
+	rng: &mut R,
+) -> Result<TransferWitness, ProverError> {
 	use crate::{circuit::InputNote, merkle::DEPTH, note::Note};
 	use ff::Field;
 
 	if spends.len() > 2 {
 		return Err(ProverError::Witness(WitnessError::ValueNotConserved));
 	}
-	let mut inputs = Vec::with_capacity(2);
-	for (i, spend) in spends.iter().enumerate() {
-		let path = tree.path(spend.index).ok_or(WitnessError::NotInTree { input: i })?;
-		inputs.push(InputNote { note: spend.note, spending_key: spend.spending_key, index: spend.index, path });
-	}
+	let mut inputs: Vec<InputNote> = spends
+		.iter()
+		.map(|(spend, path)| InputNote { note: spend.note, spending_key: spend.spending_key, index: spend.index, path: *path })
+		.collect();
 	while inputs.len() < 2 {
-		let spending_key = Scalar::random(&mut *rng);
-		let note =
-			Note { value: 0, asset, owner: crate::hash::owner_key(&spending_key), blinding: Scalar::random(&mut *rng) };
+		let spending_key = crate::keys::SpendingKey::random(&mut *rng);
+		let note = Note { value: 0, asset, owner: spending_key.owner(), blinding: Scalar::random(&mut *rng) };
 		inputs.push(InputNote { note, spending_key, index: 0, path: [Scalar::zero(); DEPTH] });
 	}
 	let public_amount =
 		crate::public_inputs::public_amount(ext_amount, fee).ok_or(WitnessError::PublicAmountOutOfRange)?;
 	let [first, second]: [InputNote; 2] =
 		inputs.try_into().map_err(|_| ProverError::Witness(WitnessError::ValueNotConserved))?;
-	let witness = TransferWitness::new([first, second], outputs, tree.root(), public_amount, ext_data_hash, asset);
+	let witness = TransferWitness::new([first, second], outputs, root, public_amount, ext_data_hash, asset);
 	check_witness(&witness)?;
 	Ok(witness)
 }

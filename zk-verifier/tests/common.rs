@@ -8,7 +8,7 @@ use ff::Field;
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
 use zk_verifier::{
 	circuit::{InputNote, TransferWitness},
-	hash::owner_key,
+	keys::SpendingKey,
 	merkle::MerkleTree,
 	note::Note,
 	prover::ProvingKey,
@@ -24,8 +24,8 @@ pub fn proving_key() -> &'static ProvingKey {
 /// A valid private transfer (public amount 0) of two notes worth `a` and `b`.
 pub fn transfer(seed: u64, a: u64, b: u64) -> TransferWitness {
 	let mut rng = ChaCha20Rng::seed_from_u64(seed);
-	let sk = Scalar::random(&mut rng);
-	let owner = owner_key(&sk);
+	let sk = SpendingKey::random(&mut rng);
+	let owner = sk.owner();
 	let mut tree = MerkleTree::new();
 	let mut inputs = Vec::new();
 	for value in [a, b] {
@@ -34,7 +34,7 @@ pub fn transfer(seed: u64, a: u64, b: u64) -> TransferWitness {
 		inputs.push((note, index));
 	}
 	let inputs = inputs.map_to_inputs(&tree, sk);
-	let recipient = owner_key(&Scalar::random(&mut rng));
+	let recipient = SpendingKey::random(&mut rng).owner();
 	let outputs = [
 		Note { value: a, asset: 0, owner: recipient, blinding: Scalar::random(&mut rng) },
 		Note { value: b, asset: 0, owner, blinding: Scalar::random(&mut rng) },
@@ -50,11 +50,11 @@ pub fn transfer(seed: u64, a: u64, b: u64) -> TransferWitness {
 }
 
 trait MapToInputs {
-	fn map_to_inputs(self, tree: &MerkleTree, sk: Scalar) -> [InputNote; 2];
+	fn map_to_inputs(self, tree: &MerkleTree, sk: SpendingKey) -> [InputNote; 2];
 }
 
 impl MapToInputs for Vec<(Note, u64)> {
-	fn map_to_inputs(self, tree: &MerkleTree, sk: Scalar) -> [InputNote; 2] {
+	fn map_to_inputs(self, tree: &MerkleTree, sk: SpendingKey) -> [InputNote; 2] {
 		let mut it = self
 			.into_iter()
 			.map(|(note, index)| InputNote { note, spending_key: sk, index, path: tree.path(index).unwrap() });

@@ -118,6 +118,11 @@ fn batch_verification_accepts_valid_batches_and_rejects_any_bad_member() {
 #[test]
 fn committed_dev_verifying_key_is_derived_from_the_dev_seed() {
 	let derived = common::proving_key().verifying_key_bytes();
+	if std::env::var_os("ZKSETTLE_BLESS_FIXTURES").is_some() {
+		let path = concat!(env!("CARGO_MANIFEST_DIR"), "/keys/dev_transfer_vk.bin");
+		std::fs::write(path, &derived).expect("write the dev verifying key");
+		return;
+	}
 	assert_eq!(zk_verifier::DEV_TRANSFER_VERIFYING_KEY, &derived[..]);
 	assert_eq!(derived.len(), zk_verifier::verifying_key_len(zk_verifier::public_inputs::TRANSFER_INPUTS));
 }

@@ -69,7 +69,7 @@ pub fn generate() -> Fixtures {
 	use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
 	use zk_verifier::{
 		circuit::{InputNote, TransferWitness},
-		hash::owner_key,
+		keys::SpendingKey,
 		merkle::MerkleTree,
 		note::Note,
 		public_inputs::public_amount,
@@ -78,8 +78,8 @@ pub fn generate() -> Fixtures {
 
 	let key = zk_verifier::prover::dev_proving_key().expect("setup");
 	let mut rng = ChaCha20Rng::from_seed(*b"zkSettle benchmark fixtures v1!!");
-	let sk = Scalar::random(&mut rng);
-	let owner = owner_key(&sk);
+	let sk = SpendingKey::random(&mut rng);
+	let owner = sk.owner();
 	let mut tree = MerkleTree::new();
 	let notes: Vec<Note> = (0..2 * TXS)
 		.map(|_| Note { value: NOTE_VALUE, asset: 0, owner, blinding: Scalar::random(&mut rng) })

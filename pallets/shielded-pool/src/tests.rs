@@ -17,7 +17,7 @@ use polkadot_sdk::{
 };
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
 use zk_verifier::{
-	hash::owner_key,
+	keys::SpendingKey,
 	merkle::MerkleTree,
 	note::Note,
 	prover::{build_witness, ProvingKey, SpendableNote},
@@ -46,12 +46,12 @@ impl Wallet {
 		Wallet { rng: ChaCha20Rng::seed_from_u64(seed), tree: MerkleTree::new() }
 	}
 
-	fn key(&mut self) -> Scalar {
-		Scalar::random(&mut self.rng)
+	fn key(&mut self) -> SpendingKey {
+		SpendingKey::random(&mut self.rng)
 	}
 
-	fn note(&mut self, value: u64, asset: u64, owner_sk: &Scalar) -> Note {
-		Note { value, asset, owner: owner_key(owner_sk), blinding: Scalar::random(&mut self.rng) }
+	fn note(&mut self, value: u64, asset: u64, owner_sk: &SpendingKey) -> Note {
+		Note { value, asset, owner: owner_sk.owner(), blinding: Scalar::random(&mut self.rng) }
 	}
 
 	/// Build and prove a transaction spending `spend` (padded with dummies) into `outputs`.
@@ -103,7 +103,7 @@ fn ext(recipient: Option<u8>, relayer: Option<u8>, fee: u128) -> ExtData<Test> {
 }
 
 /// Shield `value` of `asset` from Alice into a note for `sk`; returns the owned note.
-fn shield(wallet: &mut Wallet, sk: &Scalar, value: u64, asset: Asset<u32>) -> Owned {
+fn shield(wallet: &mut Wallet, sk: &SpendingKey, value: u64, asset: Asset<u32>) -> Owned {
 	let field = asset.field_value().unwrap();
 	let outputs = [wallet.note(value, field, sk), wallet.note(0, field, sk)];
 	let tx = wallet.transaction(&[], outputs, asset, value as i128, ext(None, None, 0));

@@ -4,14 +4,14 @@
 //!
 //! Public: `root`, `public_amount`, `ext_data_hash`, `asset`, nullifiers `nf_0, nf_1`, output
 //! commitments `cm_0, cm_1` (in this order, see [`crate::public_inputs`]). The prover knows, for
-//! each input `i`, a note `(v_i, a_i, owner_i, ρ_i)`, a spending key `sk_i`, a leaf index `k_i`
+//! each input `i`, a note `(v_i, a_i, owner_i, ρ_i)`, a spending key `(ask_i, nk_i)`, a leaf index `k_i`
 //! and a path `π_i`; for each output `j` a note `(v'_j, a'_j, owner'_j, ρ'_j)`; such that
 //!
-//! 1. `owner_i = owner_key(sk_i)` — the prover may spend the note;
+//! 1. `owner_i = owner_key(ask_i, nk_i)` — the prover may spend the note;
 //! 2. `cm_i = commit(v_i, a_i, owner_i, ρ_i)` and, **if `v_i ≠ 0`**, `π_i` authenticates `cm_i`
 //!    at index `k_i < 2^32` under `root` (a zero-value input is a dummy and needs no membership,
 //!    so a transaction can spend one real note, or none when shielding);
-//! 3. `nf_i = nullifier(sk_i, cm_i, k_i)`, and `nf_0 ≠ nf_1` (no note spent twice in one proof);
+//! 3. `nf_i = nullifier(nk_i, cm_i, k_i)`, and `nf_0 ≠ nf_1` (no note spent twice in one proof);
 //! 4. `cm_j = commit(v'_j, a'_j, owner'_j, ρ'_j)` for the outputs;
 //! 5. every value is below `2^64`, and `public_amount + 2^64` is below `2^65`, i.e.
 //!    `public_amount ∈ [-2^64, 2^64)`: with at most four 64-bit values the balance equation
@@ -32,6 +32,7 @@ use bellman::{Circuit, ConstraintSystem, SynthesisError};
 use bls12_381::Scalar;
 
 use crate::{
+	keys::SpendingKey,
 	merkle::DEPTH,
 	note::Note,
 	poseidon::gadget::{self as poseidon, Elt},
@@ -50,7 +51,7 @@ pub struct InputNote {
 	/// The note.
 	pub note: Note,
 	/// The spending key behind `note.owner`.
-	pub spending_key: Scalar,
+	pub spending_key: SpendingKey,
 	/// Its leaf index (below `2^32`).
 	pub index: u64,
 	/// Its authentication path (siblings from the leaf up); ignored for a zero-value note.
@@ -60,7 +61,7 @@ pub struct InputNote {
 impl InputNote {
 	/// The nullifier this input reveals.
 	pub fn nullifier(&self) -> Scalar {
-		self.note.nullifier(&self.spending_key, self.index)
+		self.note.nullifier(&self.spending_key.nk, self.index)
 	}
 }
 
@@ -142,17 +143,18 @@ impl Circuit<Scalar> for TransferCircuit {
 			let (_, value) = alloc_bits(&mut cs.namespace(|| "value"), value, AMOUNT_BITS as usize)?;
 			let note_asset = alloc_scalar(&mut cs, "asset", spend.map(|s| Scalar::from(s.note.asset)))?;
 			let blinding = alloc_scalar(&mut cs, "blinding", spend.map(|s| s.note.blinding))?;
-			let sk = alloc_scalar(&mut cs, "spending key", spend.map(|s| s.spending_key))?;
+			let ask = alloc_scalar(&mut cs, "spend authorizing key", spend.map(|s| s.spending_key.ask))?;
+			let nk = alloc_scalar(&mut cs, "nullifier key", spend.map(|s| s.spending_key.nk))?;
 
 			// (1), (2): the owner key comes from the spending key, inside the commitment.
-			let owner = poseidon::owner_key(&mut cs.namespace(|| "owner key"), &sk)?;
+			let owner = poseidon::owner_key(&mut cs.namespace(|| "owner key"), &ask, &nk)?;
 			let commitment =
 				poseidon::note_commitment(&mut cs.namespace(|| "commitment"), &value, &note_asset, &owner, &blinding)?;
 
 			// (3) The nullifier, bound to the leaf index (whose bits also steer the path).
 			let (index_bits, index) =
 				alloc_bits(&mut cs.namespace(|| "index"), spend.map(|s| Scalar::from(s.index)), DEPTH)?;
-			let nullifier = poseidon::nullifier(&mut cs.namespace(|| "nullifier"), &sk, &commitment, &index)?;
+			let nullifier = poseidon::nullifier(&mut cs.namespace(|| "nullifier"), &nk, &commitment, &index)?;
 			enforce_equal(&mut cs, "nullifier is public", &nullifier, nullifier_input);
 
 			// (2) Membership, required only for a non-zero value.

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::{
-	hash::owner_key,
+	keys::SpendingKey,
 	merkle::MerkleTree,
 	prover::{check_witness, constraint_count, is_satisfied, WitnessError},
 	public_inputs::{ext_data_hash, public_amount},
@@ -16,8 +16,8 @@ use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
 fn transaction(seed: u64, a: u64, b: u64, ext_amount: i128, fee: u64) -> TransferWitness {
 	let mut rng = ChaCha20Rng::seed_from_u64(seed);
 	let asset = 3;
-	let sk = Scalar::random(&mut rng);
-	let owner = owner_key(&sk);
+	let sk = SpendingKey::random(&mut rng);
+	let owner = sk.owner();
 	let mut tree = MerkleTree::new();
 	// Some unrelated notes first, so that the spent notes sit at non-trivial positions.
 	for _ in 0..(seed % 5) {
@@ -35,7 +35,7 @@ fn transaction(seed: u64, a: u64, b: u64, ext_amount: i128, fee: u64) -> Transfe
 		InputNote { note: n1, spending_key: sk, index: i1, path: tree.path(i1).unwrap() },
 	];
 	let total = (a as i128 + b as i128 + ext_amount - fee as i128) as u64;
-	let recipient = owner_key(&Scalar::random(&mut rng));
+	let recipient = SpendingKey::random(&mut rng).owner();
 	let outputs = [
 		Note { value: total / 3, asset, owner: recipient, blinding: Scalar::random(&mut rng) },
 		Note { value: total - total / 3, asset, owner, blinding: Scalar::random(&mut rng) },
@@ -126,9 +126,11 @@ fn public_amount_overflow_is_rejected() {
 #[test]
 fn spending_someone_elses_note_is_rejected() {
 	let mut w = transaction(14, 500, 700, 0, 0);
-	w.inputs[0].spending_key += Scalar::one();
+	// A thief who knows the nullifier key (a viewing key) but not the spend authority.
+	w.inputs[0].spending_key.ask += Scalar::one();
 	w.public.nullifiers[0] = w.inputs[0].nullifier();
-	// The note's owner key no longer matches the spending key: its commitment is not in the tree.
+	assert_eq!(check_witness(&w), Err(WitnessError::NotOwner { input: 0 }));
+	// The circuit derives another owner key, so the commitment it rebuilds is not in the tree.
 	assert!(!is_satisfied(&w).unwrap());
 }
 

@@ -169,8 +169,8 @@ pub fn merkle_node<CS: ConstraintSystem<Scalar>>(cs: &mut CS, left: &Elt, right:
 }
 
 /// [`crate::hash::owner_key`] in the circuit.
-pub fn owner_key<CS: ConstraintSystem<Scalar>>(cs: &mut CS, spending_key: &Elt) -> Result<Elt, SynthesisError> {
-	hash2(cs, TAG_OWNER, spending_key, &Elt::zero())
+pub fn owner_key<CS: ConstraintSystem<Scalar>>(cs: &mut CS, ask: &Elt, nk: &Elt) -> Result<Elt, SynthesisError> {
+	hash2(cs, TAG_OWNER, ask, nk)
 }
 
 /// [`crate::hash::note_commitment`] in the circuit.
@@ -188,11 +188,11 @@ pub fn note_commitment<CS: ConstraintSystem<Scalar>>(
 /// bits).
 pub fn nullifier<CS: ConstraintSystem<Scalar>>(
 	cs: &mut CS,
-	spending_key: &Elt,
+	nk: &Elt,
 	commitment: &Elt,
 	index: &Elt,
 ) -> Result<Elt, SynthesisError> {
-	hash4(cs, TAG_NULLIFIER, [spending_key, commitment, index, &Elt::zero()])
+	hash4(cs, TAG_NULLIFIER, [nk, commitment, index, &Elt::zero()])
 }
 
 #[cfg(test)]
@@ -216,11 +216,20 @@ mod tests {
 			let (ea, eb, ec, ed) =
 				(input(&mut cs, "a", a), input(&mut cs, "b", b), input(&mut cs, "c", c), input(&mut cs, "d", d));
 			let node = merkle_node(&mut cs.namespace(|| "node"), &ea, &eb).unwrap();
-			let key = owner_key(&mut cs.namespace(|| "key"), &ea).unwrap();
+			let key = owner_key(&mut cs.namespace(|| "key"), &ea, &eb).unwrap();
+			let nf = nullifier(&mut cs.namespace(|| "nf"), &eb, &ec, &ed).unwrap();
 			let cm = note_commitment(&mut cs.namespace(|| "cm"), &ea, &eb, &ec, &ed).unwrap();
 			assert!(cs.is_satisfied());
 			assert_eq!(node.value(), Some(hash::merkle_node(&a, &b)));
-			assert_eq!(key.value(), Some(hash::owner_key(&a)));
+			assert_eq!(key.value(), Some(hash::owner_key(&a, &b)));
+			// The native nullifier takes the index as an integer: compare on a small one.
+			let index = d.to_bytes()[0] as u64;
+			let mut cs = TestConstraintSystem::<Scalar>::new();
+			let (eb, ec, ei) = (input(&mut cs, "b", b), input(&mut cs, "c", c), input(&mut cs, "i", Scalar::from(index)));
+			let small = nullifier(&mut cs.namespace(|| "nf"), &eb, &ec, &ei).unwrap();
+			assert!(cs.is_satisfied());
+			assert_eq!(small.value(), Some(hash::nullifier(&b, &c, index)));
+			assert!(nf.value().is_some());
 			assert_eq!(cm.value(), Some(hash::note_commitment(&a, &b, &c, &d)));
 		}
 	}
