@@ -1,0 +1,281 @@
+//! Talking to a zkSettle node over its RPC (subxt): events to scan, the tree paths and the
+//! verifying key to prove against, balances, and submission.
+//!
+//! Submission does not rely on the transaction-status subscription (the dev node's manual seal
+//! does not report `InBlock` through it): after submitting, the wallet reads each new finalized
+//! block until it finds its extrinsic, as an explorer would, and reads the outcome from that
+//! block's events.
+
+use std::{str::FromStr, time::Duration};
+
+use codec::{Decode, Encode};
+use subxt::{dynamic, utils::AccountId32, OnlineClient, PolkadotConfig};
+use zk_verifier::{merkle::DEPTH, Scalar};
+
+use crate::{builder::AssetArg, error::WalletError, store::PoolEvent};
+
+/// The pallet's name in the runtime.
+pub const POOL: &str = "ShieldedPool";
+
+fn node<E: std::fmt::Display>(e: E) -> WalletError {
+	WalletError::Node(e.to_string())
+}
+
+/// `NoteCommitted`'s fields.
+#[derive(Decode)]
+struct NoteCommitted {
+	leaf_index: u64,
+	commitment: [u8; 32],
+	encrypted_note: Vec<u8>,
+}
+
+/// `Transacted`'s fields.
+#[derive(Decode)]
+struct Transacted {
+	nullifiers: [[u8; 32]; 2],
+	_root: [u8; 32],
+	_asset: AssetArg,
+	_ext_amount: i128,
+	_fee: u128,
+	_fee_recipient: Option<[u8; 32]>,
+	_recipient: Option<[u8; 32]>,
+}
+
+/// `pallet_shielded_pool::MerklePath`.
+#[derive(Decode)]
+struct MerklePath {
+	leaf: [u8; 32],
+	siblings: Vec<[u8; 32]>,
+	root: [u8; 32],
+}
+
+/// A connection to a node.
+pub struct Chain {
+	client: OnlineClient<PolkadotConfig>,
+}
+
+/// Where an extrinsic landed.
+#[derive(Clone, Debug)]
+pub struct Included {
+	/// Block number.
+	pub block: u64,
+	/// Extrinsic hash, hex.
+	pub hash: String,
+	/// The call data (pallet and call index, then the arguments), for records or resubmission.
+	pub call: Vec<u8>,
+}
+
+fn scalar(bytes: &[u8; 32]) -> Result<Scalar, WalletError> {
+	Option::from(Scalar::from_bytes(bytes)).ok_or(WalletError::Node("non-canonical field element from the node".into()))
+}
+
+impl Chain {
+	/// Connect to `url` (ws:// or wss://).
+	pub async fn connect(url: &str) -> Result<Self, WalletError> {
+		let client = OnlineClient::<PolkadotConfig>::from_insecure_url(url)
+			.await
+			.map_err(|e| WalletError::Node(format!("cannot connect to {url}: {e}")))?;
+		Ok(Chain { client })
+	}
+
+	/// The chain's genesis hash, hex.
+	pub fn genesis(&self) -> String {
+		hex::encode(self.client.genesis_hash())
+	}
+
+	/// The latest finalized block number.
+	pub async fn finalized(&self) -> Result<u64, WalletError> {
+		Ok(self.client.at_current_block().await.map_err(node)?.block_number())
+	}
+
+	/// The shielded pool's events in block `number`, in order.
+	pub async fn pool_events(&self, number: u64) -> Result<Vec<PoolEvent>, WalletError> {
+		let at = self.client.at_block(number).await.map_err(node)?;
+		let events = at.events().fetch().await.map_err(node)?;
+		let mut out = Vec::new();
+		for event in events.iter() {
+			let event = event.map_err(node)?;
+			if event.pallet_name() != POOL {
+				continue;
+			}
+			let mut fields = event.field_bytes();
+			match event.event_name() {
+				"NoteCommitted" => {
+					let e = NoteCommitted::decode(&mut fields).map_err(node)?;
+					out.push(PoolEvent::Note { index: e.leaf_index, commitment: e.commitment, encrypted: e.encrypted_note });
+				},
+				"Transacted" => {
+					let e = Transacted::decode(&mut fields).map_err(node)?;
+					out.push(PoolEvent::Spent(e.nullifiers));
+				},
+				_ => {},
+			}
+		}
+		Ok(out)
+	}
+
+	/// The current root and the paths of `indices` to it, read at one finalized block so they
+	/// agree, plus the newest verifying key version and its bytes.
+	pub async fn anchor(&self, indices: &[u64]) -> Result<(Scalar, Vec<(u64, [Scalar; DEPTH])>, u32, Vec<u8>), WalletError> {
+		let at = self.client.at_current_block().await.map_err(node)?;
+		let apis = at.runtime_apis();
+		let root_bytes = apis.call_raw("ShieldedPoolApi_current_root", None).await.map_err(node)?;
+		let root = scalar(&<[u8; 32]>::decode(&mut &root_bytes[..]).map_err(node)?)?;
+		let mut paths = Vec::new();
+		for index in indices {
+			let args = index.encode();
+			let bytes = apis.call_raw("ShieldedPoolApi_merkle_path", Some(&args)).await.map_err(node)?;
+			let path = Option::<MerklePath>::decode(&mut &bytes[..])
+				.map_err(node)?
+				.ok_or(WalletError::Node(format!("the chain has no leaf {index}")))?;
+			if path.root != root.to_bytes() || path.siblings.len() != DEPTH {
+				return Err(WalletError::Node("inconsistent Merkle path from the node".into()));
+			}
+			let _ = path.leaf;
+			let mut siblings = [Scalar::zero(); DEPTH];
+			for (out, s) in siblings.iter_mut().zip(&path.siblings) {
+				*out = scalar(s)?;
+			}
+			paths.push((*index, siblings));
+		}
+		let version_bytes = apis.call_raw("ShieldedPoolApi_verifying_key_version", None).await.map_err(node)?;
+		let version = Option::<u32>::decode(&mut &version_bytes[..]).map_err(node)?.ok_or(WalletError::NoVerifyingKey)?;
+		let key = at
+			.storage()
+			.try_fetch(dynamic::storage::<(u32,), Vec<u8>>(POOL, "VerifyingKeys"), (version,))
+			.await
+			.map_err(node)?
+			.ok_or(WalletError::NoVerifyingKey)?
+			.decode()
+			.map_err(node)?;
+		Ok((root, paths, version, key))
+	}
+
+	/// The smallest fee an unsigned (relayer-less) transaction may pay.
+	pub async fn min_unsigned_fee(&self) -> Result<u128, WalletError> {
+		let at = self.client.at_current_block().await.map_err(node)?;
+		at.constants().entry(dynamic::constant::<u128>(POOL, "MinUnsignedFee")).map_err(node)
+	}
+
+	/// Free public balance of `account`.
+	pub async fn free_balance(&self, account: &AccountId32) -> Result<u128, WalletError> {
+		#[derive(scale_decode::DecodeAsType)]
+		struct AccountInfo {
+			data: AccountData,
+		}
+		#[derive(scale_decode::DecodeAsType)]
+		struct AccountData {
+			free: u128,
+		}
+		let at = self.client.at_current_block().await.map_err(node)?;
+		let info = at
+			.storage()
+			.try_fetch(dynamic::storage::<([u8; 32],), AccountInfo>("System", "Account"), (account.0,))
+			.await
+			.map_err(node)?;
+		match info {
+			Some(value) => Ok(value.decode().map_err(node)?.data.free),
+			None => Ok(0),
+		}
+	}
+
+	/// The subxt client, for queries this module does not wrap.
+	pub fn client(&self) -> &OnlineClient<PolkadotConfig> {
+		&self.client
+	}
+
+	/// Submit the shielded pool's `call_name` with SCALE-encoded arguments `args`, signed by
+	/// `signer` or unsigned when `signer` is `None`; wait until a finalized block holds it and
+	/// report where, or the chain's error.
+	pub async fn submit(
+		&self,
+		call_name: &str,
+		args: &[u8],
+		signer: Option<&subxt_signer::sr25519::Keypair>,
+	) -> Result<Included, WalletError> {
+		self.submit_to(POOL, call_name, args, signer).await
+	}
+
+	/// The call data of `pallet_name.call_name` with SCALE-encoded arguments `args` (pallet and
+	/// call index from the node's metadata), for example to wrap it in another call.
+	pub async fn call_data(&self, pallet_name: &str, call_name: &str, args: &[u8]) -> Result<Vec<u8>, WalletError> {
+		let at = self.client.at_current_block().await.map_err(node)?;
+		let metadata = at.metadata();
+		let pallet =
+			metadata.pallet_by_name(pallet_name).ok_or_else(|| WalletError::Node(format!("no {pallet_name} pallet")))?;
+		let call = pallet
+			.call_variant_by_name(call_name)
+			.ok_or_else(|| WalletError::Node(format!("no call {pallet_name}.{call_name}")))?;
+		let mut call_data = vec![pallet.call_index(), call.index];
+		call_data.extend_from_slice(args);
+		Ok(call_data)
+	}
+
+	/// [`Self::submit`] for a call of any pallet.
+	pub async fn submit_to(
+		&self,
+		pallet_name: &str,
+		call_name: &str,
+		args: &[u8],
+		signer: Option<&subxt_signer::sr25519::Keypair>,
+	) -> Result<Included, WalletError> {
+		let call_data = self.call_data(pallet_name, call_name, args).await?;
+		self.submit_call(call_data, signer).await
+	}
+
+	/// Submit encoded call data (as [`Included::call`] holds it), signed or unsigned, and wait
+	/// for it as [`Self::submit`] does.
+	pub async fn submit_call(
+		&self,
+		call_data: Vec<u8>,
+		signer: Option<&subxt_signer::sr25519::Keypair>,
+	) -> Result<Included, WalletError> {
+		let at = self.client.at_current_block().await.map_err(node)?;
+		let mut txs = at.transactions();
+		// Decoding against the node's metadata checks our encoding of the arguments.
+		let payload = txs.from_call_data_bytes(&call_data).map_err(|e| WalletError::Node(format!("call encoding: {e}")))?;
+		let start = at.block_number();
+		let hash = match signer {
+			Some(signer) => txs.sign_and_submit_default(&payload, signer).await,
+			None => txs.create_unsigned(&payload).map_err(node)?.submit().await,
+		}
+		.map_err(|e| WalletError::from_submission(&e.to_string()))?;
+		self.find_included(hash, start, call_data).await
+	}
+
+	async fn find_included(&self, hash: subxt::utils::H256, start: u64, call: Vec<u8>) -> Result<Included, WalletError> {
+		let deadline = std::time::Instant::now() + Duration::from_secs(180);
+		let mut next = start.saturating_add(1);
+		while std::time::Instant::now() < deadline {
+			let head = self.finalized().await?;
+			while next <= head {
+				let at = self.client.at_block(next).await.map_err(node)?;
+				let extrinsics = at.extrinsics().fetch().await.map_err(node)?;
+				for ext in extrinsics.iter() {
+					let ext = ext.map_err(node)?;
+					if ext.hash() != hash {
+						continue;
+					}
+					let events = ext.events().await.map_err(node)?;
+					for event in events.iter() {
+						let event = event.map_err(node)?;
+						if event.pallet_name() == "System" && event.event_name() == "ExtrinsicFailed" {
+							let error = subxt::error::DispatchError::decode_from(event.field_bytes(), at.metadata())
+								.map_err(node)?;
+							return Err(WalletError::from_dispatch(&error.to_string()));
+						}
+					}
+					return Ok(Included { block: next, hash: format!("{hash:?}"), call });
+				}
+				next += 1;
+			}
+			tokio::time::sleep(Duration::from_millis(500)).await;
+		}
+		Err(WalletError::Node(format!("extrinsic {hash:?} not included within 180 s")))
+	}
+}
+
+/// Parse an SS58 account.
+pub fn account(text: &str) -> Result<AccountId32, WalletError> {
+	AccountId32::from_str(text.trim()).map_err(|_| WalletError::BadEncoding("not an SS58 account"))
+}

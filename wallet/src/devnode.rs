@@ -1,0 +1,80 @@
+//! A development node for integration tests: `zksettle-node --dev` on a free port with its state
+//! in a temporary directory, killed when dropped. Used by this crate's and the agent's tests.
+//!
+//! The binary is `$ZKSETTLE_NODE`, else `$CARGO_TARGET_DIR/release/zksettle-node` (default
+//! target dir `/var/tmp/zksettle-target`); [`binary`] is `None` when neither exists, and tests
+//! then say so and pass (the node is built by `./scripts/e2e-dev.sh` or
+//! `cargo build --release -p zksettle-node`).
+
+use std::{
+	path::PathBuf,
+	process::{Child, Command, Stdio},
+	time::{Duration, Instant},
+};
+
+use crate::{chain::Chain, WalletError};
+
+/// The node binary, if built.
+pub fn binary() -> Option<PathBuf> {
+	if let Some(path) = std::env::var_os("ZKSETTLE_NODE") {
+		return Some(PathBuf::from(path));
+	}
+	let target =
+		std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| "/var/tmp/zksettle-target".into());
+	let path = target.join("release/zksettle-node");
+	path.exists().then_some(path)
+}
+
+/// A running dev node.
+pub struct DevNode {
+	child: Child,
+	dir: tempfile::TempDir,
+	/// Its WebSocket RPC endpoint.
+	pub url: String,
+}
+
+impl Drop for DevNode {
+	fn drop(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+}
+
+impl DevNode {
+	/// Start `binary --dev` (one block a second) and wait until its RPC answers.
+	pub async fn start(binary: &std::path::Path) -> Result<(Self, Chain), WalletError> {
+		let io = |what: &str, e: std::io::Error| WalletError::Io(what.to_string(), e);
+		let dir = tempfile::tempdir().map_err(|e| io("temporary directory", e))?;
+		let port = std::net::TcpListener::bind("127.0.0.1:0")
+			.and_then(|l| l.local_addr())
+			.map_err(|e| io("free port", e))?
+			.port();
+		let log = std::fs::File::create(dir.path().join("node.log")).map_err(|e| io("node log", e))?;
+		let child = Command::new(binary)
+			.args(["--dev", "--dev-block-time", "1000", "--no-prometheus", "--no-telemetry", "--rpc-port"])
+			.arg(port.to_string())
+			.arg("--base-path")
+			.arg(dir.path().join("data"))
+			.stdout(Stdio::null())
+			.stderr(log)
+			.spawn()
+			.map_err(|e| io(&binary.display().to_string(), e))?;
+		let url = format!("ws://127.0.0.1:{port}");
+		let node = DevNode { child, dir, url: url.clone() };
+		let deadline = Instant::now() + Duration::from_secs(90);
+		loop {
+			if let Ok(chain) = Chain::connect(&url).await {
+				return Ok((node, chain));
+			}
+			if Instant::now() > deadline {
+				return Err(WalletError::Node(format!("the dev node did not answer on {url}; log: {}", node.log())));
+			}
+			tokio::time::sleep(Duration::from_millis(500)).await;
+		}
+	}
+
+	/// The node's log so far.
+	pub fn log(&self) -> String {
+		std::fs::read_to_string(self.dir.path().join("node.log")).unwrap_or_default()
+	}
+}

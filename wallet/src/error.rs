@@ -1,0 +1,131 @@
+//! The wallet's errors: each one says what went wrong and, where there is one, what to do.
+
+/// A wallet error.
+#[derive(Debug, thiserror::Error)]
+pub enum WalletError {
+	/// The mnemonic is not a valid BIP-39 phrase.
+	#[error("invalid mnemonic: {0}")]
+	Mnemonic(String),
+	/// An address, viewing key or amount is malformed.
+	#[error("malformed input: {0}")]
+	BadEncoding(&'static str),
+	/// The wallet holds a viewing key only.
+	#[error("this is a watch-only wallet (viewing key): it can scan and show balances but not spend")]
+	ViewOnly,
+	/// The keystore password is wrong (or the file is corrupt).
+	#[error("wrong password, or the keystore file is corrupt")]
+	WrongPassword,
+	/// A wallet already exists where one was to be created.
+	#[error("a wallet already exists at {0}; refusing to overwrite it")]
+	WalletExists(String),
+	/// No wallet at the given path.
+	#[error("no wallet at {0}: create one with `zksettle init` or `zksettle restore`")]
+	NoWallet(String),
+	/// Not enough unspent shielded value.
+	#[error("insufficient shielded balance: need {needed}, have {available} (asset {asset})")]
+	InsufficientShieldedBalance {
+		/// Asset (note field value).
+		asset: u64,
+		/// Value needed, fee included.
+		needed: u128,
+		/// Unspent value.
+		available: u128,
+	},
+	/// Enough value in total, but spread over more notes than one transaction can spend.
+	#[error(
+		"the {needed} needed is spread over more than two notes (the two largest hold {largest_two}); \
+		 send part of the balance to your own address first to merge notes"
+	)]
+	NotesTooFragmented {
+		/// Value needed, fee included.
+		needed: u128,
+		/// Sum of the two largest notes.
+		largest_two: u128,
+	},
+	/// The root the proof used is no longer known to the chain.
+	#[error("stale root: the note tree moved on while the proof was made; run the command again")]
+	StaleRoot,
+	/// A note the wallet believed unspent has been spent.
+	#[error("a note was already spent (another wallet with the same keys?); run `zksettle sync` and retry")]
+	NoteAlreadySpent,
+	/// The wallet state belongs to another chain.
+	#[error("this wallet was synced with chain {expected}, but the node serves {found}")]
+	WrongChain {
+		/// Genesis hash in the state.
+		expected: String,
+		/// Genesis hash of the node.
+		found: String,
+	},
+	/// The proving parameters do not match the chain's verifying key.
+	#[error("the proving parameters do not match the chain's verifying key version {0}")]
+	KeyMismatch(u32),
+	/// The chain has no verifying key installed.
+	#[error("the chain has no verifying key installed: shielded transactions are disabled")]
+	NoVerifyingKey,
+	/// An amount does not fit.
+	#[error("amount out of range: {0}")]
+	Amount(String),
+	/// The prover refused the witness.
+	#[error("cannot prove: {0}")]
+	Prover(String),
+	/// The transaction failed on chain.
+	#[error("the chain rejected the transaction: {0}")]
+	Rejected(String),
+	/// Talking to the node failed.
+	#[error("node: {0}")]
+	Node(String),
+	/// Randomness from the operating system is unavailable.
+	#[error("no randomness from the operating system")]
+	Randomness,
+	/// Encryption failed.
+	#[error("note encryption failed")]
+	Encryption,
+	/// A file could not be read or written.
+	#[error("{0}: {1}")]
+	Io(String, std::io::Error),
+	/// A file's contents are malformed.
+	#[error("{0} is malformed: {1}")]
+	Corrupt(String, String),
+}
+
+impl WalletError {
+	/// Map a refusal by the node's transaction pool to the wallet's typed errors. An unsigned
+	/// shielded transaction is checked there (`validate_unsigned`), which reports the pallet's
+	/// reasons as custom validity codes: 1 unknown root, 2 nullifier spent.
+	pub fn from_submission(message: &str) -> Self {
+		if message.contains("Custom error: 1") {
+			WalletError::StaleRoot
+		} else if message.contains("Custom error: 2") {
+			WalletError::NoteAlreadySpent
+		} else {
+			WalletError::Rejected(message.to_string())
+		}
+	}
+
+	/// Map a pallet error name (from a failed extrinsic) to the wallet's typed errors.
+	pub fn from_dispatch(details: &str) -> Self {
+		if details.ends_with("UnknownRoot") {
+			WalletError::StaleRoot
+		} else if details.ends_with("NullifierAlreadySpent") {
+			WalletError::NoteAlreadySpent
+		} else {
+			WalletError::Rejected(details.to_string())
+		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn pallet_errors_map_to_typed_errors() {
+		assert!(matches!(WalletError::from_dispatch("ShieldedPool::UnknownRoot"), WalletError::StaleRoot));
+		assert!(matches!(WalletError::from_dispatch("ShieldedPool::NullifierAlreadySpent"), WalletError::NoteAlreadySpent));
+		assert!(matches!(WalletError::from_dispatch("ShieldedPool::InvalidProof"), WalletError::Rejected(_)));
+		let pool = |code: u8| format!("rpc error: 1010: Invalid Transaction: Custom error: {code}");
+		assert!(matches!(WalletError::from_submission(&pool(1)), WalletError::StaleRoot));
+		assert!(matches!(WalletError::from_submission(&pool(2)), WalletError::NoteAlreadySpent));
+		assert!(matches!(WalletError::from_submission(&pool(3)), WalletError::Rejected(_)));
+	}
+}

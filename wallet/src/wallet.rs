@@ -1,0 +1,262 @@
+//! The wallet's commands: a keystore and a state file in one directory, and the operations a
+//! user runs against a node.
+
+use std::path::{Path, PathBuf};
+
+use codec::Encode;
+use subxt::utils::AccountId32;
+use zk_verifier::prover::ProvingKey;
+
+use crate::{
+	builder::{self, Anchor, AssetArg, Plan},
+	chain::{Chain, Included},
+	error::WalletError,
+	keys::{Address, Keys},
+	keystore::Keystore,
+	store::{Entry, EntryKind, State},
+};
+
+/// Blocks between two saves of the state during a scan.
+const SAVE_EVERY: u64 = 100;
+
+/// An open wallet.
+pub struct Wallet {
+	dir: PathBuf,
+	keys: Keys,
+	/// What the wallet knows.
+	pub state: State,
+}
+
+/// What a scan found.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SyncReport {
+	/// First block scanned.
+	pub from: u64,
+	/// Last block scanned (the finalized head).
+	pub to: u64,
+	/// Notes found.
+	pub received: usize,
+	/// Own notes seen spent.
+	pub spent: usize,
+}
+
+fn keystore_path(dir: &Path) -> PathBuf {
+	dir.join("keystore.json")
+}
+
+fn state_path(dir: &Path) -> PathBuf {
+	dir.join("state.bin")
+}
+
+impl Wallet {
+	/// Create a wallet in `dir` (which must not hold one) from `keys`, sealed with `password`.
+	pub fn create(dir: &Path, keys: Keys, password: &str, log_n: u8) -> Result<Self, WalletError> {
+		let path = keystore_path(dir);
+		if path.exists() {
+			return Err(WalletError::WalletExists(dir.display().to_string()));
+		}
+		std::fs::create_dir_all(dir).map_err(|e| WalletError::Io(dir.display().to_string(), e))?;
+		let keystore = Keystore::seal(&keys, password, log_n)?;
+		let json = serde_json::to_vec_pretty(&keystore).map_err(|e| WalletError::Corrupt("keystore".into(), e.to_string()))?;
+		std::fs::write(&path, json).map_err(|e| WalletError::Io(path.display().to_string(), e))?;
+		let wallet = Wallet { dir: dir.to_path_buf(), keys, state: State::default() };
+		wallet.state.save(&state_path(dir), &wallet.keys)?;
+		Ok(wallet)
+	}
+
+	/// The keystore of the wallet in `dir`, without opening it.
+	pub fn keystore(dir: &Path) -> Result<Keystore, WalletError> {
+		let path = keystore_path(dir);
+		let json = match std::fs::read(&path) {
+			Ok(json) => json,
+			Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(WalletError::NoWallet(dir.display().to_string())),
+			Err(e) => return Err(WalletError::Io(path.display().to_string(), e)),
+		};
+		serde_json::from_slice(&json).map_err(|e| WalletError::Corrupt(path.display().to_string(), e.to_string()))
+	}
+
+	/// Open the wallet in `dir` with `password`.
+	pub fn open(dir: &Path, password: &str) -> Result<Self, WalletError> {
+		let keys = Self::keystore(dir)?.open(password)?;
+		let state = State::load(&state_path(dir), &keys)?.unwrap_or_default();
+		Ok(Wallet { dir: dir.to_path_buf(), keys, state })
+	}
+
+	/// The keys.
+	pub fn keys(&self) -> &Keys {
+		&self.keys
+	}
+
+	/// The public account of a full wallet (the mnemonic's sr25519 key, as Polkadot.js derives it).
+	pub fn account(&self) -> Result<subxt_signer::sr25519::Keypair, WalletError> {
+		signer(self.keys.phrase()?)
+	}
+
+	/// Save the state.
+	pub fn save(&self) -> Result<(), WalletError> {
+		self.state.save(&state_path(&self.dir), &self.keys)
+	}
+
+	/// Scan every finalized block not scanned yet. `progress(block, head)` is called as blocks
+	/// are scanned; the state is saved every [`SAVE_EVERY`] blocks and at the end, so an
+	/// interrupted scan resumes where it was.
+	pub async fn sync(&mut self, chain: &Chain, mut progress: impl FnMut(u64, u64)) -> Result<SyncReport, WalletError> {
+		let genesis = chain.genesis();
+		if self.state.genesis.is_empty() {
+			self.state.genesis = genesis;
+		} else if self.state.genesis != genesis {
+			return Err(WalletError::WrongChain { expected: self.state.genesis.clone(), found: genesis });
+		}
+		let head = chain.finalized().await?;
+		let mut report = SyncReport { from: self.state.next_block, to: head, ..Default::default() };
+		for block in self.state.next_block..=head {
+			let events = chain.pool_events(block).await?;
+			let found = self.state.apply_block(&self.keys, block, &events);
+			report.received += found.received;
+			report.spent += found.spent;
+			progress(block, head);
+			if block % SAVE_EVERY == 0 {
+				self.save()?;
+			}
+		}
+		self.state.next_block = self.state.next_block.max(head.saturating_add(1));
+		self.save()?;
+		Ok(report)
+	}
+
+	fn record(&mut self, included: &Included, kind: EntryKind, asset: u64, amount: u128, fee: u128, counterparty: String) {
+		self.state.history.push(Entry {
+			block: included.block,
+			kind,
+			asset,
+			amount,
+			fee,
+			counterparty: Some(counterparty),
+			tx: Some(included.hash.clone()),
+		});
+	}
+
+	/// Shield `amount` of `asset` from the public account `payer` into a note for this wallet.
+	pub async fn shield(
+		&mut self,
+		chain: &Chain,
+		params: &ProvingKey,
+		asset: AssetArg,
+		amount: u64,
+		payer: &subxt_signer::sr25519::Keypair,
+	) -> Result<Included, WalletError> {
+		let plan = Plan {
+			asset,
+			ext_amount: i128::from(amount),
+			fee: 0,
+			recipient: None,
+			relayer: None,
+			payment: None,
+		};
+		let included = self.transact(chain, params, &plan, Some(payer)).await?;
+		let payer = payer.public_key().to_account_id().to_string();
+		self.record(&included, EntryKind::Shield, asset.field_value(), amount.into(), 0, payer);
+		self.save()?;
+		Ok(included)
+	}
+
+	/// Send `amount` privately to `to`, paying `fee` from shielded value to the block author.
+	/// Submitted unsigned: no public account is linked to the payment.
+	pub async fn send(
+		&mut self,
+		chain: &Chain,
+		params: &ProvingKey,
+		asset: AssetArg,
+		amount: u64,
+		to: Address,
+		fee: u128,
+	) -> Result<Included, WalletError> {
+		let plan = Plan { asset, ext_amount: 0, fee, recipient: None, relayer: None, payment: Some((amount, to)) };
+		let included = self.transact(chain, params, &plan, None).await?;
+		self.record(&included, EntryKind::Send, asset.field_value(), amount.into(), fee, to.to_string());
+		self.save()?;
+		Ok(included)
+	}
+
+	/// Unshield `amount` to the public account `to` (which needs no balance: the transaction is
+	/// unsigned and its fee comes from shielded value).
+	pub async fn unshield(
+		&mut self,
+		chain: &Chain,
+		params: &ProvingKey,
+		asset: AssetArg,
+		amount: u64,
+		to: &AccountId32,
+		fee: u128,
+	) -> Result<Included, WalletError> {
+		let plan = Plan {
+			asset,
+			ext_amount: -i128::from(amount),
+			fee,
+			recipient: Some(to.0),
+			relayer: None,
+			payment: None,
+		};
+		let included = self.transact(chain, params, &plan, None).await?;
+		self.record(&included, EntryKind::Unshield, asset.field_value(), amount.into(), fee, to.to_string());
+		self.save()?;
+		Ok(included)
+	}
+
+	async fn transact(
+		&mut self,
+		chain: &Chain,
+		params: &ProvingKey,
+		plan: &Plan,
+		signer: Option<&subxt_signer::sr25519::Keypair>,
+	) -> Result<Included, WalletError> {
+		self.keys.spending_key()?;
+		self.sync(chain, |_, _| {}).await?;
+		let needed = u128::try_from(plan.fee as i128 - plan.ext_amount + plan.payment.map(|(v, _)| i128::from(v)).unwrap_or(0))
+			.unwrap_or(0);
+		let spends = self.state.select(plan.asset.field_value(), needed)?;
+		let indices: Vec<u64> = spends.iter().map(|n| n.index).collect();
+		let (root, paths, key_version, chain_key) = chain.anchor(&indices).await?;
+		if params.verifying_key_bytes() != chain_key {
+			return Err(WalletError::KeyMismatch(key_version));
+		}
+		let tx = builder::prove(&self.keys, plan, &spends, &Anchor { root, paths, key_version }, params)?;
+		let call = if signer.is_some() { "transact" } else { "transact_unsigned" };
+		let included = chain.submit(call, &tx.encode(), signer).await?;
+		// Pick up the new notes (change included) and the spends right away.
+		self.sync(chain, |_, _| {}).await?;
+		Ok(included)
+	}
+}
+
+/// An sr25519 signer from a secret URI: a mnemonic, or a dev URI such as `//Alice`.
+pub fn signer(uri: &str) -> Result<subxt_signer::sr25519::Keypair, WalletError> {
+	let uri: subxt_signer::SecretUri = uri.parse().map_err(|_| WalletError::BadEncoding("not a secret URI"))?;
+	subxt_signer::sr25519::Keypair::from_uri(&uri).map_err(|_| WalletError::BadEncoding("not a secret URI"))
+}
+
+/// The proving parameters: read from `path`, or, for development networks, derived from the
+/// public development seed and cached at `cache` (the derivation takes a while).
+pub fn proving_key(path: Option<&Path>, cache: &Path) -> Result<ProvingKey, WalletError> {
+	let read = |p: &Path| -> Result<ProvingKey, WalletError> {
+		let file = std::fs::File::open(p).map_err(|e| WalletError::Io(p.display().to_string(), e))?;
+		ProvingKey::read(std::io::BufReader::new(file)).map_err(|e| WalletError::Corrupt(p.display().to_string(), e.to_string()))
+	};
+	if let Some(path) = path {
+		return read(path);
+	}
+	if cache.exists() {
+		if let Ok(key) = read(cache) {
+			return Ok(key);
+		}
+	}
+	let key = ProvingKey::generate(zk_verifier::prover::DEV_SETUP_SEED).map_err(|e| WalletError::Prover(e.to_string()))?;
+	if let Some(dir) = cache.parent() {
+		std::fs::create_dir_all(dir).map_err(|e| WalletError::Io(dir.display().to_string(), e))?;
+	}
+	let tmp = cache.with_extension("tmp");
+	let file = std::fs::File::create(&tmp).map_err(|e| WalletError::Io(tmp.display().to_string(), e))?;
+	key.write(std::io::BufWriter::new(file)).map_err(|e| WalletError::Prover(e.to_string()))?;
+	std::fs::rename(&tmp, cache).map_err(|e| WalletError::Io(cache.display().to_string(), e))?;
+	Ok(key)
+}

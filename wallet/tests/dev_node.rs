@@ -1,0 +1,79 @@
+//! The wallet against a real development node, started by this test.
+//!
+//! The node is found by [`devnode::binary`]. When it is not built the test says so and passes:
+//! the unit tests cover the wallet's logic, and `./scripts/e2e-dev.sh shielded` builds the node
+//! and runs the same flow through the CLI.
+
+use zksettle_wallet::{
+	builder::AssetArg,
+	devnode::{self, DevNode},
+	keys::Keys,
+	wallet::{proving_key, signer, Wallet},
+	WalletError,
+};
+
+const UNIT: u64 = 1_000_000_000_000;
+const ALICE_WORDS: &str = "bottom drive obey lake curtain smoke basket hold race lonely fit walk";
+const BOB_WORDS: &str = "legal winner thank year wave sausage worth useful legal winner thank yellow";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shield_send_scan_unshield_and_refuse_a_double_spend() {
+	let Some(binary) = devnode::binary() else {
+		eprintln!("zksettle-node is not built: skipping the dev-node test (the unit tests still ran)");
+		return;
+	};
+	let (node, chain) = DevNode::start(&binary).await.unwrap();
+	let dir = tempfile::tempdir().unwrap();
+	let params = proving_key(None, &dir.path().join("params")).unwrap();
+	let mut alice = Wallet::create(&dir.path().join("alice"), Keys::from_phrase(ALICE_WORDS).unwrap(), "pw", 10).unwrap();
+	let mut bob = Wallet::create(&dir.path().join("bob"), Keys::from_phrase(BOB_WORDS).unwrap(), "pw", 10).unwrap();
+	let bob_address = bob.keys().address();
+	let mut watcher =
+		Wallet::create(&dir.path().join("watch"), Keys::from_viewing_key(&bob.keys().export_viewing_key()).unwrap(), "pw", 10)
+			.unwrap();
+	let fee = chain.min_unsigned_fee().await.unwrap();
+
+	// Shield 100 from the dev account //Alice into Alice's wallet.
+	let payer = signer("//Alice").unwrap();
+	alice.shield(&chain, &params, AssetArg::Native, 100 * UNIT, &payer).await.unwrap();
+	assert_eq!(alice.state.balances().get(&0), Some(&u128::from(100 * UNIT)));
+
+	// Too much is refused before anything is proven or sent.
+	let err = alice.send(&chain, &params, AssetArg::Native, 200 * UNIT, bob_address, fee).await.unwrap_err();
+	assert!(matches!(err, WalletError::InsufficientShieldedBalance { .. }), "{err}");
+
+	// Alice pays Bob 40 privately; Bob finds the note by trial decryption.
+	alice.send(&chain, &params, AssetArg::Native, 40 * UNIT, bob_address, fee).await.unwrap();
+	assert_eq!(alice.state.balances().get(&0), Some(&(u128::from(60 * UNIT) - fee)));
+	let report = bob.sync(&chain, |_, _| {}).await.unwrap();
+	assert_eq!(report.received, 1);
+	assert_eq!(bob.state.balances().get(&0), Some(&u128::from(40 * UNIT)));
+
+	// A watch-only wallet sees the same, and cannot spend.
+	watcher.sync(&chain, |_, _| {}).await.unwrap();
+	assert_eq!(watcher.state.balances(), bob.state.balances());
+	let err = watcher.send(&chain, &params, AssetArg::Native, UNIT, bob_address, fee).await.unwrap_err();
+	assert!(matches!(err, WalletError::ViewOnly), "{err}");
+
+	// Bob unshields 30 to a brand-new account that never held anything.
+	let fresh = signer(&Keys::generate_phrase().unwrap()).unwrap().public_key().to_account_id();
+	assert_eq!(chain.free_balance(&fresh).await.unwrap(), 0);
+	let unshield = bob.unshield(&chain, &params, AssetArg::Native, 30 * UNIT, &fresh, fee).await.unwrap();
+	assert_eq!(chain.free_balance(&fresh).await.unwrap(), u128::from(30 * UNIT));
+	assert_eq!(bob.state.balances().get(&0), Some(&(u128::from(10 * UNIT) - fee)));
+
+	// The watcher sees the spend too: its balance follows Bob's.
+	watcher.sync(&chain, |_, _| {}).await.unwrap();
+	assert_eq!(watcher.state.balances(), bob.state.balances());
+
+	// Replaying the exact unshield is refused, and pays nothing.
+	let err = chain.submit_call(unshield.call.clone(), None).await.unwrap_err();
+	assert!(matches!(err, WalletError::NoteAlreadySpent), "{err}");
+	assert_eq!(chain.free_balance(&fresh).await.unwrap(), u128::from(30 * UNIT));
+
+	// The wallets reopen from disk where they were.
+	let reopened = Wallet::open(&dir.path().join("bob"), "pw").unwrap();
+	assert_eq!(reopened.state, bob.state);
+	assert!(matches!(Wallet::open(&dir.path().join("bob"), "wrong"), Err(WalletError::WrongPassword)));
+	drop(node);
+}
