@@ -1,0 +1,162 @@
+//! One zkSettle chain's mailbox, as the agents see it over RPC: its domain and merkle tree hook,
+//! the messages it dispatched, the ISM that guards a message's delivery, and `process`.
+
+use codec::{Decode, Encode};
+use pallet_settlement::{message::Message, FillMessage};
+use subxt::dynamic;
+use zksettle_wallet::chain::{Chain, Included};
+
+use crate::{signer::EthAddress, AgentError};
+
+/// The settlement pallet's name in the runtime.
+pub const SETTLEMENT: &str = "Settlement";
+
+/// A `Dispatched` event: what a validator signs and a relayer delivers.
+#[derive(Clone, Debug, PartialEq, Eq, Decode)]
+pub struct Dispatched {
+	/// Message id.
+	pub id: [u8; 32],
+	/// Sender.
+	pub sender: [u8; 32],
+	/// Destination domain.
+	pub destination: u32,
+	/// Recipient.
+	pub recipient: [u8; 32],
+	/// The message bytes.
+	pub message: Vec<u8>,
+	/// Its leaf in the outbound tree.
+	pub leaf_index: u32,
+	/// The tree root after it.
+	pub root: [u8; 32],
+}
+
+/// An ISM configuration (`pallet_settlement::Ism`, decoded by variant order).
+#[derive(Clone, Debug, PartialEq, Eq, Decode)]
+pub enum Ism {
+	/// Message-id multisig.
+	MessageIdMultisig {
+		/// Validators, in signature order.
+		validators: Vec<EthAddress>,
+		/// Signatures needed.
+		threshold: u8,
+	},
+	/// Merkle-root multisig.
+	MerkleRootMultisig {
+		/// Validators, in signature order.
+		validators: Vec<EthAddress>,
+		/// Signatures needed.
+		threshold: u8,
+	},
+	/// Aggregation.
+	Aggregation {
+		/// Modules.
+		modules: Vec<u32>,
+		/// How many must verify.
+		threshold: u8,
+	},
+	/// Routing by origin.
+	Routing {
+		/// `(origin, ism)` routes.
+		routes: Vec<(u32, u32)>,
+	},
+}
+
+/// A connected mailbox.
+pub struct Mailbox {
+	/// The connection.
+	pub chain: Chain,
+	/// Local domain.
+	pub domain: u32,
+	/// Merkle tree hook (the mailbox address), as checkpoints name it.
+	pub hook: [u8; 32],
+	/// The intent settler's address.
+	pub settler: [u8; 32],
+}
+
+fn node<E: std::fmt::Display>(e: E) -> AgentError {
+	AgentError::Node(e.to_string())
+}
+
+impl Mailbox {
+	/// Connect to the node at `url` and read its mailbox identity.
+	pub async fn connect(url: &str) -> Result<Self, AgentError> {
+		let chain = Chain::connect(url).await?;
+		let mut mailbox = Mailbox { chain, domain: 0, hook: [0; 32], settler: [0; 32] };
+		mailbox.domain = mailbox.api("SettlementApi_local_domain", &[]).await?;
+		mailbox.hook = mailbox.api("SettlementApi_mailbox_address", &[]).await?;
+		mailbox.settler = mailbox.api("SettlementApi_settler_address", &[]).await?;
+		Ok(mailbox)
+	}
+
+	/// Call a runtime API at the finalized head.
+	async fn api<R: Decode>(&self, function: &str, args: &[u8]) -> Result<R, AgentError> {
+		let at = self.chain.client().at_current_block().await.map_err(node)?;
+		let bytes = at.runtime_apis().call_raw(function, Some(args)).await.map_err(node)?;
+		R::decode(&mut &bytes[..]).map_err(node)
+	}
+
+	/// The latest finalized block number.
+	pub async fn finalized(&self) -> Result<u64, AgentError> {
+		Ok(self.chain.finalized().await?)
+	}
+
+	/// The messages dispatched in block `number`.
+	pub async fn dispatched(&self, number: u64) -> Result<Vec<Dispatched>, AgentError> {
+		let at = self.chain.client().at_block(number).await.map_err(node)?;
+		let events = at.events().fetch().await.map_err(node)?;
+		let mut out = Vec::new();
+		for event in events.iter() {
+			let event = event.map_err(node)?;
+			if event.pallet_name() == SETTLEMENT && event.event_name() == "Dispatched" {
+				out.push(Dispatched::decode(&mut event.field_bytes()).map_err(node)?);
+			}
+		}
+		Ok(out)
+	}
+
+	/// Whether message `id` was delivered here.
+	pub async fn delivered(&self, id: [u8; 32]) -> Result<bool, AgentError> {
+		self.api("SettlementApi_delivered", &id.encode()).await
+	}
+
+	/// The ISM that will verify `message` here: for a fill message to the settler, the
+	/// security level its order chose; otherwise the default ISM (zkSettle's own recipients
+	/// choose none).
+	pub async fn ism_for(&self, message: &Message) -> Result<(u32, Ism), AgentError> {
+		let id = if message.recipient == self.settler {
+			let fill = FillMessage::decode(&message.body).ok_or_else(|| AgentError::Unsupported("a malformed fill".into()))?;
+			// `order` returns (OrderData, fee, refund_after); the ISM is the order's last field.
+			let order: Option<(pallet_settlement::OrderData, u128, u64)> =
+				self.api("SettlementApi_order", &fill.order_id.encode()).await?;
+			order.ok_or_else(|| AgentError::Unsupported("the fill names no open order".into()))?.0.ism
+		} else {
+			let at = self.chain.client().at_current_block().await.map_err(node)?;
+			let value = at
+				.storage()
+				.try_fetch(dynamic::storage::<(), dynamic::Value>(SETTLEMENT, "DefaultIsm"), ())
+				.await
+				.map_err(node)?
+				.ok_or_else(|| AgentError::Unsupported("the destination has no default ISM".into()))?;
+			u32::decode(&mut value.bytes()).map_err(node)?
+		};
+		let at = self.chain.client().at_current_block().await.map_err(node)?;
+		let value = at
+			.storage()
+			.try_fetch(dynamic::storage::<(u32,), dynamic::Value>(SETTLEMENT, "Isms"), (id,))
+			.await
+			.map_err(node)?
+			.ok_or_else(|| AgentError::Unsupported(format!("ISM {id} does not exist")))?;
+		Ok((id, Ism::decode(&mut value.bytes()).map_err(node)?))
+	}
+
+	/// Submit `process(metadata, message)` signed by `relayer`.
+	pub async fn process(
+		&self,
+		metadata: &[u8],
+		message: &[u8],
+		relayer: &subxt_signer::sr25519::Keypair,
+	) -> Result<Included, AgentError> {
+		let args = (metadata, message).encode();
+		Ok(self.chain.submit_to(SETTLEMENT, "process", &args, Some(relayer)).await?)
+	}
+}

@@ -1,0 +1,109 @@
+//! `zksettle-agent`: run a settlement validator or relayer.
+
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+use zksettle_agent::{
+	mailbox::Mailbox,
+	relayer::{Outcome, Relayer},
+	signer::ValidatorKey,
+	validator::{self, Store},
+	AgentError,
+};
+
+#[derive(Parser)]
+#[command(name = "zksettle-agent", version, about = "Hyperlane-style validator and relayer for zkSettle chains.")]
+struct Cli {
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Sign the checkpoints of a chain's dispatched messages and serve them over JSON-RPC.
+	Validator {
+		/// The origin chain's node.
+		#[arg(long, default_value = "ws://127.0.0.1:9944")]
+		url: String,
+		/// The validator's secp256k1 secret key (hex).
+		#[arg(long, env = "ZKSETTLE_VALIDATOR_KEY", hide_env_values = true)]
+		key: String,
+		/// Where to serve the checkpoints.
+		#[arg(long, default_value = "127.0.0.1:9810")]
+		rpc: SocketAddr,
+		/// First block to scan (default: the finalized head at start, plus what the database holds).
+		#[arg(long)]
+		from: Option<u64>,
+		/// Keep signed checkpoints in this JSON file.
+		#[arg(long)]
+		db: Option<PathBuf>,
+	},
+	/// Deliver messages from an origin chain to a destination chain.
+	Relayer {
+		/// The origin chain's node.
+		#[arg(long)]
+		origin: String,
+		/// The destination chain's node.
+		#[arg(long)]
+		destination: String,
+		/// A validator's checkpoint endpoint (repeat for each validator of the origin).
+		#[arg(long = "validator", required = true)]
+		validators: Vec<String>,
+		/// The account that submits `process` on the destination (a secret URI).
+		#[arg(long, env = "ZKSETTLE_RELAYER_SURI", hide_env_values = true)]
+		suri: String,
+		/// First origin block to scan (default: 0).
+		#[arg(long, default_value_t = 0)]
+		from: u64,
+	},
+}
+
+async fn run(cli: Cli) -> Result<(), AgentError> {
+	match cli.command {
+		Command::Validator { url, key, rpc, from, db } => {
+			let key = ValidatorKey::from_hex(&key)?;
+			let mailbox = Mailbox::connect(&url).await?;
+			let store = Store::open(db)?;
+			let from = match from {
+				Some(from) => from,
+				None => mailbox.finalized().await?,
+			};
+			let (_server, local) = validator::serve(store.clone(), key.address(), rpc).await?;
+			eprintln!(
+				"validator 0x{} for domain {} (hook 0x{}), serving http://{local}, from block {from}",
+				hex::encode(key.address()),
+				mailbox.domain,
+				hex::encode(mailbox.hook)
+			);
+			validator::watch(&mailbox, &key, &store, from).await
+		},
+		Command::Relayer { origin, destination, validators, suri, from } => {
+			let signer = zksettle_wallet::wallet::signer(&suri)?;
+			let origin = Mailbox::connect(&origin).await?;
+			let destination = Mailbox::connect(&destination).await?;
+			eprintln!("relaying domain {} -> {} from block {from}", origin.domain, destination.domain);
+			let relayer = Relayer::new(origin, destination, &validators, signer)?;
+			relayer
+				.run(from, |dispatched, outcome| {
+					let id = hex::encode(dispatched.id);
+					match outcome {
+						Ok(Outcome::Delivered(included)) => eprintln!("0x{id}: delivered at block #{}", included.block),
+						Ok(Outcome::AlreadyDelivered) => eprintln!("0x{id}: already delivered"),
+						Err(e) => eprintln!("0x{id}: {e}"),
+					}
+				})
+				.await
+		},
+	}
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+	match run(Cli::parse()).await {
+		Ok(()) => ExitCode::SUCCESS,
+		Err(e) => {
+			eprintln!("error: {e}");
+			ExitCode::FAILURE
+		},
+	}
+}

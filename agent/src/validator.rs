@@ -1,0 +1,179 @@
+//! The validator: watch a mailbox, sign each dispatched message's checkpoint, serve them.
+//!
+//! A checkpoint is signed only from finalized blocks, so a validator never signs a root that a
+//! reorganisation could take back (Hyperlane validators wait for their reorg period for the same
+//! reason). Before signing, the validator checks what the event claims: the message hashes to its
+//! id and names this chain as its origin. Signed checkpoints are kept in memory and, with a
+//! database file, on disk, so a restarted validator serves what it signed before.
+//!
+//! JSON-RPC methods (jsonrpsee, HTTP and WebSocket on one port):
+//!
+//! | method                     | params    | result                                   |
+//! |----------------------------|-----------|------------------------------------------|
+//! | `validator_address`        | —         | the validator's Ethereum address (hex)   |
+//! | `validator_checkpoint`     | `[index]` | the [`SignedCheckpoint`] at that leaf, or null |
+//! | `validator_latestIndex`    | —         | the highest leaf signed, or null          |
+
+use std::{collections::BTreeMap, net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+
+use jsonrpsee::{
+	server::{Server, ServerHandle},
+	types::ErrorObjectOwned,
+	RpcModule,
+};
+use pallet_settlement::{checkpoint::Checkpoint, message::Message};
+use serde::{Deserialize, Serialize};
+use tokio::sync::RwLock;
+
+use crate::{mailbox::Mailbox, signer::ValidatorKey, AgentError};
+
+/// A signed checkpoint, as served (byte strings in 0x-hex).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignedCheckpoint {
+	/// Origin domain.
+	pub origin: u32,
+	/// Merkle tree hook.
+	pub merkle_tree_hook: String,
+	/// Root.
+	pub root: String,
+	/// Leaf index.
+	pub index: u32,
+	/// Message id.
+	pub message_id: String,
+	/// `r ‖ s ‖ v`.
+	pub signature: String,
+	/// The signer.
+	pub validator: String,
+}
+
+fn h(bytes: &[u8]) -> String {
+	format!("0x{}", hex::encode(bytes))
+}
+
+/// Parse 0x-hex into `N` bytes.
+pub fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
+	hex::decode(text.trim_start_matches("0x")).ok()?.try_into().ok()
+}
+
+impl SignedCheckpoint {
+	/// The checkpoint it signs, or `None` if a field is malformed.
+	pub fn checkpoint(&self) -> Option<Checkpoint> {
+		Some(Checkpoint {
+			origin: self.origin,
+			merkle_tree_hook: unhex(&self.merkle_tree_hook)?,
+			root: unhex(&self.root)?,
+			index: self.index,
+			message_id: unhex(&self.message_id)?,
+		})
+	}
+}
+
+/// The checkpoints a validator has signed, by leaf index.
+#[derive(Clone, Default)]
+pub struct Store {
+	inner: Arc<RwLock<BTreeMap<u32, SignedCheckpoint>>>,
+	file: Option<PathBuf>,
+}
+
+impl Store {
+	/// A store kept in `file` (loaded if it exists), or in memory only.
+	pub fn open(file: Option<PathBuf>) -> Result<Self, AgentError> {
+		let mut map = BTreeMap::new();
+		if let Some(path) = &file {
+			match std::fs::read(path) {
+				Ok(bytes) => {
+					map = serde_json::from_slice(&bytes)
+						.map_err(|e| AgentError::Config(format!("{}: {e}", path.display())))?;
+				},
+				Err(e) if e.kind() == std::io::ErrorKind::NotFound => {},
+				Err(e) => return Err(AgentError::Io(path.display().to_string(), e)),
+			}
+		}
+		Ok(Store { inner: Arc::new(RwLock::new(map)), file })
+	}
+
+	/// The checkpoint at `index`.
+	pub async fn get(&self, index: u32) -> Option<SignedCheckpoint> {
+		self.inner.read().await.get(&index).cloned()
+	}
+
+	/// The highest index signed.
+	pub async fn latest(&self) -> Option<u32> {
+		self.inner.read().await.keys().next_back().copied()
+	}
+
+	async fn insert(&self, signed: SignedCheckpoint) -> Result<(), AgentError> {
+		let mut map = self.inner.write().await;
+		map.insert(signed.index, signed);
+		if let Some(path) = &self.file {
+			let json = serde_json::to_vec(&*map).map_err(|e| AgentError::Config(e.to_string()))?;
+			let tmp = path.with_extension("tmp");
+			std::fs::write(&tmp, json).map_err(|e| AgentError::Io(tmp.display().to_string(), e))?;
+			std::fs::rename(&tmp, path).map_err(|e| AgentError::Io(path.display().to_string(), e))?;
+		}
+		Ok(())
+	}
+}
+
+/// Sign the checkpoints of the messages dispatched in finalized blocks `from..`, forever
+/// (until the task is dropped). Returns only on an error.
+pub async fn watch(mailbox: &Mailbox, key: &ValidatorKey, store: &Store, from: u64) -> Result<(), AgentError> {
+	let mut next = from;
+	loop {
+		let head = mailbox.finalized().await?;
+		while next <= head {
+			for dispatched in mailbox.dispatched(next).await? {
+				let message = Message::from_bytes(&dispatched.message)
+					.map_err(|_| AgentError::Node(format!("block {next}: a Dispatched message shorter than its header")))?;
+				if message.id() != dispatched.id || message.origin != mailbox.domain {
+					return Err(AgentError::Node(format!("block {next}: a Dispatched event that does not hash to its id")));
+				}
+				let checkpoint = Checkpoint {
+					origin: mailbox.domain,
+					merkle_tree_hook: mailbox.hook,
+					root: dispatched.root,
+					index: dispatched.leaf_index,
+					message_id: dispatched.id,
+				};
+				let signature = key.sign(&checkpoint)?;
+				store
+					.insert(SignedCheckpoint {
+						origin: checkpoint.origin,
+						merkle_tree_hook: h(&checkpoint.merkle_tree_hook),
+						root: h(&checkpoint.root),
+						index: checkpoint.index,
+						message_id: h(&checkpoint.message_id),
+						signature: h(&signature),
+						validator: h(&key.address()),
+					})
+					.await?;
+			}
+			next += 1;
+		}
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+}
+
+/// Serve `store` over JSON-RPC at `addr`.
+pub async fn serve(store: Store, address: [u8; 20], addr: SocketAddr) -> Result<(ServerHandle, SocketAddr), AgentError> {
+	let server = Server::builder().build(addr).await.map_err(|e| AgentError::Server(e.to_string()))?;
+	let local = server.local_addr().map_err(|e| AgentError::Server(e.to_string()))?;
+	let mut module = RpcModule::new(store);
+	let shown = h(&address);
+	module
+		.register_method("validator_address", move |_, _, _| Ok::<_, ErrorObjectOwned>(shown.clone()))
+		.map_err(|e| AgentError::Server(e.to_string()))?;
+	module
+		.register_async_method("validator_checkpoint", |params, store, _| async move {
+			let index: u32 = params.one()?;
+			Ok::<_, ErrorObjectOwned>(store.get(index).await)
+		})
+		.map_err(|e| AgentError::Server(e.to_string()))?;
+	module
+		.register_async_method("validator_latestIndex", |_, store, _| async move {
+			Ok::<_, ErrorObjectOwned>(store.latest().await)
+		})
+		.map_err(|e| AgentError::Server(e.to_string()))?;
+	Ok((server.start(module), local))
+}

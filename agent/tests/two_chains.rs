@@ -1,0 +1,168 @@
+//! Two zkSettle dev chains with different domains, validators watching each, and relayers both
+//! ways, all started by this test:
+//!
+//! 1. an intent opened on A (destination B) is filled on B; B's validators sign the fill
+//!    message's checkpoint; the relayer B → A delivers it and the order settles on A;
+//! 2. the mirror image, so a message dispatched on A is delivered on B.
+//!
+//! The node is found by `zksettle_wallet::devnode::binary`; when it is not built the test says
+//! so and passes (the unit tests still ran).
+
+use std::time::{Duration, Instant};
+
+use codec::{Decode, Encode};
+use pallet_settlement::{OrderData, OrderOutcome};
+use zksettle_agent::{
+	mailbox::Mailbox,
+	relayer::{Outcome, Relayer},
+	signer::ValidatorKey,
+	validator::{self, Store},
+};
+use zksettle_wallet::{
+	devnode::{self, DevNode},
+	wallet::signer,
+};
+
+/// The first two Anvil keys: validators 0 and 1 of the dev presets' ISMs.
+const ANVIL: [&str; 2] = [
+	"ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+	"59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+];
+/// ISM 1 of the presets: message-id multisig, 2 of Anvil 0..3.
+const FAST: u32 = 1;
+const UNIT: u128 = 1_000_000_000_000;
+
+async fn api<R: Decode>(mailbox: &Mailbox, function: &str, args: &[u8]) -> R {
+	let at = mailbox.chain.client().at_current_block().await.unwrap();
+	let bytes = at.runtime_apis().call_raw(function, Some(args)).await.unwrap();
+	R::decode(&mut &bytes[..]).unwrap()
+}
+
+/// Unix seconds of the chain's finalized head.
+async fn now(mailbox: &Mailbox) -> u64 {
+	let at = mailbox.chain.client().at_current_block().await.unwrap();
+	let value = at
+		.storage()
+		.try_fetch(subxt::dynamic::storage::<(), subxt::dynamic::Value>("Timestamp", "Now"), ())
+		.await
+		.unwrap()
+		.unwrap();
+	u64::decode(&mut value.bytes()).unwrap() / 1000
+}
+
+/// Open an order on `origin` for `destination`, fill it on `destination`; return its id.
+async fn open_and_fill(origin: &Mailbox, destination: &Mailbox) -> [u8; 32] {
+	let alice = signer("//Alice").unwrap();
+	let bob = signer("//Bob").unwrap();
+	let fee: Option<u128> = api(origin, "SettlementApi_quote", &(FAST, destination.domain).encode()).await;
+	let fee = fee.expect("a quote for the fast level");
+	let recipient = signer("//Ferdie").unwrap().public_key().0;
+	let deadline = now(origin).await + 3600;
+	let args = (10 * UNIT, destination.domain, destination.settler, 9 * UNIT, recipient, deadline, FAST, fee).encode();
+	let opened = origin.chain.submit_to("Settlement", "open_order", &args, Some(&alice)).await.unwrap();
+
+	// The order as the OrderOpened event carries it.
+	let at = origin.chain.client().at_block(opened.block).await.unwrap();
+	let events = at.events().fetch().await.unwrap();
+	let mut order = None;
+	for event in events.iter() {
+		let event = event.unwrap();
+		if event.pallet_name() == "Settlement" && event.event_name() == "OrderOpened" {
+			let mut fields = event.field_bytes();
+			let order_id = <[u8; 32]>::decode(&mut fields).unwrap();
+			let _user = <[u8; 32]>::decode(&mut fields).unwrap();
+			order = Some((order_id, OrderData::decode(&mut fields).unwrap()));
+		}
+	}
+	let (order_id, order) = order.expect("OrderOpened");
+	assert_eq!(order.ism, FAST);
+
+	// Bob fills it on the destination; his origin account is the solver.
+	let args = (order, bob.public_key().0).encode();
+	destination.chain.submit_to("Settlement", "fill_order", &args, Some(&bob)).await.unwrap();
+	order_id
+}
+
+async fn settled(origin: &Mailbox, order_id: [u8; 32], within: Duration) -> Option<OrderOutcome> {
+	let deadline = Instant::now() + within;
+	while Instant::now() < deadline {
+		let outcome: Option<OrderOutcome> = api(origin, "SettlementApi_order_outcome", &order_id.encode()).await;
+		if outcome.is_some() {
+			return outcome;
+		}
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+	None
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn intents_settle_across_two_chains_through_validators_and_relayers() {
+	let Some(binary) = devnode::binary() else {
+		eprintln!("zksettle-node is not built: skipping the two-chain test (the unit tests still ran)");
+		return;
+	};
+	let (node_a, _) = DevNode::start(&binary).await.unwrap();
+	let (node_b, chain_b) = DevNode::start(&binary).await.unwrap();
+
+	// B gets its own domain (governance: sudo on the dev chain).
+	let a = Mailbox::connect(&node_a.url).await.unwrap();
+	let domain_b = a.domain + 1;
+	let inner = chain_b.call_data("Settlement", "set_local_domain", &domain_b.encode()).await.unwrap();
+	chain_b.submit_to("Sudo", "sudo", &inner, Some(&signer("//Alice").unwrap())).await.unwrap();
+	let b = Mailbox::connect(&node_b.url).await.unwrap();
+	assert_eq!(b.domain, domain_b);
+
+	// Two validators per origin chain, each serving its checkpoints.
+	let mut endpoints = [Vec::new(), Vec::new()];
+	let mut tasks = Vec::new();
+	for (side, url) in [&node_a.url, &node_b.url].into_iter().enumerate() {
+		for secret in ANVIL {
+			let key = ValidatorKey::from_hex(secret).unwrap();
+			let store = Store::open(None).unwrap();
+			let (handle, local) = validator::serve(store.clone(), key.address(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+			endpoints[side].push(format!("http://{local}"));
+			let url = url.clone();
+			tasks.push(tokio::spawn(async move {
+				let _handle = handle;
+				let mailbox = Mailbox::connect(&url).await.unwrap();
+				validator::watch(&mailbox, &key, &store, 0).await
+			}));
+		}
+	}
+
+	// Relayers both ways, submitting as //Dave.
+	for (from, to, validators) in [(&node_a.url, &node_b.url, endpoints[0].clone()), (&node_b.url, &node_a.url, endpoints[1].clone())] {
+		let relayer = Relayer::new(
+			Mailbox::connect(from).await.unwrap(),
+			Mailbox::connect(to).await.unwrap(),
+			&validators,
+			signer("//Dave").unwrap(),
+		)
+		.unwrap();
+		tasks.push(tokio::spawn(async move {
+			relayer
+				.run(0, |d, outcome| {
+					if let Ok(Outcome::Delivered(included)) = outcome {
+						eprintln!("delivered 0x{} at #{}", hex::encode(d.id), included.block);
+					}
+				})
+				.await
+		}));
+	}
+
+	// 1. Opened on A, filled on B, attested by B's validators, settled on A.
+	let order = open_and_fill(&a, &b).await;
+	let outcome = settled(&a, order, Duration::from_secs(120)).await;
+	assert!(matches!(outcome, Some(OrderOutcome::Settled { .. })), "order on A: {outcome:?}");
+
+	// 2. Opened on B, filled on A: a message dispatched on A is delivered on B.
+	let order = open_and_fill(&b, &a).await;
+	let outcome = settled(&b, order, Duration::from_secs(120)).await;
+	let Some(OrderOutcome::Settled { message_id }) = outcome else { panic!("order on B: {outcome:?}") };
+	let delivered: bool = api(&b, "SettlementApi_delivered", &message_id.encode()).await;
+	assert!(delivered);
+
+	for task in tasks {
+		assert!(!task.is_finished(), "an agent stopped: {:?}", task.await);
+	}
+}
