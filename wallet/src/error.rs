@@ -93,12 +93,15 @@ impl WalletError {
 	/// shielded transaction is checked there (`validate_unsigned`), which reports the pallet's
 	/// reasons as custom validity codes: 1 unknown root, 2 nullifier spent.
 	pub fn from_submission(message: &str) -> Self {
-		if message.contains("Custom error: 1") {
-			WalletError::StaleRoot
-		} else if message.contains("Custom error: 2") {
-			WalletError::NoteAlreadySpent
-		} else {
-			WalletError::Rejected(message.to_string())
+		let lower = message.to_ascii_lowercase();
+		let code = lower.split_once("custom error: ").and_then(|(_, rest)| {
+			let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+			digits.parse::<u8>().ok()
+		});
+		match code {
+			Some(1) => WalletError::StaleRoot,
+			Some(2) => WalletError::NoteAlreadySpent,
+			_ => WalletError::Rejected(message.to_string()),
 		}
 	}
 
@@ -127,5 +130,9 @@ mod tests {
 		assert!(matches!(WalletError::from_submission(&pool(1)), WalletError::StaleRoot));
 		assert!(matches!(WalletError::from_submission(&pool(2)), WalletError::NoteAlreadySpent));
 		assert!(matches!(WalletError::from_submission(&pool(3)), WalletError::Rejected(_)));
+		assert!(matches!(WalletError::from_submission(&pool(12)), WalletError::Rejected(_)));
+		// subxt's wording.
+		let subxt = "The transaction is not valid: Invalid transaction with custom error: 2";
+		assert!(matches!(WalletError::from_submission(subxt), WalletError::NoteAlreadySpent));
 	}
 }
