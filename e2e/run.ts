@@ -1,21 +1,23 @@
 // Runs end-to-end suites against a running zkSettle node and reports each with its duration.
 //
-// Usage: npx tsx run.ts [--ws ws://127.0.0.1:9944] [suite ...]   (suites: transfer settlement state-kept)
+// Usage: npx tsx run.ts [--ws ws://127.0.0.1:9944] [suite ...]   (suites: transfer shielded settlement state-kept)
 // Exit status 0 only if every suite passed.
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import type { ApiPromise } from '@polkadot/api';
 import { connect } from './lib/chain.js';
 import { settlement } from './settlement.js';
+import { shielded } from './shielded.js';
 import { stateKept } from './state-kept.js';
 import { transfer } from './transfer.js';
 
-const suites: Record<string, (api: ApiPromise, log: (line: string) => void) => Promise<void>> = {
+const suites: Record<string, (api: ApiPromise, log: (line: string) => void, endpoint: string) => Promise<void>> = {
   transfer,
+  shielded,
   settlement,
   'state-kept': stateKept,
 };
 /** What runs when no suite is named (state-kept needs a restart between). */
-const defaults = ['transfer', 'settlement'];
+const defaults = ['transfer', 'shielded', 'settlement'];
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -35,7 +37,7 @@ async function main(): Promise<number> {
   for (const name of chosen) {
     const started = Date.now();
     try {
-      await suites[name](api, (line) => console.log(`  [${name}] ${line}`));
+      await suites[name](api, (line) => console.log(`  [${name}] ${line}`), endpoint);
       console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     } catch (error) {
       failed += 1;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the node, start `zksettle-node --dev` on a spare port, and run the end-to-end suites
 # (e2e/run.ts, @polkadot/api) against it: a Polkadot.js-style transfer, the settlement flow with
-# Hyperlane-signed checkpoints, ... The node is stopped on exit, also on failure.
+# Hyperlane-signed checkpoints, the shielded flow through the `zksettle` wallet CLI (real proofs). The node is stopped on exit, also on failure.
 #
 # Usage: ./scripts/e2e-dev.sh [suite ...]   (default: every suite)
 set -euo pipefail
@@ -11,6 +11,9 @@ port="${E2E_RPC_PORT:-9955}"
 
 ./scripts/setup.sh
 cargo build --locked --release -p zksettle-node
+# Separately: built together, Cargo would unify the wallet's features into the node's dependency
+# graph and rebuild much of the SDK.
+cargo build --locked --release -p zksettle-wallet
 node_bin="$CARGO_TARGET_DIR/release/zksettle-node"
 
 base="$(mktemp -d)"

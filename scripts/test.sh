@@ -22,6 +22,9 @@ SKIP_WASM_BUILD=1 cargo test -p pallet-shielded-pool --features runtime-benchmar
 step "settlement: Hyperlane vectors, mailbox, ISMs and intents in a mock runtime, benchmark tests"
 SKIP_WASM_BUILD=1 cargo test -p pallet-settlement --features runtime-benchmarks
 
+step "wallet and agent: keys, note encryption, keystore, scanning, signing, metadata; against a dev node when one is built"
+SKIP_WASM_BUILD=1 cargo test -p zksettle-wallet -p zksettle-agent
+
 step "e2e helpers: typecheck; Hyperlane bytes and validator signing in TypeScript against upstream vectors"
 (cd e2e && npx tsc --noEmit && npx tsx --test lib/hyperlane.test.ts)
 

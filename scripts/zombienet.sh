@@ -16,6 +16,9 @@ if [ ! -d zombienet/node_modules ] || [ zombienet/package-lock.json -nt zombiene
 fi
 relay_bin="$(./scripts/relay-binaries.sh)"
 cargo build --locked --release -p zksettle-node
+# Separately: built together, Cargo would unify the wallet's features into the node's dependency
+# graph and rebuild much of the SDK.
+cargo build --locked --release -p zksettle-wallet
 export PATH="$relay_bin:$CARGO_TARGET_DIR/release:$PATH"
 for b in polkadot polkadot-prepare-worker polkadot-execute-worker zksettle-node; do
 	command -v "$b" >/dev/null || { echo "missing $b" >&2; exit 1; }

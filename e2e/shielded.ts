@@ -1,0 +1,126 @@
+// The shielded flow as wallet users run it, with real proofs made by our wallet CLI (`zksettle`,
+// the workspace's wallet crate): the chain is observed independently through @polkadot/api.
+//   1. Alice's wallet shields 100 ZKS paid by the dev account //Alice;
+//   2. it sends 40 ZKS privately to Bob's shielded address (unsigned: no account linked);
+//   3. Bob's wallet finds the note by trial decryption of the chain's events; a watch-only
+//      wallet made from Bob's viewing key sees the same balance;
+//   4. Bob unshields 30 ZKS to a brand-new account that never held anything;
+//   5. totals are conserved: what the pool holds for the asset moved by exactly what went in,
+//      out and to fees, and equals the wallets' shielded balances;
+//   6. replaying Bob's unshield (its exact call) is refused, and pays nothing.
+// The wallet binary is $ZKSETTLE_WALLET_BIN, else $CARGO_TARGET_DIR/release/zksettle.
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { ApiPromise } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { mnemonicGenerate } from '@polkadot/util-crypto';
+import { check, fail, free, nextBlocks } from './lib/chain.js';
+
+const run = promisify(execFile);
+const UNIT = 10n ** 12n;
+const PARAMS = 'dev-transfer-v2.params';
+
+function walletBin(): string {
+  if (process.env.ZKSETTLE_WALLET_BIN) return process.env.ZKSETTLE_WALLET_BIN;
+  return join(process.env.CARGO_TARGET_DIR ?? '/var/tmp/zksettle-target', 'release', 'zksettle');
+}
+
+async function totalShielded(api: ApiPromise): Promise<bigint> {
+  return BigInt((await api.query.shieldedPool.totalShielded({ Native: null })).toString());
+}
+
+export async function shielded(api: ApiPromise, log: (line: string) => void, endpoint: string): Promise<void> {
+  const base = mkdtempSync(join(tmpdir(), 'zksettle-e2e-'));
+  const env = { ...process.env, ZKSETTLE_PASSWORD: 'e2e password', ZKSETTLE_URL: endpoint };
+  const wallet = async (name: string, args: string[], input?: string): Promise<string> => {
+    const child = run(walletBin(), ['--wallet', join(base, name), ...args], { env, maxBuffer: 1 << 20, timeout: 600_000 });
+    if (input !== undefined) {
+      child.child.stdin?.write(input);
+      child.child.stdin?.end();
+    }
+    try {
+      return (await child).stdout;
+    } catch (error) {
+      const e = error as { stderr?: string; message: string };
+      fail(`zksettle ${args.join(' ')}: ${e.stderr?.trim() || e.message}`);
+    }
+  };
+  try {
+    await wallet('alice', ['restore'], `${mnemonicGenerate(24)}\n`);
+    await wallet('bob', ['restore'], `${mnemonicGenerate(24)}\n`);
+    const bobAddress = (await wallet('bob', ['address'])).match(/shielded address: (zks\S+)/)?.[1];
+    check(bobAddress !== undefined, 'no shielded address for Bob');
+    const fee = BigInt((api.consts.shieldedPool.minUnsignedFee as unknown as { toString(): string }).toString());
+    const totalBefore = await totalShielded(api);
+
+    // 1. Shield (the first proof also derives the dev proving parameters, cached for the rest).
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+    const alicePublic = keyring.addFromUri('//Alice');
+    const aliceBefore = await free(api, alicePublic.address);
+    let started = Date.now();
+    log((await wallet('alice', ['shield', '100', '--suri', '//Alice'])).trim());
+    log(`  (${((Date.now() - started) / 1000).toFixed(1)} s, proving parameters included)`);
+    copyFileSync(join(base, 'alice', PARAMS), join(base, 'bob', PARAMS));
+    const aliceSpent = aliceBefore - (await free(api, alicePublic.address));
+    check(aliceSpent > 100n * UNIT, `//Alice paid ${aliceSpent}, expected 100 ZKS plus a fee`);
+    check((await totalShielded(api)) - totalBefore === 100n * UNIT, 'the pool did not take exactly 100 ZKS');
+
+    // 2. Private transfer.
+    started = Date.now();
+    log((await wallet('alice', ['send', '40', bobAddress])).trim());
+    log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+
+    // 3. Bob discovers the note; a watch-only wallet sees the same.
+    const bobBalance = await wallet('bob', ['balance']);
+    check(/shielded 40 ZKS in 1 note\(s\)/.test(bobBalance), `Bob's wallet shows: ${bobBalance.trim()}`);
+    log(`Bob found his note: ${bobBalance.trim().split('\n').pop()}`);
+    const viewingKey = (await wallet('bob', ['export-viewing-key'])).trim();
+    await wallet('watch', ['import-viewing-key', viewingKey]);
+    const watched = await wallet('watch', ['balance']);
+    check(/shielded 40 ZKS in 1 note\(s\)/.test(watched), `the watch-only wallet shows: ${watched.trim()}`);
+
+    // 4. Unshield to a fresh account.
+    const fresh = keyring.addFromMnemonic(mnemonicGenerate());
+    check((await free(api, fresh.address)) === 0n, 'the fresh account is not empty');
+    const callFile = join(base, 'unshield.call');
+    started = Date.now();
+    log((await wallet('bob', ['unshield', '30', fresh.address, '--save-call', callFile])).trim());
+    log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    check((await free(api, fresh.address)) === 30n * UNIT, 'the fresh account did not receive exactly 30 ZKS');
+
+    // 5. Conservation: the pool's total moved by 100 in, 30 out and two unsigned fees, and that
+    //    is exactly what the two wallets hold.
+    const moved = (await totalShielded(api)) - totalBefore;
+    check(moved === 70n * UNIT - 2n * fee, `the pool's total moved by ${moved}`);
+    const held = async (name: string): Promise<bigint> => {
+      const out = await wallet(name, ['--raw', 'balance']);
+      return BigInt(out.match(/shielded (\d+) ZKS/)?.[1] ?? '0');
+    };
+    const [aliceHeld, bobHeld] = [await held('alice'), await held('bob')];
+    check(aliceHeld === 60n * UNIT - fee && bobHeld === 10n * UNIT - fee, `wallets hold ${aliceHeld} and ${bobHeld}`);
+    check(aliceHeld + bobHeld === moved, 'the wallets do not hold what the pool holds');
+    check((await held('watch')) === bobHeld, 'the watch-only wallet did not follow the spend');
+    log(`conserved: pool +${moved} = Alice ${aliceHeld} + Bob ${bobHeld}`);
+
+    // 6. Double spend: the same call again.
+    const call = api.createType('Call', readFileSync(callFile, 'utf8').trim());
+    let refused = '';
+    try {
+      await api.tx(call).send();
+      await nextBlocks(api, 2, 60_000);
+    } catch (error) {
+      refused = error instanceof Error ? error.message : String(error);
+    }
+    check((await free(api, fresh.address)) === 30n * UNIT, 'the replay paid out again');
+    check((await totalShielded(api)) - totalBefore === moved, 'the replay changed the pool');
+    log(`replayed unshield refused: ${refused || 'included and failed'}`);
+
+    const history = await wallet('bob', ['history']);
+    for (const kind of ['received', 'spent', 'unshield']) check(history.includes(kind), `Bob's history lacks ${kind}`);
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+}
