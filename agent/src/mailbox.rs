@@ -119,26 +119,30 @@ impl Mailbox {
 		self.api("SettlementApi_delivered", &id.encode()).await
 	}
 
-	/// The ISM that will verify `message` here: for a fill message to the settler, the
-	/// security level its order chose; otherwise the default ISM (zkSettle's own recipients
+	/// The id of the ISM that will verify `message` here: for a fill message to the settler,
+	/// the security level its order chose; otherwise the default ISM (zkSettle's own recipients
 	/// choose none).
-	pub async fn ism_for(&self, message: &Message) -> Result<(u32, Ism), AgentError> {
-		let id = if message.recipient == self.settler {
-			let fill = FillMessage::decode(&message.body).ok_or_else(|| AgentError::Unsupported("a malformed fill".into()))?;
-			// `order` returns (OrderData, fee, refund_after); the ISM is the order's last field.
+	pub async fn ism_id_for(&self, message: &Message) -> Result<u32, AgentError> {
+		if message.recipient == self.settler {
+			let fill =
+				FillMessage::decode(&message.body).ok_or_else(|| AgentError::Unsupported("a malformed fill".into()))?;
+			// `order` returns (OrderData, fee, refund_after).
 			let order: Option<(pallet_settlement::OrderData, u128, u64)> =
 				self.api("SettlementApi_order", &fill.order_id.encode()).await?;
-			order.ok_or_else(|| AgentError::Unsupported("the fill names no open order".into()))?.0.ism
-		} else {
-			let at = self.chain.client().at_current_block().await.map_err(node)?;
-			let value = at
-				.storage()
-				.try_fetch(dynamic::storage::<(), dynamic::Value>(SETTLEMENT, "DefaultIsm"), ())
-				.await
-				.map_err(node)?
-				.ok_or_else(|| AgentError::Unsupported("the destination has no default ISM".into()))?;
-			u32::decode(&mut value.bytes()).map_err(node)?
-		};
+			return Ok(order.ok_or_else(|| AgentError::Unsupported("the fill names no open order".into()))?.0.ism);
+		}
+		let at = self.chain.client().at_current_block().await.map_err(node)?;
+		let value = at
+			.storage()
+			.try_fetch(dynamic::storage::<(), dynamic::Value>(SETTLEMENT, "DefaultIsm"), ())
+			.await
+			.map_err(node)?
+			.ok_or_else(|| AgentError::Unsupported("the destination has no default ISM".into()))?;
+		u32::decode(&mut value.bytes()).map_err(node)
+	}
+
+	/// ISM `id`'s configuration.
+	pub async fn ism(&self, id: u32) -> Result<Ism, AgentError> {
 		let at = self.chain.client().at_current_block().await.map_err(node)?;
 		let value = at
 			.storage()
@@ -146,7 +150,7 @@ impl Mailbox {
 			.await
 			.map_err(node)?
 			.ok_or_else(|| AgentError::Unsupported(format!("ISM {id} does not exist")))?;
-		Ok((id, Ism::decode(&mut value.bytes()).map_err(node)?))
+		Ism::decode(&mut value.bytes()).map_err(node)
 	}
 
 	/// Submit `process(metadata, message)` signed by `relayer`.

@@ -2,10 +2,17 @@
 //!
 //! For each message dispatched (in a finalized block) towards the destination, the relayer
 //! asks the destination which ISM will verify it, collects signed checkpoints from the
-//! validators' endpoints, keeps only signatures that are for exactly this message's
-//! checkpoint and recover to a validator of that ISM, orders them as the ISM's validator set,
-//! and submits `process` with the message-id multisig metadata
-//! `merkleTreeHook ‖ root ‖ index ‖ signatures` (Hyperlane's `MessageIdMultisigIsmMetadata`).
+//! validators' endpoints, keeps only signatures that are for exactly the checkpoint it needs and
+//! recover to a validator of that ISM, orders them as the ISM's validator set, and submits
+//! `process` with the metadata Hyperlane's relayer builds for that ISM type:
+//!
+//! * message-id multisig: `merkleTreeHook ‖ root ‖ index ‖ signatures`;
+//! * merkle-root multisig: `merkleTreeHook ‖ message index ‖ signed message id ‖ proof (32 × 32)
+//!   ‖ signed index ‖ signatures`, the proof built from the origin's outbound tree, which the
+//!   relayer rebuilds from every `Dispatched` event (it always scans the origin from block 0);
+//! * aggregation: the offset table and the parts of exactly `threshold` sub-ISMs;
+//! * routing: the metadata of the ISM routed to for the message's origin.
+//!
 //! A message without enough signatures yet stays pending and is retried.
 
 use std::time::Duration;
@@ -15,7 +22,13 @@ use jsonrpsee::{
 	http_client::{HttpClient, HttpClientBuilder},
 	rpc_params,
 };
-use pallet_settlement::{checkpoint::Checkpoint, isms::multisig::recover, message::Message};
+use pallet_settlement::{
+	checkpoint::Checkpoint,
+	isms::{aggregation, multisig::recover},
+	merkle::{branch_root, TREE_DEPTH, ZERO_HASHES},
+	message::Message,
+};
+use sha3::{Digest, Keccak256};
 use zksettle_wallet::chain::Included;
 
 use crate::{
@@ -43,6 +56,55 @@ pub enum Outcome {
 	Delivered(Included),
 	/// Delivered before (by us or another relayer).
 	AlreadyDelivered,
+}
+
+/// How deep aggregation and routing ISMs may nest (the pallet's own limit is lower).
+const MAX_DEPTH: u32 = 8;
+
+fn hash_pair(left: &[u8; 32], right: &[u8; 32]) -> [u8; 32] {
+	let mut hasher = Keccak256::new();
+	hasher.update(left);
+	hasher.update(right);
+	hasher.finalize().into()
+}
+
+/// The proof of leaf `index` in the tree of `leaves` (Hyperlane's incremental tree: unused
+/// leaves are zero, parents are `keccak256(left ‖ right)`).
+pub fn merkle_proof(leaves: &[[u8; 32]], index: usize) -> [[u8; 32]; TREE_DEPTH] {
+	let mut proof = [[0u8; 32]; TREE_DEPTH];
+	let mut level: Vec<[u8; 32]> = leaves.to_vec();
+	let mut position = index;
+	for (height, node) in proof.iter_mut().enumerate() {
+		*node = level.get(position ^ 1).copied().unwrap_or(ZERO_HASHES[height]);
+		level = level
+			.chunks(2)
+			.map(|pair| hash_pair(&pair[0], pair.get(1).unwrap_or(&ZERO_HASHES[height])))
+			.collect();
+		position /= 2;
+	}
+	proof
+}
+
+/// `merkleTreeHook ‖ message index ‖ signed message id ‖ proof ‖ signed index ‖ signatures`.
+pub fn merkle_root_metadata(
+	hook: &[u8; 32],
+	message_index: u32,
+	proof: &[[u8; 32]; TREE_DEPTH],
+	signed: &Checkpoint,
+	signatures: &[[u8; 65]],
+) -> Vec<u8> {
+	let mut out = Vec::with_capacity(1096 + 65 * signatures.len());
+	out.extend_from_slice(hook);
+	out.extend_from_slice(&message_index.to_be_bytes());
+	out.extend_from_slice(&signed.message_id);
+	for node in proof {
+		out.extend_from_slice(node);
+	}
+	out.extend_from_slice(&signed.index.to_be_bytes());
+	for signature in signatures {
+		out.extend_from_slice(signature);
+	}
+	out
 }
 
 /// `merkleTreeHook ‖ root ‖ index (big-endian) ‖ signatures`.
@@ -102,8 +164,82 @@ impl Relayer {
 		found.into_iter().map(|(_, signature)| signature).collect()
 	}
 
-	/// Deliver one dispatched message.
-	pub async fn relay(&self, dispatched: &Dispatched) -> Result<Outcome, AgentError> {
+	/// The metadata ISM `ism_id` needs to verify `dispatched`; `leaves` are the origin's
+	/// message ids so far, by leaf index.
+	fn metadata<'a>(
+		&'a self,
+		ism_id: u32,
+		dispatched: &'a Dispatched,
+		leaves: &'a [[u8; 32]],
+		depth: u32,
+	) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Vec<u8>, AgentError>> + Send + 'a>> {
+		Box::pin(async move {
+			if depth > MAX_DEPTH {
+				return Err(AgentError::Unsupported(format!("ISMs nest deeper than {MAX_DEPTH}")));
+			}
+			let checkpoint = Checkpoint {
+				origin: self.origin.domain,
+				merkle_tree_hook: self.origin.hook,
+				root: dispatched.root,
+				index: dispatched.leaf_index,
+				message_id: dispatched.id,
+			};
+			match self.destination.ism(ism_id).await? {
+				Ism::MessageIdMultisig { validators, threshold } => {
+					let signatures = self.signatures(&checkpoint, &validators).await;
+					let need = usize::from(threshold);
+					let signatures = signatures.get(..need).ok_or(AgentError::NotEnoughSignatures { have: signatures.len(), need })?;
+					Ok(message_id_metadata(&checkpoint, signatures))
+				},
+				Ism::MerkleRootMultisig { validators, threshold } => {
+					// The checkpoint at the message's own leaf: its root covers the message.
+					let index = usize::try_from(dispatched.leaf_index).map_err(|_| AgentError::Node("leaf index".into()))?;
+					let known = leaves.get(..=index).ok_or_else(|| AgentError::Node(format!("leaf {index} not seen yet")))?;
+					let proof = merkle_proof(known, index);
+					if branch_root(&dispatched.id, &proof, dispatched.leaf_index) != dispatched.root {
+						return Err(AgentError::Node("the origin's tree disagrees with the rebuilt one".into()));
+					}
+					let signatures = self.signatures(&checkpoint, &validators).await;
+					let need = usize::from(threshold);
+					let signatures = signatures.get(..need).ok_or(AgentError::NotEnoughSignatures { have: signatures.len(), need })?;
+					Ok(merkle_root_metadata(&checkpoint.merkle_tree_hook, dispatched.leaf_index, &proof, &checkpoint, signatures))
+				},
+				Ism::Aggregation { modules, threshold } => {
+					// Exactly `threshold` parts, from the first modules that can be satisfied.
+					let mut parts: Vec<Option<Vec<u8>>> = vec![None; modules.len()];
+					let mut have = 0usize;
+					let mut last_error = None;
+					for (slot, module) in parts.iter_mut().zip(&modules) {
+						if have == usize::from(threshold) {
+							break;
+						}
+						match self.metadata(*module, dispatched, leaves, depth + 1).await {
+							Ok(part) => {
+								*slot = Some(part);
+								have += 1;
+							},
+							Err(e) => last_error = Some(e),
+						}
+					}
+					if have < usize::from(threshold) {
+						return Err(last_error.unwrap_or(AgentError::NotEnoughSignatures { have, need: usize::from(threshold) }));
+					}
+					let refs: Vec<Option<&[u8]>> = parts.iter().map(|p| p.as_deref()).collect();
+					Ok(aggregation::encode(&refs))
+				},
+				Ism::Routing { routes } => {
+					let (_, routed) = routes
+						.iter()
+						.find(|(origin, _)| *origin == self.origin.domain)
+						.ok_or_else(|| AgentError::Unsupported(format!("ISM {ism_id} has no route for domain {}", self.origin.domain)))?;
+					self.metadata(*routed, dispatched, leaves, depth + 1).await
+				},
+			}
+		})
+	}
+
+	/// Deliver one dispatched message; `leaves` are the origin's message ids so far.
+	pub async fn relay(&self, dispatched: &Dispatched, leaves: &[[u8; 32]]) -> Result<Outcome, AgentError> {
 		if self.destination.delivered(dispatched.id).await? {
 			return Ok(Outcome::AlreadyDelivered);
 		}
@@ -111,43 +247,36 @@ impl Relayer {
 		if message.id() != dispatched.id {
 			return Err(AgentError::Node("a Dispatched event that does not hash to its id".into()));
 		}
-		let (ism_id, ism) = self.destination.ism_for(&message).await?;
-		let (validators, threshold) = match ism {
-			Ism::MessageIdMultisig { validators, threshold } => (validators, usize::from(threshold)),
-			other => return Err(AgentError::Unsupported(format!("ISM {ism_id} is {other:?}; this relayer builds message-id multisig metadata"))),
-		};
-		let checkpoint = Checkpoint {
-			origin: self.origin.domain,
-			merkle_tree_hook: self.origin.hook,
-			root: dispatched.root,
-			index: dispatched.leaf_index,
-			message_id: dispatched.id,
-		};
-		let signatures = self.signatures(&checkpoint, &validators).await;
-		if signatures.len() < threshold {
-			return Err(AgentError::NotEnoughSignatures { have: signatures.len(), need: threshold });
-		}
-		let metadata = message_id_metadata(&checkpoint, &signatures[..threshold]);
+		let ism_id = self.destination.ism_id_for(&message).await?;
+		let metadata = self.metadata(ism_id, dispatched, leaves, 0).await?;
 		let included = self.destination.process(&metadata, &dispatched.message, &self.signer).await?;
 		Ok(Outcome::Delivered(included))
 	}
 
 	/// Relay every message to the destination dispatched in finalized origin blocks `from..`,
-	/// forever; pending messages are retried each round. `report` hears of each outcome.
+	/// forever; pending messages are retried each round. `report` hears of each outcome. The
+	/// origin is scanned from block 0 all the same, to rebuild its tree for merkle proofs.
 	pub async fn run(&self, from: u64, mut report: impl FnMut(&Dispatched, &Result<Outcome, AgentError>)) -> Result<(), AgentError> {
-		let mut next = from;
+		let mut next = 0;
+		let mut leaves: Vec<[u8; 32]> = Vec::new();
 		let mut pending: Vec<Dispatched> = Vec::new();
 		loop {
 			let head = self.origin.finalized().await?;
 			while next <= head {
-				pending.extend(
-					self.origin.dispatched(next).await?.into_iter().filter(|d| d.destination == self.destination.domain),
-				);
+				for dispatched in self.origin.dispatched(next).await? {
+					if usize::try_from(dispatched.leaf_index).ok() != Some(leaves.len()) {
+						return Err(AgentError::Node(format!("block {next}: leaf {} out of order", dispatched.leaf_index)));
+					}
+					leaves.push(dispatched.id);
+					if next >= from && dispatched.destination == self.destination.domain {
+						pending.push(dispatched);
+					}
+				}
 				next += 1;
 			}
 			let mut still = Vec::new();
 			for dispatched in pending.drain(..) {
-				let outcome = self.relay(&dispatched).await;
+				let outcome = self.relay(&dispatched, &leaves).await;
 				report(&dispatched, &outcome);
 				if matches!(outcome, Err(AgentError::NotEnoughSignatures { .. }) | Err(AgentError::Validator(..))) {
 					still.push(dispatched);
@@ -162,6 +291,26 @@ impl Relayer {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn merkle_proofs_match_the_pallets_tree_and_parser() {
+		let leaves: Vec<[u8; 32]> = (0u8..5).map(|i| [i + 1; 32]).collect();
+		let mut tree = pallet_settlement::merkle::IncrementalMerkle::default();
+		for (i, leaf) in leaves.iter().enumerate() {
+			tree.insert(*leaf).unwrap();
+			let proof = merkle_proof(&leaves[..=i], i);
+			assert_eq!(branch_root(leaf, &proof, i as u32), tree.root(), "leaf {i}");
+		}
+		// An earlier leaf proven against the latest root.
+		assert_eq!(branch_root(&leaves[1], &merkle_proof(&leaves, 1), 1), tree.root());
+
+		let signed = Checkpoint { origin: 9, merkle_tree_hook: [4; 32], root: tree.root(), index: 4, message_id: leaves[4] };
+		let metadata = merkle_root_metadata(&[4; 32], 1, &merkle_proof(&leaves, 1), &signed, &[[5; 65]]);
+		let (parsed, signatures) =
+			pallet_settlement::isms::metadata::merkle_root_checkpoint(&metadata, 9, leaves[1]).unwrap();
+		assert_eq!(parsed, signed);
+		assert_eq!(signatures, vec![[5; 65]]);
+	}
 
 	#[test]
 	fn metadata_layout_is_hyperlanes() {

@@ -3,7 +3,9 @@
 //!
 //! 1. an intent opened on A (destination B) is filled on B; B's validators sign the fill
 //!    message's checkpoint; the relayer B → A delivers it and the order settles on A;
-//! 2. the mirror image, so a message dispatched on A is delivered on B.
+//! 2. the mirror image, so a message dispatched on A is delivered on B, at the aggregated
+//!    security level (message-id and merkle-root multisig metadata in one);
+//! 3. the merkle-root level alone, for a leaf after the first (a real merkle proof).
 //!
 //! The node is found by `zksettle_wallet::devnode::binary`; when it is not built the test says
 //! so and passes (the unit tests still ran).
@@ -28,8 +30,11 @@ const ANVIL: [&str; 2] = [
 	"ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
 	"59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
 ];
-/// ISM 1 of the presets: message-id multisig, 2 of Anvil 0..3.
+/// Security levels of the dev presets: message-id multisig, merkle-root multisig (both 2 of
+/// Anvil 0..3), and the aggregation of the two.
 const FAST: u32 = 1;
+const MERKLE_ROOT: u32 = 3;
+const AGGREGATED: u32 = 4;
 const UNIT: u128 = 1_000_000_000_000;
 
 async fn api<R: Decode>(mailbox: &Mailbox, function: &str, args: &[u8]) -> R {
@@ -50,15 +55,16 @@ async fn now(mailbox: &Mailbox) -> u64 {
 	u64::decode(&mut value.bytes()).unwrap() / 1000
 }
 
-/// Open an order on `origin` for `destination`, fill it on `destination`; return its id.
-async fn open_and_fill(origin: &Mailbox, destination: &Mailbox) -> [u8; 32] {
+/// Open an order on `origin` for `destination` at security level `ism`, fill it on
+/// `destination`; return its id.
+async fn open_and_fill(origin: &Mailbox, destination: &Mailbox, ism: u32) -> [u8; 32] {
 	let alice = signer("//Alice").unwrap();
 	let bob = signer("//Bob").unwrap();
-	let fee: Option<u128> = api(origin, "SettlementApi_quote", &(FAST, destination.domain).encode()).await;
-	let fee = fee.expect("a quote for the fast level");
+	let fee: Option<u128> = api(origin, "SettlementApi_quote", &(ism, destination.domain).encode()).await;
+	let fee = fee.expect("a quote for the level");
 	let recipient = signer("//Ferdie").unwrap().public_key().0;
 	let deadline = now(origin).await + 3600;
-	let args = (10 * UNIT, destination.domain, destination.settler, 9 * UNIT, recipient, deadline, FAST, fee).encode();
+	let args = (10 * UNIT, destination.domain, destination.settler, 9 * UNIT, recipient, deadline, ism, fee).encode();
 	let opened = origin.chain.submit_to("Settlement", "open_order", &args, Some(&alice)).await.unwrap();
 
 	// The order as the OrderOpened event carries it.
@@ -75,7 +81,7 @@ async fn open_and_fill(origin: &Mailbox, destination: &Mailbox) -> [u8; 32] {
 		}
 	}
 	let (order_id, order) = order.expect("OrderOpened");
-	assert_eq!(order.ism, FAST);
+	assert_eq!(order.ism, ism);
 
 	// Bob fills it on the destination; his origin account is the solver.
 	let args = (order, bob.public_key().0).encode();
@@ -151,16 +157,22 @@ async fn intents_settle_across_two_chains_through_validators_and_relayers() {
 	}
 
 	// 1. Opened on A, filled on B, attested by B's validators, settled on A.
-	let order = open_and_fill(&a, &b).await;
+	let order = open_and_fill(&a, &b, FAST).await;
 	let outcome = settled(&a, order, Duration::from_secs(120)).await;
 	assert!(matches!(outcome, Some(OrderOutcome::Settled { .. })), "order on A: {outcome:?}");
 
-	// 2. Opened on B, filled on A: a message dispatched on A is delivered on B.
-	let order = open_and_fill(&b, &a).await;
+	// 2. Opened on B, filled on A: a message dispatched on A is delivered on B, here under the
+	//    aggregated level (message-id and merkle-root metadata both).
+	let order = open_and_fill(&b, &a, AGGREGATED).await;
 	let outcome = settled(&b, order, Duration::from_secs(120)).await;
 	let Some(OrderOutcome::Settled { message_id }) = outcome else { panic!("order on B: {outcome:?}") };
 	let delivered: bool = api(&b, "SettlementApi_delivered", &message_id.encode()).await;
 	assert!(delivered);
+
+	// 3. The merkle-root level alone, for a message that is not the origin tree's first leaf.
+	let order = open_and_fill(&a, &b, MERKLE_ROOT).await;
+	let outcome = settled(&a, order, Duration::from_secs(120)).await;
+	assert!(matches!(outcome, Some(OrderOutcome::Settled { .. })), "order on A (merkle root): {outcome:?}");
 
 	for task in tasks {
 		assert!(!task.is_finished(), "an agent stopped: {:?}", task.await);
