@@ -184,6 +184,24 @@ impl Chain {
 		&self.client
 	}
 
+	/// Public balance of `account` in the `pallet-assets` asset `id` (0 without an account).
+	pub async fn asset_balance(&self, id: u32, account: &AccountId32) -> Result<u128, WalletError> {
+		#[derive(scale_decode::DecodeAsType)]
+		struct AssetAccount {
+			balance: u128,
+		}
+		let at = self.client.at_current_block().await.map_err(node)?;
+		let entry = at
+			.storage()
+			.try_fetch(dynamic::storage::<(u32, [u8; 32]), AssetAccount>("Assets", "Account"), (id, account.0))
+			.await
+			.map_err(node)?;
+		match entry {
+			Some(value) => Ok(value.decode().map_err(node)?.balance),
+			None => Ok(0),
+		}
+	}
+
 	/// Submit the shielded pool's `call_name` with SCALE-encoded arguments `args`, signed by
 	/// `signer` or unsigned when `signer` is `None`; wait until a finalized block holds it and
 	/// report where, or the chain's error.

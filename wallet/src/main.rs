@@ -56,8 +56,13 @@ enum Command {
 	Address,
 	/// Scan new blocks for notes and spends.
 	Sync,
-	/// Public and shielded balances.
-	Balance,
+	/// Public and shielded balances: the native token, and each asset named with `--asset` or
+	/// held in shielded notes.
+	Balance {
+		/// A `pallet-assets` id to show (repeatable).
+		#[arg(long)]
+		asset: Vec<u32>,
+	},
 	/// Move public funds into the pool, to a note of this wallet.
 	Shield {
 		/// Amount.
@@ -222,13 +227,20 @@ async fn run(cli: Cli) -> Result<(), WalletError> {
 				report.from, report.to, report.received, report.spent
 			);
 		},
-		Command::Balance => {
+		Command::Balance { asset } => {
 			let mut wallet = Wallet::open(&cli.wallet, &password(false)?)?;
 			let chain = Chain::connect(&cli.url).await?;
 			wallet.sync(&chain, progress).await?;
 			if let Ok(account) = wallet.account() {
 				let id = account.public_key().to_account_id();
 				println!("public   {} ZKS ({id})", show(chain.free_balance(&id).await?, raw));
+				let mut assets: Vec<u32> = asset;
+				assets.extend(wallet.state.balances().keys().filter_map(|a| a.checked_sub(1)).filter_map(|a| u32::try_from(a).ok()));
+				assets.sort_unstable();
+				assets.dedup();
+				for asset in assets {
+					println!("public   {} {}", show(chain.asset_balance(asset, &id).await?, raw), asset_name(u64::from(asset) + 1));
+				}
 			}
 			let balances = wallet.state.balances();
 			if balances.is_empty() {
