@@ -90,9 +90,7 @@ impl Mailbox {
 
 	/// Call a runtime API at the finalized head.
 	async fn api<R: Decode>(&self, function: &str, args: &[u8]) -> Result<R, AgentError> {
-		let at = self.chain.client().at_current_block().await.map_err(node)?;
-		let bytes = at.runtime_apis().call_raw(function, Some(args)).await.map_err(node)?;
-		R::decode(&mut &bytes[..]).map_err(node)
+		Ok(self.chain.runtime_api(function, args).await?)
 	}
 
 	/// The latest finalized block number.

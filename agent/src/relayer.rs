@@ -142,6 +142,7 @@ impl Relayer {
 
 	/// Signatures for `checkpoint` from the validators of `set`, in the set's order.
 	async fn signatures(&self, checkpoint: &Checkpoint, set: &[[u8; 20]]) -> Vec<[u8; 65]> {
+		let digest = checkpoint.digest();
 		let mut found: Vec<(usize, [u8; 65])> = Vec::new();
 		for (url, client) in &self.validators {
 			let answer: Result<Option<SignedCheckpoint>, _> =
@@ -153,7 +154,7 @@ impl Relayer {
 				continue;
 			}
 			let Some(signature) = unhex::<65>(&signed.signature) else { continue };
-			let Ok(signer) = recover(&checkpoint.digest(), &signature) else { continue };
+			let Ok(signer) = recover(&digest, &signature) else { continue };
 			if let Some(position) = set.iter().position(|v| *v == signer) {
 				if !found.iter().any(|(p, _)| *p == position) {
 					found.push((position, signature));

@@ -38,9 +38,7 @@ const AGGREGATED: u32 = 4;
 const UNIT: u128 = 1_000_000_000_000;
 
 async fn api<R: Decode>(mailbox: &Mailbox, function: &str, args: &[u8]) -> R {
-	let at = mailbox.chain.client().at_current_block().await.unwrap();
-	let bytes = at.runtime_apis().call_raw(function, Some(args)).await.unwrap();
-	R::decode(&mut &bytes[..]).unwrap()
+	mailbox.chain.runtime_api(function, args).await.unwrap()
 }
 
 /// Unix seconds of the chain's finalized head.

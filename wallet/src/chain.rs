@@ -12,7 +12,7 @@ use codec::{Decode, Encode};
 use subxt::{dynamic, utils::AccountId32, OnlineClient, PolkadotConfig};
 use zk_verifier::{merkle::DEPTH, Scalar};
 
-use crate::{builder::AssetArg, error::WalletError, store::PoolEvent};
+use crate::{error::WalletError, store::PoolEvent};
 
 /// The pallet's name in the runtime.
 pub const POOL: &str = "ShieldedPool";
@@ -27,18 +27,6 @@ struct NoteCommitted {
 	leaf_index: u64,
 	commitment: [u8; 32],
 	encrypted_note: Vec<u8>,
-}
-
-/// `Transacted`'s fields.
-#[derive(Decode)]
-struct Transacted {
-	nullifiers: [[u8; 32]; 2],
-	_root: [u8; 32],
-	_asset: AssetArg,
-	_ext_amount: i128,
-	_fee: u128,
-	_fee_recipient: Option<[u8; 32]>,
-	_recipient: Option<[u8; 32]>,
 }
 
 /// `pallet_shielded_pool::MerklePath`.
@@ -83,6 +71,14 @@ impl Chain {
 		hex::encode(self.client.genesis_hash())
 	}
 
+	/// Call the runtime API `function` (e.g. `SettlementApi_order`) with SCALE-encoded `args` at
+	/// the finalized head, and decode its result.
+	pub async fn runtime_api<R: Decode>(&self, function: &str, args: &[u8]) -> Result<R, WalletError> {
+		let at = self.client.at_current_block().await.map_err(node)?;
+		let bytes = at.runtime_apis().call_raw(function, Some(args)).await.map_err(node)?;
+		R::decode(&mut &bytes[..]).map_err(node)
+	}
+
 	/// The latest finalized block number.
 	pub async fn finalized(&self) -> Result<u64, WalletError> {
 		Ok(self.client.at_current_block().await.map_err(node)?.block_number())
@@ -105,8 +101,8 @@ impl Chain {
 					out.push(PoolEvent::Note { index: e.leaf_index, commitment: e.commitment, encrypted: e.encrypted_note });
 				},
 				"Transacted" => {
-					let e = Transacted::decode(&mut fields).map_err(node)?;
-					out.push(PoolEvent::Spent(e.nullifiers));
+					// `Transacted`'s first field is the nullifiers: the scanner needs nothing else.
+					out.push(PoolEvent::Spent(<[[u8; 32]; 2]>::decode(&mut fields).map_err(node)?));
 				},
 				_ => {},
 			}
