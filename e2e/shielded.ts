@@ -7,7 +7,9 @@
 //   4. Bob unshields 30 ZKS to a brand-new account that never held anything;
 //   5. totals are conserved: what the pool holds for the asset moved by exactly what went in,
 //      out and to fees, and equals the wallets' shielded balances;
-//   6. replaying Bob's unshield (its exact call) is refused, and pays nothing.
+//   6. a double spend of Bob's unshield is refused and pays nothing: the same call with its proof
+//      re-randomized (lib/groth16.ts), a different transaction with a valid proof, so only the
+//      pool's nullifier check stands between it and a second payout.
 // The wallet binary is $ZKSETTLE_WALLET_BIN, else $CARGO_TARGET_DIR/release/zksettle.
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,8 +18,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ApiPromise } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
+import { hexToU8a, u8aToHex } from '@polkadot/util';
 import { mnemonicGenerate } from '@polkadot/util-crypto';
 import { check, fail, free, nextBlocks } from './lib/chain.js';
+import { rerandomize } from './lib/groth16.js';
 
 const run = promisify(execFile);
 const UNIT = 10n ** 12n;
@@ -105,18 +109,25 @@ export async function shielded(api: ApiPromise, log: (line: string) => void, end
     check((await held('watch')) === bobHeld, 'the watch-only wallet did not follow the spend');
     log(`conserved: pool +${moved} = Alice ${aliceHeld} + Bob ${bobHeld}`);
 
-    // 6. Double spend: the same call again.
+    // 6. Double spend: the same unshield with a malleated (still valid) proof.
     const call = api.createType('Call', readFileSync(callFile, 'utf8').trim());
+    check(call.section === 'shieldedPool' && call.method === 'transactUnsigned', `saved call is ${call.section}.${call.method}`);
+    const tx = call.args[0].toJSON() as Record<string, unknown>;
+    const malleated = rerandomize(hexToU8a(tx.proof as string));
+    const doubleSpend = api.tx.shieldedPool.transactUnsigned({ ...tx, proof: u8aToHex(malleated) });
+    check(doubleSpend.method.hash.toHex() !== call.hash.toHex(), 'the malleated call did not change');
     let refused = '';
     try {
-      await api.tx(call).send();
+      await doubleSpend.send();
       await nextBlocks(api, 2, 60_000);
     } catch (error) {
       refused = error instanceof Error ? error.message : String(error);
     }
-    check((await free(api, fresh.address)) === 30n * UNIT, 'the replay paid out again');
-    check((await totalShielded(api)) - totalBefore === moved, 'the replay changed the pool');
-    log(`replayed unshield refused: ${refused || 'included and failed'}`);
+    // Pool code 2 is `NullifierAlreadySpent` (the pallet's `invalid` mapping).
+    check(/Custom error: 2/.test(refused), `the double spend was not refused as spent: ${refused || 'accepted'}`);
+    check((await free(api, fresh.address)) === 30n * UNIT, 'the double spend paid out again');
+    check((await totalShielded(api)) - totalBefore === moved, 'the double spend changed the pool');
+    log(`double spend with a re-randomized proof refused: ${refused}`);
 
     const history = await wallet('bob', ['history']);
     for (const kind of ['received', 'spent', 'unshield']) check(history.includes(kind), `Bob's history lacks ${kind}`);

@@ -25,8 +25,8 @@ SKIP_WASM_BUILD=1 cargo test -p pallet-settlement --features runtime-benchmarks
 step "wallet and agent: keys, note encryption, keystore, scanning, signing, metadata; against a dev node when one is built"
 SKIP_WASM_BUILD=1 cargo test -p zksettle-wallet -p zksettle-agent
 
-step "e2e helpers: typecheck; Hyperlane bytes and validator signing in TypeScript against upstream vectors"
-(cd e2e && npx tsc --noEmit && npx tsx --test lib/hyperlane.test.ts)
+step "e2e helpers: typecheck; Hyperlane bytes and validator signing against upstream vectors; Groth16 proof re-randomization"
+(cd e2e && npx tsc --noEmit && npx tsx --test lib/hyperlane.test.ts lib/groth16.test.ts)
 
 step "runtime: wasm build (wasm32v1-none), integration tests through the real runtime, spec staleness"
 cargo build -p zksettle-runtime

@@ -5,7 +5,7 @@
 //! and runs the same flow through the CLI.
 
 use zksettle_wallet::{
-	builder::AssetArg,
+	builder::{self, Anchor, AssetArg, Plan},
 	devnode::{self, DevNode},
 	keys::Keys,
 	wallet::{proving_key, signer, Wallet},
@@ -58,7 +58,8 @@ async fn shield_send_scan_unshield_and_refuse_a_double_spend() {
 	// Bob unshields 30 to a brand-new account that never held anything.
 	let fresh = signer(&Keys::generate_phrase().unwrap()).unwrap().public_key().to_account_id();
 	assert_eq!(chain.free_balance(&fresh).await.unwrap(), 0);
-	let unshield = bob.unshield(&chain, &params, AssetArg::Native, 30 * UNIT, &fresh, fee).await.unwrap();
+	let before_unshield = bob.state.clone();
+	bob.unshield(&chain, &params, AssetArg::Native, 30 * UNIT, &fresh, fee).await.unwrap();
 	assert_eq!(chain.free_balance(&fresh).await.unwrap(), u128::from(30 * UNIT));
 	assert_eq!(bob.state.balances().get(&0), Some(&(u128::from(10 * UNIT) - fee)));
 
@@ -66,8 +67,22 @@ async fn shield_send_scan_unshield_and_refuse_a_double_spend() {
 	watcher.sync(&chain, |_, _| {}).await.unwrap();
 	assert_eq!(watcher.state.balances(), bob.state.balances());
 
-	// Replaying the exact unshield is refused, and pays nothing.
-	let err = chain.submit_call(unshield.call.clone(), None).await.unwrap_err();
+	// A double spend: Bob's state from before the unshield (a restored backup, say) proves the
+	// same unshield again. Fresh proof randomness makes it a different transaction with a valid
+	// proof and a known root, so only the nullifier check can refuse it; it pays nothing.
+	let plan = Plan {
+		asset: AssetArg::Native,
+		ext_amount: -i128::from(30 * UNIT),
+		fee,
+		recipient: Some(fresh.0),
+		relayer: None,
+		payment: None,
+	};
+	let spends = before_unshield.select(0, u128::from(30 * UNIT) + fee).unwrap();
+	let indices: Vec<u64> = spends.iter().map(|n| n.index).collect();
+	let (root, paths, key_version, _) = chain.anchor(&indices).await.unwrap();
+	let again = builder::prove(bob.keys(), &plan, &spends, &Anchor { root, paths, key_version }, &params).unwrap();
+	let err = chain.submit("transact_unsigned", &codec::Encode::encode(&again), None).await.unwrap_err();
 	assert!(matches!(err, WalletError::NoteAlreadySpent), "{err}");
 	assert_eq!(chain.free_balance(&fresh).await.unwrap(), u128::from(30 * UNIT));
 
