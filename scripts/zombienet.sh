@@ -26,8 +26,9 @@ done
 
 work="$(mktemp -d /var/tmp/zksettle-zombienet.XXXXXX)"
 # zombienet and every node it spawns run in their own process group, killed as a whole on exit.
-setsid npx --prefix zombienet zombienet --provider native --dir "$work/network" \
-	test zombienet/0001-parachain.zndsl &
+# From zombienet/: zombienet resolves the paths in network.toml (the chain spec) from its working
+# directory, not from the file.
+(cd zombienet && exec setsid npx zombienet --provider native --dir "$work/network" test 0001-parachain.zndsl) &
 group=$!
 cleanup() {
 	kill -TERM -- "-$group" 2>/dev/null || true
