@@ -24,7 +24,7 @@ use xcm_runtime_apis::{
 };
 
 use super::{
-	configs::xcm_config, AccountId, AuraId, Balance, Block, ConsensusHook, Executive, InherentDataExt, Nonce,
+	configs::xcm_config, AccountId, AuraId, AuthorityDiscovery, AuthorityDiscoveryId, Balance, Block, ConsensusHook, Executive, InherentDataExt, Nonce,
 	OriginCaller, ParachainInfo, ParachainSystem, PolkadotXcm, Runtime, RuntimeCall, RuntimeEvent,
 	RuntimeGenesisConfig, SessionKeys, Settlement, ShieldedPool, System, TransactionPayment, SLOT_DURATION, VERSION,
 };
@@ -38,6 +38,16 @@ impl_runtime_apis! {
 
 		fn authorities() -> Vec<AuraId> {
 			Authorities::<Runtime>::get().into_inner()
+		}
+	}
+
+	impl sp_authority_discovery::AuthorityDiscoveryApi<Block> for Runtime {
+		// The current collators' keys in session order, which is the authoring order: the
+		// collator mesh connects each collator to its neighbours in this ring, so the next
+		// authors receive a block first. (`Pallet::authorities` would sort them by key and add
+		// the next session's.)
+		fn authorities() -> Vec<AuthorityDiscoveryId> {
+			AuthorityDiscovery::current_authorities().to_vec()
 		}
 	}
 

@@ -4,7 +4,7 @@
 //! setup: never for real value).
 
 use crate::{
-	AccountId, AuraId, BalancesConfig, CollatorSelectionConfig, ParachainInfoConfig, PolkadotXcmConfig,
+	AccountId, AuraId, AuthorityDiscoveryId, BalancesConfig, CollatorSelectionConfig, ParachainInfoConfig, PolkadotXcmConfig,
 	RuntimeGenesisConfig, SessionConfig, SessionKeys, SettlementConfig, ShieldedPoolConfig, SudoConfig,
 	EXISTENTIAL_DEPOSIT, UNIT,
 };
@@ -98,8 +98,15 @@ fn settlement_genesis(domain: u32, refund_grace: u64) -> SettlementConfig {
 /// What each dev account starts with.
 const ENDOWMENT: u128 = 1_000_000 * UNIT;
 
+/// A dev collator: its account and session keys, all from the keyring's sr25519 key (a real
+/// collator generates its own with `author_rotateKeys`).
+fn dev_collator(key: Sr25519Keyring) -> (AccountId, SessionKeys) {
+	let public = key.public();
+	(key.to_account_id(), SessionKeys { aura: AuraId::from(public), authority_discovery: AuthorityDiscoveryId::from(public) })
+}
+
 fn testnet_genesis(
-	invulnerables: Vec<(AccountId, AuraId)>,
+	invulnerables: Vec<(AccountId, SessionKeys)>,
 	endowed: Vec<AccountId>,
 	root: AccountId,
 	id: ParaId,
@@ -114,10 +121,7 @@ fn testnet_genesis(
 			candidacy_bond: EXISTENTIAL_DEPOSIT * 16,
 		},
 		session: SessionConfig {
-			keys: invulnerables
-				.into_iter()
-				.map(|(acc, aura)| (acc.clone(), acc, SessionKeys { aura }))
-				.collect::<Vec<_>>(),
+			keys: invulnerables.into_iter().map(|(acc, keys)| (acc.clone(), acc, keys)).collect::<Vec<_>>(),
 		},
 		polkadot_xcm: PolkadotXcmConfig { safe_xcm_version: Some(xcm::prelude::XCM_VERSION) },
 		sudo: SudoConfig { key: Some(root) },
@@ -130,10 +134,7 @@ fn testnet_genesis(
 
 fn local_testnet_genesis() -> Value {
 	testnet_genesis(
-		vec![
-			(Sr25519Keyring::Alice.to_account_id(), Sr25519Keyring::Alice.public().into()),
-			(Sr25519Keyring::Bob.to_account_id(), Sr25519Keyring::Bob.public().into()),
-		],
+		vec![dev_collator(Sr25519Keyring::Alice), dev_collator(Sr25519Keyring::Bob)],
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
 		PARACHAIN_ID.into(),
@@ -144,7 +145,7 @@ fn local_testnet_genesis() -> Value {
 
 fn development_config_genesis() -> Value {
 	testnet_genesis(
-		vec![(Sr25519Keyring::Alice.to_account_id(), Sr25519Keyring::Alice.public().into())],
+		vec![dev_collator(Sr25519Keyring::Alice)],
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
 		PARACHAIN_ID.into(),

@@ -35,6 +35,8 @@ use frame_support::weights::{
 };
 pub use genesis_config_presets::PARACHAIN_ID;
 pub use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+/// A collator's authority-discovery key (sr25519).
+pub use sp_authority_discovery::AuthorityId as AuthorityDiscoveryId;
 pub use sp_runtime::{MultiAddress, Perbill, Permill};
 use sp_version::RuntimeVersion;
 
@@ -124,9 +126,13 @@ pub mod opaque {
 }
 
 impl_opaque_keys! {
-	/// Session keys of a collator.
+	/// Session keys of a collator: `aura` authors blocks; `authority_discovery` signs the
+	/// collator's address record in the parachain DHT, from which the collators find each other
+	/// and keep direct connections (the collator mesh of `cumulus-client-collator-discovery`), so
+	/// that a new block reaches the next author in one hop.
 	pub struct SessionKeys {
 		pub aura: Aura,
+		pub authority_discovery: AuthorityDiscovery,
 	}
 }
 
@@ -136,7 +142,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("zksettle"),
 	impl_name: alloc::borrow::Cow::Borrowed("zksettle"),
 	authoring_version: 1,
-	spec_version: 1,
+	spec_version: 2,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -244,6 +250,8 @@ mod runtime {
 	pub type Aura = pallet_aura;
 	#[runtime::pallet_index(24)]
 	pub type AuraExt = cumulus_pallet_aura_ext;
+	#[runtime::pallet_index(25)]
+	pub type AuthorityDiscovery = pallet_authority_discovery;
 
 	// XCM.
 	#[runtime::pallet_index(30)]

@@ -70,6 +70,40 @@ fn dev_preset_installs_the_dev_key_and_funds_accounts() {
 }
 
 #[test]
+fn collators_are_discoverable_in_authoring_order() {
+	use sp_authority_discovery::runtime_decl_for_authority_discovery_api::AuthorityDiscoveryApiV1;
+	use sp_core::crypto::ByteArray;
+
+	// The local testnet: Alice and Bob collate, each with one sr25519 key for both roles.
+	let storage = genesis_config_presets::preset_storage(&sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET.into())
+		.expect("the local preset builds");
+	sp_io::TestExternalities::new(storage).execute_with(|| {
+		let aura: Vec<Vec<u8>> = pallet_aura::Authorities::<Runtime>::get().iter().map(|k| k.to_raw_vec()).collect();
+		let discovery: Vec<Vec<u8>> =
+			<Runtime as AuthorityDiscoveryApiV1<Block>>::authorities().iter().map(|k| k.to_raw_vec()).collect();
+		// Both collators (the session orders them as collator selection does: by account).
+		let mut sorted = aura.clone();
+		sorted.sort();
+		let mut expected: Vec<Vec<u8>> =
+			[Sr25519Keyring::Alice, Sr25519Keyring::Bob].iter().map(|k| k.public().to_raw_vec()).collect();
+		expected.sort();
+		assert_eq!(sorted, expected);
+		// The API lists the collators in the order they author: Aura's, slot by slot.
+		assert_eq!(discovery, aura);
+	});
+
+	// The session keys a collator registers carry both key types, in this order.
+	let keys = SessionKeys {
+		aura: Sr25519Keyring::Charlie.public().into(),
+		authority_discovery: Sr25519Keyring::Dave.public().into(),
+	};
+	let raw = SessionKeys::decode_into_raw_public_keys(&codec::Encode::encode(&keys)).expect("decodes");
+	let types: Vec<_> = raw.iter().map(|(_, key_type)| *key_type).collect();
+	assert_eq!(types, [sp_core::crypto::key_types::AURA, sp_core::crypto::key_types::AUTHORITY_DISCOVERY]);
+	assert_eq!(raw[1].0, Sr25519Keyring::Dave.public().to_raw_vec());
+}
+
+#[test]
 fn shield_private_transfer_unshield_through_the_runtime() {
 	development_state().execute_with(|| {
 		let mut rng = ChaCha20Rng::seed_from_u64(7);

@@ -283,12 +283,22 @@ impl pallet_session::Config for Runtime {
 	type KeyDeposit = ();
 }
 
+/// Upper bound of the collator set, for the pallets that store it (Aura, authority discovery).
+/// The set itself is `pallet-collator-selection`'s invulnerables and candidates, far fewer.
+pub type MaxAuthorities = ConstU32<100_000>;
+
 impl pallet_aura::Config for Runtime {
 	type AuthorityId = super::AuraId;
 	type DisabledValidators = ();
-	type MaxAuthorities = ConstU32<100_000>;
+	type MaxAuthorities = MaxAuthorities;
 	type AllowMultipleBlocksPerSlot = ConstBool<true>;
 	type SlotDuration = ConstU64<SLOT_DURATION>;
+}
+
+/// The collators' authority-discovery keys, set by `pallet-session` each session from their
+/// session keys. The node reads them through `AuthorityDiscoveryApi` (see `apis.rs`).
+impl pallet_authority_discovery::Config for Runtime {
+	type MaxAuthorities = MaxAuthorities;
 }
 
 parameter_types! {
