@@ -8,8 +8,8 @@
 //   5. totals are conserved: what the pool holds for the asset moved by exactly what went in,
 //      out and to fees, and equals the wallets' shielded balances;
 //   6. a double spend of Bob's unshield is refused and pays nothing: the same call with its proof
-//      re-randomized (lib/groth16.ts), a different transaction with a valid proof, so only the
-//      pool's nullifier check stands between it and a second payout.
+//      re-randomized (lib/groth16.ts), a different transaction whose proof the runtime accepts on
+//      the state before the spend, so only the pool's nullifier check stops a second payout.
 // The wallet binary is $ZKSETTLE_WALLET_BIN, else $CARGO_TARGET_DIR/release/zksettle.
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,7 +21,7 @@ import { Keyring } from '@polkadot/keyring';
 import { hexToU8a, u8aToHex } from '@polkadot/util';
 import { mnemonicGenerate } from '@polkadot/util-crypto';
 import { check, fail, free, nextBlocks } from './lib/chain.js';
-import { rerandomize } from './lib/groth16.js';
+import { PROOF_SIZE, rerandomize } from './lib/groth16.js';
 
 const run = promisify(execFile);
 const UNIT = 10n ** 12n;
@@ -90,6 +90,7 @@ export async function shielded(api: ApiPromise, log: (line: string) => void, end
     const fresh = keyring.addFromMnemonic(mnemonicGenerate());
     check((await free(api, fresh.address)) === 0n, 'the fresh account is not empty');
     const callFile = join(base, 'unshield.call');
+    const beforeSpend = await api.rpc.chain.getBlockHash();
     started = Date.now();
     log((await wallet('bob', ['unshield', '30', fresh.address, '--save-call', callFile])).trim());
     log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -115,7 +116,22 @@ export async function shielded(api: ApiPromise, log: (line: string) => void, end
     const tx = call.args[0].toJSON() as Record<string, unknown>;
     const malleated = rerandomize(hexToU8a(tx.proof as string));
     const doubleSpend = api.tx.shieldedPool.transactUnsigned({ ...tx, proof: u8aToHex(malleated) });
-    check(doubleSpend.method.hash.toHex() !== call.hash.toHex(), 'the malleated call did not change');
+    // The call is [pallet, call] ‖ proof (192 bytes, the transaction's first field) ‖ the rest:
+    // only the proof differs.
+    const [original, rebuilt] = [call.toU8a(), doubleSpend.method.toU8a()];
+    const proofEnd = 2 + PROOF_SIZE;
+    check(u8aToHex(original.subarray(2, proofEnd)) === tx.proof, 'the proof is not where the call layout puts it');
+    check(
+      original.length === rebuilt.length && original.every((b, i) => (i >= 2 && i < proofEnd) || b === rebuilt[i]),
+      'the double spend differs from the unshield beyond its proof',
+    );
+    check(u8aToHex(rebuilt.subarray(2, proofEnd)) !== tx.proof, 'the re-randomized proof did not change');
+    // On the state before the unshield the runtime accepts it, proof verification included: a
+    // valid transaction, not just different bytes.
+    const atBefore = await api.at(beforeSpend);
+    const validity = await atBefore.call.taggedTransactionQueue.validateTransaction('External', doubleSpend, beforeSpend);
+    check(validity.isOk, `before the spend, the re-randomized unshield is not valid: ${validity.toString()}`);
+    log(`the re-randomized unshield is valid on the state before the spend (${beforeSpend.toHex().slice(0, 10)}…)`);
     let refused = '';
     try {
       await doubleSpend.send();

@@ -9,7 +9,7 @@ import { PROOF_SIZE, decodeProof, rerandomize } from './groth16.js';
 
 const { G1, G2, fields, pairing } = bls12_381;
 
-/** A proof-shaped triple of random group elements (the pairing identity holds for any A, B). */
+/** A proof-shaped triple of fixed group elements (the pairing identity holds for any A, B). */
 function sample(): Uint8Array {
   const [a, b, c] = [11n, 22n, 33n].map((k) => fields.Fr.create(k * 0x1234_5678_9abc_def1n));
   const out = new Uint8Array(PROOF_SIZE);
@@ -40,13 +40,14 @@ test('r = 1 is the identity, r = 0 is refused', () => {
 test('malformed proofs are refused', () => {
   assert.throws(() => rerandomize(new Uint8Array(191)), /192 bytes/);
   const bad = sample();
-  bad[1] ^= 0xff; // A no longer decodes to a curve point
+  bad[1] ^= 0xff; // A no longer decodes to a point of the subgroup
   assert.throws(() => rerandomize(bad));
 });
 
-/** A real proof of the transfer circuit: the first transaction of the shielded pool's benchmark
- *  fixtures (SCALE: verifying key, leaves, then transactions whose first field is the proof). */
-function fixtureProof(): Uint8Array {
+/** Real proofs of the transfer circuit, made by the Rust prover: the shielded pool's benchmark
+ *  fixtures (SCALE: verifying key bytes, leaves, then transactions of proof [u8; 192], root,
+ *  2 nullifiers, 2 commitments, i128 ext_amount, 2 encrypted notes). */
+function fixtureProofs(): Uint8Array[] {
   const file = readFileSync(new URL('../../pallets/shielded-pool/fixtures/benchmarks.scale', import.meta.url));
   let offset = 0;
   const compact = (): number => {
@@ -54,10 +55,28 @@ function fixtureProof(): Uint8Array {
     offset += length;
     return value.toNumber();
   };
-  const keyLength = compact();
-  offset += keyLength; // the verifying key
-  const leaves = compact();
-  offset += 32 * leaves;
-  assert.ok(compact() > 0, 'no transactions in the pool fixtures');
-  return Uint8Array.from(file.subarray(offset, offset + PROOF_SIZE));
+  const skip = (n: number) => {
+    offset += n;
+  };
+  skip(compact()); // the verifying key
+  skip(32 * compact()); // leaves
+  const proofs: Uint8Array[] = [];
+  for (let count = compact(); count > 0; count--) {
+    proofs.push(Uint8Array.from(file.subarray(offset, offset + PROOF_SIZE)));
+    skip(PROOF_SIZE + 32 + 2 * 32 + 2 * 32 + 16);
+    skip(compact());
+    skip(compact());
+  }
+  assert.equal(offset, file.length, 'the fixture file did not parse to its end');
+  assert.ok(proofs.length > 0, 'no transactions in the pool fixtures');
+  return proofs;
 }
+
+/** The first fixture proof. */
+function fixtureProof(): Uint8Array {
+  return fixtureProofs()[0];
+}
+
+test("the Rust prover's proofs decode and re-encode to the same bytes (r = 1)", () => {
+  for (const proof of fixtureProofs()) assert.deepEqual(rerandomize(proof, 1n), proof);
+});

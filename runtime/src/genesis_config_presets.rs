@@ -99,7 +99,7 @@ fn settlement_genesis(domain: u32, refund_grace: u64) -> SettlementConfig {
 const ENDOWMENT: u128 = 1_000_000 * UNIT;
 
 /// A dev collator: its account and session keys, all from the keyring's sr25519 key (a real
-/// collator generates its own with `author_rotateKeys`).
+/// collator generates its own: `author_rotateKeysWithOwner`, then `session.set_keys`).
 fn dev_collator(key: Sr25519Keyring) -> (AccountId, SessionKeys) {
 	let public = key.public();
 	(key.to_account_id(), SessionKeys { aura: AuraId::from(public), authority_discovery: AuthorityDiscoveryId::from(public) })

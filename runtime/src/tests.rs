@@ -81,15 +81,37 @@ fn collators_are_discoverable_in_authoring_order() {
 		let aura: Vec<Vec<u8>> = pallet_aura::Authorities::<Runtime>::get().iter().map(|k| k.to_raw_vec()).collect();
 		let discovery: Vec<Vec<u8>> =
 			<Runtime as AuthorityDiscoveryApiV1<Block>>::authorities().iter().map(|k| k.to_raw_vec()).collect();
-		// Both collators (the session orders them as collator selection does: by account).
+		// Both collators, and the API in Aura's order.
 		let mut sorted = aura.clone();
 		sorted.sort();
 		let mut expected: Vec<Vec<u8>> =
 			[Sr25519Keyring::Alice, Sr25519Keyring::Bob].iter().map(|k| k.public().to_raw_vec()).collect();
 		expected.sort();
 		assert_eq!(sorted, expected);
-		// The API lists the collators in the order they author: Aura's, slot by slot.
 		assert_eq!(discovery, aura);
+
+		// At genesis that order is also sorted, so tell the orders apart with a session whose
+		// authoring order is not sorted by key (Alice d435…, Dave 3067…, Bob 8eaf…) and with a
+		// different next set: the API must follow the session, where the pallet's own
+		// `authorities()` would sort and merge in the next session's keys.
+		use frame_support::traits::OneSessionHandler;
+		let id = |k: Sr25519Keyring| (k.to_account_id(), AuthorityDiscoveryId::from(k.public()));
+		let current = [Sr25519Keyring::Alice, Sr25519Keyring::Dave, Sr25519Keyring::Bob].map(id);
+		let next = [Sr25519Keyring::Eve].map(id);
+		fn pairs(set: &[(AccountId, AuthorityDiscoveryId)]) -> Vec<(&AccountId, AuthorityDiscoveryId)> {
+			set.iter().map(|(a, k)| (a, k.clone())).collect()
+		}
+		<AuthorityDiscovery as OneSessionHandler<AccountId>>::on_new_session(
+			true,
+			pairs(&current).into_iter(),
+			pairs(&next).into_iter(),
+		);
+		let discovery: Vec<Vec<u8>> =
+			<Runtime as AuthorityDiscoveryApiV1<Block>>::authorities().iter().map(|k| k.to_raw_vec()).collect();
+		let authoring: Vec<Vec<u8>> = current.iter().map(|(_, k)| k.to_raw_vec()).collect();
+		assert_eq!(discovery, authoring);
+		let merged: Vec<Vec<u8>> = AuthorityDiscovery::authorities().iter().map(|k| k.to_raw_vec()).collect();
+		assert_ne!(merged, authoring);
 	});
 
 	// The session keys a collator registers carry both key types, in this order.
