@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ApiPromise } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
-import { hexToU8a, u8aToHex } from '@polkadot/util';
+import { hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { mnemonicGenerate } from '@polkadot/util-crypto';
 import { check, fail, free, nextBlocks } from './lib/chain.js';
 import { PROOF_SIZE, rerandomize } from './lib/groth16.js';
@@ -128,8 +128,11 @@ export async function shielded(api: ApiPromise, log: (line: string) => void, end
     check(u8aToHex(rebuilt.subarray(2, proofEnd)) !== tx.proof, 'the re-randomized proof did not change');
     // On the state before the unshield the runtime accepts it, proof verification included: a
     // valid transaction, not just different bytes.
-    const atBefore = await api.at(beforeSpend);
-    const validity = await atBefore.call.taggedTransactionQueue.validateTransaction('External', doubleSpend, beforeSpend);
+    // (A raw state_call: TransactionSource::External = 2, the extrinsic with its length prefix,
+    // the block hash; the decorated runtime call would wrap the extrinsic in a second prefix.)
+    const args = u8aConcat(Uint8Array.of(2), doubleSpend.toU8a(), beforeSpend.toU8a());
+    const raw = await api.rpc.state.call('TaggedTransactionQueue_validate_transaction', u8aToHex(args), beforeSpend);
+    const validity = api.createType('TransactionValidity', raw);
     check(validity.isOk, `before the spend, the re-randomized unshield is not valid: ${validity.toString()}`);
     log(`the re-randomized unshield is valid on the state before the spend (${beforeSpend.toHex().slice(0, 10)}…)`);
     let refused = '';
