@@ -1,18 +1,26 @@
 // Bridge from a .zndsl test to the TypeScript end-to-end suites: runs `e2e/run.ts` against the
-// node the DSL line names, with the suites given after `with` (comma-separated), and returns its
-// exit status (the DSL asserts `return is 0`). Asynchronous, so zombienet's timeout still works.
+// node the DSL line names, with the suites given after `with` (comma-separated). Asynchronous,
+// so zombienet's timeout still works.
+//
+// A failed suite REJECTS (zombienet then fails the line). Returning a non-zero status is not
+// enough: zombienet 1.3 compares a js-script's value only when the DSL's target is truthy, so
+// `return is 0` is never checked.
 const { spawn } = require('node:child_process');
 const path = require('node:path');
 
 function run(nodeName, networkInfo, suites) {
   const node = networkInfo.nodesByName[nodeName];
-  return new Promise((resolve) => {
-    const child = spawn('npx', ['tsx', 'run.ts', '--ws', node.wsUri, ...(suites ?? [])], {
+  const names = suites ?? [];
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['tsx', 'run.ts', '--ws', node.wsUri, ...names], {
       cwd: path.join(__dirname, '..', 'e2e'),
       stdio: 'inherit',
     });
-    child.on('error', () => resolve(1));
-    child.on('exit', (code) => resolve(code ?? 1));
+    child.on('error', (error) => reject(error));
+    child.on('exit', (code, signal) => {
+      if (code === 0) resolve(0);
+      else reject(new Error(`e2e suites ${names.join(',')} on ${nodeName} failed (exit ${code ?? signal})`));
+    });
   });
 }
 

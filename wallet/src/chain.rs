@@ -9,7 +9,13 @@
 use std::{str::FromStr, time::Duration};
 
 use codec::{Decode, Encode};
-use subxt::{dynamic, utils::AccountId32, OnlineClient, PolkadotConfig};
+use subxt::{
+	config::{DefaultExtrinsicParamsBuilder, RpcConfigFor},
+	dynamic,
+	rpcs::{methods::legacy::LegacyRpcMethods, RpcClient},
+	utils::AccountId32,
+	OnlineClient, PolkadotConfig,
+};
 use zk_verifier::{merkle::DEPTH, Scalar};
 
 use crate::{error::WalletError, store::PoolEvent};
@@ -40,6 +46,8 @@ struct MerklePath {
 /// A connection to a node.
 pub struct Chain {
 	client: OnlineClient<PolkadotConfig>,
+	/// The same connection, for the RPCs subxt does not wrap (the pool-aware account nonce).
+	rpc: LegacyRpcMethods<RpcConfigFor<PolkadotConfig>>,
 }
 
 /// Where an extrinsic landed.
@@ -60,10 +68,10 @@ fn scalar(bytes: &[u8; 32]) -> Result<Scalar, WalletError> {
 impl Chain {
 	/// Connect to `url` (ws:// or wss://).
 	pub async fn connect(url: &str) -> Result<Self, WalletError> {
-		let client = OnlineClient::<PolkadotConfig>::from_insecure_url(url)
-			.await
-			.map_err(|e| WalletError::Node(format!("cannot connect to {url}: {e}")))?;
-		Ok(Chain { client })
+		let cannot = |e: &dyn std::fmt::Display| WalletError::Node(format!("cannot connect to {url}: {e}"));
+		let rpc = RpcClient::from_insecure_url(url).await.map_err(|e| cannot(&e))?;
+		let client = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone()).await.map_err(|e| cannot(&e))?;
+		Ok(Chain { client, rpc: LegacyRpcMethods::new(rpc) })
 	}
 
 	/// The chain's genesis hash, hex.
@@ -250,7 +258,14 @@ impl Chain {
 		let payload = txs.from_call_data_bytes(&call_data).map_err(|e| WalletError::Node(format!("call encoding: {e}")))?;
 		let start = at.block_number();
 		let hash = match signer {
-			Some(signer) => txs.sign_and_submit_default(&payload, signer).await,
+			Some(signer) => {
+				// The nonce the node's pool expects next: the finalized state's nonce (subxt's
+				// default) is stale while the account has transactions in unfinalized blocks or
+				// in the pool, and the pool would refuse this one as outdated.
+				let nonce = self.rpc.system_account_next_index(&signer.public_key().to_account_id()).await.map_err(node)?;
+				let params = DefaultExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(nonce).build();
+				txs.sign_and_submit(&payload, signer, params).await
+			},
 			None => txs.create_unsigned(&payload).map_err(node)?.submit().await,
 		}
 		.map_err(|e| WalletError::from_submission(&e.to_string()))?;
