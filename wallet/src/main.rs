@@ -317,12 +317,28 @@ async fn run(cli: Cli) -> Result<(), WalletError> {
 	Ok(())
 }
 
+/// An error as the user reads it: amounts in the same unit as the command's (tokens, or base
+/// units with `--raw`), assets by name.
+fn describe(error: &WalletError, raw: bool) -> String {
+	match error {
+		WalletError::InsufficientShieldedBalance { asset, needed, available } => format!(
+			"insufficient shielded balance: need {} {name} (fee included), have {} {name}",
+			show(*needed, raw),
+			show(*available, raw),
+			name = asset_name(*asset),
+		),
+		other => other.to_string(),
+	}
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-	match run(Cli::parse()).await {
+	let cli = Cli::parse();
+	let raw = cli.raw;
+	match run(cli).await {
 		Ok(()) => ExitCode::SUCCESS,
 		Err(e) => {
-			eprintln!("error: {e}");
+			eprintln!("error: {}", describe(&e, raw));
 			ExitCode::FAILURE
 		},
 	}
@@ -343,5 +359,18 @@ mod tests {
 		assert!(parse_amount(".", false).is_err());
 		assert_eq!(show(250_000_000_000, false), "0.25");
 		assert_eq!(show(5_000_000_000_000, false), "5");
+	}
+
+	#[test]
+	fn errors_show_amounts_in_the_commands_unit() {
+		let error = WalletError::InsufficientShieldedBalance { asset: 0, needed: 200_010_000_000_000, available: 100_000_000_000_000 };
+		assert_eq!(describe(&error, false), "insufficient shielded balance: need 200.01 ZKS (fee included), have 100 ZKS");
+		assert_eq!(
+			describe(&error, true),
+			"insufficient shielded balance: need 200010000000000 ZKS (fee included), have 100000000000000 ZKS"
+		);
+		let error = WalletError::InsufficientShieldedBalance { asset: 3, needed: 5, available: 0 };
+		assert!(describe(&error, true).ends_with("have 0 asset 2"), "{}", describe(&error, true));
+		assert_eq!(describe(&WalletError::ViewOnly, false), WalletError::ViewOnly.to_string());
 	}
 }
