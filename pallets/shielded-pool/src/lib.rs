@@ -36,13 +36,18 @@
 //!   through `ext_data_hash`, and the fee is paid to the relayer out of the shielded value. The
 //!   relayer pays the transaction fee and takes the usual spam risk; nobody can redirect its fee.
 //! * **Unsigned** ([`Call::transact_unsigned`]): the proof *is* the authorisation. The
-//!   transaction pool validates it before inclusion (known root, unspent nullifiers as
-//!   `provides` tags so two spends of a note never coexist in the pool, a valid proof) and the
-//!   fee goes to the block author. Spam limits: only native-token transactions with a fee of at
-//!   least [`Config::MinUnsignedFee`] are accepted, so every included unsigned transaction pays;
-//!   shielding (which needs a payer) is not possible unsigned; cheap checks run before the
-//!   proof; an invalid proof costs the sender nothing on-chain but it never propagates, and the
-//!   networking layer lowers the reputation of peers that send invalid transactions.
+//!   transaction pool validates it before inclusion: the policy, known root, unspent nullifiers
+//!   (as `provides` tags, so two spends of a note never coexist in the pool), a dry run of the
+//!   payouts in a storage layer that is rolled back, and the proof last. A bare extrinsic is
+//!   included whatever its dispatch returns, so everything dispatch could fail on is checked
+//!   before inclusion, and again when the block is built. Spam limits: only native-token
+//!   transfers and unshields with a fee of at least [`Config::MinUnsignedFee`]; the fee goes to
+//!   the block author, or is burned when the author is unknown, and never to an account the
+//!   sender names (an unsigned transaction names no relayer), so every included unsigned
+//!   transaction really pays; the pool priority grows with the fee; an invalid proof costs the
+//!   sender nothing on-chain but never propagates, and the networking layer lowers the
+//!   reputation of peers that send invalid transactions. Refusals carry the codes of
+//!   [`validity`].
 //!
 //! ## Conservation
 //!
@@ -67,9 +72,13 @@ pub mod fixtures;
 mod mock;
 #[cfg(test)]
 mod tests;
+mod payouts;
+mod tree;
 mod types;
+mod unsigned;
 pub mod weights;
 
+pub use payouts::Payer;
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -98,6 +107,30 @@ impl<AccountId> BlockAuthor<AccountId> for () {
 	}
 }
 
+/// Custom codes of `InvalidTransaction::Custom` with which the transaction pool refuses an
+/// unsigned shielded transaction. Wallets map them to their own errors; a code never changes
+/// meaning.
+pub mod validity {
+	/// Outside the unsigned policy: not the native token, a shield, a fee below
+	/// `MinUnsignedFee`, or a relayer named.
+	pub const POLICY: u8 = 0;
+	/// The root is neither current nor recent.
+	pub const UNKNOWN_ROOT: u8 = 1;
+	/// A nullifier was spent already.
+	pub const NULLIFIER_SPENT: u8 = 2;
+	/// The proof does not verify.
+	pub const INVALID_PROOF: u8 = 3;
+	/// The proof bytes do not decode.
+	pub const MALFORMED_PROOF: u8 = 4;
+	/// No verifying key has the transaction's version.
+	pub const UNKNOWN_KEY: u8 = 5;
+	/// Any other check of the transaction failed.
+	pub const OTHER: u8 = 6;
+	/// The payout or the fee could not be paid (for example an amount below the existential
+	/// deposit to a new account), so dispatch would fail.
+	pub const PAYOUT_FAILED: u8 = 7;
+}
+
 /// A Merkle authentication path, as the runtime API returns it.
 #[derive(Clone, PartialEq, Eq, codec::Encode, codec::Decode, scale_info::TypeInfo, Debug)]
 pub struct MerklePath {
@@ -112,14 +145,12 @@ pub struct MerklePath {
 #[polkadot_sdk::frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use alloc::vec;
 	use polkadot_sdk::{
 		frame_support::{
 			pallet_prelude::*,
 			traits::{
 				fungible::{Inspect as _, Mutate as _},
-				fungibles::{self, Inspect as _, Mutate as _},
-				tokens::Preservation,
+				fungibles,
 			},
 			PalletId,
 		},
@@ -132,9 +163,6 @@ pub mod pallet {
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
-
-	/// Proofs of a batch that share a verifying key, with their rebuilt public inputs.
-	type KeyGroup = (u32, PreparedVerifyingKey, Vec<(Proof, [Scalar; TRANSFER_INPUTS])>);
 
 	#[pallet::config]
 	pub trait Config: polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>> {
@@ -164,7 +192,8 @@ pub mod pallet {
 		/// Smallest fee of an unsigned transaction (native token).
 		#[pallet::constant]
 		type MinUnsignedFee: Get<BalanceOf<Self>>;
-		/// Priority of unsigned transactions in the pool.
+		/// Pool priority of an unsigned transaction per [`Config::MinUnsignedFee`] of fee it pays
+		/// (priority grows with the fee, as a signed transaction's grows with its tip).
 		#[pallet::constant]
 		type UnsignedPriority: Get<TransactionPriority>;
 		/// Blocks an unsigned transaction stays valid in the pool.
@@ -313,6 +342,16 @@ pub mod pallet {
 		EmptyBatch,
 		/// Arithmetic overflow in the pool's accounting.
 		Overflow,
+		/// An unsigned transaction pays less than [`Config::MinUnsignedFee`].
+		UnsignedFeeTooLow,
+		/// An unsigned transaction moves an asset other than the native token (its fee, the
+		/// spam bound, is priced in the native token).
+		UnsignedNonNativeAsset,
+		/// An unsigned transaction names a relayer: its fee goes to the block author (or is
+		/// burned), never to an account the sender picks.
+		UnsignedRelayer,
+		/// The proofs of a batch name different verifying-key versions (one version per batch).
+		MixedKeyVersions,
 	}
 
 	#[pallet::hooks]
@@ -320,6 +359,12 @@ pub mod pallet {
 		fn integrity_test() {
 			assert!(T::RootHistorySize::get() > 0, "at least the current root must be accepted");
 			assert!(T::MaxBatchSize::get() > 0, "a batch must hold at least one transaction");
+			// The unsigned fee is the spam bound, and paying it to the block author must not fail
+			// on the existential deposit.
+			assert!(
+				T::MinUnsignedFee::get() >= T::NativeCurrency::minimum_balance() && !T::MinUnsignedFee::get().is_zero(),
+				"MinUnsignedFee must be non-zero and at least the existential deposit"
+			);
 			assert!(
 				T::MaxVerifyingKeyLen::get() as usize >= zk_verifier::verifying_key_len(TRANSFER_INPUTS),
 				"MaxVerifyingKeyLen cannot hold a transfer-circuit key"
@@ -344,20 +389,21 @@ pub mod pallet {
 			let key = Self::prepared_key(tx.key_version)?;
 			let inputs = Self::check_transaction(&tx)?;
 			Self::verify(&key, &tx, &inputs)?;
-			Self::apply(&tx, Some(&who))
+			Self::apply(&tx, Payer::Signed(&who))
 		}
 
 		/// Apply a transfer or unshield without a signer: the proof authorises it and the fee
-		/// (native token, at least [`Config::MinUnsignedFee`]) goes to the block author or relayer.
+		/// (native token, at least [`Config::MinUnsignedFee`]) goes to the block author, or is
+		/// burned when the author is unknown. It names no relayer.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::transact())]
 		pub fn transact_unsigned(origin: OriginFor<T>, tx: Transaction<T>) -> DispatchResult {
 			ensure_none(origin)?;
+			Self::check_unsigned_policy(&tx)?;
 			let key = Self::prepared_key(tx.key_version)?;
 			let inputs = Self::check_transaction(&tx)?;
-			Self::check_unsigned_policy(&tx).map_err(|_| Error::<T>::ShieldNeedsPayer)?;
 			Self::verify(&key, &tx, &inputs)?;
-			Self::apply(&tx, None)
+			Self::apply(&tx, Payer::Unsigned)
 		}
 
 		/// Apply several transactions, verifying all proofs at once with the batch verifier.
@@ -366,26 +412,25 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::transact_batch(txs.len() as u32))]
 		pub fn transact_batch(origin: OriginFor<T>, txs: BoundedVec<Transaction<T>, T::MaxBatchSize>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(!txs.is_empty(), Error::<T>::EmptyBatch);
-			// Decode and check everything first, grouping proofs by key version.
-			let mut groups: Vec<KeyGroup> = Vec::new();
+			// One key version per batch: the weight pays for one key preparation and one
+			// batched pairing check, so a batch naming several versions would get the rest free.
+			let version = txs.first().map(|tx| tx.key_version).ok_or(Error::<T>::EmptyBatch)?;
+			ensure!(txs.iter().all(|tx| tx.key_version == version), Error::<T>::MixedKeyVersions);
+			// Decode and check everything before the pairing work.
+			let mut items: Vec<(Proof, [Scalar; TRANSFER_INPUTS])> = Vec::with_capacity(txs.len());
 			for tx in txs.iter() {
 				let inputs = Self::check_transaction(tx)?;
 				let proof = Proof::from_bytes(&tx.proof).map_err(|_| Error::<T>::MalformedProof)?;
-				match groups.iter_mut().find(|(version, ..)| *version == tx.key_version) {
-					Some((_, _, items)) => items.push((proof, inputs)),
-					None => groups.push((tx.key_version, Self::prepared_key(tx.key_version)?, vec![(proof, inputs)])),
-				}
+				items.push((proof, inputs));
 			}
-			for (_, key, items) in &groups {
-				let refs: Vec<(&Proof, &[Scalar])> = items.iter().map(|(p, i)| (p, &i[..])).collect();
-				zk_verifier::verify_batch(key, &refs).map_err(Self::zk_error)?;
-			}
+			let key = Self::prepared_key(version)?;
+			let refs: Vec<(&Proof, &[Scalar])> = items.iter().map(|(p, i)| (p, &i[..])).collect();
+			zk_verifier::verify_batch(&key, &refs).map_err(Self::zk_error)?;
 			// Apply in order; state checks repeat here, so nullifiers shared between transactions
 			// of the batch are caught, and any failure reverts the whole call.
 			for tx in txs.iter() {
 				Self::check_transaction(tx)?;
-				Self::apply(tx, Some(&who))?;
+				Self::apply(tx, Payer::Signed(&who))?;
 			}
 			Ok(())
 		}
@@ -425,14 +470,15 @@ pub mod pallet {
 
 		fn validate_unsigned(_source: TransactionSource, call: &Self::Call) -> TransactionValidity {
 			let Call::transact_unsigned { tx } = call else { return InvalidTransaction::Call.into() };
-			// Cheap checks first: policy, state; the proof last.
-			Self::check_unsigned_policy(tx)?;
+			// Cheap checks first: policy, state, a dry run of the payouts; the proof last.
+			Self::check_unsigned_policy(tx).map_err(Self::invalid)?;
 			let inputs = Self::check_transaction(tx).map_err(Self::invalid)?;
+			Self::dry_run_payouts(tx).map_err(Self::invalid)?;
 			let key = Self::prepared_key(tx.key_version).map_err(Self::invalid)?;
 			Self::verify(&key, tx, &inputs).map_err(Self::invalid)?;
 			let [first, second] = tx.nullifiers;
 			ValidTransaction::with_tag_prefix("ShieldedPool")
-				.priority(T::UnsignedPriority::get())
+				.priority(Self::unsigned_priority(tx))
 				.and_provides(first)
 				.and_provides(second)
 				.longevity(T::UnsignedLongevity::get())
@@ -440,11 +486,13 @@ pub mod pallet {
 				.build()
 		}
 
-		/// Block building re-checks state only: the proof is verified by the call itself.
+		/// Block building re-checks the state and the payouts (the state moved since validation);
+		/// the proof is verified by the call itself.
 		fn pre_dispatch(call: &Self::Call) -> Result<(), TransactionValidityError> {
 			let Call::transact_unsigned { tx } = call else { return Err(InvalidTransaction::Call.into()) };
-			Self::check_unsigned_policy(tx)?;
+			Self::check_unsigned_policy(tx).map_err(Self::invalid)?;
 			Self::check_transaction(tx).map_err(Self::invalid)?;
+			Self::dry_run_payouts(tx).map_err(Self::invalid)?;
 			Ok(())
 		}
 	}
@@ -470,37 +518,6 @@ pub mod pallet {
 			VerifyingKeys::<T>::iter_keys().max()
 		}
 
-		/// The authentication path of a leaf, computed from the stored leaves and subtree roots.
-		pub fn merkle_path(index: u64) -> Option<MerklePath> {
-			let tree = Tree::<T>::get();
-			if index >= tree.next_index {
-				return None;
-			}
-			let decode = |bytes: Hash32| Option::<Scalar>::from(Scalar::from_bytes(&bytes));
-			let leaves_in = |start: u64, end: u64| -> Option<Vec<Scalar>> {
-				(start..end).map(|i| Leaves::<T>::get(i).and_then(decode)).collect()
-			};
-			let width = 1u64 << SUBTREE_HEIGHT;
-			let subtree = index >> SUBTREE_HEIGHT;
-			let start = subtree << SUBTREE_HEIGHT;
-			let subtree_leaves = leaves_in(start, tree.next_index.min(start.saturating_add(width)))?;
-			let complete = tree.next_index >> SUBTREE_HEIGHT;
-			let mut roots: Vec<Scalar> =
-				(0..complete).map(|i| SubtreeRoots::<T>::get(i).and_then(decode)).collect::<Option<_>>()?;
-			if !tree.next_index.is_multiple_of(width) {
-				let last_start = complete << SUBTREE_HEIGHT;
-				let last = if last_start == start {
-					subtree_leaves.clone()
-				} else {
-					leaves_in(last_start, tree.next_index)?
-				};
-				roots.push(merkle::subtree_root(&last, 0, SUBTREE_HEIGHT));
-			}
-			let path = merkle::path_via_subtrees(index, &subtree_leaves, &roots, SUBTREE_HEIGHT)?;
-			let leaf = Leaves::<T>::get(index)?;
-			Some(MerklePath { leaf, siblings: path.iter().map(|s| s.to_bytes()).collect(), root: tree.root })
-		}
-
 		/// Decode and check a verifying key for the transfer circuit.
 		pub(crate) fn check_verifying_key(bytes: &[u8]) -> Result<BoundedVec<u8, T::MaxVerifyingKeyLen>, Error<T>> {
 			let key = VerifyingKey::from_bytes(bytes).map_err(|_| Error::<T>::MalformedVerifyingKey)?;
@@ -514,7 +531,7 @@ pub mod pallet {
 			Ok(VerifyingKey::from_bytes(&bytes).map_err(|_| Error::<T>::MalformedVerifyingKey)?.prepare())
 		}
 
-		fn scalar(bytes: &Hash32) -> Result<Scalar, Error<T>> {
+		pub(crate) fn scalar(bytes: &Hash32) -> Result<Scalar, Error<T>> {
 			Option::from(Scalar::from_bytes(bytes)).ok_or(Error::<T>::NonCanonicalFieldElement)
 		}
 
@@ -545,17 +562,6 @@ pub mod pallet {
 			.to_scalars())
 		}
 
-		fn check_unsigned_policy(tx: &Transaction<T>) -> Result<(), TransactionValidityError> {
-			let allowed = tx.asset == Asset::Native &&
-				tx.ext_amount <= 0 &&
-				tx.ext_data.fee >= T::MinUnsignedFee::get();
-			if allowed {
-				Ok(())
-			} else {
-				Err(InvalidTransaction::Custom(0).into())
-			}
-		}
-
 		fn verify(key: &PreparedVerifyingKey, tx: &Transaction<T>, inputs: &[Scalar]) -> Result<(), Error<T>> {
 			let proof = Proof::from_bytes(&tx.proof).map_err(|_| Error::<T>::MalformedProof)?;
 			zk_verifier::verify(key, &proof, inputs).map_err(Self::zk_error)
@@ -567,139 +573,6 @@ pub mod pallet {
 				ZkError::InputCount { .. } => Error::<T>::WrongVerifyingKeyShape,
 				_ => Error::<T>::MalformedProof,
 			}
-		}
-
-		fn invalid(error: Error<T>) -> TransactionValidityError {
-			let code = match error {
-				Error::<T>::UnknownRoot => 1,
-				Error::<T>::NullifierAlreadySpent => 2,
-				Error::<T>::InvalidProof => 3,
-				Error::<T>::MalformedProof => 4,
-				Error::<T>::UnknownVerifyingKey => 5,
-				_ => 6,
-			};
-			InvalidTransaction::Custom(code).into()
-		}
-
-		/// Move the funds, spend the nullifiers, insert the notes. Checks already passed.
-		fn apply(tx: &Transaction<T>, payer: Option<&T::AccountId>) -> DispatchResult {
-			let pool = Self::account_id();
-			let fee = tx.ext_data.fee;
-			let amount: BalanceOf<T> = tx
-				.ext_amount
-				.unsigned_abs()
-				.try_into()
-				.map_err(|_| Error::<T>::AmountOutOfRange)?;
-
-			// Accounting first, so that the pool can never pay out more than was shielded.
-			let total = TotalShielded::<T>::get(tx.asset);
-			let (inflow, outflow) = if tx.ext_amount >= 0 {
-				(amount, fee)
-			} else {
-				(Zero::zero(), amount.checked_add(&fee).ok_or(Error::<T>::Overflow)?)
-			};
-			let new_total = total
-				.checked_add(&inflow)
-				.ok_or(Error::<T>::Overflow)?
-				.checked_sub(&outflow)
-				.ok_or(Error::<T>::PoolBalanceInsufficient)?;
-			TotalShielded::<T>::insert(tx.asset, new_total);
-
-			if tx.ext_amount > 0 {
-				let payer = payer.ok_or(Error::<T>::ShieldNeedsPayer)?;
-				Self::transfer(tx.asset, payer, &pool, amount, Preservation::Preserve)
-					.map_err(|_| Error::<T>::InsufficientFunds)?;
-			}
-			if tx.ext_amount < 0 {
-				let recipient = tx.ext_data.recipient.as_ref().ok_or(Error::<T>::RecipientMismatch)?;
-				Self::pay_out(tx.asset, &pool, recipient, amount)?;
-			}
-			let fee_recipient = if fee.is_zero() {
-				None
-			} else {
-				let to = tx.ext_data.relayer.clone().or_else(T::BlockAuthor::block_author).ok_or(Error::<T>::NoFeeRecipient)?;
-				Self::pay_out(tx.asset, &pool, &to, fee)?;
-				Some(to)
-			};
-
-			let now = frame_system::Pallet::<T>::block_number();
-			for nullifier in &tx.nullifiers {
-				Nullifiers::<T>::insert(nullifier, now);
-			}
-			let root = Self::insert_notes(&tx.commitments, &tx.ext_data.encrypted_notes)?;
-			Self::deposit_event(Event::Transacted {
-				nullifiers: tx.nullifiers,
-				root,
-				asset: tx.asset,
-				ext_amount: tx.ext_amount,
-				fee,
-				fee_recipient,
-				recipient: tx.ext_data.recipient.clone(),
-			});
-			Ok(())
-		}
-
-		/// Pay from the pool. The native pool account keeps its existential deposit; an asset
-		/// pool account may be emptied exactly, never left below the asset's minimum.
-		fn pay_out(asset: Asset<T::AssetId>, pool: &T::AccountId, to: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
-			let preservation = match asset {
-				Asset::Native => Preservation::Preserve,
-				Asset::Fungible(id) if T::Assets::balance(id, pool) == amount => Preservation::Expendable,
-				Asset::Fungible(_) => Preservation::Preserve,
-			};
-			Self::transfer(asset, pool, to, amount, preservation)
-				.map(|_| ())
-				.map_err(|_| Error::<T>::PayoutFailed.into())
-		}
-
-		fn transfer(
-			asset: Asset<T::AssetId>,
-			from: &T::AccountId,
-			to: &T::AccountId,
-			amount: BalanceOf<T>,
-			preservation: Preservation,
-		) -> Result<BalanceOf<T>, DispatchError> {
-			match asset {
-				Asset::Native => T::NativeCurrency::transfer(from, to, amount, preservation),
-				Asset::Fungible(id) => T::Assets::transfer(id, from, to, amount, preservation),
-			}
-		}
-
-		/// Append the two commitments, remember the new root, emit one event per note.
-		pub(crate) fn insert_notes(
-			commitments: &[Hash32; 2],
-			notes: &[BoundedVec<u8, T::MaxEncryptedNoteLen>; 2],
-		) -> Result<Hash32, DispatchError> {
-			let mut frontier = Tree::<T>::get().frontier().ok_or(Error::<T>::NonCanonicalFieldElement)?;
-			for (commitment, note) in commitments.iter().zip(notes.iter()) {
-				let leaf = Self::scalar(commitment)?;
-				let (index, subtree_node) =
-					frontier.insert_tracking(leaf, SUBTREE_HEIGHT).map_err(|_| Error::<T>::TreeFull)?;
-				Leaves::<T>::insert(index, commitment);
-				if (index + 1) % (1 << SUBTREE_HEIGHT) == 0 {
-					SubtreeRoots::<T>::insert(index >> SUBTREE_HEIGHT, subtree_node.to_bytes());
-				}
-				Self::deposit_event(Event::NoteCommitted { leaf_index: index, commitment: *commitment, encrypted_note: note.clone() });
-			}
-			let state = TreeState::from(&frontier);
-			let root = state.root;
-			Tree::<T>::put(state);
-			Self::remember_root(root);
-			Ok(root)
-		}
-
-		/// Put a root in the ring of recent roots, evicting the oldest.
-		fn remember_root(root: Hash32) {
-			let size = T::RootHistorySize::get().max(1);
-			let slot = RootRingCursor::<T>::get() % size;
-			if let Some(evicted) = RootRing::<T>::get(slot) {
-				if KnownRoots::<T>::get(evicted) == Some(slot) {
-					KnownRoots::<T>::remove(evicted);
-				}
-			}
-			RootRing::<T>::insert(slot, root);
-			KnownRoots::<T>::insert(root, slot);
-			RootRingCursor::<T>::put(slot.saturating_add(1) % size);
 		}
 
 		#[cfg(any(feature = "try-runtime", test))]
@@ -717,7 +590,7 @@ pub mod pallet {
 				let held = match asset {
 					Asset::Native => T::NativeCurrency::balance(&pool)
 						.saturating_sub(T::NativeCurrency::minimum_balance()),
-					Asset::Fungible(id) => T::Assets::balance(id, &pool),
+					Asset::Fungible(id) => <T::Assets as fungibles::Inspect<_>>::balance(id, &pool),
 				};
 				ensure!(held >= total, "pool holds less than was shielded");
 			}

@@ -84,7 +84,7 @@ impl pallet_shielded_pool::Config for Test {
 	type MaxEncryptedNoteLen = ConstU32<256>;
 	type MaxBatchSize = ConstU32<16>;
 	type MaxVerifyingKeyLen = ConstU32<2048>;
-	type MinUnsignedFee = ConstU128<5>;
+	type MinUnsignedFee = ConstU128<10>;
 	type UnsignedPriority = ConstU64<100>;
 	type UnsignedLongevity = ConstU64<64>;
 	type BlockAuthor = TestAuthor;

@@ -1,0 +1,63 @@
+//! The policy for unsigned transactions and how the transaction pool sees them: which may go
+//! unsigned, their priority, and the custom validity codes of a refusal ([`crate::validity`]).
+
+use polkadot_sdk::sp_runtime::{
+	traits::{UniqueSaturatedInto, Zero},
+	transaction_validity::{InvalidTransaction, TransactionPriority, TransactionValidityError},
+};
+
+use crate::{validity, Asset, Config, Error, Pallet, Transaction};
+use polkadot_sdk::frame_support::traits::Get;
+
+impl<T: Config> Pallet<T> {
+	/// What may go unsigned: a transfer or unshield of the native token, paying at least
+	/// [`Config::MinUnsignedFee`], naming no relayer (the fee goes to the block author or is
+	/// burned). A shield needs a signed payer.
+	pub(crate) fn check_unsigned_policy(tx: &Transaction<T>) -> Result<(), Error<T>> {
+		if tx.ext_amount > 0 {
+			return Err(Error::<T>::ShieldNeedsPayer);
+		}
+		if tx.asset != Asset::Native {
+			return Err(Error::<T>::UnsignedNonNativeAsset);
+		}
+		if tx.ext_data.fee < T::MinUnsignedFee::get() {
+			return Err(Error::<T>::UnsignedFeeTooLow);
+		}
+		if tx.ext_data.relayer.is_some() {
+			return Err(Error::<T>::UnsignedRelayer);
+		}
+		Ok(())
+	}
+
+	/// The pool priority of an unsigned transaction: [`Config::UnsignedPriority`] for each
+	/// [`Config::MinUnsignedFee`] its fee pays, so that it competes on what it pays.
+	pub(crate) fn unsigned_priority(tx: &Transaction<T>) -> TransactionPriority {
+		let min = T::MinUnsignedFee::get();
+		if min.is_zero() {
+			return 0;
+		}
+		let units: u64 = (tx.ext_data.fee / min).unique_saturated_into();
+		units.saturating_mul(T::UnsignedPriority::get())
+	}
+
+	/// The refusal the transaction pool gives for `error`.
+	pub(crate) fn invalid(error: Error<T>) -> TransactionValidityError {
+		let code = match error {
+			Error::<T>::ShieldNeedsPayer |
+			Error::<T>::UnsignedNonNativeAsset |
+			Error::<T>::UnsignedFeeTooLow |
+			Error::<T>::UnsignedRelayer => validity::POLICY,
+			Error::<T>::UnknownRoot => validity::UNKNOWN_ROOT,
+			Error::<T>::NullifierAlreadySpent => validity::NULLIFIER_SPENT,
+			Error::<T>::InvalidProof => validity::INVALID_PROOF,
+			Error::<T>::MalformedProof => validity::MALFORMED_PROOF,
+			Error::<T>::UnknownVerifyingKey => validity::UNKNOWN_KEY,
+			Error::<T>::PayoutFailed |
+			Error::<T>::NoFeeRecipient |
+			Error::<T>::PoolBalanceInsufficient |
+			Error::<T>::InsufficientFunds => validity::PAYOUT_FAILED,
+			_ => validity::OTHER,
+		};
+		InvalidTransaction::Custom(code).into()
+	}
+}
