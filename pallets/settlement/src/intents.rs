@@ -197,6 +197,8 @@ impl<T: Config> Pallet<T> {
 		ensure!(request.fill_deadline > now, Error::<T>::DeadlineInPast);
 		ensure!(request.fill_deadline <= now.saturating_add(T::MaxFillWindow::get()), Error::<T>::DeadlineTooFar);
 		let fee = Self::quote(request.ism, request.destination).ok_or(Error::<T>::UnquotableIsm)?;
+		let ism = Isms::<T>::get(request.ism).ok_or(Error::<T>::UnquotableIsm)?;
+		Self::ensure_satisfiable(&ism, Some(request.destination))?;
 		ensure!(fee <= max_fee, Error::<T>::FeeTooHigh);
 		let escrow = EscrowTotal::<T>::get().checked_add(&request.input_amount).ok_or(Error::<T>::EscrowOverflow)?;
 
@@ -223,6 +225,7 @@ impl<T: Config> Pallet<T> {
 		T::Currency::hold(&HoldReason::IntentEscrow.into(), &who, request.input_amount)?;
 		OrderNonce::<T>::put(nonce.saturating_add(1));
 		EscrowTotal::<T>::put(escrow);
+		Self::count_order_ref(request.ism, true);
 		let refund_after = request.fill_deadline.saturating_add(RefundGrace::<T>::get());
 		Orders::<T>::insert(
 			order_id,
@@ -270,17 +273,18 @@ impl<T: Config> Pallet<T> {
 			Restriction::Free,
 			Fortitude::Polite,
 		)
-		.map_err(|_| Error::<T>::EscrowOverflow)?;
+		.map_err(|_| Error::<T>::EscrowTransferFailed)?;
 		EscrowTotal::<T>::put(escrow);
-		Self::close(fill.order_id, OrderOutcome::Settled { message_id });
+		Self::close(fill.order_id, &record, OrderOutcome::Settled { message_id });
 		Self::deposit_event(Event::OrderSettled { order_id: fill.order_id, solver, amount: record.input, message_id });
 		Ok(())
 	}
 
 	/// End an order: it leaves `Orders` and its outcome stays in `ClosedOrders`, so that it can
 	/// be neither settled nor refunded again.
-	fn close(order_id: OrderId, outcome: OrderOutcome) {
+	fn close(order_id: OrderId, record: &crate::OrderRecord<T>, outcome: OrderOutcome) {
 		Orders::<T>::remove(order_id);
+		Self::count_order_ref(record.data.ism, false);
 		ClosedOrders::<T>::insert(order_id, outcome);
 	}
 
@@ -295,7 +299,7 @@ impl<T: Config> Pallet<T> {
 		let escrow = EscrowTotal::<T>::get().checked_sub(&record.input).ok_or(Error::<T>::EscrowOverflow)?;
 		T::Currency::release(&HoldReason::IntentEscrow.into(), &record.user, record.input, Precision::Exact)?;
 		EscrowTotal::<T>::put(escrow);
-		Self::close(order_id, OrderOutcome::Refunded);
+		Self::close(order_id, &record, OrderOutcome::Refunded);
 		Self::deposit_event(Event::OrderRefunded { order_id, user: record.user, amount: record.input });
 		Ok(())
 	}

@@ -39,6 +39,7 @@ pub mod isms;
 pub mod mailbox;
 pub mod merkle;
 pub mod message;
+pub mod migrations;
 pub mod weights;
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -87,7 +88,8 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::traits::AccountIdConversion;
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// 1: [`IsmOrderRefs`] (open orders by ISM), filled from `Orders` by [`migrations::v1`].
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -197,6 +199,12 @@ pub mod pallet {
 	/// never shortens the time a solver counted on.
 	#[pallet::storage]
 	pub type RefundGrace<T> = StorageValue<_, u64, ValueQuery>;
+
+	/// Open orders by the ISM they name as their security level. An ISM with open orders, and
+	/// every ISM it refers to, cannot be removed or weakened: an order keeps the security it
+	/// paid for ([`Pallet::check_replacement`]).
+	#[pallet::storage]
+	pub type IsmOrderRefs<T> = StorageMap<_, Twox64Concat, IsmId, u32, ValueQuery>;
 
 	/// Sum of the inputs of open orders (what [`HoldReason::IntentEscrow`] holds).
 	#[pallet::storage]
@@ -323,7 +331,7 @@ pub mod pallet {
 		UnsortedRoutes,
 		/// An ISM refers to itself.
 		SelfReference,
-		/// The default ISM cannot be removed.
+		/// The default ISM, or an ISM open orders rely on, cannot be removed or weakened.
 		IsmInUse,
 		/// The outbound tree holds 2^32 - 1 messages.
 		TreeFull,
@@ -361,6 +369,14 @@ pub mod pallet {
 		EscrowOverflow,
 		/// The refund grace is longer than `MaxFillWindow`.
 		RefundGraceTooLong,
+		/// No metadata can satisfy the ISM within `MaxSignatureChecks` and `MaxMetadataLen`.
+		UnsatisfiableIsm,
+		/// An aggregation names the same module twice.
+		DuplicateModule,
+		/// The recipient refused the message.
+		RecipientFailed,
+		/// Moving the held input to the solver failed.
+		EscrowTransferFailed,
 	}
 
 	#[pallet::hooks]
@@ -423,6 +439,8 @@ pub mod pallet {
 
 		/// Install or replace an ISM (governance). Replacing a multisig is how a validator set
 		/// rotates: everything that refers to the id uses the new set from the next message on.
+		/// The ISM must be satisfiable within the chain's limits, and a replacement must keep
+		/// the security open orders rely on (see [`isms::registry`]).
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::set_ism(T::MaxValidators::get().max(T::MaxModules::get())))]
 		pub fn set_ism(origin: OriginFor<T>, id: IsmId, ism: IsmOf<T>) -> DispatchResult {
@@ -434,13 +452,13 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Remove an ISM (governance). Messages and orders that still name it then fail to
-		/// verify (orders are refunded after their deadline); the default ISM cannot be removed.
+		/// Remove an ISM (governance). Messages that still name it then fail to verify; the
+		/// default ISM and ISMs that open orders rely on cannot be removed.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::remove_ism())]
 		pub fn remove_ism(origin: OriginFor<T>, id: IsmId) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
-			ensure!(DefaultIsm::<T>::get() != Some(id), Error::<T>::IsmInUse);
+			ensure!(DefaultIsm::<T>::get() != Some(id) && !Self::relied_on(id), Error::<T>::IsmInUse);
 			ensure!(Isms::<T>::take(id).is_some(), Error::<T>::UnknownIsm);
 			Self::deposit_event(Event::IsmRemoved { id });
 			Ok(())
@@ -565,11 +583,13 @@ pub mod pallet {
 				isms::ConfigError::DuplicateValidator => Error::<T>::DuplicateValidator,
 				isms::ConfigError::UnsortedRoutes => Error::<T>::UnsortedRoutes,
 				isms::ConfigError::SelfReference => Error::<T>::SelfReference,
+				isms::ConfigError::DuplicateModule => Error::<T>::DuplicateModule,
 			})?;
 			for reference in ism.references() {
 				ensure!(Isms::<T>::contains_key(reference), Error::<T>::UnknownIsm);
 			}
-			Ok(())
+			Self::ensure_satisfiable(ism, None)?;
+			Self::check_replacement(id, ism)
 		}
 	}
 }
@@ -601,6 +621,18 @@ impl<T: Config> Pallet<T> {
 		}
 		for (id, ism) in Isms::<T>::iter() {
 			ism.validate(id).map_err(|_| "a stored ISM is invalid")?;
+		}
+		let mut refs = alloc::collections::BTreeMap::<IsmId, u32>::new();
+		for record in Orders::<T>::iter_values() {
+			let count = refs.entry(record.data.ism).or_default();
+			*count = count.saturating_add(1);
+		}
+		frame_support::ensure!(
+			IsmOrderRefs::<T>::iter().collect::<alloc::collections::BTreeMap<_, _>>() == refs,
+			"IsmOrderRefs does not count the open orders by ISM"
+		);
+		for id in refs.keys() {
+			frame_support::ensure!(Isms::<T>::contains_key(id), "an open order's ISM is missing");
 		}
 		Ok(())
 	}

@@ -126,7 +126,7 @@ impl<T: Config> Pallet<T> {
 		match fill {
 			Some((fill, record)) => Self::settle(fill, record, id)?,
 			None => T::Recipients::handle(&message.recipient, message.origin, &message.sender, &message.body)
-				.map_err(|_| Error::<T>::UnknownRecipient)?,
+				.map_err(|_| Error::<T>::RecipientFailed)?,
 		}
 		Self::deposit_event(Event::Processed {
 			id,

@@ -15,6 +15,7 @@
 pub mod aggregation;
 pub mod metadata;
 pub mod multisig;
+pub mod registry;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{pallet_prelude::*, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
@@ -80,6 +81,8 @@ pub enum ConfigError {
 	UnsortedRoutes,
 	/// An aggregation or routing ISM refers to itself.
 	SelfReference,
+	/// An aggregation names a module twice: one attestation would count (and be paid) twice.
+	DuplicateModule,
 }
 
 impl<V: Get<u32>, M: Get<u32>> Ism<V, M> {
@@ -104,6 +107,11 @@ impl<V: Get<u32>, M: Get<u32>> Ism<V, M> {
 				}
 				if modules.contains(&id) {
 					return Err(ConfigError::SelfReference);
+				}
+				for (i, module) in modules.iter().enumerate() {
+					if modules.iter().skip(i.saturating_add(1)).any(|other| other == module) {
+						return Err(ConfigError::DuplicateModule);
+					}
 				}
 			},
 			Ism::Routing { routes } => {

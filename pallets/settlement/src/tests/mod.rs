@@ -294,7 +294,7 @@ fn malleate(signature: &Signature) -> Signature {
 fn a_failing_recipient_leaves_no_delivery() {
 	run(|| {
 		let message = inbound(0, TEST_RECIPIENT, b"fail");
-		assert_noop!(process(message_id_metadata(&message, [0; 32], 0, &[0, 1]), &message), Error::<Test>::UnknownRecipient);
+		assert_noop!(process(message_id_metadata(&message, [0; 32], 0, &[0, 1]), &message), Error::<Test>::RecipientFailed);
 		assert!(!Settlement::delivered(message.id()));
 	});
 }
@@ -349,12 +349,20 @@ fn cycles_and_signature_budget_are_bounded() {
 		let message = inbound(0, TEST_RECIPIENT, b"loop");
 		assert_noop!(process(message_id_metadata(&message, [0; 32], 0, &[0, 1]), &message), Error::<Test>::IsmTooDeep);
 
-		// Two 5-of-7 sets need 10 recoveries; the mock allows 8.
-		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 8, Ism::Aggregation { modules: vec![3, 3].try_into().unwrap(), threshold: 2 }));
+		// A 5-of-7 and a 2-of-3 need 7 recoveries, within the mock's 8; replacing the 2-of-3
+		// module afterwards by a 4-of-7 (no open order relies on it) makes the aggregation need
+		// 9: process stops at the budget instead of recovering without bound.
+		let multisig = |range: core::ops::Range<usize>, threshold| {
+			IsmOf::<Test>::MessageIdMultisig(crate::ValidatorSet { validators: validators(range).try_into().unwrap(), threshold })
+		};
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 9, multisig(0..3, 2)));
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 8, Ism::Aggregation { modules: vec![3, 9].try_into().unwrap(), threshold: 2 }));
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 9, multisig(0..7, 4)));
 		RecipientIsm::set(Some(8));
 		let five = message_id_metadata(&message, [0; 32], 0, &[0, 1, 2, 3, 4]);
+		let four = message_id_metadata(&message, [0; 32], 0, &[0, 1, 2, 3]);
 		assert_noop!(
-			process(aggregation::encode(&[Some(&five), Some(&five)]), &message),
+			process(aggregation::encode(&[Some(&five), Some(&four)]), &message),
 			Error::<Test>::TooManySignatureChecks
 		);
 	});
@@ -606,3 +614,5 @@ fn fill_order_checks() {
 		assert_ok!(Settlement::fill_order(RuntimeOrigin::signed(solver()), order, [3; 32]));
 	});
 }
+
+mod hardening;

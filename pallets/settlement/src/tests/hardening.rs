@@ -1,0 +1,111 @@
+//! Attacks on the settlement pallet from the adversarial review, through the public calls.
+
+use super::*;
+
+fn multisig(range: core::ops::Range<usize>, threshold: u8) -> IsmOf<Test> {
+	IsmOf::<Test>::MessageIdMultisig(crate::ValidatorSet { validators: validators(range).try_into().unwrap(), threshold })
+}
+
+fn aggregation(modules: &[u32], threshold: u8) -> IsmOf<Test> {
+	Ism::Aggregation { modules: modules.to_vec().try_into().unwrap(), threshold }
+}
+
+/// A user paid for 5-of-7 (ISM 3). Governance must not be able to turn the level the order
+/// relies on into 1-of-1, nor remove it, while the order is open: the solver and the user
+/// both counted on it.
+#[test]
+fn an_open_orders_security_level_cannot_be_weakened_or_removed() {
+	run(|| {
+		let (order_id, _) = open(3, 5_000);
+		assert_noop!(Settlement::set_ism(RuntimeOrigin::root(), 3, multisig(0..1, 1)), Error::<Test>::IsmInUse);
+		assert_noop!(Settlement::set_ism(RuntimeOrigin::root(), 3, multisig(0..7, 4)), Error::<Test>::IsmInUse);
+		assert_noop!(Settlement::remove_ism(RuntimeOrigin::root(), 3), Error::<Test>::IsmInUse);
+		// Rotating its validators at the same threshold keeps the level: allowed.
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 3, multisig(1..8, 5)));
+		assert_eq!(crate::IsmOrderRefs::<Test>::get(3), 1);
+
+		// Modules of an aggregation an order relies on are protected too.
+		let (aggregated, _) = open(4, 1_000);
+		assert_noop!(Settlement::set_ism(RuntimeOrigin::root(), 2, multisig(0..1, 1)), Error::<Test>::IsmInUse);
+		assert_noop!(Settlement::set_ism(RuntimeOrigin::root(), 4, aggregation(&[1, 2], 1)), Error::<Test>::IsmInUse);
+
+		// Once the orders end, governance is free again.
+		Now::set(DEADLINE + 10_000);
+		assert_ok!(Settlement::refund(RuntimeOrigin::signed(bob()), order_id));
+		assert_ok!(Settlement::refund(RuntimeOrigin::signed(bob()), aggregated));
+		assert_eq!(crate::IsmOrderRefs::<Test>::get(3), 0);
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 2, multisig(0..1, 1)));
+		assert_ok!(Settlement::remove_ism(RuntimeOrigin::root(), 3));
+	});
+}
+
+/// An ISM no metadata can satisfy within the chain's limits would take the user's fee and end
+/// every order under it in a refund after the solver filled: refused when configured.
+#[test]
+fn unsatisfiable_isms_are_refused() {
+	run(|| {
+		// Signature budget: 5-of-7 and 2-of-3 need 7 recoveries, within the mock's 8.
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 8, aggregation(&[3, 1], 2)));
+		// 5-of-7 and that aggregation need 12.
+		assert_noop!(Settlement::set_ism(RuntimeOrigin::root(), 9, aggregation(&[3, 8], 2)), Error::<Test>::UnsatisfiableIsm);
+		// Even the cheapest choice counts: 1-of-2 of those needs 7.
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 9, aggregation(&[3, 8], 1)));
+
+		// Metadata length: four merkle-root 1-of-1 modules need 4 × (1096 + 65) + 32 bytes,
+		// above the mock's 4096; three fit.
+		for id in 10..14u32 {
+			let one = validators(id as usize..id as usize + 1);
+			let ism = IsmOf::<Test>::MerkleRootMultisig(crate::ValidatorSet { validators: one.try_into().unwrap(), threshold: 1 });
+			assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), id, ism));
+		}
+		assert_noop!(
+			Settlement::set_ism(RuntimeOrigin::root(), 14, aggregation(&[10, 11, 12, 13], 4)),
+			Error::<Test>::UnsatisfiableIsm
+		);
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 14, aggregation(&[10, 11, 12, 13], 3)));
+	});
+}
+
+/// The same module twice in an aggregation pays (and is quoted) twice for one attestation.
+#[test]
+fn duplicate_modules_are_refused() {
+	run(|| {
+		assert_noop!(Settlement::set_ism(RuntimeOrigin::root(), 8, aggregation(&[1, 1], 2)), Error::<Test>::DuplicateModule);
+		// Two routes to one ISM are two origins, not a duplicate.
+		assert_ok!(Settlement::set_ism(
+			RuntimeOrigin::root(),
+			8,
+			Ism::Routing { routes: vec![(REMOTE, 1), (3000, 1)].try_into().unwrap() }
+		));
+	});
+}
+
+/// A recipient that fails is reported as a failing recipient, not an unknown one.
+#[test]
+fn a_failing_handler_has_its_own_error() {
+	run(|| {
+		let message = inbound(0, TEST_RECIPIENT, b"fail");
+		assert_noop!(process(message_id_metadata(&message, [0; 32], 0, &[0, 1]), &message), Error::<Test>::RecipientFailed);
+	});
+}
+
+/// A chain at storage version 0 with open orders gets them counted by ISM, once.
+#[test]
+fn migration_to_v1_counts_open_orders_by_ism() {
+	use polkadot_sdk::frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	run(|| {
+		open(3, 1_000);
+		open(3, 2_000);
+		open(1, 500);
+		// As a v0 chain had them: no counts, version 0.
+		let _ = crate::IsmOrderRefs::<Test>::clear(u32::MAX, None);
+		StorageVersion::new(0).put::<Settlement>();
+		crate::migrations::v1::MigrateV0ToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(Settlement::on_chain_storage_version(), 1);
+		assert_eq!(crate::IsmOrderRefs::<Test>::get(3), 2);
+		assert_eq!(crate::IsmOrderRefs::<Test>::get(1), 1);
+		// Run again: the version guard makes it a no-op.
+		crate::migrations::v1::MigrateV0ToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(crate::IsmOrderRefs::<Test>::get(3), 2);
+	});
+}
