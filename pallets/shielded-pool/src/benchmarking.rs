@@ -15,7 +15,8 @@ use polkadot_sdk::{
 		BoundedVec,
 	},
 	frame_system::RawOrigin,
-	sp_runtime::traits::{Saturating, UniqueSaturatedFrom},
+	frame_support::traits::fungibles,
+	sp_runtime::traits::{Saturating, TrailingZeroInput, UniqueSaturatedFrom},
 };
 
 fn load() -> Result<Fixtures, BenchmarkError> {
@@ -27,6 +28,13 @@ fn setup<T: Config>(fixtures: &Fixtures) -> Result<(), BenchmarkError>
 where
 	T::AccountId: From<[u8; 32]>,
 {
+	// The fixture proofs are bound to the genesis hash `fixtures::CHAIN`.
+	let genesis = <T::Hash as codec::Decode>::decode(&mut &fixtures::CHAIN[..])
+		.map_err(|_| BenchmarkError::Stop("the hash type is not 32 bytes"))?;
+	polkadot_sdk::frame_system::BlockHash::<T>::insert(
+		polkadot_sdk::frame_system::pallet_prelude::BlockNumberFor::<T>::default(),
+		genesis,
+	);
 	let key = Pallet::<T>::check_verifying_key(&fixtures.verifying_key)
 		.map_err(|_| BenchmarkError::Stop("fixture key rejected"))?;
 	VerifyingKeys::<T>::insert(1, key);
@@ -44,6 +52,18 @@ where
 		T::NativeCurrency::mint_into(&who.into(), ed).map_err(|_| BenchmarkError::Stop("mint payee"))?;
 	}
 	Ok(())
+}
+
+/// A fresh asset (the id all zero bytes decode to) owned, administered and frozen by the pool.
+fn guarded_asset<T: Config>() -> Result<T::AssetId, BenchmarkError>
+where
+	T::Assets: fungibles::Create<T::AccountId>,
+{
+	let asset = <T::AssetId as codec::Decode>::decode(&mut TrailingZeroInput::zeroes()).map_err(|_| BenchmarkError::Stop("asset id"))?;
+	let min = BalanceOf::<T>::unique_saturated_from(1u128);
+	<T::Assets as fungibles::Create<_>>::create(asset, Pallet::<T>::account_id(), true, min)
+		.map_err(|_| BenchmarkError::Stop("create the asset"))?;
+	Ok(asset)
 }
 
 fn transaction<T: Config>(tx: &FixtureTx) -> Result<Transaction<T>, BenchmarkError>
@@ -70,7 +90,7 @@ where
 	})
 }
 
-#[benchmarks(where T::AccountId: From<[u8; 32]>)]
+#[benchmarks(where T::AccountId: From<[u8; 32]>, T::Assets: fungibles::Create<T::AccountId>)]
 mod benchmarks {
 	use super::*;
 
@@ -117,6 +137,28 @@ mod benchmarks {
 		_(origin as T::RuntimeOrigin, 7, fixtures.verifying_key);
 
 		assert!(VerifyingKeys::<T>::contains_key(7));
+		Ok(())
+	}
+
+	/// An asset whose roles are all the pool account's, created through `fungibles::Create`.
+	#[benchmark]
+	fn allow_asset() -> Result<(), BenchmarkError> {
+		let asset = guarded_asset::<T>()?;
+		let origin = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, asset);
+		assert!(AllowedAssets::<T>::contains_key(asset));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn disallow_asset() -> Result<(), BenchmarkError> {
+		let asset = guarded_asset::<T>()?;
+		AllowedAssets::<T>::insert(asset, ());
+		let origin = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, asset);
+		assert!(!AllowedAssets::<T>::contains_key(asset));
 		Ok(())
 	}
 

@@ -27,6 +27,9 @@ pub const FEE: u128 = 1;
 pub const RECIPIENT: [u8; 32] = [0x11; 32];
 /// Relayer of every transaction.
 pub const RELAYER: [u8; 32] = [0x22; 32];
+/// The genesis hash the fixture proofs are bound to (`ext_data_hash`); the benchmarks install
+/// it as the chain's genesis hash.
+pub const CHAIN: Hash32 = [0x33; 32];
 /// Length of each encrypted note (a realistic ciphertext size).
 pub const NOTE_LEN: usize = 120;
 
@@ -111,7 +114,7 @@ pub fn generate() -> Fixtures {
 				outputs,
 				root,
 				public_amount(-unshielded, FEE).expect("in range"),
-				ext.hash(),
+				ext.hash(&CHAIN),
 				0,
 			);
 			let proof = key.prove_with_rng(&witness, &mut rng).expect("valid witness");

@@ -72,12 +72,15 @@ pub mod fixtures;
 mod mock;
 #[cfg(test)]
 mod tests;
+mod assets;
 mod payouts;
+pub mod migrations;
 mod tree;
 mod types;
 mod unsigned;
 pub mod weights;
 
+pub use assets::AssetGuard;
 pub use payouts::Payer;
 pub use types::*;
 pub use weights::WeightInfo;
@@ -161,7 +164,12 @@ pub mod pallet {
 		merkle, public_inputs::TRANSFER_INPUTS, Error as ZkError, PreparedVerifyingKey, Proof, Scalar, VerifyingKey,
 	};
 
+	/// 1: [`AllowedAssets`] (governance-allowed `pallet-assets` assets), filled by
+	/// [`crate::migrations::v1`] with the assets that had value shielded.
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -171,7 +179,8 @@ pub mod pallet {
 		/// Identifier of a `pallet-assets` asset.
 		type AssetId: Member + Parameter + Copy + Ord + MaxEncodedLen + Into<u64>;
 		/// The other fungible assets (`pallet-assets`), in the native balance type.
-		type Assets: fungibles::Mutate<Self::AccountId, AssetId = Self::AssetId, Balance = BalanceOf<Self>>;
+		type Assets: fungibles::Mutate<Self::AccountId, AssetId = Self::AssetId, Balance = BalanceOf<Self>>
+			+ fungibles::roles::Inspect<Self::AccountId>;
 		/// The pool account is derived from this id.
 		#[pallet::constant]
 		type PalletId: Get<PalletId>;
@@ -238,6 +247,12 @@ pub mod pallet {
 	pub type VerifyingKeys<T: Config> =
 		StorageMap<_, Twox64Concat, u32, BoundedVec<u8, T::MaxVerifyingKeyLen>, OptionQuery>;
 
+	/// `pallet-assets` assets governance allowed into the pool (the native token always is).
+	/// Only these can be shielded; notes of an asset disallowed later can still be spent and
+	/// unshielded. See [`AssetGuard`] for what keeps an allowed asset's holdings safe.
+	#[pallet::storage]
+	pub type AllowedAssets<T: Config> = StorageMap<_, Blake2_128Concat, T::AssetId, (), OptionQuery>;
+
 	/// Per asset: shielded in minus unshielded out (fees included in what went out).
 	#[pallet::storage]
 	pub type TotalShielded<T: Config> = StorageMap<_, Blake2_128Concat, Asset<T::AssetId>, BalanceOf<T>, ValueQuery>;
@@ -295,6 +310,12 @@ pub mod pallet {
 		VerifyingKeySet { version: u32, digest: [u8; 32] },
 		/// Governance removed a verifying key.
 		VerifyingKeyRemoved { version: u32 },
+		/// Governance allowed an asset into the pool.
+		AssetAllowed { asset: T::AssetId },
+		/// Governance stopped new deposits of an asset (its notes can still leave).
+		AssetDisallowed { asset: T::AssetId },
+		/// A destroyed asset left the allowed assets: a new asset under its id is another asset.
+		AssetForgotten { asset: T::AssetId },
 	}
 
 	#[pallet::error]
@@ -352,6 +373,13 @@ pub mod pallet {
 		UnsignedRelayer,
 		/// The proofs of a batch name different verifying-key versions (one version per batch).
 		MixedKeyVersions,
+		/// The asset is not allowed into the pool (governance allows assets).
+		AssetNotAllowed,
+		/// The asset's owner, admin or freezer is not the pool account: whoever holds those roles
+		/// could burn or freeze the pool's holdings.
+		AssetNotGuarded,
+		/// No asset has this id.
+		UnknownAsset,
 	}
 
 	#[pallet::hooks]
@@ -448,6 +476,26 @@ pub mod pallet {
 			Ok(())
 		}
 
+		/// Allow an asset into the pool (governance). Its owner, admin and freezer must be the pool
+		/// account, which nobody can sign for: nobody can then burn or freeze the pool's holdings
+		/// or hand the roles to someone who could.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::allow_asset())]
+		pub fn allow_asset(origin: OriginFor<T>, asset: T::AssetId) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Self::do_allow_asset(asset)
+		}
+
+		/// Stop new deposits of an asset (governance). Its notes can still be spent and unshielded.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::disallow_asset())]
+		pub fn disallow_asset(origin: OriginFor<T>, asset: T::AssetId) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			ensure!(AllowedAssets::<T>::take(asset).is_some(), Error::<T>::AssetNotAllowed);
+			Self::deposit_event(Event::AssetDisallowed { asset });
+			Ok(())
+		}
+
 		/// Remove a verifying key: proofs for it are no longer accepted.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::remove_verifying_key())]
@@ -508,6 +556,18 @@ pub mod pallet {
 			Tree::<T>::get().root == *root || KnownRoots::<T>::contains_key(root)
 		}
 
+		/// What binds a transaction to this chain: its genesis hash, which `ext_data_hash`
+		/// commits to. `frame_system` keeps the genesis hash for good (from block 1 on; before it,
+		/// genesis state holds a placeholder).
+		pub fn chain_binding() -> Hash32 {
+			let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
+			let bytes = genesis.as_ref();
+			match <Hash32>::try_from(bytes) {
+				Ok(hash) => hash,
+				Err(_) => polkadot_sdk::sp_io::hashing::blake2_256(bytes),
+			}
+		}
+
 		/// Whether a nullifier was spent.
 		pub fn is_spent(nullifier: &Hash32) -> bool {
 			Nullifiers::<T>::contains_key(nullifier)
@@ -543,6 +603,9 @@ pub mod pallet {
 			ensure!(n0 != n1, Error::<T>::DuplicateNullifier);
 			ensure!(!Self::is_spent(n0) && !Self::is_spent(n1), Error::<T>::NullifierAlreadySpent);
 			ensure!((tx.ext_amount < 0) == tx.ext_data.recipient.is_some(), Error::<T>::RecipientMismatch);
+			if let Asset::Fungible(id) = tx.asset {
+				ensure!(tx.ext_amount <= 0 || AllowedAssets::<T>::contains_key(id), Error::<T>::AssetNotAllowed);
+			}
 			ensure!(
 				Tree::<T>::get().next_index.saturating_add(2) <= merkle::CAPACITY,
 				Error::<T>::TreeFull
@@ -554,7 +617,7 @@ pub mod pallet {
 			Ok(zk_verifier::public_inputs::TransferPublicInputs {
 				root: Self::scalar(&tx.root)?,
 				public_amount,
-				ext_data_hash: tx.ext_data.hash(),
+				ext_data_hash: tx.ext_data.hash(&Self::chain_binding()),
 				asset: Scalar::from(asset),
 				nullifiers: [Self::scalar(n0)?, Self::scalar(n1)?],
 				commitments: [Self::scalar(&tx.commitments[0])?, Self::scalar(&tx.commitments[1])?],

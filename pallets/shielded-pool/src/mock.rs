@@ -58,8 +58,9 @@ impl pallet_assets::Config for Test {
 	type Currency = Balances;
 	type CreateOrigin = AsEnsureOriginWithArg<EnsureSigned<AccountId>>;
 	type ForceOrigin = EnsureRoot<AccountId>;
-	type Freezer = ();
+	type Freezer = pallet_shielded_pool::AssetGuard<Test>;
 	type Holder = ();
+	type CallbackHandle = pallet_shielded_pool::AssetGuard<Test>;
 }
 
 parameter_types! {

@@ -88,17 +88,40 @@ impl<T: Config> Pallet<T> {
 			Self::transfer(tx.asset, payer, &pool, amount, Preservation::Preserve)
 				.map_err(|_| Error::<T>::InsufficientFunds)?;
 		}
-		if tx.ext_amount < 0 {
-			let recipient = tx.ext_data.recipient.as_ref().ok_or(Error::<T>::RecipientMismatch)?;
-			Self::pay_out(tx.asset, &pool, recipient, amount)?;
+		let payout = if tx.ext_amount < 0 {
+			Some((tx.ext_data.recipient.as_ref().ok_or(Error::<T>::RecipientMismatch)?, amount))
+		} else {
+			None
+		};
+		// The smaller payment first: on the last withdrawal of an asset the larger one then takes
+		// the pool account to exactly zero, instead of leaving the smaller one alone in it below
+		// the asset's minimum balance (a failed transfer).
+		let fee_first = payout.is_none_or(|(_, amount)| fee <= amount);
+		if !fee_first {
+			if let Some((recipient, amount)) = payout {
+				Self::pay_out(tx.asset, &pool, recipient, amount)?;
+			}
 		}
+		let fee_recipient = Self::pay_fee(tx, payer, &pool)?;
+		if fee_first {
+			if let Some((recipient, amount)) = payout {
+				Self::pay_out(tx.asset, &pool, recipient, amount)?;
+			}
+		}
+		Ok(fee_recipient)
+	}
+
+	/// Pay the fee of `tx` from the pool; returns who received it (`None`: no fee, or an
+	/// unsigned fee burned).
+	fn pay_fee(tx: &Transaction<T>, payer: Payer<'_, T::AccountId>, pool: &T::AccountId) -> Result<Option<T::AccountId>, Error<T>> {
+		let fee = tx.ext_data.fee;
 		if fee.is_zero() {
 			return Ok(None);
 		}
 		match payer {
 			Payer::Signed(_) => {
 				let to = tx.ext_data.relayer.clone().or_else(T::BlockAuthor::block_author).ok_or(Error::<T>::NoFeeRecipient)?;
-				Self::pay_out(tx.asset, &pool, &to, fee)?;
+				Self::pay_out(tx.asset, pool, &to, fee)?;
 				Ok(Some(to))
 			},
 			Payer::Unsigned => {
@@ -108,7 +131,7 @@ impl<T: Config> Pallet<T> {
 				if let Some(author) = T::BlockAuthor::block_author() {
 					// Paid in its own layer: an author that cannot receive it (never the case
 					// with MinUnsignedFee above the existential deposit) leaves no partial write.
-					let paid = with_transaction(|| match Self::pay_out(tx.asset, &pool, &author, fee) {
+					let paid = with_transaction(|| match Self::pay_out(tx.asset, pool, &author, fee) {
 						Ok(()) => TransactionOutcome::Commit(Ok::<_, DispatchError>(true)),
 						Err(_) => TransactionOutcome::Rollback(Ok(false)),
 					});
@@ -116,7 +139,7 @@ impl<T: Config> Pallet<T> {
 						return Ok(Some(author));
 					}
 				}
-				Self::burn(tx.asset, &pool, fee)?;
+				Self::burn(tx.asset, pool, fee)?;
 				Ok(None)
 			},
 		}

@@ -55,11 +55,13 @@ pub struct ExtData<T: Config> {
 }
 
 impl<T: Config> ExtData<T> {
-	/// The `ext_data_hash` public input. The fee is hashed as a `u128` so that the hash does
-	/// not depend on the width of the runtime's balance type.
-	pub fn hash(&self) -> Scalar {
+	/// The `ext_data_hash` public input on the chain whose genesis hash is `chain`
+	/// ([`crate::Pallet::chain_binding`]): the proof then verifies on this chain only, not on
+	/// another that shares the verifying key and a root. The fee is hashed as a `u128` so that
+	/// the hash does not depend on the width of the runtime's balance type.
+	pub fn hash(&self, chain: &Hash32) -> Scalar {
 		let fee: u128 = self.fee.unique_saturated_into();
-		let preimage = (&self.recipient, &self.relayer, fee, &self.encrypted_notes).encode();
+		let preimage = (chain, &self.recipient, &self.relayer, fee, &self.encrypted_notes).encode();
 		zk_verifier::public_inputs::ext_data_hash(&preimage)
 	}
 }

@@ -43,6 +43,8 @@ pub trait WeightInfo {
 	fn transact_batch(n: u32, ) -> Weight;
 	fn set_verifying_key() -> Weight;
 	fn remove_verifying_key() -> Weight;
+	fn allow_asset() -> Weight;
+	fn disallow_asset() -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -130,6 +132,16 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	fn allow_asset() -> Weight {
+		Weight::from_parts(40_000_000, 4000)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn disallow_asset() -> Weight {
+		Weight::from_parts(30_000_000, 3600)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// The same weights with RocksDB database weights, for tests and mock runtimes.
@@ -155,6 +167,16 @@ impl WeightInfo for () {
 	}
 	fn remove_verifying_key() -> Weight {
 		Weight::from_parts(48_120_000, 7575)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn allow_asset() -> Weight {
+		Weight::from_parts(40_000_000, 4000)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn disallow_asset() -> Weight {
+		Weight::from_parts(30_000_000, 3600)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}

@@ -142,3 +142,136 @@ fn a_batch_may_not_mix_key_versions() {
 		assert_ok!(ShieldedPool::transact_batch(RuntimeOrigin::signed(account(BOB)), txs.try_into().unwrap()));
 	});
 }
+
+/// Every dev and local network shares the dev verifying key, so a transaction proven on one
+/// chain verifies on any other with the same root. The proof commits to the chain's genesis
+/// hash through `ext_data_hash`: under another genesis hash (another chain in the same state)
+/// the same transaction fails.
+#[test]
+fn a_transaction_cannot_be_replayed_on_another_chain() {
+	use polkadot_sdk::sp_core::H256;
+	new_test_ext(dev_keys()).execute_with(|| {
+		let mut wallet = Wallet::new(27);
+		let sk = wallet.key();
+		let owned = shield(&mut wallet, &sk, 1000, Asset::Native);
+		let outputs = [wallet.note(0, 0, &sk), wallet.note(0, 0, &sk)];
+		let tx = wallet.transaction(&[owned], outputs, Asset::Native, -1000, ext(Some(BOB), None, 0));
+		let genesis = polkadot_sdk::frame_system::BlockHash::<Test>::get(0);
+		polkadot_sdk::frame_system::BlockHash::<Test>::insert(0, H256::repeat_byte(7));
+		assert_noop!(ShieldedPool::transact(RuntimeOrigin::signed(account(BOB)), tx.clone()), Error::<Test>::InvalidProof);
+		polkadot_sdk::frame_system::BlockHash::<Test>::insert(0, genesis);
+		assert_ok!(ShieldedPool::transact(RuntimeOrigin::signed(account(BOB)), tx));
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assets
+
+/// Alice created asset 7 and is its admin: she could shield, then burn or freeze the pool's
+/// holdings and leave every note of the asset unbacked. Only assets governance allowed, whose
+/// admin roles are the pool's own account (so nobody can burn or freeze there), are shielded.
+#[test]
+fn an_asset_admin_cannot_reach_the_pools_holdings() {
+	new_test_ext(dev_keys()).execute_with(|| {
+		let mut wallet = Wallet::new(30);
+		let sk = wallet.key();
+		let asset = Asset::Fungible(ASSET);
+		let outputs = [wallet.note(5000, 8, &sk), wallet.note(0, 8, &sk)];
+		let tx = wallet.transaction(&[], outputs, asset, 5000, ext(None, None, 0));
+		assert_noop!(ShieldedPool::transact(RuntimeOrigin::signed(account(ALICE)), tx.clone()), Error::<Test>::AssetNotAllowed);
+		// Governance cannot allow it while Alice holds its admin roles.
+		assert_noop!(ShieldedPool::allow_asset(RuntimeOrigin::root(), ASSET), Error::<Test>::AssetNotGuarded);
+		assert_noop!(ShieldedPool::allow_asset(RuntimeOrigin::signed(account(ALICE)), ASSET), DispatchError::BadOrigin);
+
+		guard_and_allow(ASSET, ALICE);
+		assert_ok!(ShieldedPool::transact(RuntimeOrigin::signed(account(ALICE)), tx));
+		// The admin roles are gone: no burn, no freeze of the pool's account.
+		assert!(Assets::burn(RuntimeOrigin::signed(account(ALICE)), ASSET, pool(), 5000).is_err());
+		assert!(Assets::freeze(RuntimeOrigin::signed(account(ALICE)), ASSET, pool()).is_err());
+		assert_eq!(Assets::balance(ASSET, pool()), 5000);
+		ShieldedPool::do_try_state().unwrap();
+
+		// Disallowing stops new deposits only: notes already shielded can still leave.
+		assert_ok!(ShieldedPool::disallow_asset(RuntimeOrigin::root(), ASSET));
+		let outputs = [wallet.note(10, 8, &sk), wallet.note(0, 8, &sk)];
+		let more = wallet.transaction(&[], outputs, asset, 10, ext(None, None, 0));
+		assert_noop!(ShieldedPool::transact(RuntimeOrigin::signed(account(ALICE)), more), Error::<Test>::AssetNotAllowed);
+	});
+}
+
+/// An asset with shielded value cannot be destroyed (its id re-created would inherit
+/// `TotalShielded` and the old notes); once nothing is shielded it can, and a re-created id is
+/// a new asset that governance must allow again.
+#[test]
+fn a_destroyed_asset_is_not_confused_with_a_new_one() {
+	new_test_ext(dev_keys()).execute_with(|| {
+		let mut wallet = Wallet::new(31);
+		let sk = wallet.key();
+		guard_and_allow(ASSET, ALICE);
+		let owned = shield(&mut wallet, &sk, 300, Asset::Fungible(ASSET));
+		assert!(Assets::start_destroy(RuntimeOrigin::root(), ASSET).is_err(), "destroyed with value shielded");
+
+		// Everything leaves the pool: now it may go.
+		let outputs = [wallet.note(0, 8, &sk), wallet.note(0, 8, &sk)];
+		let out = wallet.transaction(&[owned], outputs, Asset::Fungible(ASSET), -300, ext(Some(BOB), None, 0));
+		assert_ok!(ShieldedPool::transact(RuntimeOrigin::signed(account(BOB)), out));
+		assert_ok!(Assets::start_destroy(RuntimeOrigin::root(), ASSET));
+		assert_ok!(Assets::destroy_accounts(RuntimeOrigin::signed(account(BOB)), ASSET));
+		assert_ok!(Assets::destroy_approvals(RuntimeOrigin::signed(account(BOB)), ASSET));
+		assert_ok!(Assets::finish_destroy(RuntimeOrigin::signed(account(BOB)), ASSET));
+		assert!(!AllowedAssets::<Test>::contains_key(ASSET));
+
+		// The id re-created is another asset: not shieldable until allowed again.
+		assert_ok!(Assets::create(RuntimeOrigin::signed(account(BOB)), ASSET, account(BOB), 1));
+		assert_ok!(Assets::mint(RuntimeOrigin::signed(account(BOB)), ASSET, account(BOB), 1000));
+		let outputs = [wallet.note(100, 8, &sk), wallet.note(0, 8, &sk)];
+		let tx = wallet.transaction(&[], outputs, Asset::Fungible(ASSET), 100, ext(None, None, 0));
+		assert_noop!(ShieldedPool::transact(RuntimeOrigin::signed(account(BOB)), tx), Error::<Test>::AssetNotAllowed);
+	});
+}
+
+/// The last withdrawal of an asset whose minimum balance is above the fee: paying the amount
+/// first would leave the fee alone in the pool account, below the minimum, and fail. The pool
+/// account is emptied exactly.
+#[test]
+fn the_last_withdrawal_with_a_fee_empties_the_pool() {
+	new_test_ext(dev_keys()).execute_with(|| {
+		let big_min: u32 = 9;
+		assert_ok!(Assets::force_create(RuntimeOrigin::root(), big_min, account(ALICE), true, 100));
+		assert_ok!(Assets::mint(RuntimeOrigin::signed(account(ALICE)), big_min, account(ALICE), 10_000));
+		assert_ok!(Assets::mint(RuntimeOrigin::signed(account(ALICE)), big_min, account(RELAYER), 100));
+		guard_and_allow(big_min, ALICE);
+		let mut wallet = Wallet::new(32);
+		let sk = wallet.key();
+		let asset = Asset::Fungible(big_min);
+		let owned = shield(&mut wallet, &sk, 1000, asset);
+		let outputs = [wallet.note(0, 10, &sk), wallet.note(0, 10, &sk)];
+		let tx = wallet.transaction(&[owned], outputs, asset, -990, ext(Some(BOB), Some(RELAYER), 10));
+		assert_ok!(ShieldedPool::transact(RuntimeOrigin::signed(account(RELAYER)), tx));
+		assert_eq!(Assets::balance(big_min, pool()), 0);
+		assert_eq!(Assets::balance(big_min, account(BOB)), 990);
+		assert_eq!(Assets::balance(big_min, account(RELAYER)), 110);
+		ShieldedPool::do_try_state().unwrap();
+	});
+}
+
+/// A chain at storage version 0 with value of an asset shielded keeps it usable: the
+/// migration allows exactly the assets with shielded value, once.
+#[test]
+fn migration_to_v1_allows_the_assets_already_shielded() {
+	use polkadot_sdk::frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext(dev_keys()).execute_with(|| {
+		TotalShielded::<Test>::insert(Asset::Fungible(ASSET), 500);
+		TotalShielded::<Test>::insert(Asset::Fungible(8), 0);
+		TotalShielded::<Test>::insert(Asset::Native, 900);
+		StorageVersion::new(0).put::<ShieldedPool>();
+		crate::migrations::v1::MigrateV0ToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(ShieldedPool::on_chain_storage_version(), 1);
+		assert!(AllowedAssets::<Test>::contains_key(ASSET));
+		assert_eq!(AllowedAssets::<Test>::iter().count(), 1);
+		// The version guard: a second run changes nothing.
+		AllowedAssets::<Test>::remove(ASSET);
+		crate::migrations::v1::MigrateV0ToV1::<Test>::on_runtime_upgrade();
+		assert!(!AllowedAssets::<Test>::contains_key(ASSET));
+	});
+}

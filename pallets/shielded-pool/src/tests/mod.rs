@@ -70,7 +70,7 @@ impl Wallet {
 			asset.field_value().unwrap(),
 			ext_amount,
 			ext_data.fee,
-			ext_data.hash(),
+			ext_data.hash(&ShieldedPool::chain_binding()),
 			&mut self.rng,
 		)
 		.unwrap();
@@ -110,6 +110,15 @@ fn shield(wallet: &mut Wallet, sk: &SpendingKey, value: u64, asset: Asset<u32>) 
 	assert_ok!(ShieldedPool::transact(RuntimeOrigin::signed(account(ALICE)), tx.clone()));
 	let [index, _] = wallet.applied(&tx);
 	Owned { note: outputs[0], spending_key: *sk, index }
+}
+
+/// Make `asset` guarded by the pool (owner, admin and freezer the keyless pool account) and
+/// allowed by governance.
+fn guard_and_allow(asset: u32, owner: u8) {
+	let owner = RuntimeOrigin::signed(account(owner));
+	assert_ok!(Assets::set_team(owner.clone(), asset, account(ALICE), pool(), pool()));
+	assert_ok!(Assets::transfer_ownership(owner, asset, pool()));
+	assert_ok!(ShieldedPool::allow_asset(RuntimeOrigin::root(), asset));
 }
 
 fn pool() -> AccountId {
@@ -191,6 +200,7 @@ fn assets_are_shielded_and_unshielded_separately() {
 		let mut wallet = Wallet::new(2);
 		let sk = wallet.key();
 		let asset = Asset::Fungible(ASSET);
+		guard_and_allow(ASSET, ALICE);
 		let owned = shield(&mut wallet, &sk, 5000, asset);
 		assert_eq!(Assets::balance(ASSET, pool()), 5000);
 		assert_eq!(TotalShielded::<Test>::get(asset), 5000);
