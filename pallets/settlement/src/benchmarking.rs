@@ -88,6 +88,7 @@ fn open<T: Config>() -> (T::AccountId, OrderId) {
 fn setup<T: Config>(validators: u32) {
 	T::BenchmarkHelper::set_time(NOW);
 	LocalDomain::<T>::put(DOMAIN);
+	crate::RemoteSettlers::<T>::insert(DOMAIN, SETTLER);
 	Isms::<T>::insert(1, multisig::<T>(validators));
 	DefaultIsm::<T>::put(1);
 }
@@ -137,11 +138,11 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn set_local_domain() -> Result<(), BenchmarkError> {
+	fn enroll_settler() -> Result<(), BenchmarkError> {
 		let origin = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, 7);
-		assert_eq!(LocalDomain::<T>::get(), 7);
+		_(origin as T::RuntimeOrigin, 7, [7; 32]);
+		assert_eq!(RemoteSettlers::<T>::get(7), Some([7; 32]));
 		Ok(())
 	}
 

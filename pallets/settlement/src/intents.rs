@@ -33,8 +33,8 @@ use sp_runtime::traits::{CheckedAdd, CheckedMul, CheckedSub, Zero};
 
 use crate::{
 	isms::{Domain, Ism, IsmId, MAX_ISM_DEPTH},
-	BalanceOf, ClosedOrders, Config, EscrowTotal, Error, Event, Filled, HoldReason, Isms, LocalDomain, OrderNonce,
-	Orders, Pallet, RefundGrace,
+	BalanceOf, ClosedOrders, Config, EscrowTotal, Error, Event, Filled, HoldReason, Isms, OrderNonce,
+	Orders, Pallet, RefundGrace, RemoteSettlers,
 };
 
 /// An order's id: `keccak256` of its SCALE-encoded [`OrderData`].
@@ -196,6 +196,10 @@ impl<T: Config> Pallet<T> {
 		let now = Self::now();
 		ensure!(request.fill_deadline > now, Error::<T>::DeadlineInPast);
 		ensure!(request.fill_deadline <= now.saturating_add(T::MaxFillWindow::get()), Error::<T>::DeadlineTooFar);
+		ensure!(
+			RemoteSettlers::<T>::get(request.destination) == Some(request.destination_settler),
+			Error::<T>::UnknownSettler
+		);
 		let fee = Self::quote(request.ism, request.destination).ok_or(Error::<T>::UnquotableIsm)?;
 		let ism = Isms::<T>::get(request.ism).ok_or(Error::<T>::UnquotableIsm)?;
 		Self::ensure_satisfiable(&ism, Some(request.destination))?;
@@ -204,7 +208,7 @@ impl<T: Config> Pallet<T> {
 
 		let nonce = OrderNonce::<T>::get();
 		let data = OrderData {
-			origin: LocalDomain::<T>::get(),
+			origin: Self::local_domain()?,
 			origin_settler: Self::settler_address(),
 			user: who.clone().into(),
 			nonce,
@@ -238,7 +242,7 @@ impl<T: Config> Pallet<T> {
 	/// Fill `order` here as its destination: pay the output and send the fill message.
 	pub fn do_fill_order(who: T::AccountId, order: OrderData, origin_solver: [u8; 32]) -> sp_runtime::DispatchResult {
 		ensure!(
-			order.destination == LocalDomain::<T>::get() && order.destination_settler == Self::settler_address(),
+			order.destination == Self::local_domain()? && order.destination_settler == Self::settler_address(),
 			Error::<T>::NotThisDestination
 		);
 		ensure!(Self::now() <= order.fill_deadline, Error::<T>::FillDeadlinePassed);

@@ -57,7 +57,7 @@ pub use mailbox::MessageRecipient;
 pub use pallet::*;
 pub use weights::WeightInfo;
 
-use polkadot_sdk::{frame_support, frame_system, sp_runtime};
+use polkadot_sdk::{frame_support, frame_system, sp_io, sp_runtime};
 #[allow(unused_imports)]
 use sp_runtime as _;
 
@@ -106,10 +106,15 @@ pub mod pallet {
 		/// Wall-clock time: order deadlines are in Unix seconds, so that both chains of an order
 		/// read them the same way.
 		type UnixTime: UnixTime;
-		/// The mailbox, hook, settler and fee accounts derive from this id.
+		/// The fee account derives from this id, and the mailbox and settler addresses from it
+		/// with the local domain and [`Config::ChainSalt`].
 		#[pallet::constant]
 		type PalletId: Get<PalletId>;
-		/// Who sets the local domain and configures ISMs.
+		/// A value unique to this chain among those that may share validators (a parachain's
+		/// para id): with the domain it makes the mailbox and settler addresses this chain's own,
+		/// so that no checkpoint or message of another chain names them.
+		type ChainSalt: Get<u32>;
+		/// Who configures ISMs and the refund grace.
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// Recipients other than the intent settler (other pallets).
 		type Recipients: MessageRecipient;
@@ -156,7 +161,8 @@ pub mod pallet {
 		IntentEscrow,
 	}
 
-	/// This chain's Hyperlane domain id.
+	/// This chain's Hyperlane domain id, set at genesis and never changed (Hyperlane's
+	/// `localDomain` is immutable: validators sign checkpoints under it).
 	#[pallet::storage]
 	pub type LocalDomain<T> = StorageValue<_, Domain, ValueQuery>;
 
@@ -200,6 +206,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type RefundGrace<T> = StorageValue<_, u64, ValueQuery>;
 
+	/// The settler of each destination domain this chain opens orders to (Hyperlane routers'
+	/// enrolled remote routers): an order must name it, and only its fill messages settle.
+	#[pallet::storage]
+	pub type RemoteSettlers<T> = StorageMap<_, Twox64Concat, Domain, [u8; 32], OptionQuery>;
+
 	/// Open orders by the ISM they name as their security level. An ISM with open orders, and
 	/// every ISM it refers to, cannot be removed or weakened: an order keeps the security it
 	/// paid for ([`Pallet::check_replacement`]).
@@ -221,6 +232,9 @@ pub mod pallet {
 		pub default_ism: Option<IsmId>,
 		/// The refund grace, in seconds.
 		pub refund_grace: u64,
+		/// Settlers of other domains, `(domain, settler address)`. This chain's own settler is
+		/// enrolled for its own domain at genesis.
+		pub settlers: alloc::vec::Vec<(Domain, [u8; 32])>,
 		#[serde(skip)]
 		pub _phantom: core::marker::PhantomData<T>,
 	}
@@ -229,6 +243,8 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		#[allow(clippy::expect_used)]
 		fn build(&self) {
+			// 0 is no domain: such a chain neither sends nor receives (see `Pallet::local_domain`),
+			// and `try_state` reports it. Genesis stays buildable from the default config.
 			LocalDomain::<T>::put(self.local_domain);
 			for (id, spec) in &self.isms {
 				let ism = IsmOf::<T>::try_from(spec.clone()).expect("genesis ISM exceeds a bound");
@@ -241,6 +257,10 @@ pub mod pallet {
 			}
 			assert!(self.refund_grace <= T::MaxFillWindow::get(), "the refund grace exceeds MaxFillWindow");
 			RefundGrace::<T>::put(self.refund_grace);
+			RemoteSettlers::<T>::insert(self.local_domain, Pallet::<T>::settler_address());
+			for (domain, settler) in &self.settlers {
+				RemoteSettlers::<T>::insert(domain, settler);
+			}
 		}
 	}
 
@@ -260,24 +280,34 @@ pub mod pallet {
 		},
 		/// An inbound message was verified and handled.
 		Processed { id: [u8; 32], origin: Domain, sender: [u8; 32], recipient: [u8; 32], ism: IsmId, signature_checks: u32 },
-		/// The local domain changed.
-		LocalDomainSet { domain: Domain },
+		// Index 2 was `LocalDomainSet` (the domain is fixed at genesis); later indices are kept.
 		/// An ISM was installed or replaced (a validator-set rotation is a replacement).
+		#[codec(index = 3)]
 		IsmSet { id: IsmId, ism: IsmOf<T>, replaced: bool },
 		/// An ISM was removed.
+		#[codec(index = 4)]
 		IsmRemoved { id: IsmId },
 		/// The default ISM changed.
+		#[codec(index = 5)]
 		DefaultIsmSet { id: IsmId },
 		/// The refund grace of orders opened from now on changed.
+		#[codec(index = 6)]
 		RefundGraceSet { seconds: u64 },
+		/// The settler of a destination domain was enrolled (or replaced).
+		#[codec(index = 11)]
+		SettlerEnrolled { domain: Domain, settler: [u8; 32] },
 		/// An order was opened: its input is held, its fee paid; anyone may refund it after
 		/// `refund_after` (Unix seconds) unless an attested fill settles it first.
+		#[codec(index = 7)]
 		OrderOpened { order_id: OrderId, user: T::AccountId, order: OrderData, fee: BalanceOf<T>, refund_after: u64 },
 		/// An order of another chain was filled here; the fill message is on its way.
+		#[codec(index = 8)]
 		OrderFilled { order_id: OrderId, filler: T::AccountId, recipient: T::AccountId, amount: BalanceOf<T>, message_id: [u8; 32] },
 		/// An attested fill settled an order: its input went to the solver.
+		#[codec(index = 9)]
 		OrderSettled { order_id: OrderId, solver: T::AccountId, amount: BalanceOf<T>, message_id: [u8; 32] },
 		/// An order expired unfilled: its input went back to the user.
+		#[codec(index = 10)]
 		OrderRefunded { order_id: OrderId, user: T::AccountId, amount: BalanceOf<T> },
 	}
 
@@ -377,6 +407,10 @@ pub mod pallet {
 		RecipientFailed,
 		/// Moving the held input to the solver failed.
 		EscrowTransferFailed,
+		/// No settler is enrolled for the destination, or the order names another.
+		UnknownSettler,
+		/// Genesis gave this chain no domain (0): it can neither send nor receive.
+		NoLocalDomain,
 	}
 
 	#[pallet::hooks]
@@ -427,15 +461,8 @@ pub mod pallet {
 			Ok(Some(Self::process_weight(checks)).into())
 		}
 
-		/// Set this chain's domain id (governance).
-		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::set_local_domain())]
-		pub fn set_local_domain(origin: OriginFor<T>, domain: Domain) -> DispatchResult {
-			T::GovernanceOrigin::ensure_origin(origin)?;
-			LocalDomain::<T>::put(domain);
-			Self::deposit_event(Event::LocalDomainSet { domain });
-			Ok(())
-		}
+		// Call index 2 was `set_local_domain`: the domain is fixed at genesis, as Hyperlane's
+		// `localDomain` is immutable. The index is not reused.
 
 		/// Install or replace an ISM (governance). Replacing a multisig is how a validator set
 		/// rotates: everything that refers to the id uses the new set from the next message on.
@@ -530,6 +557,17 @@ pub mod pallet {
 			Ok(())
 		}
 
+		/// Enroll the settler of a destination domain (governance): orders to `domain` must
+		/// name it. Open orders keep the settler they named.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::enroll_settler())]
+		pub fn enroll_settler(origin: OriginFor<T>, domain: Domain, settler: [u8; 32]) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			RemoteSettlers::<T>::insert(domain, settler);
+			Self::deposit_event(Event::SettlerEnrolled { domain, settler });
+			Ok(())
+		}
+
 		/// Refund an order whose deadline and grace period passed without an attested fill.
 		/// Anyone may call it; the input goes back to the user.
 		#[pallet::call_index(8)]
@@ -547,20 +585,36 @@ pub mod pallet {
 		}
 
 		/// This chain's mailbox and merkle tree hook address: validators of this chain put it in
-		/// `domainHash`.
+		/// `domainHash`. Unique to the chain: see [`Pallet::chain_address`].
 		pub fn mailbox_address() -> [u8; 32] {
-			Self::account_id().into()
+			Self::chain_address(b"mailbox")
 		}
 
 		/// The intent settler's address: fill messages are sent to it.
 		pub fn settler_address() -> [u8; 32] {
-			let settler: T::AccountId = T::PalletId::get().into_sub_account_truncating(*b"settler");
-			settler.into()
+			Self::chain_address(b"settler")
+		}
+
+		/// `blake2_256("zkSettle" ‖ role ‖ PalletId ‖ local domain ‖ ChainSalt)` (integers
+		/// little-endian): the same pallet on two chains, even two that share a domain by mistake,
+		/// has different addresses.
+		pub fn chain_address(role: &[u8]) -> [u8; 32] {
+			let preimage = (b"zkSettle", role, T::PalletId::get().0, LocalDomain::<T>::get(), T::ChainSalt::get()).encode();
+			sp_io::hashing::blake2_256(&preimage)
 		}
 
 		/// Where the fees of security levels go.
 		pub fn fee_account() -> T::AccountId {
 			T::PalletId::get().into_sub_account_truncating(*b"fees")
+		}
+
+		/// This chain's domain; an error for 0, which genesis may leave but no message may carry
+		/// (every chain left at 0 would share it).
+		pub fn local_domain() -> Result<Domain, Error<T>> {
+			match LocalDomain::<T>::get() {
+				0 => Err(Error::<T>::NoLocalDomain),
+				domain => Ok(domain),
+			}
 		}
 
 		/// The latest checkpoint of the outbound tree, `(root, index)`; `None` before the first
@@ -612,6 +666,7 @@ impl<T: Config> Pallet<T> {
 			*user = user.checked_add(&record.input).ok_or("escrow overflows")?;
 		}
 		frame_support::ensure!(total == EscrowTotal::<T>::get(), "EscrowTotal is not the sum of open orders");
+		frame_support::ensure!(LocalDomain::<T>::get() != 0, "genesis set no local domain");
 		let reason = T::RuntimeHoldReason::from(HoldReason::IntentEscrow);
 		for (user, held) in per_user {
 			frame_support::ensure!(

@@ -17,7 +17,7 @@ use crate::{
 		Domain, Ism, IsmId, ValidatorSet, MAX_ISM_DEPTH,
 	},
 	message::{Message, VERSION},
-	ClosedOrders, Config, Delivered, DefaultIsm, Error, Event, Isms, LocalDomain, Orders, OutboundTree,
+	ClosedOrders, Config, Delivered, DefaultIsm, Error, Event, Isms, Orders, OutboundTree,
 	Pallet,
 };
 
@@ -91,7 +91,7 @@ impl<T: Config> Pallet<T> {
 	) -> Result<[u8; 32], Error<T>> {
 		let mut tree = OutboundTree::<T>::get();
 		let message =
-			Message { version: VERSION, nonce: tree.count, origin: LocalDomain::<T>::get(), sender, destination, recipient, body };
+			Message { version: VERSION, nonce: tree.count, origin: Self::local_domain()?, sender, destination, recipient, body };
 		let id = message.id();
 		let leaf_index = tree.insert(id).map_err(|_| Error::<T>::TreeFull)?;
 		let root = tree.root();
@@ -104,7 +104,7 @@ impl<T: Config> Pallet<T> {
 	pub fn do_process(metadata: &[u8], bytes: &[u8]) -> Result<u32, Error<T>> {
 		let message = Message::from_bytes(bytes).map_err(|_| Error::<T>::MessageTooShort)?;
 		ensure!(message.version == VERSION, Error::<T>::UnsupportedVersion);
-		ensure!(message.destination == LocalDomain::<T>::get(), Error::<T>::WrongDestination);
+		ensure!(message.destination == Self::local_domain()?, Error::<T>::WrongDestination);
 		let id = message.id();
 		ensure!(!Delivered::<T>::contains_key(id), Error::<T>::AlreadyDelivered);
 

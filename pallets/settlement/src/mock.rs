@@ -66,6 +66,8 @@ impl pallet_balances::Config for Test {
 
 parameter_types! {
 	pub const SettlementPalletId: PalletId = PalletId(*b"zk/settl");
+	/// This chain's salt (a para id on a real chain).
+	pub static Salt: u32 = 2042;
 	pub static Now: u64 = GENESIS_TIME;
 	/// The ISM the test recipient asks for (`None`: the default).
 	pub static RecipientIsm: Option<u32> = None;
@@ -114,6 +116,7 @@ impl pallet_settlement::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type UnixTime = MockTime;
 	type PalletId = SettlementPalletId;
+	type ChainSalt = Salt;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type Recipients = TestRecipients;
 	type MaxBodyLen = ConstU32<2048>;
@@ -178,6 +181,7 @@ pub fn new_test_ext() -> polkadot_sdk::sp_io::TestExternalities {
 		],
 		default_ism: Some(1),
 		refund_grace: 600,
+		settlers: vec![(REMOTE, REMOTE_SETTLER)],
 		_phantom: Default::default(),
 	}
 	.assimilate_storage(&mut storage)

@@ -41,8 +41,8 @@ use polkadot_sdk::frame_support::{
 pub trait WeightInfo {
 	fn dispatch(b: u32, ) -> Weight;
 	fn process(s: u32, ) -> Weight;
-	fn set_local_domain() -> Weight;
 	fn set_ism(v: u32, ) -> Weight;
+	fn enroll_settler() -> Weight;
 	fn remove_ism() -> Weight;
 	fn set_default_ism() -> Weight;
 	fn set_refund_grace() -> Weight;
@@ -98,19 +98,13 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
-	/// Storage: `Settlement::LocalDomain` (r:0 w:1)
-	/// Proof: `Settlement::LocalDomain` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	fn set_local_domain() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `0`
-		//  Estimated: `0`
-		// Minimum execution time: 8_857_000 picoseconds.
-		Weight::from_parts(10_450_000, 0)
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
 	/// Storage: `Settlement::Isms` (r:1 w:1)
 	/// Proof: `Settlement::Isms` (`max_values`: None, `max_size`: Some(655), added: 3130, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 32]`.
+	fn enroll_settler() -> Weight {
+		Weight::from_parts(12_000_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 	fn set_ism(v: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `236`
@@ -241,8 +235,8 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
-	fn set_local_domain() -> Weight {
-		Weight::from_parts(10_450_000, 0)
+	fn enroll_settler() -> Weight {
+		Weight::from_parts(12_000_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_ism(v: u32, ) -> Weight {

@@ -109,3 +109,77 @@ fn migration_to_v1_counts_open_orders_by_ism() {
 		assert_eq!(crate::IsmOrderRefs::<Test>::get(3), 2);
 	});
 }
+
+/// Hyperlane's `localDomain` is immutable. Here governance could change it at any time, so root
+/// on one chain could take another chain's domain: the validators both chains share would sign
+/// its messages as the other chain's, and a third chain would settle orders never filled. The
+/// call is gone (it no longer decodes) and the domain stays what genesis set.
+#[test]
+fn the_local_domain_is_fixed_after_genesis() {
+	use codec::{Decode, Encode};
+	run(|| {
+		let set_local_domain = (2u8, 2u8, REMOTE).encode();
+		assert!(RuntimeCall::decode(&mut &set_local_domain[..]).is_err(), "set_local_domain still decodes");
+		assert_eq!(crate::LocalDomain::<Test>::get(), LOCAL);
+	});
+}
+
+/// A chain whose genesis set no domain (0) would share it with every other such chain: it can
+/// neither send, nor receive, nor open or fill orders.
+#[test]
+fn a_chain_without_a_domain_sends_and_receives_nothing() {
+	new_test_ext().execute_with(|| {
+		crate::LocalDomain::<Test>::put(0);
+		let body: BoundedVec<u8, _> = BoundedVec::truncate_from(b"hi".to_vec());
+		assert_noop!(Settlement::dispatch(RuntimeOrigin::signed(alice()), REMOTE, [1; 32], body), Error::<Test>::NoLocalDomain);
+		let message = Message { destination: 0, ..inbound(0, TEST_RECIPIENT, b"to nobody") };
+		assert_noop!(process(message_id_metadata(&message, [0; 32], 0, &[0, 1]), &message), Error::<Test>::NoLocalDomain);
+		assert_noop!(
+			Settlement::open_order(RuntimeOrigin::signed(alice()), 10, REMOTE, REMOTE_SETTLER, 1, [0x44; 32], DEADLINE, 1, 100),
+			Error::<Test>::NoLocalDomain
+		);
+		assert!(Settlement::do_try_state().is_err());
+	});
+}
+
+/// The mailbox (merkle tree hook) and settler addresses were the PalletId's, the same on every
+/// zkSettle chain, so checkpoints of one chain named the same hook as another's. They are
+/// salted by the chain: another domain gives other addresses.
+#[test]
+fn mailbox_and_settler_addresses_differ_between_chains() {
+	run(|| {
+		let here = (Settlement::mailbox_address(), Settlement::settler_address());
+		// The same pallet on another chain (another domain at its genesis).
+		crate::LocalDomain::<Test>::put(REMOTE);
+		let there = (Settlement::mailbox_address(), Settlement::settler_address());
+		crate::LocalDomain::<Test>::put(LOCAL);
+		assert_ne!(here.0, there.0);
+		assert_ne!(here.1, there.1);
+		assert_ne!(here.0, here.1);
+		// Another chain with the same domain by mistake: its salt (para id) still tells them apart.
+		Salt::set(3042);
+		assert_ne!(Settlement::mailbox_address(), here.0);
+		assert_ne!(Settlement::settler_address(), here.1);
+		Salt::set(2042);
+	});
+}
+
+/// `destination_settler` was taken as given: an order naming an address that is not the
+/// destination's settler can never be filled by it (the user's fee is spent for nothing and the
+/// input locked until the refund), and an address someone else controls there could send the
+/// fill message. Orders name the settler enrolled for their destination (as Hyperlane routers
+/// enroll their remote routers).
+#[test]
+fn orders_name_the_destinations_enrolled_settler() {
+	run(|| {
+		let open_to = |destination: u32, settler: [u8; 32]| {
+			Settlement::open_order(RuntimeOrigin::signed(alice()), 10, destination, settler, 1, [0x44; 32], DEADLINE, 1, 100)
+		};
+		assert_noop!(open_to(REMOTE, [0x66; 32]), Error::<Test>::UnknownSettler);
+		assert_noop!(open_to(3000, [0x67; 32]), Error::<Test>::UnknownSettler);
+		assert_noop!(Settlement::enroll_settler(RuntimeOrigin::signed(alice()), 3000, [0x67; 32]), DispatchError::BadOrigin);
+		assert_ok!(Settlement::enroll_settler(RuntimeOrigin::root(), 3000, [0x67; 32]));
+		assert_ok!(open_to(3000, [0x67; 32]));
+		assert_ok!(open_to(REMOTE, REMOTE_SETTLER));
+	});
+}

@@ -333,8 +333,6 @@ fn ism_governance() {
 		assert_ok!(Settlement::set_default_ism(RuntimeOrigin::root(), 3));
 		assert_ok!(Settlement::remove_ism(RuntimeOrigin::root(), 1));
 		assert!(!Isms::<Test>::contains_key(1));
-		assert_ok!(Settlement::set_local_domain(RuntimeOrigin::root(), 4242));
-		assert_eq!(last_event(), Event::LocalDomainSet { domain: 4242 });
 	});
 }
 
