@@ -49,9 +49,10 @@ pub struct ExtDataArg {
 }
 
 impl ExtDataArg {
-	/// The `ext_data_hash` public input, as the pallet computes it.
-	pub fn hash(&self) -> Scalar {
-		ext_data_hash(&(&self.recipient, &self.relayer, self.fee, &self.encrypted_notes).encode())
+	/// The `ext_data_hash` public input, as the pallet computes it on the chain with genesis
+	/// hash `chain` (the proof is then valid on that chain only).
+	pub fn hash(&self, chain: &[u8; 32]) -> Scalar {
+		ext_data_hash(&(chain, &self.recipient, &self.relayer, self.fee, &self.encrypted_notes).encode())
 	}
 }
 
@@ -101,6 +102,8 @@ pub struct Anchor {
 	pub paths: Vec<(u64, [Scalar; DEPTH])>,
 	/// Verifying key version.
 	pub key_version: u32,
+	/// The chain's genesis hash, which the proof commits to.
+	pub genesis: [u8; 32],
 }
 
 /// Fresh blinding from the operating system.
@@ -165,7 +168,7 @@ pub fn prove(
 		asset,
 		plan.ext_amount,
 		plan.fee,
-		ext_data.hash(),
+		ext_data.hash(&anchor.genesis),
 		&mut rng,
 	)
 	.map_err(|e| WalletError::Prover(e.to_string()))?;
@@ -195,15 +198,17 @@ mod tests {
 
 	#[test]
 	fn ext_data_encoding_matches_the_pallets_layout() {
-		// The pallet hashes `(recipient, relayer, fee as u128, [BoundedVec<u8>; 2])`; a
-		// BoundedVec encodes as a Vec, an AccountId32 as its 32 bytes.
+		// The pallet hashes `(genesis, recipient, relayer, fee as u128, [BoundedVec<u8>; 2])`; a
+		// BoundedVec encodes as a Vec, an AccountId32 and a hash as their 32 bytes.
 		let ext = ExtDataArg { recipient: Some([1; 32]), relayer: None, fee: 5, encrypted_notes: [vec![9], vec![]] };
-		let mut expected = vec![1u8];
+		let genesis = [3u8; 32];
+		let mut expected = genesis.to_vec();
+		expected.push(1);
 		expected.extend([1u8; 32]);
 		expected.push(0);
 		expected.extend(5u128.to_le_bytes());
 		expected.extend([4, 9, 0]);
-		assert_eq!((&ext.recipient, &ext.relayer, ext.fee, &ext.encrypted_notes).encode(), expected);
+		assert_eq!((&genesis, &ext.recipient, &ext.relayer, ext.fee, &ext.encrypted_notes).encode(), expected);
 	}
 
 	#[test]

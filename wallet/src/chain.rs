@@ -79,6 +79,11 @@ impl Chain {
 		hex::encode(self.client.genesis_hash())
 	}
 
+	/// The chain's genesis hash, which shielded proofs commit to.
+	pub fn genesis_hash(&self) -> [u8; 32] {
+		self.client.genesis_hash().0
+	}
+
 	/// Call the runtime API `function` (e.g. `SettlementApi_order`) with SCALE-encoded `args` at
 	/// the finalized head, and decode its result.
 	pub async fn runtime_api<R: Decode>(&self, function: &str, args: &[u8]) -> Result<R, WalletError> {

@@ -14,6 +14,10 @@ use std::{
 
 use crate::{chain::Chain, WalletError};
 
+fn io(what: &str, e: std::io::Error) -> WalletError {
+	WalletError::Io(what.to_string(), e)
+}
+
 /// The node binary, if built.
 pub fn binary() -> Option<PathBuf> {
 	if let Some(path) = std::env::var_os("ZKSETTLE_NODE") {
@@ -43,8 +47,35 @@ impl Drop for DevNode {
 impl DevNode {
 	/// Start `binary --dev` (one block a second) and wait until its RPC answers.
 	pub async fn start(binary: &std::path::Path) -> Result<(Self, Chain), WalletError> {
-		let io = |what: &str, e: std::io::Error| WalletError::Io(what.to_string(), e);
 		let dir = tempfile::tempdir().map_err(|e| io("temporary directory", e))?;
+		Self::spawn(binary, dir, &[]).await
+	}
+
+	/// Start a dev node like [`DevNode::start`] whose settlement domain is `domain` instead of
+	/// the development preset's: the node's own dev chain spec with that genesis field changed.
+	/// The domain is fixed at genesis, so this is how a second chain of a test gets its own.
+	pub async fn start_with_domain(binary: &std::path::Path, domain: u32) -> Result<(Self, Chain), WalletError> {
+		let dir = tempfile::tempdir().map_err(|e| io("temporary directory", e))?;
+		let out = Command::new(binary)
+			.args(["export-chain-spec", "--chain", "dev"])
+			.stderr(Stdio::null())
+			.output()
+			.map_err(|e| io(&binary.display().to_string(), e))?;
+		let corrupt = |why: String| WalletError::Corrupt("the node's dev chain spec".into(), why);
+		let mut spec: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| corrupt(e.to_string()))?;
+		let settlement = spec
+			.pointer_mut("/genesis/runtimeGenesis/patch/settlement")
+			.and_then(serde_json::Value::as_object_mut)
+			.ok_or_else(|| corrupt("no genesis.runtimeGenesis.patch.settlement".into()))?;
+		settlement.insert("localDomain".into(), domain.into());
+		let path = dir.path().join("spec.json");
+		let bytes = serde_json::to_vec(&spec).map_err(|e| corrupt(e.to_string()))?;
+		std::fs::write(&path, bytes).map_err(|e| io("chain spec", e))?;
+		let chain = path.to_str().ok_or_else(|| corrupt("a temporary path that is not UTF-8".into()))?.to_string();
+		Self::spawn(binary, dir, &["--chain".into(), chain]).await
+	}
+
+	async fn spawn(binary: &std::path::Path, dir: tempfile::TempDir, extra: &[String]) -> Result<(Self, Chain), WalletError> {
 		let port = std::net::TcpListener::bind("127.0.0.1:0")
 			.and_then(|l| l.local_addr())
 			.map_err(|e| io("free port", e))?
@@ -53,6 +84,7 @@ impl DevNode {
 		let child = Command::new(binary)
 			.args(["--dev", "--dev-block-time", "1000", "--no-prometheus", "--no-telemetry", "--rpc-port"])
 			.arg(port.to_string())
+			.args(extra)
 			.arg("--base-path")
 			.arg(dir.path().join("data"))
 			.stdout(Stdio::null())

@@ -80,6 +80,9 @@ pub enum WalletError {
 	/// Encryption failed.
 	#[error("note encryption failed")]
 	Encryption,
+	/// The recipient's encryption key is of low order: the note would be readable by anyone.
+	#[error("the recipient's address has a low-order encryption key (a note to it would be readable by anyone)")]
+	LowOrderKey,
 	/// A file could not be read or written.
 	#[error("{0}: {1}")]
 	Io(String, std::io::Error),

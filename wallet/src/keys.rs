@@ -143,14 +143,30 @@ impl Keys {
 		Ok(Keys::Viewing { view: ViewingKey { owner, nk }, ivk })
 	}
 
-	/// The key that encrypts the wallet's state file: anyone who can open the state can also
-	/// scan, so deriving it from the incoming viewing key gives nothing away.
+	/// The key that encrypts the wallet's state file. A spending wallet's state records what it
+	/// sent, which no viewing key reveals, so its key derives from the spend authorising key
+	/// `ask`, which an exported viewing key does not hold. A watch-only wallet records only what
+	/// its viewing key sees, so its key derives from the incoming viewing key.
 	pub fn state_key(&self) -> Zeroizing<[u8; 32]> {
-		let hash = blake2b_simd::Params::new().hash_length(32).personal(b"zkSettle_StateKy").hash(&self.ivk().to_bytes());
-		let mut key = Zeroizing::new([0u8; 32]);
-		key.copy_from_slice(hash.as_bytes());
-		key
+		match self {
+			Keys::Spending { spend, .. } => state_key(b"zkSettle_StateSp", &spend.ask.to_bytes()),
+			Keys::Viewing { .. } => self.legacy_state_key(),
+		}
 	}
+
+	/// The state key of wallets made before spending wallets had their own: derived from the
+	/// incoming viewing key. Read once to migrate such a file, never written.
+	pub fn legacy_state_key(&self) -> Zeroizing<[u8; 32]> {
+		state_key(b"zkSettle_StateKy", &self.ivk().to_bytes())
+	}
+}
+
+fn state_key(personal: &[u8; 16], secret: &[u8; 32]) -> Zeroizing<[u8; 32]> {
+	let secret = Zeroizing::new(*secret);
+	let hash = blake2b_simd::Params::new().hash_length(32).personal(personal).hash(&*secret);
+	let mut key = Zeroizing::new([0u8; 32]);
+	key.copy_from_slice(hash.as_bytes());
+	key
 }
 
 fn scalar(bytes: &[u8]) -> Option<Scalar> {
@@ -246,7 +262,9 @@ mod tests {
 		let watch = Keys::from_viewing_key(&keys.export_viewing_key()).unwrap();
 		assert_eq!(watch.address(), keys.address());
 		assert_eq!(watch.viewing_key(), keys.viewing_key());
-		assert_eq!(*watch.state_key(), *keys.state_key());
+		// The state of a spending wallet records what it sent: its key is not the viewing key's.
+		assert_ne!(*watch.state_key(), *keys.state_key());
+		assert_eq!(*watch.legacy_state_key(), *keys.legacy_state_key());
 		assert!(matches!(watch.spending_key(), Err(WalletError::ViewOnly)));
 		assert!(matches!(watch.phrase(), Err(WalletError::ViewOnly)));
 	}

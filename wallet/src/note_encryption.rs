@@ -11,7 +11,8 @@
 //! note = epk ‖ ct                      (32 + 49 + 16 = 97 bytes)
 //! ```
 //!
-//! A fresh `esk` per note makes the all-zero nonce safe. Every note has the same length, dummies
+//! Both sides refuse a non-contributory exchange (a low-order `pk_enc` or `epk`), whose shared
+//! secret would not depend on the secret key. A fresh `esk` per note makes the all-zero nonce safe. Every note has the same length, dummies
 //! included, so ciphertexts say nothing about what they hold. The recipient tries every note
 //! with its `ivk` (trial decryption); a note that decrypts is then checked against its
 //! commitment with the recipient's own owner key, so a sender cannot make a wallet believe in a
@@ -48,7 +49,13 @@ fn note_key(shared: &[u8; 32], epk: &[u8; 32], pk_enc: &[u8; 32]) -> Zeroizing<[
 pub fn encrypt_with(note: &Note, to: &Address, esk: [u8; 32]) -> Result<Vec<u8>, WalletError> {
 	let esk = StaticSecret::from(esk);
 	let epk = PublicKey::from(&esk).to_bytes();
-	let shared = Zeroizing::new(esk.diffie_hellman(&PublicKey::from(to.pk_enc)).to_bytes());
+	let shared = esk.diffie_hellman(&PublicKey::from(to.pk_enc));
+	// A low-order `pk_enc` fixes the shared secret whatever `esk` is (all zero for the
+	// identity): the note key would follow from public data. Refuse it.
+	if !shared.was_contributory() {
+		return Err(WalletError::LowOrderKey);
+	}
+	let shared = Zeroizing::new(shared.to_bytes());
 	let key = note_key(&shared, &epk, &to.pk_enc);
 	let mut plaintext = Zeroizing::new(Vec::with_capacity(PLAINTEXT_LEN));
 	plaintext.push(VERSION);
@@ -78,7 +85,11 @@ pub fn try_decrypt(ivk: &StaticSecret, owner: &Scalar, commitment: &Scalar, ciph
 	let (epk, ct) = ciphertext.split_at(32);
 	let epk: [u8; 32] = epk.try_into().ok()?;
 	let pk_enc = PublicKey::from(ivk).to_bytes();
-	let shared = Zeroizing::new(ivk.diffie_hellman(&PublicKey::from(epk)).to_bytes());
+	let shared = ivk.diffie_hellman(&PublicKey::from(epk));
+	if !shared.was_contributory() {
+		return None;
+	}
+	let shared = Zeroizing::new(shared.to_bytes());
 	let key = note_key(&shared, &epk, &pk_enc);
 	let plaintext = Zeroizing::new(ChaCha20Poly1305::new((&*key).into()).decrypt(&Nonce::default(), ct).ok()?);
 	let (version, rest) = plaintext.split_first()?;
@@ -138,6 +149,22 @@ mod tests {
 		let other = note_for(&bob, 43).commitment();
 		assert_eq!(try_decrypt(&bob.ivk(), &bob.address().owner, &other, &ct), None);
 		assert_eq!(try_decrypt(&bob.ivk(), &bob.address().owner, &cm, &ct[..50]), None);
+	}
+
+	/// A recipient key of low order (here the zero point) makes the X25519 secret the all-zero
+	/// string whatever `esk` is: anyone could derive the note key from the public `epk` and
+	/// `pk_enc` and read the note. Such an exchange is not contributory and is refused.
+	#[test]
+	fn a_low_order_recipient_key_is_refused() {
+		let bob = keys("bob");
+		let note = note_for(&bob, 42);
+		let trap = Address { owner: bob.address().owner, pk_enc: [0; 32] };
+		assert!(matches!(encrypt_with(&note, &trap, [7; 32]), Err(WalletError::LowOrderKey)));
+		// And a ciphertext whose epk is of low order is never accepted on the receiving side.
+		let ct = encrypt_with(&note, &bob.address(), [8; 32]).unwrap();
+		let mut low = ct.clone();
+		low[..32].fill(0);
+		assert_eq!(try_decrypt(&bob.ivk(), &bob.address().owner, &note.commitment(), &low), None);
 	}
 
 	#[test]

@@ -1,6 +1,7 @@
 //! The wallet's state: how far it has scanned, the notes it found, their spends, and its
-//! history. Kept in one file, encrypted under a key derived from the incoming viewing key, and
-//! written atomically (temporary file, then rename) so an interrupted scan resumes from the
+//! history. Kept in one file, encrypted under [`Keys::state_key`] (for a spending wallet, a key
+//! an exported viewing key does not give, since the file records what it sent), and written
+//! atomically (temporary file, then rename) so an interrupted scan resumes from the
 //! last save instead of corrupting the wallet.
 //!
 //! Scanning is pure here ([`State::apply_block`]): the chain module fetches the events, this
@@ -247,11 +248,21 @@ impl State {
 			return Err(corrupt("too short"));
 		}
 		let (nonce, ct) = bytes.split_at(12);
-		let key = keys.state_key();
-		let plain = ChaCha20Poly1305::new((&*key).into())
-			.decrypt(Nonce::from_slice(nonce), ct)
-			.map_err(|_| corrupt("does not decrypt with this wallet's keys"))?;
-		serde_json::from_slice(&plain).map(Some).map_err(|e| corrupt(&e.to_string()))
+		let decrypt = |key: &[u8; 32]| ChaCha20Poly1305::new(key.into()).decrypt(Nonce::from_slice(nonce), ct).ok();
+		// A spending wallet's file from before it had its own state key opens with the legacy
+		// (viewing-key) key once, and is re-encrypted under the new key at once.
+		let (plain, legacy) = match decrypt(&keys.state_key()) {
+			Some(plain) => (plain, false),
+			None => match decrypt(&keys.legacy_state_key()) {
+				Some(plain) if matches!(keys, Keys::Spending { .. }) => (plain, true),
+				_ => return Err(corrupt("does not decrypt with this wallet's keys")),
+			},
+		};
+		let state: Self = serde_json::from_slice(&plain).map_err(|e| corrupt(&e.to_string()))?;
+		if legacy {
+			state.save(path, keys)?;
+		}
+		Ok(Some(state))
 	}
 
 	/// Save atomically to `path`.
@@ -368,5 +379,33 @@ mod tests {
 		state.save(&path, &bob).unwrap();
 		assert_eq!(State::load(&path, &bob).unwrap(), Some(state));
 		assert!(matches!(State::load(&path, &eve), Err(WalletError::Corrupt(..))));
+	}
+
+	/// The state of a spending wallet records what it sent, which the viewing key does not
+	/// reveal: whoever holds an exported viewing key and the file must not be able to read it.
+	#[test]
+	fn the_viewing_key_does_not_open_a_spending_wallets_state() {
+		let bob = keys("bob");
+		let watch = Keys::from_viewing_key(&bob.export_viewing_key()).unwrap();
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("state");
+		let mut state = State::new("abc".into());
+		state.notes.push(owned(5, 0));
+		state.save(&path, &bob).unwrap();
+		assert!(matches!(State::load(&path, &watch), Err(WalletError::Corrupt(..))));
+		assert_eq!(State::load(&path, &bob).unwrap(), Some(state.clone()));
+
+		// A file written under the legacy key opens once and is re-encrypted at once.
+		let legacy = bob.legacy_state_key();
+		let mut bytes = vec![0u8; 12];
+		bytes.extend(
+			ChaCha20Poly1305::new((&*legacy).into())
+				.encrypt(Nonce::from_slice(&[0u8; 12]), serde_json::to_vec(&state).unwrap().as_slice())
+				.unwrap(),
+		);
+		std::fs::write(&path, bytes).unwrap();
+		assert!(State::load(&path, &watch).unwrap().is_some(), "the legacy file opens with the viewing key");
+		assert_eq!(State::load(&path, &bob).unwrap(), Some(state));
+		assert!(matches!(State::load(&path, &watch), Err(WalletError::Corrupt(..))), "re-encrypted");
 	}
 }

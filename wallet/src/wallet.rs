@@ -220,7 +220,7 @@ impl Wallet {
 		if params.verifying_key_bytes() != chain_key {
 			return Err(WalletError::KeyMismatch(key_version));
 		}
-		let tx = builder::prove(&self.keys, plan, &spends, &Anchor { root, paths, key_version }, params)?;
+		let tx = builder::prove(&self.keys, plan, &spends, &Anchor { root, paths, key_version, genesis: chain.genesis_hash() }, params)?;
 		let call = if signer.is_some() { "transact" } else { "transact_unsigned" };
 		let included = chain.submit(call, &tx.encode(), signer).await?;
 		// Pick up the new notes (change included) and the spends right away.
