@@ -37,6 +37,13 @@ enum Command {
 		/// Keep signed checkpoints in this JSON file.
 		#[arg(long)]
 		db: Option<PathBuf>,
+		/// The origin domain this validator signs for; a node serving another is refused.
+		#[arg(long, env = "ZKSETTLE_VALIDATOR_DOMAIN")]
+		domain: u32,
+		/// The origin's merkle tree hook (mailbox) address this validator signs for (hex, 32
+		/// bytes; `SettlementApi_mailbox_address`).
+		#[arg(long, env = "ZKSETTLE_VALIDATOR_HOOK")]
+		hook: String,
 	},
 	/// Deliver messages from an origin chain to a destination chain.
 	Relayer {
@@ -60,9 +67,12 @@ enum Command {
 
 async fn run(cli: Cli) -> Result<(), AgentError> {
 	match cli.command {
-		Command::Validator { url, key, rpc, from, db } => {
+		Command::Validator { url, key, rpc, from, db, domain, hook } => {
 			let key = ValidatorKey::from_hex(&key)?;
+			let hook = validator::unhex::<32>(&hook).ok_or(AgentError::Config("--hook: not 32 bytes of hex".into()))?;
+			let pin = validator::Pin { domain, hook };
 			let mailbox = Mailbox::connect(&url).await?;
+			pin.check(mailbox.domain, mailbox.hook)?;
 			let store = Store::open(db)?;
 			let from = match from {
 				Some(from) => from,
@@ -75,7 +85,7 @@ async fn run(cli: Cli) -> Result<(), AgentError> {
 				mailbox.domain,
 				hex::encode(mailbox.hook)
 			);
-			validator::watch(&mailbox, &key, &store, from).await
+			validator::watch(&mailbox, &key, &store, from, pin).await
 		},
 		Command::Relayer { origin, destination, validators, suri, from } => {
 			let signer = zksettle_wallet::wallet::signer(&suri)?;

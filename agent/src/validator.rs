@@ -116,9 +116,36 @@ impl Store {
 	}
 }
 
+/// What a validator signs for, fixed in its configuration: a node that serves another chain
+/// (another domain, or another mailbox: a re-genesis, a wrong URL, a chain that took a domain
+/// not its own) gets no signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pin {
+	/// The origin domain.
+	pub domain: u32,
+	/// The origin's merkle tree hook (mailbox) address.
+	pub hook: [u8; 32],
+}
+
+impl Pin {
+	/// Refuse a chain that is not the pinned one.
+	pub fn check(&self, domain: u32, hook: [u8; 32]) -> Result<(), AgentError> {
+		if domain != self.domain || hook != self.hook {
+			return Err(AgentError::Config(format!(
+				"the node serves domain {domain} with hook 0x{}, but this validator signs only for domain {} with hook 0x{}",
+				hex::encode(hook),
+				self.domain,
+				hex::encode(self.hook)
+			)));
+		}
+		Ok(())
+	}
+}
+
 /// Sign the checkpoints of the messages dispatched in finalized blocks `from..`, forever
-/// (until the task is dropped). Returns only on an error.
-pub async fn watch(mailbox: &Mailbox, key: &ValidatorKey, store: &Store, from: u64) -> Result<(), AgentError> {
+/// (until the task is dropped), for the pinned chain only. Returns only on an error.
+pub async fn watch(mailbox: &Mailbox, key: &ValidatorKey, store: &Store, from: u64, pin: Pin) -> Result<(), AgentError> {
+	pin.check(mailbox.domain, mailbox.hook)?;
 	let mut next = from;
 	loop {
 		let head = mailbox.finalized().await?;
@@ -130,8 +157,8 @@ pub async fn watch(mailbox: &Mailbox, key: &ValidatorKey, store: &Store, from: u
 					return Err(AgentError::Node(format!("block {next}: a Dispatched event that does not hash to its id")));
 				}
 				let checkpoint = Checkpoint {
-					origin: mailbox.domain,
-					merkle_tree_hook: mailbox.hook,
+					origin: pin.domain,
+					merkle_tree_hook: pin.hook,
 					root: dispatched.root,
 					index: dispatched.leaf_index,
 					message_id: dispatched.id,
@@ -176,4 +203,19 @@ pub async fn serve(store: Store, address: [u8; 20], addr: SocketAddr) -> Result<
 		})
 		.map_err(|e| AgentError::Server(e.to_string()))?;
 	Ok((server.start(module), local))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn a_validator_signs_only_for_its_pinned_chain() {
+		let pin = Pin { domain: 1_000_001, hook: [7; 32] };
+		assert!(pin.check(1_000_001, [7; 32]).is_ok());
+		// A chain that took the pinned domain but is another chain (another mailbox address).
+		assert!(matches!(pin.check(1_000_001, [8; 32]), Err(AgentError::Config(_))));
+		// The right mailbox under another domain.
+		assert!(matches!(pin.check(1_000_002, [7; 32]), Err(AgentError::Config(_))));
+	}
 }

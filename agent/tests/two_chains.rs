@@ -25,13 +25,16 @@ use zksettle_wallet::{
 	wallet::signer,
 };
 
-/// The first two Anvil keys: validators 0 and 1 of the dev presets' ISMs.
-const ANVIL: [&str; 2] = [
+/// Anvil keys 0, 1 (two of the fast level's 0..3) and 3, 4 (two of the merkle-root level's
+/// 3..6) of the dev presets' ISMs.
+const ANVIL: [&str; 4] = [
 	"ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
 	"59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+	"7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+	"47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
 ];
-/// Security levels of the dev presets: message-id multisig, merkle-root multisig (both 2 of
-/// Anvil 0..3), and the aggregation of the two.
+/// Security levels of the dev presets: message-id multisig (2 of Anvil 0..3), merkle-root
+/// multisig (2 of Anvil 3..6), and the aggregation of the two.
 const FAST: u32 = 1;
 const MERKLE_ROOT: u32 = 3;
 const AGGREGATED: u32 = 4;
@@ -105,16 +108,27 @@ async fn intents_settle_across_two_chains_through_validators_and_relayers() {
 		eprintln!("zksettle-node is not built: skipping the two-chain test (the unit tests still ran)");
 		return;
 	};
-	let (node_a, _) = DevNode::start(&binary).await.unwrap();
-	let (node_b, chain_b) = DevNode::start(&binary).await.unwrap();
-
-	// B gets its own domain (governance: sudo on the dev chain).
+	// B is another chain: the dev chain with its own domain at genesis (the domain is fixed).
+	let (node_a, chain_a) = DevNode::start(&binary).await.unwrap();
 	let a = Mailbox::connect(&node_a.url).await.unwrap();
 	let domain_b = a.domain + 1;
-	let inner = chain_b.call_data("Settlement", "set_local_domain", &domain_b.encode()).await.unwrap();
-	chain_b.submit_to("Sudo", "sudo", &inner, Some(&signer("//Alice").unwrap())).await.unwrap();
+	let (node_b, chain_b) = DevNode::start_with_domain(&binary, domain_b).await.unwrap();
 	let b = Mailbox::connect(&node_b.url).await.unwrap();
 	assert_eq!(b.domain, domain_b);
+	// Each chain's mailbox (hook) and settler addresses are its own.
+	assert_ne!(a.hook, b.hook);
+	assert_ne!(a.settler, b.settler);
+	// Each chain enrolls the other's settler (governance: sudo on the dev chains).
+	for (chain, other) in [(&chain_a, &b), (&chain_b, &a)] {
+		let inner = chain.call_data("Settlement", "enroll_settler", &(other.domain, other.settler).encode()).await.unwrap();
+		chain.submit_to("Sudo", "sudo", &inner, Some(&signer("//Alice").unwrap())).await.unwrap();
+	}
+
+	// A validator pinned to A signs nothing for B.
+	let key = ValidatorKey::from_hex(ANVIL[0]).unwrap();
+	let pin_a = validator::Pin { domain: a.domain, hook: a.hook };
+	let refused = validator::watch(&b, &key, &Store::open(None).unwrap(), 0, pin_a).await;
+	assert!(matches!(refused, Err(zksettle_agent::AgentError::Config(_))), "{refused:?}");
 
 	// Two validators per origin chain, each serving its checkpoints.
 	let mut endpoints = [Vec::new(), Vec::new()];
@@ -129,7 +143,8 @@ async fn intents_settle_across_two_chains_through_validators_and_relayers() {
 			tasks.push(tokio::spawn(async move {
 				let _handle = handle;
 				let mailbox = Mailbox::connect(&url).await.unwrap();
-				validator::watch(&mailbox, &key, &store, 0).await
+				let pin = validator::Pin { domain: mailbox.domain, hook: mailbox.hook };
+				validator::watch(&mailbox, &key, &store, 0, pin).await
 			}));
 		}
 	}
