@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start zkSettle's relay-chain network (zombienet/network.toml: rococo-local with two
-# validators, two zkSettle collators for para 1000) and run its tests
+# validators, two zkSettle collators for para 2042) and run its tests
 # (zombienet/0001-parachain.zndsl: registration, blocks and finality, the end-to-end suites
 # through a collator, a collator restart, clean logs). Everything it started is stopped on exit,
 # also on failure.

@@ -18,8 +18,10 @@ use serde_json::Value;
 use sp_genesis_builder::PresetId;
 use sp_keyring::Sr25519Keyring;
 
-/// The para id of zkSettle's development and local networks.
-pub const PARACHAIN_ID: u32 = 1000;
+/// The para id of zkSettle's development and local networks. Not 1000: that is Asset Hub's
+/// id on Polkadot and Kusama, and ids below 2000 are the system parachains'. A live network
+/// uses the id its relay chain reserved for it.
+pub const PARACHAIN_ID: u32 = 2042;
 
 /// The Hyperlane domain of the development chain.
 pub const DEV_DOMAIN: u32 = 1_000_001;
@@ -46,9 +48,12 @@ pub mod security_levels {
 	pub const FAST: u32 = 1;
 	/// Strict: message-id multisig, 5 of validators 0..7.
 	pub const STRICT: u32 = 2;
-	/// Batched: merkle-root multisig, 2 of validators 0..3 (one signature set covers many messages).
+	/// Batched: merkle-root multisig, 2 of validators 3..6 (one signature set covers many
+	/// messages).
 	pub const MERKLE_ROOT: u32 = 3;
-	/// Both FAST and MERKLE_ROOT must attest (aggregation, 2 of 2).
+	/// Both FAST and MERKLE_ROOT must attest (aggregation, 2 of 2): two disjoint validator sets,
+	/// so it asks more than either level alone (an aggregation of one set twice would only cost
+	/// twice as much).
 	pub const AGGREGATED: u32 = 4;
 }
 
@@ -86,7 +91,7 @@ fn settlement_genesis(domain: u32, refund_grace: u64) -> SettlementConfig {
 		isms: vec![
 			(FAST, IsmSpec::MessageIdMultisig { validators: first(3), threshold: 2 }),
 			(STRICT, IsmSpec::MessageIdMultisig { validators: first(7), threshold: 5 }),
-			(MERKLE_ROOT, IsmSpec::MerkleRootMultisig { validators: first(3), threshold: 2 }),
+			(MERKLE_ROOT, IsmSpec::MerkleRootMultisig { validators: DEV_VALIDATORS[3..6].to_vec(), threshold: 2 }),
 			(AGGREGATED, IsmSpec::Aggregation { modules: vec![FAST, MERKLE_ROOT], threshold: 2 }),
 		],
 		default_ism: Some(FAST),

@@ -16,6 +16,8 @@ pub mod configs;
 pub mod genesis_config_presets;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_xcm;
 
 extern crate alloc;
 
@@ -84,8 +86,13 @@ pub type TxExtension = cumulus_pallet_weight_reclaim::StorageWeightReclaim<
 /// Extrinsics as they appear in blocks.
 pub type UncheckedExtrinsic = generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
 
-/// Storage migrations run on upgrade.
-type Migrations = ();
+/// Storage migrations run on upgrade. Each is versioned: it runs only while the pallet's
+/// on-chain storage version is the one it migrates from (a new chain starts at the current
+/// versions, so they do nothing there).
+type Migrations = (
+	pallet_settlement::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_shielded_pool::migrations::v1::MigrateV0ToV1<Runtime>,
+);
 
 /// Dispatches calls to the pallets.
 pub type Executive = frame_executive::Executive<
@@ -142,7 +149,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("zksettle"),
 	impl_name: alloc::borrow::Cow::Borrowed("zksettle"),
 	authoring_version: 1,
-	spec_version: 2,
+	spec_version: 3,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,

@@ -24,7 +24,7 @@ fn proving_key() -> &'static ProvingKey {
 }
 
 /// State built by the `development` preset, exactly as a dev chain starts.
-fn development_state() -> sp_io::TestExternalities {
+pub(crate) fn development_state() -> sp_io::TestExternalities {
 	let storage = genesis_config_presets::preset_storage(&sp_genesis_builder::DEV_RUNTIME_PRESET.into())
 		.expect("the development preset builds");
 	let mut ext = sp_io::TestExternalities::new(storage);
@@ -40,7 +40,7 @@ fn prove(
 	ext_data: ExtData<Runtime>,
 	rng: &mut ChaCha20Rng,
 ) -> Transaction<Runtime> {
-	let witness = build_witness(tree, spends, outputs, 0, ext_amount, ext_data.fee, ext_data.hash(), rng).expect("valid");
+	let witness = build_witness(tree, spends, outputs, 0, ext_amount, ext_data.fee, ext_data.hash(&ShieldedPool::chain_binding()), rng).expect("valid");
 	let proof = proving_key().prove_with_rng(&witness, rng).expect("proof");
 	Transaction {
 		proof: proof.to_bytes(),
@@ -165,16 +165,19 @@ fn shield_private_transfer_unshield_through_the_runtime() {
 		tree.append(outputs[1].commitment()).unwrap();
 		assert_eq!(pallet_shielded_pool::Tree::<Runtime>::get().root, tree.root().to_bytes());
 
-		// Bob unshields to a brand-new account, unsigned: the block author takes the fee.
+		// Bob unshields to a brand-new account, unsigned: the block author takes the fee, or (no
+		// author here) it is burned.
 		System::set_block_number(2);
 		let fresh = AccountId32::new([0x5a; 32]);
 		let fee = 10 * MILLI_UNIT;
 		let outputs = [note(0, &bob_sk, &mut rng), note(0, &bob_sk, &mut rng)];
 		let unshield = i128::from(to_bob.value) - fee as i128;
-		let tx = prove(&tree, &[bob_note], outputs, -unshield, ext_data(Some(fresh.clone()), Some(alice.clone()), fee), &mut rng);
+		let tx = prove(&tree, &[bob_note], outputs, -unshield, ext_data(Some(fresh.clone()), None, fee), &mut rng);
+		let issuance = Balances::total_issuance();
 		assert_ok!(RuntimeCall::ShieldedPool(pallet_shielded_pool::Call::transact_unsigned { tx })
 			.dispatch(RuntimeOrigin::none()));
 		assert_eq!(Balances::balance(&fresh) as i128, unshield);
+		assert_eq!(Balances::total_issuance(), issuance - fee);
 		assert_eq!(pallet_shielded_pool::TotalShielded::<Runtime>::get(Asset::Native), 0);
 		assert_eq!(Balances::balance(&ShieldedPool::account_id()), EXISTENTIAL_DEPOSIT);
 		ShieldedPool::on_finalize(2);

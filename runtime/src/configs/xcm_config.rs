@@ -1,5 +1,10 @@
-//! XCM: the relay chain's token is the fee asset for incoming XCM; signed accounts and sibling
-//! parachains map to local origins; reserve transfers are off until this chain has a use for them.
+//! XCM: signed accounts and sibling parachains map to local origins; this chain's own token
+//! (ZKS, `Here`) is the only asset XCM deposits and withdraws, and pays for incoming XCM.
+//!
+//! The relay chain's token is *not* ZKS: the template transacted it onto `Balances`, so every
+//! relay token reserve-transferred here would have minted native tokens. Until the relay token
+//! has its own foreign asset, a message that deposits it finds no transactor and fails (its
+//! assets are trapped and claimable by the sender).
 
 use crate::{
 	AccountId, AllPalletsWithSystem, Balances, ParachainInfo, ParachainSystem, PolkadotXcm, Runtime, RuntimeCall,
@@ -30,6 +35,8 @@ use xcm_executor::XcmExecutor;
 
 parameter_types! {
 	pub const RelayLocation: Location = Location::parent();
+	/// This chain's own token, as XCM names it here.
+	pub const NativeLocation: Location = Location::here();
 	pub const RelayNetwork: Option<NetworkId> = None;
 	pub RelayChainOrigin: RuntimeOrigin = cumulus_pallet_xcm::Origin::Relay.into();
 	pub UniversalLocation: InteriorLocation = Parachain(ParachainInfo::parachain_id().into()).into();
@@ -42,8 +49,8 @@ pub type LocationToAccountId = (
 	AccountId32Aliases<RelayNetwork, AccountId>,
 );
 
-/// Deposits and withdrawals of the relay token.
-pub type LocalAssetTransactor = FungibleAdapter<Balances, IsConcrete<RelayLocation>, LocationToAccountId, AccountId, ()>;
+/// Deposits and withdrawals of the native token (ZKS) only.
+pub type LocalAssetTransactor = FungibleAdapter<Balances, IsConcrete<NativeLocation>, LocationToAccountId, AccountId, ()>;
 
 /// How XCM origins become local dispatch origins.
 pub type XcmOriginToTransactDispatchOrigin = (
@@ -96,7 +103,7 @@ impl xcm_executor::Config for XcmConfig {
 	type UniversalLocation = UniversalLocation;
 	type Barrier = Barrier;
 	type Weigher = FixedWeightBounds<UnitWeightCost, RuntimeCall, MaxInstructions>;
-	type Trader = UsingComponents<WeightToFee, RelayLocation, AccountId, Balances, ToAuthor<Runtime>>;
+	type Trader = UsingComponents<WeightToFee, NativeLocation, AccountId, Balances, ToAuthor<Runtime>>;
 	type ResponseHandler = PolkadotXcm;
 	type AssetTrap = PolkadotXcm;
 	type AssetLocker = ();
