@@ -52,17 +52,15 @@ impl DevNode {
 	}
 
 	/// Start a dev node like [`DevNode::start`] whose settlement domain is `domain` instead of
-	/// the development preset's: the node's own dev chain spec with that genesis field changed.
+	/// the development preset's: the committed plain dev chain spec (`chain-specs/dev.plain.json`,
+	/// the same runtime and preset the node embeds in raw form) with that genesis field changed.
 	/// The domain is fixed at genesis, so this is how a second chain of a test gets its own.
 	pub async fn start_with_domain(binary: &std::path::Path, domain: u32) -> Result<(Self, Chain), WalletError> {
 		let dir = tempfile::tempdir().map_err(|e| io("temporary directory", e))?;
-		let out = Command::new(binary)
-			.args(["export-chain-spec", "--chain", "dev"])
-			.stderr(Stdio::null())
-			.output()
-			.map_err(|e| io(&binary.display().to_string(), e))?;
-		let corrupt = |why: String| WalletError::Corrupt("the node's dev chain spec".into(), why);
-		let mut spec: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| corrupt(e.to_string()))?;
+		let plain = concat!(env!("CARGO_MANIFEST_DIR"), "/../chain-specs/dev.plain.json");
+		let bytes = std::fs::read(plain).map_err(|e| io(plain, e))?;
+		let corrupt = |why: String| WalletError::Corrupt(plain.into(), why);
+		let mut spec: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))?;
 		let settlement = spec
 			.pointer_mut("/genesis/runtimeGenesis/patch/settlement")
 			.and_then(serde_json::Value::as_object_mut)
