@@ -53,6 +53,18 @@ pub fn g2_uncompressed(bytes: &[u8; 192], element: Element) -> Result<G2Affine, 
 	check_g2(point, element)
 }
 
+/// Decode an uncompressed G1 point that was checked before: flags and canonical coordinates
+/// only (see [`crate::VerifyingKey::from_checked_bytes`]).
+pub fn g1_uncompressed_trusted(bytes: &[u8; 96], element: Element) -> Result<G1Affine, Error> {
+	Option::<G1Affine>::from(G1Affine::from_uncompressed_unchecked(bytes)).ok_or(fault(element, PointFault::Encoding))
+}
+
+/// Decode an uncompressed G2 point that was checked before: flags and canonical coordinates
+/// only.
+pub fn g2_uncompressed_trusted(bytes: &[u8; 192], element: Element) -> Result<G2Affine, Error> {
+	Option::<G2Affine>::from(G2Affine::from_uncompressed_unchecked(bytes)).ok_or(fault(element, PointFault::Encoding))
+}
+
 fn check_g1(point: G1Affine, element: Element) -> Result<G1Affine, Error> {
 	if bool::from(point.is_identity()) {
 		return Err(fault(element, PointFault::Identity));

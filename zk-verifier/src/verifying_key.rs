@@ -1,7 +1,7 @@
 //! Groth16 verifying keys in the `groth16` crate's encoding, and their prepared form.
 
 use alloc::vec::Vec;
-use bls12_381::{pairing, G1Affine, G2Affine, G2Prepared, Gt};
+use bls12_381::{G1Affine, G2Affine, G2Prepared};
 
 use crate::{
 	curve,
@@ -49,16 +49,37 @@ impl VerifyingKey {
 	/// identity either (no key from a real setup has them so; an identity γ or δ would make the
 	/// pairing equation ignore the inputs or `C`).
 	pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+		Self::decode(bytes, Checks::All)
+	}
+
+	/// Decode a key that [`VerifyingKey::from_bytes`] accepted before, e.g. one a chain stored
+	/// after checking it: lengths, flags and canonical coordinates are still checked (a bad
+	/// byte string is an error, never a panic), but not the curve equation, the subgroup or the
+	/// identity, which are what make checking a key expensive. Never for untrusted bytes: a
+	/// point outside the subgroup makes verification unsound.
+	pub fn from_checked_bytes(bytes: &[u8]) -> Result<Self, Error> {
+		Self::decode(bytes, Checks::EncodingOnly)
+	}
+
+	fn decode(bytes: &[u8], checks: Checks) -> Result<Self, Error> {
 		if bytes.len() < FIXED_PART {
 			return Err(Error::VerifyingKeyLength);
 		}
 		let mut reader = Reader { bytes };
-		let alpha_g1 = curve::g1_uncompressed(reader.array()?, Element::Alpha)?;
-		let beta_g1 = curve::g1_uncompressed(reader.array()?, Element::BetaG1)?;
-		let beta_g2 = curve::g2_uncompressed(reader.array()?, Element::BetaG2)?;
-		let gamma_g2 = curve::g2_uncompressed(reader.array()?, Element::Gamma)?;
-		let delta_g1 = curve::g1_uncompressed(reader.array()?, Element::DeltaG1)?;
-		let delta_g2 = curve::g2_uncompressed(reader.array()?, Element::DeltaG2)?;
+		let g1 = |bytes: &[u8; G1_UNCOMPRESSED], element| match checks {
+			Checks::All => curve::g1_uncompressed(bytes, element),
+			Checks::EncodingOnly => curve::g1_uncompressed_trusted(bytes, element),
+		};
+		let g2 = |bytes: &[u8; G2_UNCOMPRESSED], element| match checks {
+			Checks::All => curve::g2_uncompressed(bytes, element),
+			Checks::EncodingOnly => curve::g2_uncompressed_trusted(bytes, element),
+		};
+		let alpha_g1 = g1(reader.array()?, Element::Alpha)?;
+		let beta_g1 = g1(reader.array()?, Element::BetaG1)?;
+		let beta_g2 = g2(reader.array()?, Element::BetaG2)?;
+		let gamma_g2 = g2(reader.array()?, Element::Gamma)?;
+		let delta_g1 = g1(reader.array()?, Element::DeltaG1)?;
+		let delta_g2 = g2(reader.array()?, Element::DeltaG2)?;
 		let ic_len = u32::from_be_bytes(*reader.array()?) as usize;
 		if ic_len == 0 || ic_len > MAX_PUBLIC_INPUTS + 1 {
 			return Err(Error::VerifyingKeyInputCount);
@@ -69,7 +90,7 @@ impl VerifyingKey {
 		}
 		let mut ic = Vec::with_capacity(ic_len);
 		for i in 0..ic_len {
-			ic.push(curve::g1_uncompressed(reader.array()?, Element::Ic(i as u32))?);
+			ic.push(g1(reader.array()?, Element::Ic(i as u32))?);
 		}
 		Ok(VerifyingKey { alpha_g1, beta_g1, beta_g2, gamma_g2, delta_g1, delta_g2, ic })
 	}
@@ -95,10 +116,12 @@ impl VerifyingKey {
 		self.ic.len().saturating_sub(1)
 	}
 
-	/// Precompute what every verification under this key shares.
+	/// Precompute what every verification under this key shares: the Miller-loop line
+	/// coefficients of `-β`, `-γ`, `-δ`. No pairing is computed: `e(α, β)` enters every check as
+	/// one more Miller-loop term `(α, -β)`, which shares the loop's squarings and the one final
+	/// exponentiation, instead of a pairing of its own.
 	pub fn prepare(&self) -> PreparedVerifyingKey {
 		PreparedVerifyingKey {
-			alpha_beta: pairing(&self.alpha_g1, &self.beta_g2),
 			neg_beta_g2: G2Prepared::from(-self.beta_g2),
 			neg_gamma_g2: G2Prepared::from(-self.gamma_g2),
 			neg_delta_g2: G2Prepared::from(-self.delta_g2),
@@ -108,12 +131,11 @@ impl VerifyingKey {
 	}
 }
 
-/// A verifying key with its pairing-side precomputation: `e(α, β)` and the Miller-loop line
-/// coefficients of `-β`, `-γ`, `-δ`.
+/// A verifying key with its pairing-side precomputation: the Miller-loop line coefficients of
+/// `-β`, `-γ`, `-δ`.
 #[derive(Clone, Debug)]
 pub struct PreparedVerifyingKey {
 	pub(crate) vk: VerifyingKey,
-	pub(crate) alpha_beta: Gt,
 	pub(crate) neg_beta_g2: G2Prepared,
 	pub(crate) neg_gamma_g2: G2Prepared,
 	pub(crate) neg_delta_g2: G2Prepared,
@@ -141,6 +163,15 @@ fn digest(encoded: &[u8]) -> [u8; 32] {
 	let mut out = [0u8; 32];
 	out.copy_from_slice(hash.as_bytes());
 	out
+}
+
+/// How much of a key's encoding [`VerifyingKey::decode`] checks.
+#[derive(Clone, Copy)]
+enum Checks {
+	/// Everything: for bytes from outside.
+	All,
+	/// Lengths, flags and canonical coordinates: for bytes that passed `All` before.
+	EncodingOnly,
 }
 
 /// A cursor over the key bytes that fails with a length error instead of panicking.

@@ -134,6 +134,37 @@ fn verifying_key_points_are_checked() {
 }
 
 #[test]
+fn checked_bytes_skip_only_the_expensive_checks() {
+	let bytes = a_key().to_bytes();
+	assert_eq!(VerifyingKey::from_checked_bytes(&bytes).unwrap(), a_key());
+	// Lengths, counts, flags and coordinates are still refused with the same errors.
+	assert_eq!(VerifyingKey::from_checked_bytes(&bytes[..bytes.len() - 1]), Err(Error::VerifyingKeyLength));
+	let count_at = bytes.len() - 2 * 96 - 4;
+	let mut huge = bytes.clone();
+	huge[count_at..count_at + 4].copy_from_slice(&u32::MAX.to_be_bytes());
+	assert_eq!(VerifyingKey::from_checked_bytes(&huge), Err(Error::VerifyingKeyInputCount));
+	let delta_g1 = 96 * 2 + 192 * 2;
+	let mut flagged = bytes.clone();
+	flagged[delta_g1] |= 0x80;
+	assert_eq!(VerifyingKey::from_checked_bytes(&flagged), Err(point_error(Element::DeltaG1, PointFault::Encoding)));
+	let mut non_canonical = bytes.clone();
+	non_canonical[0] = 0x1f; // no flags, the top five bits of alpha.x set ...
+	non_canonical[1..48].fill(0xff); // ... and the rest: alpha.x ≥ p
+	assert_eq!(
+		VerifyingKey::from_checked_bytes(&non_canonical),
+		Err(point_error(Element::Alpha, PointFault::Encoding))
+	);
+	// What it skips: a point outside the subgroup decodes. This is why the pallet only ever
+	// feeds it bytes that `from_bytes` accepted when they were installed.
+	let point = G1Affine::from_compressed_unchecked(&g1_outside_subgroup()).unwrap();
+	let mut outside = bytes.clone();
+	let ic1 = bytes.len() - 96;
+	outside[ic1..].copy_from_slice(&point.to_uncompressed());
+	assert!(VerifyingKey::from_bytes(&outside).is_err());
+	assert!(VerifyingKey::from_checked_bytes(&outside).is_ok());
+}
+
+#[test]
 fn public_inputs_must_be_canonical() {
 	let modulus_le: [u8; 32] = {
 		let mut m = (-Scalar::one()).to_bytes();

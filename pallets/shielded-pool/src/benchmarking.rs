@@ -16,7 +16,10 @@ use polkadot_sdk::{
 	},
 	frame_system::RawOrigin,
 	frame_support::traits::fungibles,
-	sp_runtime::traits::{Saturating, TrailingZeroInput, UniqueSaturatedFrom},
+	sp_runtime::{
+		traits::{Saturating, TrailingZeroInput, UniqueSaturatedFrom, ValidateUnsigned},
+		transaction_validity::TransactionSource,
+	},
 };
 
 fn load() -> Result<Fixtures, BenchmarkError> {
@@ -42,7 +45,7 @@ where
 	for pair in fixtures.leaves.chunks_exact(2) {
 		Pallet::<T>::insert_notes(&[pair[0], pair[1]], &empty).map_err(|_| BenchmarkError::Stop("insert"))?;
 	}
-	let shielded = BalanceOf::<T>::unique_saturated_from(u128::from(fixtures::NOTE_VALUE) * fixtures.leaves.len() as u128);
+	let shielded = BalanceOf::<T>::unique_saturated_from(fixtures.shielded_value());
 	let ed = T::NativeCurrency::minimum_balance();
 	let pool = Pallet::<T>::account_id();
 	T::NativeCurrency::mint_into(&pool, shielded.saturating_add(ed)).map_err(|_| BenchmarkError::Stop("mint pool"))?;
@@ -66,7 +69,19 @@ where
 	Ok(asset)
 }
 
+/// A fixture transaction as a call argument, paying its fee to [`fixtures::RELAYER`].
 fn transaction<T: Config>(tx: &FixtureTx) -> Result<Transaction<T>, BenchmarkError>
+where
+	T::AccountId: From<[u8; 32]>,
+{
+	fixture_transaction(tx, Some(fixtures::RELAYER.into()), fixtures::FEE)
+}
+
+fn fixture_transaction<T: Config>(
+	tx: &FixtureTx,
+	relayer: Option<T::AccountId>,
+	fee: u128,
+) -> Result<Transaction<T>, BenchmarkError>
 where
 	T::AccountId: From<[u8; 32]>,
 {
@@ -83,8 +98,8 @@ where
 		ext_amount: tx.ext_amount,
 		ext_data: ExtData {
 			recipient: Some(fixtures::RECIPIENT.into()),
-			relayer: Some(fixtures::RELAYER.into()),
-			fee: BalanceOf::<T>::unique_saturated_from(fixtures::FEE),
+			relayer,
+			fee: BalanceOf::<T>::unique_saturated_from(fee),
 			encrypted_notes: [note(&tx.encrypted_notes[0])?, note(&tx.encrypted_notes[1])?],
 		},
 	})
@@ -125,6 +140,30 @@ mod benchmarks {
 		_(RawOrigin::Signed(caller), txs);
 
 		assert_eq!(Tree::<T>::get().next_index, fixtures.leaves.len() as u64 + 2 * u64::from(n));
+		Ok(())
+	}
+
+	/// What a node spends to validate one unsigned transaction for its transaction pool
+	/// (`validate_unsigned` on the accepting path: policy, state, the payouts' dry run, the key
+	/// and the proof). Not a call weight: the figure says how many unsigned transactions a
+	/// node can check per second (see BENCHMARKS.md).
+	#[benchmark]
+	fn validate_unsigned() -> Result<(), BenchmarkError> {
+		let fixtures = load()?;
+		setup::<T>(&fixtures)?;
+		let tx = fixture_transaction::<T>(&fixtures.unsigned, None, fixtures::UNSIGNED_FEE)?;
+		let call = Call::<T>::transact_unsigned { tx };
+		let validity;
+
+		#[block]
+		{
+			#[allow(deprecated)]
+			{
+				validity = <Pallet<T> as ValidateUnsigned>::validate_unsigned(TransactionSource::External, &call);
+			}
+		}
+
+		assert!(validity.is_ok(), "the unsigned fixture validates: {validity:?}");
 		Ok(())
 	}
 

@@ -6,11 +6,17 @@
 //! a single byte differs (set `ZKSETTLE_BLESS_FIXTURES=1` to rewrite it after a deliberate change
 //! to the circuit or the transaction encoding).
 //!
-//! The scenario: the tree holds `2 × TXS` notes of 1000 native units each, all owned by one key;
+//! The scenario: the tree holds `2 × TXS` notes of 1000 native units each (and the two below),
+//! all owned by one key;
 //! transaction `k` spends notes `2k` and `2k + 1` (two membership proofs, the most expensive
 //! shape) and unshields 1999 to account `[0x11; 32]`, paying a fee of 1 to relayer `[0x22; 32]`.
 //! Both accounts are `AccountId32`s and the fee is hashed as `u128`, so the proofs hold for the
 //! mock runtime and for the real one.
+//!
+//! One more transaction, [`Fixtures::unsigned`], is what a `transact_unsigned` looks like: it
+//! spends two further notes of [`UNSIGNED_NOTE_VALUE`], names no relayer and pays
+//! [`UNSIGNED_FEE`] (above the runtime's `MinUnsignedFee`), so that the transaction pool's
+//! validation can be measured on its accepting path.
 
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
@@ -30,6 +36,10 @@ pub const RELAYER: [u8; 32] = [0x22; 32];
 /// The genesis hash the fixture proofs are bound to (`ext_data_hash`); the benchmarks install
 /// it as the chain's genesis hash.
 pub const CHAIN: Hash32 = [0x33; 32];
+/// Value of each of the two notes the unsigned transaction spends.
+pub const UNSIGNED_NOTE_VALUE: u64 = 1_000_000_000_000;
+/// Fee of the unsigned transaction (the runtime's `MinUnsignedFee` is 10 milli-units, 10^10).
+pub const UNSIGNED_FEE: u128 = 100_000_000_000;
 /// Length of each encrypted note (a realistic ciphertext size).
 pub const NOTE_LEN: usize = 120;
 
@@ -42,6 +52,16 @@ pub struct Fixtures {
 	pub leaves: Vec<Hash32>,
 	/// The proven transactions, all against the root after `leaves`.
 	pub txs: Vec<FixtureTx>,
+	/// An unshield that may go unsigned (no relayer, [`UNSIGNED_FEE`]), against the same root,
+	/// spending the last two leaves.
+	pub unsigned: FixtureTx,
+}
+
+impl Fixtures {
+	/// The value of all notes in `leaves`: what the pool must hold.
+	pub fn shielded_value(&self) -> u128 {
+		u128::from(NOTE_VALUE) * 2 * self.txs.len() as u128 + 2 * u128::from(UNSIGNED_NOTE_VALUE)
+	}
 }
 
 /// One proven unshield.
@@ -84,54 +104,56 @@ pub fn generate() -> Fixtures {
 	let sk = SpendingKey::random(&mut rng);
 	let owner = sk.owner();
 	let mut tree = MerkleTree::new();
-	let notes: Vec<Note> = (0..2 * TXS)
-		.map(|_| Note { value: NOTE_VALUE, asset: 0, owner, blinding: Scalar::random(&mut rng) })
-		.collect();
+	let values = core::iter::repeat_n(NOTE_VALUE, 2 * TXS).chain([UNSIGNED_NOTE_VALUE; 2]);
+	let notes: Vec<Note> =
+		values.map(|value| Note { value, asset: 0, owner, blinding: Scalar::random(&mut rng) }).collect();
 	for note in &notes {
 		tree.append(note.commitment()).expect("room");
 	}
 	let root = tree.root();
-	let unshielded = 2 * NOTE_VALUE as i128 - FEE as i128;
-	let txs = (0..TXS)
-		.map(|k| {
-			let input = |i: usize| InputNote {
-				note: notes[i],
-				spending_key: sk,
-				index: i as u64,
-				path: tree.path(i as u64).expect("inserted"),
-			};
-			let outputs = [0, 1].map(|_| Note { value: 0, asset: 0, owner, blinding: Scalar::random(&mut rng) });
-			let encrypted_notes: [Vec<u8>; 2] =
-				[0u8, 1].map(|j| (0..NOTE_LEN).map(|b| (b as u8) ^ (k as u8) ^ (j << 7)).collect());
-			let ext: ExtData<Test> = ExtData {
-				recipient: Some(AccountId32::new(RECIPIENT)),
-				relayer: Some(AccountId32::new(RELAYER)),
-				fee: FEE,
-				encrypted_notes: encrypted_notes.clone().map(BoundedVec::truncate_from),
-			};
-			let witness = TransferWitness::new(
-				[input(2 * k), input(2 * k + 1)],
-				outputs,
-				root,
-				public_amount(-unshielded, FEE).expect("in range"),
-				ext.hash(&CHAIN),
-				0,
-			);
-			let proof = key.prove_with_rng(&witness, &mut rng).expect("valid witness");
-			FixtureTx {
-				proof: proof.to_bytes(),
-				root: root.to_bytes(),
-				nullifiers: witness.public.nullifiers.map(|n| n.to_bytes()),
-				commitments: witness.public.commitments.map(|c| c.to_bytes()),
-				ext_amount: -unshielded,
-				encrypted_notes,
-			}
-		})
-		.collect();
+	// Transaction `k` spends notes `2k` and `2k + 1`, unshields all but `fee` and pays `fee`.
+	let mut prove = |k: usize, relayer: Option<[u8; 32]>, fee: u128| {
+		let input = |i: usize| InputNote {
+			note: notes[i],
+			spending_key: sk,
+			index: i as u64,
+			path: tree.path(i as u64).expect("inserted"),
+		};
+		let unshielded = (notes[2 * k].value + notes[2 * k + 1].value) as i128 - fee as i128;
+		let outputs = [0, 1].map(|_| Note { value: 0, asset: 0, owner, blinding: Scalar::random(&mut rng) });
+		let encrypted_notes: [Vec<u8>; 2] =
+			[0u8, 1].map(|j| (0..NOTE_LEN).map(|b| (b as u8) ^ (k as u8) ^ (j << 7)).collect());
+		let ext: ExtData<Test> = ExtData {
+			recipient: Some(AccountId32::new(RECIPIENT)),
+			relayer: relayer.map(AccountId32::new),
+			fee,
+			encrypted_notes: encrypted_notes.clone().map(BoundedVec::truncate_from),
+		};
+		let witness = TransferWitness::new(
+			[input(2 * k), input(2 * k + 1)],
+			outputs,
+			root,
+			public_amount(-unshielded, fee).expect("in range"),
+			ext.hash(&CHAIN),
+			0,
+		);
+		let proof = key.prove_with_rng(&witness, &mut rng).expect("valid witness");
+		FixtureTx {
+			proof: proof.to_bytes(),
+			root: root.to_bytes(),
+			nullifiers: witness.public.nullifiers.map(|n| n.to_bytes()),
+			commitments: witness.public.commitments.map(|c| c.to_bytes()),
+			ext_amount: -unshielded,
+			encrypted_notes,
+		}
+	};
+	let txs = (0..TXS).map(|k| prove(k, Some(RELAYER), FEE)).collect();
+	let unsigned = prove(TXS, None, UNSIGNED_FEE);
 	Fixtures {
 		verifying_key: key.verifying_key_bytes(),
 		leaves: notes.iter().map(|n| n.commitment().to_bytes()).collect(),
 		txs,
+		unsigned,
 	}
 }
 

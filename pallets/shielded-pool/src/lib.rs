@@ -454,10 +454,10 @@ pub mod pallet {
 			let key = Self::prepared_key(version)?;
 			let refs: Vec<(&Proof, &[Scalar])> = items.iter().map(|(p, i)| (p, &i[..])).collect();
 			zk_verifier::verify_batch(&key, &refs).map_err(Self::zk_error)?;
-			// Apply in order; state checks repeat here, so nullifiers shared between transactions
-			// of the batch are caught, and any failure reverts the whole call.
+			// Apply in order; the state checks repeat here, so nullifiers shared between
+			// transactions of the batch are caught, and any failure reverts the whole call.
 			for tx in txs.iter() {
-				Self::check_transaction(tx)?;
+				Self::check_state(tx)?;
 				Self::apply(tx, Payer::Signed(&who))?;
 			}
 			Ok(())
@@ -585,10 +585,13 @@ pub mod pallet {
 			bytes.to_vec().try_into().map_err(|_| Error::<T>::MalformedVerifyingKey)
 		}
 
+		/// The key of `version`, ready to verify with. Installed keys were fully checked by
+		/// [`Self::check_verifying_key`] (the only way into [`VerifyingKeys`]), so the per-call
+		/// decoding skips the subgroup and curve checks that make up most of a key's decoding
+		/// cost; `try_state` re-checks every stored key in full.
 		fn prepared_key(version: u32) -> Result<PreparedVerifyingKey, Error<T>> {
 			let bytes = VerifyingKeys::<T>::get(version).ok_or(Error::<T>::UnknownVerifyingKey)?;
-			// Installed keys were checked; a failure here would mean corrupted storage.
-			Ok(VerifyingKey::from_bytes(&bytes).map_err(|_| Error::<T>::MalformedVerifyingKey)?.prepare())
+			Ok(VerifyingKey::from_checked_bytes(&bytes).map_err(|_| Error::<T>::MalformedVerifyingKey)?.prepare())
 		}
 
 		pub(crate) fn scalar(bytes: &Hash32) -> Result<Scalar, Error<T>> {
@@ -597,6 +600,13 @@ pub mod pallet {
 
 		/// Every check but the proof, and the public inputs rebuilt from the call.
 		pub(crate) fn check_transaction(tx: &Transaction<T>) -> Result<[Scalar; TRANSFER_INPUTS], Error<T>> {
+			Self::check_state(tx)?;
+			Self::public_inputs(tx)
+		}
+
+		/// The checks against the chain's state: the key, the root, the nullifiers, the asset and
+		/// the tree's room. What can change between two transactions of one batch is all here.
+		pub(crate) fn check_state(tx: &Transaction<T>) -> Result<(), Error<T>> {
 			ensure!(VerifyingKeys::<T>::contains_key(tx.key_version), Error::<T>::UnknownVerifyingKey);
 			ensure!(Self::is_known_root(&tx.root), Error::<T>::UnknownRoot);
 			let [n0, n1] = &tx.nullifiers;
@@ -610,6 +620,12 @@ pub mod pallet {
 				Tree::<T>::get().next_index.saturating_add(2) <= merkle::CAPACITY,
 				Error::<T>::TreeFull
 			);
+			Ok(())
+		}
+
+		/// The statement's public inputs, rebuilt from the call and the chain binding.
+		fn public_inputs(tx: &Transaction<T>) -> Result<[Scalar; TRANSFER_INPUTS], Error<T>> {
+			let ([n0, n1], [c0, c1]) = (&tx.nullifiers, &tx.commitments);
 			let fee: u128 = polkadot_sdk::sp_runtime::traits::UniqueSaturatedInto::unique_saturated_into(tx.ext_data.fee);
 			let public_amount =
 				zk_verifier::public_inputs::public_amount(tx.ext_amount, fee).ok_or(Error::<T>::AmountOutOfRange)?;
@@ -620,7 +636,7 @@ pub mod pallet {
 				ext_data_hash: tx.ext_data.hash(&Self::chain_binding()),
 				asset: Scalar::from(asset),
 				nullifiers: [Self::scalar(n0)?, Self::scalar(n1)?],
-				commitments: [Self::scalar(&tx.commitments[0])?, Self::scalar(&tx.commitments[1])?],
+				commitments: [Self::scalar(c0)?, Self::scalar(c1)?],
 			}
 			.to_scalars())
 		}
@@ -641,6 +657,9 @@ pub mod pallet {
 		#[cfg(any(feature = "try-runtime", test))]
 		pub(crate) fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 			use polkadot_sdk::sp_runtime::traits::Saturating;
+			for (_, bytes) in VerifyingKeys::<T>::iter() {
+				ensure!(Self::check_verifying_key(&bytes).is_ok(), "a stored verifying key fails its checks");
+			}
 			let tree = Tree::<T>::get();
 			ensure!(tree.frontier().is_some(), "stored frontier is not canonical");
 			ensure!(Self::is_known_root(&tree.root), "current root is not remembered");
