@@ -200,20 +200,27 @@ const ANVIL_SECRETS: [&str; 7] = [
 #[test]
 fn the_heaviest_calls_fit_in_a_block() {
 	use frame_support::{dispatch::DispatchClass, traits::Get};
-	use pallet_settlement::WeightInfo as _;
+	use pallet_settlement::{WeightInfo as _, Work};
 	use pallet_shielded_pool::WeightInfo as _;
 	let limits = <Runtime as frame_system::Config>::BlockWeights::get();
 	let max = limits.get(DispatchClass::Normal).max_extrinsic.expect("normal extrinsics have a limit");
 	type PoolWeights = <Runtime as pallet_shielded_pool::Config>::WeightInfo;
 	type SettlementWeights = <Runtime as pallet_settlement::Config>::WeightInfo;
 	let batch = <Runtime as pallet_shielded_pool::Config>::MaxBatchSize::get();
-	let checks = <Runtime as pallet_settlement::Config>::MaxSignatureChecks::get();
 	let body = <Runtime as pallet_settlement::Config>::MaxBodyLen::get();
 	let validators = <Runtime as pallet_settlement::Config>::MaxValidators::get();
 	for (call, weight) in [
 		("shielded_pool::transact", PoolWeights::transact()),
 		("shielded_pool::transact_batch(MaxBatchSize)", PoolWeights::transact_batch(batch)),
-		("settlement::process(MaxSignatureChecks)", pallet_settlement::Pallet::<Runtime>::process_weight(checks)),
+		("settlement::process (worst case)", Work::max_process::<Runtime>().process_weight::<Runtime>()),
+		(
+			"settlement::open_order (worst case)",
+			SettlementWeights::open_order().saturating_add(Work::max_open_order::<Runtime>().weight::<Runtime>()),
+		),
+		(
+			"settlement::refund (worst case)",
+			SettlementWeights::refund().saturating_add(Work::max_refund::<Runtime>().weight::<Runtime>()),
+		),
 		("settlement::dispatch(MaxBodyLen)", SettlementWeights::dispatch(body)),
 		("settlement::set_ism(MaxValidators)", SettlementWeights::set_ism(validators)),
 	] {

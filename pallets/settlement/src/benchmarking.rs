@@ -80,6 +80,7 @@ fn open<T: Config>() -> (T::AccountId, OrderId) {
 			ism: 1,
 		},
 		BalanceOf::<T>::max_value(),
+		&mut Work::default(),
 	)
 	.expect("order opens");
 	(user, id)
@@ -135,6 +136,57 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), BoundedVec::truncate_from(metadata), BoundedVec::truncate_from(message.to_bytes()));
 		assert!(ClosedOrders::<T>::contains_key(order_id));
+	}
+
+	/// One read of the ISM registry, of the largest ISM (a full validator set): the unit
+	/// registry walks are charged in ([`Work`]), with its proof size.
+	#[benchmark]
+	fn ism_read() {
+		Isms::<T>::insert(1, multisig::<T>(T::MaxValidators::get()));
+		let mut reads = crate::isms::registry::IsmReads::<T>::default();
+		let read;
+		#[block]
+		{
+			read = reads.get(1);
+		}
+		assert!(read.is_ok());
+	}
+
+	/// One update of an open-order counter of [`IsmOrderRefs`].
+	#[benchmark]
+	fn order_ref() {
+		IsmOrderRefs::<T>::insert(1, 1);
+		#[block]
+		{
+			Pallet::<T>::bump_order_ref(1, true);
+		}
+		assert_eq!(IsmOrderRefs::<T>::get(1), 2);
+	}
+
+	/// Checking one merkle-root multisig proof: decoding the metadata and the 32 hashes of the
+	/// branch (the signatures are charged by `process`).
+	#[benchmark]
+	fn merkle_branch() {
+		let message_id = [0x17; 32];
+		let index = 0x5555_5555u32;
+		let proof: Vec<[u8; 32]> = (0..crate::merkle::TREE_DEPTH).map(|i| [i as u8; 32]).collect();
+		let proof: [[u8; 32]; crate::merkle::TREE_DEPTH] = proof.try_into().expect("32 siblings");
+		let root = crate::merkle::branch_root(&message_id, &proof, index);
+		let mut metadata = Vec::new();
+		metadata.extend_from_slice(&[0xab; 32]);
+		metadata.extend_from_slice(&index.to_be_bytes());
+		metadata.extend_from_slice(&message_id);
+		for sibling in &proof {
+			metadata.extend_from_slice(sibling);
+		}
+		metadata.extend_from_slice(&index.to_be_bytes());
+		metadata.extend_from_slice(&sign(&secret(0), &[0; 32]));
+		let checkpoint;
+		#[block]
+		{
+			checkpoint = crate::isms::metadata::merkle_root_checkpoint(&metadata, DOMAIN, message_id);
+		}
+		assert_eq!(checkpoint.map(|(c, _)| c.root), Ok(root));
 	}
 
 	#[benchmark]

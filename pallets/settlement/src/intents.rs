@@ -32,7 +32,8 @@ use scale_info::TypeInfo;
 use sp_runtime::traits::{CheckedAdd, CheckedMul, CheckedSub, Zero};
 
 use crate::{
-	isms::{Domain, Ism, IsmId, MAX_ISM_DEPTH},
+	isms::{registry::IsmReads, Domain, Ism, IsmId, MAX_ISM_DEPTH},
+	work::Work,
 	BalanceOf, ClosedOrders, Config, EscrowTotal, Error, Event, Filled, HoldReason, Isms, OrderNonce,
 	Orders, Pallet, RefundGrace, RemoteSettlers,
 };
@@ -159,14 +160,14 @@ impl<T: Config> Pallet<T> {
 	/// aggregation costs its `threshold` dearest modules; a routing ISM what its route costs.
 	/// `None` if the ISM, a module or the route is missing.
 	pub fn quote(ism: IsmId, origin: Domain) -> Option<BalanceOf<T>> {
-		Self::quote_at(ism, origin, 0)
+		Self::quote_at(ism, origin, 0, &mut IsmReads::default())
 	}
 
-	fn quote_at(id: IsmId, origin: Domain, depth: u8) -> Option<BalanceOf<T>> {
+	fn quote_at(id: IsmId, origin: Domain, depth: u8, reads: &mut IsmReads<T>) -> Option<BalanceOf<T>> {
 		if depth > MAX_ISM_DEPTH {
 			return None;
 		}
-		match Isms::<T>::get(id)? {
+		match reads.get(id).ok()? {
 			Ism::MessageIdMultisig(set) | Ism::MerkleRootMultisig(set) => {
 				let validators = BalanceOf::<T>::from(u32::try_from(set.validators.len()).ok()?);
 				let signatures = BalanceOf::<T>::from(u32::from(set.threshold));
@@ -177,20 +178,22 @@ impl<T: Config> Pallet<T> {
 			Ism::Aggregation { modules, threshold } => {
 				let mut fees = alloc::vec::Vec::with_capacity(modules.len());
 				for module in modules.iter() {
-					fees.push(Self::quote_at(*module, origin, depth.saturating_add(1))?);
+					fees.push(Self::quote_at(*module, origin, depth.saturating_add(1), reads)?);
 				}
 				fees.sort_unstable_by(|a, b| b.cmp(a));
 				fees.into_iter().take(usize::from(threshold)).try_fold(Zero::zero(), |sum: BalanceOf<T>, fee| sum.checked_add(&fee))
 			},
-			ism @ Ism::Routing { .. } => Self::quote_at(ism.route(origin)?, origin, depth.saturating_add(1)),
+			ism @ Ism::Routing { .. } => Self::quote_at(ism.route(origin)?, origin, depth.saturating_add(1), reads),
 		}
 	}
 
-	/// Open an order for `who`; returns its id.
+	/// Open an order for `who`; returns its id. `work` counts the registry walks (the quote, the
+	/// satisfiability check and the closure whose counters it raises).
 	pub fn do_open_order(
 		who: T::AccountId,
 		request: OrderRequest<BalanceOf<T>>,
 		max_fee: BalanceOf<T>,
+		work: &mut Work,
 	) -> Result<OrderId, sp_runtime::DispatchError> {
 		ensure!(!request.input_amount.is_zero() && request.output_amount > 0, Error::<T>::ZeroAmount);
 		let now = Self::now();
@@ -200,9 +203,12 @@ impl<T: Config> Pallet<T> {
 			RemoteSettlers::<T>::get(request.destination) == Some(request.destination_settler),
 			Error::<T>::UnknownSettler
 		);
-		let fee = Self::quote(request.ism, request.destination).ok_or(Error::<T>::UnquotableIsm)?;
+		let mut reads = IsmReads::default();
+		let quoted = Self::quote_at(request.ism, request.destination, 0, &mut reads);
+		work.ism_reads = work.ism_reads.saturating_add(reads.count);
+		let fee = quoted.ok_or(Error::<T>::UnquotableIsm)?;
 		let ism = Isms::<T>::get(request.ism).ok_or(Error::<T>::UnquotableIsm)?;
-		Self::ensure_satisfiable(&ism, Some(request.destination))?;
+		work.ism_reads = work.ism_reads.saturating_add(Self::ensure_satisfiable(&ism, Some(request.destination))?);
 		ensure!(fee <= max_fee, Error::<T>::FeeTooHigh);
 		let escrow = EscrowTotal::<T>::get().checked_add(&request.input_amount).ok_or(Error::<T>::EscrowOverflow)?;
 
@@ -229,7 +235,10 @@ impl<T: Config> Pallet<T> {
 		T::Currency::hold(&HoldReason::IntentEscrow.into(), &who, request.input_amount)?;
 		OrderNonce::<T>::put(nonce.saturating_add(1));
 		EscrowTotal::<T>::put(escrow);
-		Self::count_order_ref(request.ism, true);
+		let mut reads = IsmReads::default();
+		let counted = Self::count_order_refs(request.ism, true, &mut reads);
+		work.ism_reads = work.ism_reads.saturating_add(reads.count);
+		work.ref_updates = work.ref_updates.saturating_add(counted?);
 		let refund_after = request.fill_deadline.saturating_add(RefundGrace::<T>::get());
 		Orders::<T>::insert(
 			order_id,
@@ -265,6 +274,7 @@ impl<T: Config> Pallet<T> {
 		fill: crate::FillMessage,
 		record: crate::OrderRecord<T>,
 		message_id: [u8; 32],
+		work: &mut Work,
 	) -> Result<(), Error<T>> {
 		let solver = T::AccountId::from(fill.solver);
 		let escrow = EscrowTotal::<T>::get().checked_sub(&record.input).ok_or(Error::<T>::EscrowOverflow)?;
@@ -279,21 +289,26 @@ impl<T: Config> Pallet<T> {
 		)
 		.map_err(|_| Error::<T>::EscrowTransferFailed)?;
 		EscrowTotal::<T>::put(escrow);
-		Self::close(fill.order_id, &record, OrderOutcome::Settled { message_id });
+		Self::close(fill.order_id, &record, OrderOutcome::Settled { message_id }, work);
 		Self::deposit_event(Event::OrderSettled { order_id: fill.order_id, solver, amount: record.input, message_id });
 		Ok(())
 	}
 
 	/// End an order: it leaves `Orders` and its outcome stays in `ClosedOrders`, so that it can
-	/// be neither settled nor refunded again.
-	fn close(order_id: OrderId, record: &crate::OrderRecord<T>, outcome: OrderOutcome) {
+	/// be neither settled nor refunded again. Never fails: the closure walk reads what the
+	/// opening read (see [`crate::isms::registry`]); were the registry ever inconsistent, the
+	/// order still closes and `try_state` reports the counters.
+	fn close(order_id: OrderId, record: &crate::OrderRecord<T>, outcome: OrderOutcome, work: &mut Work) {
 		Orders::<T>::remove(order_id);
-		Self::count_order_ref(record.data.ism, false);
+		let mut reads = IsmReads::unlimited();
+		let counted = Self::count_order_refs(record.data.ism, false, &mut reads);
+		work.ism_reads = work.ism_reads.saturating_add(reads.count);
+		work.ref_updates = work.ref_updates.saturating_add(counted.unwrap_or(0));
 		ClosedOrders::<T>::insert(order_id, outcome);
 	}
 
 	/// Refund an expired order.
-	pub fn do_refund(order_id: OrderId) -> sp_runtime::DispatchResult {
+	pub fn do_refund(order_id: OrderId, work: &mut Work) -> sp_runtime::DispatchResult {
 		let record = match Orders::<T>::get(order_id) {
 			Some(record) => record,
 			None if ClosedOrders::<T>::contains_key(order_id) => return Err(Error::<T>::OrderClosed.into()),
@@ -303,7 +318,7 @@ impl<T: Config> Pallet<T> {
 		let escrow = EscrowTotal::<T>::get().checked_sub(&record.input).ok_or(Error::<T>::EscrowOverflow)?;
 		T::Currency::release(&HoldReason::IntentEscrow.into(), &record.user, record.input, Precision::Exact)?;
 		EscrowTotal::<T>::put(escrow);
-		Self::close(order_id, &record, OrderOutcome::Refunded);
+		Self::close(order_id, &record, OrderOutcome::Refunded, work);
 		Self::deposit_event(Event::OrderRefunded { order_id, user: record.user, amount: record.input });
 		Ok(())
 	}

@@ -41,6 +41,7 @@ pub mod merkle;
 pub mod message;
 pub mod migrations;
 pub mod weights;
+pub mod work;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
@@ -56,6 +57,7 @@ pub use isms::{Domain, Ism, IsmId, IsmSpec, ValidatorSet};
 pub use mailbox::MessageRecipient;
 pub use pallet::*;
 pub use weights::WeightInfo;
+pub use work::Work;
 
 use polkadot_sdk::{frame_support, frame_system, sp_io, sp_runtime};
 #[allow(unused_imports)]
@@ -88,7 +90,8 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::traits::AccountIdConversion;
 
-	/// 1: [`IsmOrderRefs`] (open orders by ISM), filled from `Orders` by [`migrations::v1`].
+	/// 1: [`IsmOrderRefs`] (open orders relying on each ISM), filled from `Orders` by
+	/// [`migrations::v1`].
 	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
@@ -136,6 +139,15 @@ pub mod pallet {
 		/// Most signature recoveries one `process` may need: bounds its weight whatever the ISM.
 		#[pallet::constant]
 		type MaxSignatureChecks: Get<u32>;
+		/// Most ISM registry reads one walk of the registry may make: a verification, a quote,
+		/// a satisfiability check, an order's closure. Bounds the weight of `process`,
+		/// `open_order`, `refund` and `set_ism`; an ISM that needs more is refused
+		/// ([`Error::TooManyIsmReads`], [`Error::UnsatisfiableIsm`]). Lowering it is safe for
+		/// open orders (closing one always walks its closure in full) but their closing may then
+		/// weigh more than it is charged: lower it when no open order's closure exceeds the new
+		/// value.
+		#[pallet::constant]
+		type MaxIsmReads: Get<u32>;
 		/// Latest fill deadline an order may set, in seconds from now; also the longest
 		/// [`RefundGrace`] governance may set.
 		#[pallet::constant]
@@ -211,9 +223,9 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type RemoteSettlers<T> = StorageMap<_, Twox64Concat, Domain, [u8; 32], OptionQuery>;
 
-	/// Open orders by the ISM they name as their security level. An ISM with open orders, and
-	/// every ISM it refers to, cannot be removed or weakened: an order keeps the security it
-	/// paid for ([`Pallet::check_replacement`]).
+	/// For each ISM, the open orders that rely on it: whose security level it is or refers to
+	/// (the level's closure, see [`isms::registry`]). An ISM counted here cannot be removed or
+	/// weakened: an order keeps the security it paid for ([`Pallet::check_replacement`]).
 	#[pallet::storage]
 	pub type IsmOrderRefs<T> = StorageMap<_, Twox64Concat, IsmId, u32, ValueQuery>;
 
@@ -411,6 +423,8 @@ pub mod pallet {
 		UnknownSettler,
 		/// Genesis gave this chain no domain (0): it can neither send nor receive.
 		NoLocalDomain,
+		/// A walk of the ISM registry would read more ISMs than `MaxIsmReads`.
+		TooManyIsmReads,
 	}
 
 	#[pallet::hooks]
@@ -419,6 +433,10 @@ pub mod pallet {
 			assert!(T::MaxValidators::get() > 0 && T::MaxValidators::get() <= u32::from(u8::MAX), "thresholds are u8");
 			assert!(T::MaxModules::get() > 0 && T::MaxModules::get() <= u32::from(u8::MAX), "thresholds are u8");
 			assert!(T::MaxSignatureChecks::get() >= T::MaxValidators::get(), "a full validator set must be checkable");
+			assert!(
+				T::MaxIsmReads::get() > u32::from(isms::MAX_ISM_DEPTH),
+				"an ISM nested to the depth limit must be readable"
+			);
 			assert!(
 				T::MaxMetadataLen::get() as usize >= isms::metadata::MERKLE_ROOT_HEADER + 65 * T::MaxValidators::get() as usize,
 				"merkle-root metadata with a full set of signatures must fit"
@@ -448,17 +466,23 @@ pub mod pallet {
 		}
 
 		/// Deliver an inbound message verified by its recipient's ISM. Anyone may relay.
-		/// Charged for the worst case; refunded down to the signature checks actually made.
+		/// Charged for the worst case; refunded down to the work done ([`Work`]), also when it
+		/// fails: a message relayed twice pays for finding it delivered.
 		#[pallet::call_index(1)]
-		#[pallet::weight(Pallet::<T>::process_weight(T::MaxSignatureChecks::get()))]
+		#[pallet::weight(Work::max_process::<T>().process_weight::<T>())]
 		pub fn process(
 			origin: OriginFor<T>,
 			metadata: BoundedVec<u8, T::MaxMetadataLen>,
 			message: BoundedVec<u8, T::MaxMessageLen>,
 		) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
-			let checks = Self::do_process(&metadata, &message)?;
-			Ok(Some(Self::process_weight(checks)).into())
+			let mut work = Work::default();
+			let result = Self::do_process(&metadata, &message, &mut work);
+			let actual = Some(work.process_weight::<T>());
+			match result {
+				Ok(()) => Ok(actual.into()),
+				Err(error) => Err(frame_support::dispatch::DispatchErrorWithPostInfo { post_info: actual.into(), error: error.into() }),
+			}
 		}
 
 		// Call index 2 was `set_local_domain`: the domain is fixed at genesis, as Hyperlane's
@@ -469,14 +493,14 @@ pub mod pallet {
 		/// The ISM must be satisfiable within the chain's limits, and a replacement must keep
 		/// the security open orders rely on (see [`isms::registry`]).
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::set_ism(T::MaxValidators::get().max(T::MaxModules::get())))]
-		pub fn set_ism(origin: OriginFor<T>, id: IsmId, ism: IsmOf<T>) -> DispatchResult {
+		#[pallet::weight(Pallet::<T>::set_ism_weight(&Work::max_set_ism::<T>()))]
+		pub fn set_ism(origin: OriginFor<T>, id: IsmId, ism: IsmOf<T>) -> DispatchResultWithPostInfo {
 			T::GovernanceOrigin::ensure_origin(origin)?;
-			Self::check_ism(id, &ism)?;
+			let work = Work { ism_reads: Self::check_ism(id, &ism)?, ..Default::default() };
 			let replaced = Isms::<T>::contains_key(id);
 			Isms::<T>::insert(id, ism.clone());
 			Self::deposit_event(Event::IsmSet { id, ism, replaced });
-			Ok(())
+			Ok(Some(Self::set_ism_weight(&work)).into())
 		}
 
 		/// Remove an ISM (governance). Messages that still name it then fail to verify; the
@@ -506,7 +530,7 @@ pub mod pallet {
 		/// `output_recipient` on `destination` is attested by ISM `ism`, or until the deadline
 		/// (plus grace) passes. Pays the quoted fee of `ism`, at most `max_fee`.
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::open_order())]
+		#[pallet::weight(T::WeightInfo::open_order().saturating_add(Work::max_open_order::<T>().weight::<T>()))]
 		pub fn open_order(
 			origin: OriginFor<T>,
 			input_amount: BalanceOf<T>,
@@ -517,8 +541,9 @@ pub mod pallet {
 			fill_deadline: u64,
 			ism: IsmId,
 			max_fee: BalanceOf<T>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
+			let mut work = Work::default();
 			Self::do_open_order(
 				who,
 				intents::OrderRequest {
@@ -531,8 +556,9 @@ pub mod pallet {
 					ism,
 				},
 				max_fee,
-			)
-			.map(|_| ())
+				&mut work,
+			)?;
+			Ok(Some(T::WeightInfo::open_order().saturating_add(work.weight::<T>())).into())
 		}
 
 		/// Fill, on this chain, an order opened on another: pay its output from the caller to its
@@ -571,10 +597,12 @@ pub mod pallet {
 		/// Refund an order whose deadline and grace period passed without an attested fill.
 		/// Anyone may call it; the input goes back to the user.
 		#[pallet::call_index(8)]
-		#[pallet::weight(T::WeightInfo::refund())]
-		pub fn refund(origin: OriginFor<T>, order_id: OrderId) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::refund().saturating_add(Work::max_refund::<T>().weight::<T>()))]
+		pub fn refund(origin: OriginFor<T>, order_id: OrderId) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
-			Self::do_refund(order_id)
+			let mut work = Work::default();
+			Self::do_refund(order_id, &mut work)?;
+			Ok(Some(T::WeightInfo::refund().saturating_add(work.weight::<T>())).into())
 		}
 	}
 
@@ -624,14 +652,13 @@ pub mod pallet {
 			tree.count.checked_sub(1).map(|index| (tree.root(), index))
 		}
 
-		/// Weight of `process` with `checks` signature recoveries (the message length is bounded
-		/// by `MaxMessageLen`; hashing it is small next to one recovery).
-		pub fn process_weight(checks: u32) -> Weight {
-			T::WeightInfo::process(checks).saturating_add(T::Recipients::max_handle_weight())
+		/// Weight of `set_ism` with the work of its satisfiability walk.
+		fn set_ism_weight(work: &Work) -> Weight {
+			T::WeightInfo::set_ism(T::MaxValidators::get().max(T::MaxModules::get())).saturating_add(work.weight::<T>())
 		}
 
-		/// Validate an ISM and its references to the registry.
-		pub(crate) fn check_ism(id: IsmId, ism: &IsmOf<T>) -> Result<(), Error<T>> {
+		/// Validate an ISM and its references to the registry; returns the registry reads made.
+		pub(crate) fn check_ism(id: IsmId, ism: &IsmOf<T>) -> Result<u32, Error<T>> {
 			ism.validate(id).map_err(|e| match e {
 				isms::ConfigError::InvalidThreshold => Error::<T>::InvalidThreshold,
 				isms::ConfigError::DuplicateValidator => Error::<T>::DuplicateValidator,
@@ -639,11 +666,10 @@ pub mod pallet {
 				isms::ConfigError::SelfReference => Error::<T>::SelfReference,
 				isms::ConfigError::DuplicateModule => Error::<T>::DuplicateModule,
 			})?;
-			for reference in ism.references() {
-				ensure!(Isms::<T>::contains_key(reference), Error::<T>::UnknownIsm);
-			}
-			Self::ensure_satisfiable(ism, None)?;
-			Self::check_replacement(id, ism)
+			// The satisfiability walk reads every ISM this one refers to: an unknown one fails it.
+			let reads = Self::ensure_satisfiable(ism, None)?;
+			Self::check_replacement(id, ism)?;
+			Ok(reads)
 		}
 	}
 }
@@ -677,14 +703,10 @@ impl<T: Config> Pallet<T> {
 		for (id, ism) in Isms::<T>::iter() {
 			ism.validate(id).map_err(|_| "a stored ISM is invalid")?;
 		}
-		let mut refs = alloc::collections::BTreeMap::<IsmId, u32>::new();
-		for record in Orders::<T>::iter_values() {
-			let count = refs.entry(record.data.ism).or_default();
-			*count = count.saturating_add(1);
-		}
+		let refs = Self::expected_order_refs().map_err(|_| "an open order's ISM closure cannot be walked")?;
 		frame_support::ensure!(
 			IsmOrderRefs::<T>::iter().collect::<alloc::collections::BTreeMap<_, _>>() == refs,
-			"IsmOrderRefs does not count the open orders by ISM"
+			"IsmOrderRefs does not count the open orders relying on each ISM"
 		);
 		for id in refs.keys() {
 			frame_support::ensure!(Isms::<T>::contains_key(id), "an open order's ISM is missing");

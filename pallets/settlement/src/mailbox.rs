@@ -14,11 +14,12 @@ use crate::{
 		aggregation::{self, AggregationError},
 		metadata::{self, MetadataError},
 		multisig::{self, MultisigError, Signature},
+		registry::IsmReads,
 		Domain, Ism, IsmId, ValidatorSet, MAX_ISM_DEPTH,
 	},
 	message::{Message, VERSION},
-	ClosedOrders, Config, Delivered, DefaultIsm, Error, Event, Isms, Orders, OutboundTree,
-	Pallet,
+	work::Work,
+	ClosedOrders, Config, Delivered, DefaultIsm, Error, Event, Orders, OutboundTree, Pallet,
 };
 
 /// No recipient has the address.
@@ -100,8 +101,9 @@ impl<T: Config> Pallet<T> {
 		Ok(id)
 	}
 
-	/// Verify and deliver `bytes`; returns the signature checks made (for the weight refund).
-	pub fn do_process(metadata: &[u8], bytes: &[u8]) -> Result<u32, Error<T>> {
+	/// Verify and deliver `bytes`, counting in `work` what the weight is refunded to (also when
+	/// it fails: a duplicate relay pays for one read, not for a full verification).
+	pub fn do_process(metadata: &[u8], bytes: &[u8], work: &mut Work) -> Result<(), Error<T>> {
 		let message = Message::from_bytes(bytes).map_err(|_| Error::<T>::MessageTooShort)?;
 		ensure!(message.version == VERSION, Error::<T>::UnsupportedVersion);
 		ensure!(message.destination == Self::local_domain()?, Error::<T>::WrongDestination);
@@ -119,14 +121,19 @@ impl<T: Config> Pallet<T> {
 			},
 		};
 
-		let mut checks = 0u32;
-		Self::verify(ism, metadata, message.origin, id, 0, &mut checks)?;
+		let mut reads = IsmReads::default();
+		let verified = Self::verify(ism, metadata, message.origin, id, 0, work, &mut reads);
+		work.ism_reads = work.ism_reads.saturating_add(reads.count);
+		verified?;
 
 		Delivered::<T>::insert(id, frame_system::Pallet::<T>::block_number());
 		match fill {
-			Some((fill, record)) => Self::settle(fill, record, id)?,
-			None => T::Recipients::handle(&message.recipient, message.origin, &message.sender, &message.body)
-				.map_err(|_| Error::<T>::RecipientFailed)?,
+			Some((fill, record)) => Self::settle(fill, record, id, work)?,
+			None => {
+				work.handled = true;
+				T::Recipients::handle(&message.recipient, message.origin, &message.sender, &message.body)
+					.map_err(|_| Error::<T>::RecipientFailed)?
+			},
 		}
 		Self::deposit_event(Event::Processed {
 			id,
@@ -134,9 +141,9 @@ impl<T: Config> Pallet<T> {
 			sender: message.sender,
 			recipient: message.recipient,
 			ism,
-			signature_checks: checks,
+			signature_checks: work.checks,
 		});
-		Ok(checks)
+		Ok(())
 	}
 
 	/// The open order a fill message settles, checked against the message's origin and sender.
@@ -155,24 +162,29 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Verify `metadata` with ISM `id` for the message `message_id` from `origin` (all an ISM
-	/// reads of a message), counting signature recoveries in `checks`.
+	/// reads of a message), counting signature recoveries and merkle proofs in `work` and
+	/// registry reads in `reads`.
 	pub fn verify(
 		id: IsmId,
 		metadata: &[u8],
 		origin: Domain,
 		message_id: [u8; 32],
 		depth: u8,
-		checks: &mut u32,
+		work: &mut Work,
+		reads: &mut IsmReads<T>,
 	) -> Result<(), Error<T>> {
 		ensure!(depth <= MAX_ISM_DEPTH, Error::<T>::IsmTooDeep);
-		match Isms::<T>::get(id).ok_or(Error::<T>::UnknownIsm)? {
+		match reads.get(id)? {
 			Ism::MessageIdMultisig(set) => {
 				let (checkpoint, signatures) = metadata::message_id_checkpoint(metadata, origin, message_id)?;
-				Self::check_signatures(&checkpoint, &signatures, &set, checks)
+				Self::check_signatures(&checkpoint, &signatures, &set, work)
 			},
 			Ism::MerkleRootMultisig(set) => {
+				// Counted before the hashing, as the recoveries are: the bound holds whatever fails.
+				ensure!(work.merkle_proofs < <T as Config>::MaxSignatureChecks::get(), Error::<T>::TooManySignatureChecks);
+				work.merkle_proofs = work.merkle_proofs.saturating_add(1);
 				let (checkpoint, signatures) = metadata::merkle_root_checkpoint(metadata, origin, message_id)?;
-				Self::check_signatures(&checkpoint, &signatures, &set, checks)
+				Self::check_signatures(&checkpoint, &signatures, &set, work)
 			},
 			Ism::Aggregation { modules, threshold } => {
 				// Count first: the wrong number of sub-metadata fails before any recovery.
@@ -184,13 +196,13 @@ impl<T: Config> Pallet<T> {
 				}
 				ensure!(parts.len() == usize::from(threshold), Error::<T>::AggregationThresholdMismatch);
 				for (module, part) in parts {
-					Self::verify(module, part, origin, message_id, depth.saturating_add(1), checks)?;
+					Self::verify(module, part, origin, message_id, depth.saturating_add(1), work, reads)?;
 				}
 				Ok(())
 			},
 			ism @ Ism::Routing { .. } => {
 				let route = ism.route(origin).ok_or(Error::<T>::NoRoute)?;
-				Self::verify(route, metadata, origin, message_id, depth.saturating_add(1), checks)
+				Self::verify(route, metadata, origin, message_id, depth.saturating_add(1), work, reads)
 			},
 		}
 	}
@@ -199,11 +211,11 @@ impl<T: Config> Pallet<T> {
 		checkpoint: &Checkpoint,
 		signatures: &[Signature],
 		set: &ValidatorSet<T::MaxValidators>,
-		checks: &mut u32,
+		work: &mut Work,
 	) -> Result<(), Error<T>> {
 		// Charged before recovering: a deep or wide ISM cannot exceed the declared weight.
-		*checks = checks.saturating_add(u32::from(set.threshold));
-		ensure!(*checks <= <T as Config>::MaxSignatureChecks::get(), Error::<T>::TooManySignatureChecks);
+		work.checks = work.checks.saturating_add(u32::from(set.threshold));
+		ensure!(work.checks <= <T as Config>::MaxSignatureChecks::get(), Error::<T>::TooManySignatureChecks);
 		multisig::verify(&checkpoint.digest(), signatures, &set.validators, set.threshold).map_err(Into::into)
 	}
 

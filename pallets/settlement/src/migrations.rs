@@ -1,9 +1,10 @@
 //! Storage migrations of the settlement pallet.
 
-/// Version 0 → 1: count open orders by ISM in [`crate::IsmOrderRefs`], so that the ISMs they
-/// rely on are protected from removal and weakening.
+/// Version 0 → 1: count in [`crate::IsmOrderRefs`] the open orders relying on each ISM (their
+/// security level and every ISM it refers to), so that those ISMs are protected from removal
+/// and weakening.
 pub mod v1 {
-	use crate::{Config, Orders, Pallet};
+	use crate::{isms::registry::IsmReads, Config, Orders, Pallet};
 	use polkadot_sdk::{
 		frame_support::{migrations::VersionedMigration, traits::UncheckedOnRuntimeUpgrade, weights::Weight},
 		frame_system,
@@ -21,13 +22,17 @@ pub mod v1 {
 
 	impl<T: Config> UncheckedOnRuntimeUpgrade for CountOpenOrdersByIsm<T> {
 		fn on_runtime_upgrade() -> Weight {
-			let mut orders = 0u64;
+			let (mut orders, mut reads, mut updates) = (0u64, 0u64, 0u64);
 			for record in Orders::<T>::iter_values() {
-				Pallet::<T>::count_order_ref(record.data.ism, true);
+				// Unlimited: an order opened before v1 must be counted whatever its closure.
+				let mut walk = IsmReads::<T>::unlimited();
+				let counted = Pallet::<T>::count_order_refs(record.data.ism, true, &mut walk).unwrap_or(0);
 				orders = orders.saturating_add(1);
+				reads = reads.saturating_add(u64::from(walk.count));
+				updates = updates.saturating_add(u64::from(counted));
 			}
-			// One read per order, and at worst one read and write of a counter per order.
-			T::DbWeight::get().reads_writes(orders.saturating_mul(2), orders)
+			// A read per order and per ISM of its closure, a read and a write per counter update.
+			T::DbWeight::get().reads_writes(orders.saturating_add(reads).saturating_add(updates), updates)
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -39,8 +44,15 @@ pub mod v1 {
 		#[cfg(feature = "try-runtime")]
 		fn post_upgrade(state: Vec<u8>) -> Result<(), TryRuntimeError> {
 			let orders = u64::decode(&mut &state[..]).map_err(|_| "pre_upgrade state does not decode")?;
-			let counted: u64 = IsmOrderRefs::<T>::iter_values().map(u64::from).sum();
-			frame_support::ensure!(counted == orders, "IsmOrderRefs does not count every open order");
+			frame_support::ensure!(
+				orders == Orders::<T>::iter().count() as u64,
+				"the migration changed the open orders"
+			);
+			let expected = Pallet::<T>::expected_order_refs().map_err(|_| "an open order's ISM closure cannot be walked")?;
+			frame_support::ensure!(
+				IsmOrderRefs::<T>::iter().collect::<alloc::collections::BTreeMap<_, _>>() == expected,
+				"IsmOrderRefs does not count the open orders relying on each ISM"
+			);
 			Pallet::<T>::do_try_state()
 		}
 	}

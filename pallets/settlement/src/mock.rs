@@ -125,6 +125,7 @@ impl pallet_settlement::Config for Test {
 	type MaxValidators = ConstU32<8>;
 	type MaxModules = ConstU32<4>;
 	type MaxSignatureChecks = ConstU32<8>;
+	type MaxIsmReads = ConstU32<16>;
 	type MaxFillWindow = ConstU64<86_400>;
 	type FeePerValidator = ConstU128<1>;
 	type FeePerSignature = ConstU128<2>;

@@ -400,6 +400,9 @@ impl pallet_settlement::Config for Runtime {
 	type MaxValidators = ConstU32<32>;
 	type MaxModules = ConstU32<8>;
 	type MaxSignatureChecks = ConstU32<64>;
+	// The deepest sensible level — routing to an aggregation of multisigs — reads 1 + 1 + 8;
+	// 16 leaves room and bounds every registry walk's weight and proof size.
+	type MaxIsmReads = ConstU32<16>;
 	type MaxFillWindow = ConstU64<{ 7 * 24 * 3600 }>;
 	type FeePerValidator = ConstU128<MILLI_UNIT>;
 	type FeePerSignature = ConstU128<{ 2 * MILLI_UNIT }>;

@@ -89,7 +89,8 @@ fn a_failing_handler_has_its_own_error() {
 	});
 }
 
-/// A chain at storage version 0 with open orders gets them counted by ISM, once.
+/// A chain at storage version 0 with open orders gets them counted, once, under every ISM they
+/// rely on: their own and the modules of an aggregation.
 #[test]
 fn migration_to_v1_counts_open_orders_by_ism() {
 	use polkadot_sdk::frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
@@ -97,13 +98,17 @@ fn migration_to_v1_counts_open_orders_by_ism() {
 		open(3, 1_000);
 		open(3, 2_000);
 		open(1, 500);
+		open(4, 700); // aggregation of 1 and 2
 		// As a v0 chain had them: no counts, version 0.
 		let _ = crate::IsmOrderRefs::<Test>::clear(u32::MAX, None);
 		StorageVersion::new(0).put::<Settlement>();
 		crate::migrations::v1::MigrateV0ToV1::<Test>::on_runtime_upgrade();
 		assert_eq!(Settlement::on_chain_storage_version(), 1);
 		assert_eq!(crate::IsmOrderRefs::<Test>::get(3), 2);
-		assert_eq!(crate::IsmOrderRefs::<Test>::get(1), 1);
+		assert_eq!(crate::IsmOrderRefs::<Test>::get(1), 2);
+		assert_eq!(crate::IsmOrderRefs::<Test>::get(2), 1);
+		assert_eq!(crate::IsmOrderRefs::<Test>::get(4), 1);
+		assert_eq!(crate::IsmOrderRefs::<Test>::get(5), 0);
 		// Run again: the version guard makes it a no-op.
 		crate::migrations::v1::MigrateV0ToV1::<Test>::on_runtime_upgrade();
 		assert_eq!(crate::IsmOrderRefs::<Test>::get(3), 2);
@@ -181,5 +186,111 @@ fn orders_name_the_destinations_enrolled_settler() {
 		assert_ok!(Settlement::enroll_settler(RuntimeOrigin::root(), 3000, [0x67; 32]));
 		assert_ok!(open_to(3000, [0x67; 32]));
 		assert_ok!(open_to(REMOTE, REMOTE_SETTLER));
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Weights: what a walk of the ISM registry costs is charged, and bounded.
+
+fn actual_weight(
+	result: polkadot_sdk::frame_support::dispatch::DispatchResultWithPostInfo,
+) -> polkadot_sdk::frame_support::weights::Weight {
+	let info = match result {
+		Ok(info) => info,
+		Err(e) => e.post_info,
+	};
+	info.actual_weight.expect("the call reports the weight it used")
+}
+
+/// A message relayed a second time fails at once; charging it the full worst-case `process`
+/// (64 recoveries on the runtime) would make a relayer race costly for the honest loser and
+/// the chain's fee a poor measure of the work.
+#[test]
+fn a_duplicate_relay_pays_for_a_lookup_not_a_verification() {
+	run(|| {
+		let message = inbound(0, TEST_RECIPIENT, b"hello");
+		let metadata = message_id_metadata(&message, [0; 32], 0, &[0, 1]);
+		assert_ok!(process(metadata.clone(), &message));
+		let again = process_charged(metadata, &message);
+		assert_eq!(again.map(|_| ()).map_err(|e| e.error), Err(Error::<Test>::AlreadyDelivered.into()));
+		// Nothing verified: no recovery, no registry read, no handler.
+		assert_eq!(actual_weight(again), <() as crate::WeightInfo>::process(0));
+	});
+}
+
+/// Verifying through an aggregation reads the aggregation and each module it uses; the charge
+/// must grow with those reads (and with the merkle proof), not stay that of one multisig.
+#[test]
+fn nested_isms_are_charged_for_every_read() {
+	run(|| {
+		let direct = inbound(0, TEST_RECIPIENT, b"direct");
+		let direct_weight = actual_weight(process_charged(message_id_metadata(&direct, [0; 32], 0, &[0, 1]), &direct));
+
+		// ISM 4 = aggregation of 1 (message id, 2-of-3) and 2 (merkle root, 2-of-3).
+		RecipientIsm::set(Some(4));
+		let messages: Vec<Message> = (1..3).map(|n| inbound(n, TEST_RECIPIENT, b"nested")).collect();
+		let message = &messages[1];
+		let by_id = message_id_metadata(message, [0xcd; 32], 1, &[0, 1]);
+		let by_root = merkle_root_metadata(&messages, 1, &[1, 2]);
+		let nested_weight =
+			actual_weight(process_charged(aggregation::encode(&[Some(&by_id), Some(&by_root)]), message));
+
+		let extra = nested_weight.saturating_sub(direct_weight);
+		let reads_and_proof = <() as crate::WeightInfo>::ism_read()
+			.saturating_mul(2)
+			.saturating_add(<() as crate::WeightInfo>::merkle_branch());
+		let two_more_checks =
+			<() as crate::WeightInfo>::process(4).saturating_sub(<() as crate::WeightInfo>::process(2));
+		assert_eq!(extra, reads_and_proof.saturating_add(two_more_checks));
+	});
+}
+
+/// Opening an order walks its security level three times (quote, satisfiability, closure) and
+/// raises a counter per ISM of the closure: an aggregation costs more than a multisig.
+#[test]
+fn opening_an_order_is_charged_for_its_walks() {
+	run(|| {
+		let open_charged = |ism: u32| {
+			actual_weight(Settlement::open_order(
+				RuntimeOrigin::signed(alice()),
+				10,
+				REMOTE,
+				REMOTE_SETTLER,
+				1,
+				[0x44; 32],
+				DEADLINE,
+				ism,
+				1_000,
+			))
+		};
+		let multisig = open_charged(1);
+		let aggregated = open_charged(4);
+		// The aggregation's walks: quote 3 reads, satisfiability 2 (its modules), closure 3, and
+		// 3 counters against 1, 0 (a multisig has no modules), 1 and 1.
+		let reads = <() as crate::WeightInfo>::ism_read().saturating_mul(8 - 2);
+		let counters = <() as crate::WeightInfo>::order_ref().saturating_mul(3 - 1);
+		assert_eq!(aggregated.saturating_sub(multisig), reads.saturating_add(counters));
+	});
+}
+
+/// A registry walk is bounded: an ISM whose satisfiability walk reads more ISMs than
+/// `MaxIsmReads` (16 in the mock) is refused, whatever else it satisfies.
+#[test]
+fn registry_walks_are_bounded() {
+	run(|| {
+		// Four aggregations of the same four multisigs, and one over those four: its walk reads
+		// its four modules and their four each, 4 × (1 + 4) = 20 ISMs.
+		for id in 10..14u32 {
+			assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), id, multisig(id as usize..id as usize + 1, 1)));
+		}
+		for id in 20..24u32 {
+			assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), id, aggregation(&[10, 11, 12, 13], 1)));
+		}
+		assert_noop!(
+			Settlement::set_ism(RuntimeOrigin::root(), 30, aggregation(&[20, 21, 22, 23], 1)),
+			Error::<Test>::TooManyIsmReads
+		);
+		// Three of them: 3 × 5 = 15 reads, within it.
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 30, aggregation(&[20, 21, 22], 1)));
 	});
 }
