@@ -22,8 +22,16 @@ SKIP_WASM_BUILD=1 cargo test -p pallet-shielded-pool --features runtime-benchmar
 step "settlement: Hyperlane vectors, mailbox, ISMs and intents in a mock runtime, benchmark tests"
 SKIP_WASM_BUILD=1 cargo test -p pallet-settlement --features runtime-benchmarks
 
-step "wallet and agent: keys, note encryption, keystore, scanning, signing, metadata; against a dev node when one is built"
+step "wallet and agent: keys, note encryption, keystore, scanning, signing, metadata (the dev-node tests show as ignored)"
 SKIP_WASM_BUILD=1 cargo test -p zksettle-wallet -p zksettle-agent
+
+node="${ZKSETTLE_NODE:-$CARGO_TARGET_DIR/release/zksettle-node}"
+if [ -x "$node" ]; then
+	step "wallet and agent against a dev node ($node): shield, send, scan, unshield; intents across two chains"
+	ZKSETTLE_NODE="$node" SKIP_WASM_BUILD=1 cargo test -p zksettle-wallet -p zksettle-agent -- --ignored
+else
+	step "SKIPPED: the wallet's and the agent's dev-node tests (no $node; build it with cargo build --release -p zksettle-node or set ZKSETTLE_NODE)"
+fi
 
 step "e2e helpers: typecheck; Hyperlane bytes and validator signing against upstream vectors; Groth16 proof re-randomization"
 (cd e2e && npx tsc --noEmit && npx tsx --test lib/hyperlane.test.ts lib/groth16.test.ts)
