@@ -20,7 +20,7 @@ import type { ApiPromise } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { mnemonicGenerate } from '@polkadot/util-crypto';
-import { check, fail, free, nextBlocks } from './lib/chain.js';
+import { check, fail, finalizedAtBest, free, nextBlocks } from './lib/chain.js';
 import { PROOF_SIZE, rerandomize } from './lib/groth16.js';
 
 const run = promisify(execFile);
@@ -90,7 +90,9 @@ export async function shielded(api: ApiPromise, log: (line: string) => void, end
     const fresh = keyring.addFromMnemonic(mnemonicGenerate());
     check((await free(api, fresh.address)) === 0n, 'the fresh account is not empty');
     const callFile = join(base, 'unshield.call');
-    const beforeSpend = await api.rpc.chain.getBlockHash();
+    // The state before the spend, kept for step 6: a finalized block (a best block may be an
+    // abandoned fork, whose state a collator discards).
+    const beforeSpend = api.createType('BlockHash', await finalizedAtBest(api, 120_000));
     started = Date.now();
     log((await wallet('bob', ['unshield', '30', fresh.address, '--save-call', callFile])).trim());
     log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);

@@ -163,6 +163,23 @@ export async function nextBlocks(api: ApiPromise, count: number, timeoutMs: numb
   }
 }
 
+/**
+ * The hash of a finalized block at least as high as the best block now: a block whose state a
+ * later query can still read. (A best block may be a fork the chain abandons; a node discards an
+ * abandoned fork's state once finality passes it, as parachain collators do within seconds.)
+ */
+export async function finalizedAtBest(api: ApiPromise, timeoutMs: number): Promise<string> {
+  const best = (await api.rpc.chain.getHeader()).number.toNumber();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const hash = await api.rpc.chain.getFinalizedHead();
+    const finalized = (await api.rpc.chain.getHeader(hash)).number.toNumber();
+    if (finalized >= best) return hash.toHex();
+    if (Date.now() > deadline) throw new Failure(`finality stayed at #${finalized}, below #${best}, for ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
 export function free(api: ApiPromise, address: string, at?: string): Promise<bigint> {
   const query = at ? api.query.system.account.at(at, address) : api.query.system.account(address);
   return query.then((account) => account.data.free.toBigInt());
