@@ -34,7 +34,7 @@ use sp_runtime::traits::{CheckedAdd, CheckedMul, CheckedSub, Zero};
 use crate::{
 	isms::{registry::IsmReads, Domain, Ism, IsmId, MAX_ISM_DEPTH},
 	work::Work,
-	BalanceOf, ClosedOrders, Config, EscrowTotal, Error, Event, Filled, HoldReason, Isms, OrderNonce,
+	BalanceOf, ClosedOrders, Config, EscrowTotal, Error, Event, Filled, HoldReason, IsmOf, Isms, OrderNonce,
 	Orders, Pallet, RefundGrace, RemoteSettlers,
 };
 
@@ -167,7 +167,12 @@ impl<T: Config> Pallet<T> {
 		if depth > MAX_ISM_DEPTH {
 			return None;
 		}
-		match reads.get(id).ok()? {
+		Self::quote_of(reads.get(id).ok()?, origin, depth, reads)
+	}
+
+	/// The quote of an ISM already read (its modules are read through `reads`).
+	fn quote_of(ism: IsmOf<T>, origin: Domain, depth: u8, reads: &mut IsmReads<T>) -> Option<BalanceOf<T>> {
+		match ism {
 			Ism::MessageIdMultisig(set) | Ism::MerkleRootMultisig(set) => {
 				let validators = BalanceOf::<T>::from(u32::try_from(set.validators.len()).ok()?);
 				let signatures = BalanceOf::<T>::from(u32::from(set.threshold));
@@ -203,11 +208,13 @@ impl<T: Config> Pallet<T> {
 			RemoteSettlers::<T>::get(request.destination) == Some(request.destination_settler),
 			Error::<T>::UnknownSettler
 		);
+		// The level is read once: the quote walks its modules, the satisfiability check again.
 		let mut reads = IsmReads::default();
-		let quoted = Self::quote_at(request.ism, request.destination, 0, &mut reads);
+		let ism = reads.get(request.ism).ok();
+		let quoted = ism.clone().and_then(|ism| Self::quote_of(ism, request.destination, 0, &mut reads));
 		work.ism_reads = work.ism_reads.saturating_add(reads.count);
 		let fee = quoted.ok_or(Error::<T>::UnquotableIsm)?;
-		let ism = Isms::<T>::get(request.ism).ok_or(Error::<T>::UnquotableIsm)?;
+		let ism = ism.ok_or(Error::<T>::UnquotableIsm)?;
 		work.ism_reads = work.ism_reads.saturating_add(Self::ensure_satisfiable(&ism, Some(request.destination))?);
 		ensure!(fee <= max_fee, Error::<T>::FeeTooHigh);
 		let escrow = EscrowTotal::<T>::get().checked_add(&request.input_amount).ok_or(Error::<T>::EscrowOverflow)?;
