@@ -46,7 +46,8 @@ test('malformed proofs are refused', () => {
 
 /** Real proofs of the transfer circuit, made by the Rust prover: the shielded pool's benchmark
  *  fixtures (SCALE: verifying key bytes, leaves, then transactions of proof [u8; 192], root,
- *  2 nullifiers, 2 commitments, i128 ext_amount, 2 encrypted notes). */
+ *  2 nullifiers, 2 commitments, i128 ext_amount, 2 encrypted notes; then one more transaction,
+ *  the unsigned unshield). */
 function fixtureProofs(): Uint8Array[] {
   const file = readFileSync(new URL('../../pallets/shielded-pool/fixtures/benchmarks.scale', import.meta.url));
   let offset = 0;
@@ -61,12 +62,14 @@ function fixtureProofs(): Uint8Array[] {
   skip(compact()); // the verifying key
   skip(32 * compact()); // leaves
   const proofs: Uint8Array[] = [];
-  for (let count = compact(); count > 0; count--) {
+  const transaction = () => {
     proofs.push(Uint8Array.from(file.subarray(offset, offset + PROOF_SIZE)));
     skip(PROOF_SIZE + 32 + 2 * 32 + 2 * 32 + 16);
     skip(compact());
     skip(compact());
-  }
+  };
+  for (let count = compact(); count > 0; count--) transaction();
+  transaction(); // the unsigned unshield
   assert.equal(offset, file.length, 'the fixture file did not parse to its end');
   assert.ok(proofs.length > 0, 'no transactions in the pool fixtures');
   return proofs;
