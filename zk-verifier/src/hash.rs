@@ -21,7 +21,7 @@
 
 use bls12_381::Scalar;
 
-use crate::poseidon::{permute, POSEIDON_T3, POSEIDON_T5};
+use crate::poseidon::sparse::{permute_sparse, POSEIDON_T3_SPARSE, POSEIDON_T5_SPARSE};
 
 /// An ASCII label (at most 31 bytes) as a little-endian integer.
 // `const fn`: indexing bounded by `label.len() < 32`, so `i / 8 < 4`.
@@ -51,14 +51,14 @@ pub const TAG_NULLIFIER: Scalar = tag(b"zkSettle.nullifier");
 /// `Poseidon_3([tag, a, b])[1]`.
 pub const fn hash2(tag: &Scalar, a: &Scalar, b: &Scalar) -> Scalar {
 	let mut state = [*tag, *a, *b];
-	permute(&POSEIDON_T3, &mut state);
+	permute_sparse(&POSEIDON_T3_SPARSE, &mut state);
 	state[1]
 }
 
 /// `Poseidon_5([tag, a, b, c, d])[1]`.
 pub const fn hash4(tag: &Scalar, a: &Scalar, b: &Scalar, c: &Scalar, d: &Scalar) -> Scalar {
 	let mut state = [*tag, *a, *b, *c, *d];
-	permute(&POSEIDON_T5, &mut state);
+	permute_sparse(&POSEIDON_T5_SPARSE, &mut state);
 	state[1]
 }
 

@@ -13,6 +13,7 @@
 //!
 //! All parameters are derived at compile time from the Grain LFSR (see [`grain`]); the permutation
 //! is a `const fn` too, so fixed hashes (the empty Merkle subtrees) are compile-time constants.
+//! [`sparse`] evaluates the same permutation with the optimised partial rounds; hashing uses it.
 //! The hashing convention built on the permutation is in [`crate::hash`].
 
 // These are `const fn`s, evaluated at compile time, where iterators are not available: indexing
@@ -22,6 +23,7 @@
 #![allow(clippy::indexing_slicing)]
 
 pub mod grain;
+pub mod sparse;
 #[cfg(feature = "prover")]
 pub mod gadget;
 
