@@ -103,6 +103,75 @@ impl Frontier {
 	}
 }
 
+impl Frontier {
+	/// Append `leaves` at once, hashing each node of the tree they touch once: about
+	/// `leaves.len() + DEPTH` hashes where one-by-one insertion takes `DEPTH` per leaf. The
+	/// result is the frontier [`Frontier::insert`] would leave.
+	///
+	/// Returns the height-`height` subtrees the batch completed, as `(subtree index, root)` in
+	/// order (the runtime stores them for [`path_via_subtrees`]). The tree is unchanged when the
+	/// leaves do not fit.
+	pub fn append_batch(&mut self, leaves: &[Scalar], height: usize) -> Result<Vec<(u64, Scalar)>, TreeFull> {
+		let start = self.next_index;
+		let end = u64::try_from(leaves.len())
+			.ok()
+			.and_then(|count| start.checked_add(count))
+			.filter(|end| *end <= CAPACITY)
+			.ok_or(TreeFull)?;
+		let mut completed = Vec::new();
+		if leaves.is_empty() {
+			return Ok(completed);
+		}
+		// `level` holds the nodes of height `h` over the new leaves, the first at `first`.
+		let mut level = leaves.to_vec();
+		let mut first = start;
+		for (h, (filled, zero)) in self.filled.iter_mut().zip(ZERO_HASHES.iter()).enumerate() {
+			if h == height {
+				// Node `p` of height `h` is complete once leaf `(p + 1)·2^h − 1` is in
+				// (`p < 2^(DEPTH−h)`, so the shift stays within `CAPACITY`).
+				completed.extend(
+					(first..).zip(level.iter()).filter(|(p, _)| ((p + 1) << h) <= end).map(|(p, node)| (p, *node)),
+				);
+			}
+			let mut parents = Vec::with_capacity(level.len() / 2 + 1);
+			let mut rest = level.as_slice();
+			if first & 1 == 1 {
+				// The first node is a right child; its left sibling holds only older leaves and
+				// is the frontier's node at this height.
+				if let Some((right, tail)) = rest.split_first() {
+					parents.push(merkle_node(filled, right));
+					rest = tail;
+				}
+			}
+			for pair in rest.chunks(2) {
+				match pair {
+					[left, right] => parents.push(merkle_node(left, right)),
+					[left] | [left, ..] => parents.push(merkle_node(left, zero)),
+					[] => {},
+				}
+			}
+			// The frontier keeps the last left child of each height.
+			let last = first + level.len() as u64 - 1;
+			let last_left = last & !1;
+			if last_left >= first {
+				if let Some(node) = usize::try_from(last_left - first).ok().and_then(|i| level.get(i)) {
+					*filled = *node;
+				}
+			}
+			level = parents;
+			first >>= 1;
+		}
+		if height >= DEPTH && end == CAPACITY {
+			completed.extend(level.first().map(|root| (0, *root)));
+		}
+		if let Some(root) = level.first() {
+			self.root = *root;
+		}
+		self.next_index = end;
+		Ok(completed)
+	}
+}
+
 /// One level up: hash the nodes of height `height` in pairs, padding an odd end with the empty
 /// subtree.
 fn parent_level(nodes: &[Scalar], height: usize) -> Vec<Scalar> {
@@ -342,6 +411,47 @@ mod tests {
 		let mut f = Frontier::default();
 		assert_eq!(f.insert_tracking(Scalar::one(), DEPTH).unwrap().1, f.root);
 		assert_eq!(f.insert_tracking(Scalar::from(2u64), 0).unwrap().1, Scalar::from(2u64));
+	}
+
+	/// Batches of every size from every starting point give the frontier and the completed
+	/// subtrees that one-by-one insertion gives.
+	#[test]
+	fn append_batch_equals_one_by_one_insertion() {
+		const HEIGHT: usize = 2;
+		let leaf = |i: u64| Scalar::from(5000 + i);
+		for start in 0..11u64 {
+			for count in 0..13u64 {
+				let mut single = Frontier::default();
+				for i in 0..start {
+					single.insert(leaf(i)).unwrap();
+				}
+				let mut batched = single.clone();
+				let mut expected = Vec::new();
+				for i in start..start + count {
+					let (index, node) = single.insert_tracking(leaf(i), HEIGHT).unwrap();
+					if (index + 1) % (1 << HEIGHT) == 0 {
+						expected.push((index >> HEIGHT, node));
+					}
+				}
+				let leaves: Vec<Scalar> = (start..start + count).map(leaf).collect();
+				assert_eq!(batched.append_batch(&leaves, HEIGHT), Ok(expected), "start {start}, count {count}");
+				assert_eq!(batched, single, "start {start}, count {count}");
+			}
+		}
+	}
+
+	#[test]
+	fn append_batch_into_a_nearly_full_tree() {
+		let mut frontier = Frontier { next_index: CAPACITY - 2, ..Default::default() };
+		let before = frontier.clone();
+		assert_eq!(frontier.append_batch(&[Scalar::one(); 3], 0), Err(TreeFull));
+		assert_eq!(frontier, before);
+		let mut single = frontier.clone();
+		single.insert(Scalar::one()).unwrap();
+		single.insert(Scalar::from(2u64)).unwrap();
+		let completed = frontier.append_batch(&[Scalar::one(), Scalar::from(2u64)], DEPTH).unwrap();
+		assert_eq!(frontier, single);
+		assert_eq!(completed, vec![(0, single.root)]);
 	}
 
 	#[test]
