@@ -43,7 +43,7 @@ pub(crate) mod test_util;
 
 pub use bls12_381::Scalar;
 pub use error::{Element, Error, PointFault};
-pub use proof::{Proof, PROOF_SIZE};
+pub use proof::{Proof, PROOF_SIZE, PROOF_UNCOMPRESSED_SIZE};
 pub use verifier::{verify, verify_batch};
 pub use verifying_key::{encoded_len as verifying_key_len, PreparedVerifyingKey, VerifyingKey, MAX_PUBLIC_INPUTS};
 

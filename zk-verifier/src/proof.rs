@@ -1,4 +1,5 @@
-//! Groth16 proofs in the `groth16` crate's encoding.
+//! Groth16 proofs in the `groth16` crate's encoding (compressed points), and in an uncompressed
+//! one that decodes without square roots.
 
 use bls12_381::{G1Affine, G2Affine};
 
@@ -10,6 +11,11 @@ use crate::{
 /// Size of an encoded proof: compressed `A` (48) ‖ compressed `B` (96) ‖ compressed `C` (48),
 /// exactly `groth16::Proof::write`.
 pub const PROOF_SIZE: usize = 192;
+
+/// Size of a proof with uncompressed points: `A` (96) ‖ `B` (192) ‖ `C` (96), each in the
+/// `bls12_381` uncompressed encoding (the one verifying keys use). Twice the bytes, but decoding
+/// needs no square root: an on-curve check replaces the decompression.
+pub const PROOF_UNCOMPRESSED_SIZE: usize = 384;
 
 /// A decoded, fully checked Groth16 proof over BLS12-381.
 ///
@@ -35,6 +41,28 @@ impl Proof {
 		let b = curve::g2_compressed(b.try_into().map_err(|_| Error::ProofLength)?, Element::ProofB)?;
 		let c = curve::g1_compressed(c.try_into().map_err(|_| Error::ProofLength)?, Element::ProofC)?;
 		Ok(Proof { a, b, c })
+	}
+
+	/// Decode and check a proof in the uncompressed encoding: every check of
+	/// [`Proof::from_bytes`] (canonical coordinates, flags, subgroup, not the identity), with the
+	/// on-curve check in place of the decompression.
+	pub fn from_uncompressed_bytes(bytes: &[u8]) -> Result<Self, Error> {
+		let bytes: &[u8; PROOF_UNCOMPRESSED_SIZE] = bytes.try_into().map_err(|_| Error::ProofLength)?;
+		let (a, rest) = bytes.split_at(96);
+		let (b, c) = rest.split_at(192);
+		let a = curve::g1_uncompressed(a.try_into().map_err(|_| Error::ProofLength)?, Element::ProofA)?;
+		let b = curve::g2_uncompressed(b.try_into().map_err(|_| Error::ProofLength)?, Element::ProofB)?;
+		let c = curve::g1_uncompressed(c.try_into().map_err(|_| Error::ProofLength)?, Element::ProofC)?;
+		Ok(Proof { a, b, c })
+	}
+
+	/// Encode with uncompressed points ([`PROOF_UNCOMPRESSED_SIZE`] bytes).
+	pub fn to_uncompressed_bytes(&self) -> [u8; PROOF_UNCOMPRESSED_SIZE] {
+		let mut out = [0u8; PROOF_UNCOMPRESSED_SIZE];
+		out[..96].copy_from_slice(&self.a.to_uncompressed());
+		out[96..288].copy_from_slice(&self.b.to_uncompressed());
+		out[288..].copy_from_slice(&self.c.to_uncompressed());
+		out
 	}
 
 	/// Encode as `groth16::Proof::write` does.

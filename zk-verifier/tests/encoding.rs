@@ -1,7 +1,7 @@
 //! Every malformed encoding is rejected with its own typed error, never a panic.
 
 use bls12_381::{G1Affine, G1Projective, G2Affine, Scalar};
-use zk_verifier::{decode_inputs, Element, Error, PointFault, Proof, VerifyingKey, PROOF_SIZE};
+use zk_verifier::{decode_inputs, Element, Error, PointFault, Proof, VerifyingKey, PROOF_SIZE, PROOF_UNCOMPRESSED_SIZE};
 
 fn point_error(element: Element, fault: PointFault) -> Error {
 	Error::Point { element, fault }
@@ -72,6 +72,40 @@ fn proof_points_are_checked() {
 	bytes[48..144].fill(0);
 	bytes[48] = 0xc0;
 	assert_eq!(Proof::from_bytes(&bytes), Err(point_error(Element::ProofB, PointFault::Identity)));
+}
+
+/// The uncompressed encoding decodes to the same proof and is checked as strictly: length,
+/// on-curve, subgroup, identity, each with its own error.
+#[test]
+fn uncompressed_proofs_are_checked() {
+	let proof = Proof::from_bytes(&some_proof()).unwrap();
+	let good = proof.to_uncompressed_bytes();
+	assert_eq!(good.len(), PROOF_UNCOMPRESSED_SIZE);
+	assert_eq!(Proof::from_uncompressed_bytes(&good), Ok(proof.clone()));
+	assert_eq!(Proof::from_uncompressed_bytes(&good[..383]), Err(Error::ProofLength));
+	assert_eq!(Proof::from_uncompressed_bytes(&some_proof()), Err(Error::ProofLength));
+
+	// A off the curve: perturb its y coordinate (bytes 48..96).
+	let mut bytes = good;
+	bytes[95] ^= 1;
+	assert_eq!(Proof::from_uncompressed_bytes(&bytes), Err(point_error(Element::ProofA, PointFault::NotOnCurve)));
+	// B off the curve.
+	let mut bytes = good;
+	bytes[96 + 191] ^= 1;
+	assert_eq!(Proof::from_uncompressed_bytes(&bytes), Err(point_error(Element::ProofB, PointFault::NotOnCurve)));
+	// C on the curve, outside the subgroup.
+	let outside = Option::<G1Affine>::from(G1Affine::from_compressed_unchecked(&g1_outside_subgroup())).unwrap();
+	let mut bytes = good;
+	bytes[288..].copy_from_slice(&outside.to_uncompressed());
+	assert_eq!(Proof::from_uncompressed_bytes(&bytes), Err(point_error(Element::ProofC, PointFault::NotInSubgroup)));
+	// B the identity.
+	let mut bytes = good;
+	bytes[96..288].copy_from_slice(&G2Affine::identity().to_uncompressed());
+	assert_eq!(Proof::from_uncompressed_bytes(&bytes), Err(point_error(Element::ProofB, PointFault::Identity)));
+	// A compressed flag in an uncompressed encoding.
+	let mut bytes = good;
+	bytes[0] |= 0x80;
+	assert_eq!(Proof::from_uncompressed_bytes(&bytes), Err(point_error(Element::ProofA, PointFault::Encoding)));
 }
 
 fn a_key() -> VerifyingKey {
