@@ -149,6 +149,9 @@ fn shield_private_transfer_unshield_through_the_runtime() {
 		assert_ok!(RuntimeCall::ShieldedPool(pallet_shielded_pool::Call::transact { tx: tx.clone() })
 			.dispatch(RuntimeOrigin::signed(alice.clone())));
 		assert_eq!(Balances::balance(&alice), before - u128::from(amount));
+		// The notes join the tree at the end of the block; proofs refer to the root then.
+		ShieldedPool::on_finalize(1);
+		System::set_block_number(2);
 		let shielded = SpendableNote { note: outputs[0], spending_key: alice_sk, index: tree.append(outputs[0].commitment()).unwrap() };
 		tree.append(outputs[1].commitment()).unwrap();
 
@@ -161,13 +164,14 @@ fn shield_private_transfer_unshield_through_the_runtime() {
 		assert_ok!(RuntimeCall::ShieldedPool(pallet_shielded_pool::Call::transact { tx: tx.clone() })
 			.dispatch(RuntimeOrigin::signed(charlie.clone())));
 		assert_eq!(Balances::balance(&charlie), charlie_before + fee);
+		ShieldedPool::on_finalize(2);
 		let bob_note = SpendableNote { note: to_bob, spending_key: bob_sk, index: tree.append(to_bob.commitment()).unwrap() };
 		tree.append(outputs[1].commitment()).unwrap();
 		assert_eq!(pallet_shielded_pool::Tree::<Runtime>::get().root, tree.root().to_bytes());
 
 		// Bob unshields to a brand-new account, unsigned: the block author takes the fee, or (no
 		// author here) it is burned.
-		System::set_block_number(2);
+		System::set_block_number(3);
 		let fresh = AccountId32::new([0x5a; 32]);
 		let fee = 10 * MILLI_UNIT;
 		let outputs = [note(0, &bob_sk, &mut rng), note(0, &bob_sk, &mut rng)];
@@ -180,7 +184,8 @@ fn shield_private_transfer_unshield_through_the_runtime() {
 		assert_eq!(Balances::total_issuance(), issuance - fee);
 		assert_eq!(pallet_shielded_pool::TotalShielded::<Runtime>::get(Asset::Native), 0);
 		assert_eq!(Balances::balance(&ShieldedPool::account_id()), EXISTENTIAL_DEPOSIT);
-		ShieldedPool::on_finalize(2);
+		ShieldedPool::on_finalize(3);
+		assert_eq!(pallet_shielded_pool::Tree::<Runtime>::get().next_index, 6);
 	});
 }
 
@@ -210,8 +215,11 @@ fn the_heaviest_calls_fit_in_a_block() {
 	let body = <Runtime as pallet_settlement::Config>::MaxBodyLen::get();
 	let validators = <Runtime as pallet_settlement::Config>::MaxValidators::get();
 	for (call, weight) in [
-		("shielded_pool::transact", PoolWeights::transact()),
-		("shielded_pool::transact_batch(MaxBatchSize)", PoolWeights::transact_batch(batch)),
+		("shielded_pool::transact", PoolWeights::transact().saturating_add(ShieldedPool::tree_weight(1, true))),
+		(
+			"shielded_pool::transact_batch(MaxBatchSize)",
+			PoolWeights::transact_batch(batch).saturating_add(ShieldedPool::tree_weight(batch, true)),
+		),
 		("settlement::process (worst case)", Work::max_process::<Runtime>().process_weight::<Runtime>()),
 		(
 			"settlement::open_order (worst case)",

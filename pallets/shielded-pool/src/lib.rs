@@ -9,8 +9,8 @@
 //! ## What the chain checks
 //!
 //! The public inputs of the proof are **rebuilt from the call's fields**, never taken from the
-//! caller: the root must be the current root or one of the last [`Config::RootHistorySize`]
-//! roots; nullifiers must be canonical field elements, distinct and unspent (a non-canonical
+//! caller: the root must be the current root or the root at the end of one of the last
+//! [`Config::RootHistorySize`] blocks that added notes; nullifiers must be canonical field elements, distinct and unspent (a non-canonical
 //! encoding of the same value would otherwise be a second storage key: a double spend); the
 //! public amount is `ext_amount - fee` and must lie in `[-2^64, 2^64)`; the ext-data hash is
 //! computed here from recipient, relayer, fee and encrypted notes, so a relayer or front-runner
@@ -19,7 +19,9 @@
 //! ## State
 //!
 //! * the note tree's **frontier** only (depth 32, Poseidon; [`TreeState`]), which is all that
-//!   insertion and the root need, plus a ring of recent roots;
+//!   insertion and the root need, plus a ring of recent roots. The root advances once per block:
+//!   a transaction's notes get their leaf indices when it is applied, and the tree takes in all
+//!   of a block's notes in `on_finalize`, each touched node hashed once (see `tree.rs`);
 //! * the spent-nullifier set;
 //! * verifying keys by version, set by [`Config::GovernanceOrigin`] (development keys come from
 //!   genesis);
@@ -186,7 +188,9 @@ pub mod pallet {
 		type PalletId: Get<PalletId>;
 		/// Who may install and remove verifying keys.
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
-		/// Recent roots a proof may refer to (proofs take time to make; the tree moves on).
+		/// Recent roots a proof may refer to, besides the current one: the roots at the end of the
+		/// last this-many blocks that added notes (proofs take time to make; the tree moves on,
+		/// once per block). Counted in blocks, so no number of transactions evicts a root early.
 		#[pallet::constant]
 		type RootHistorySize: Get<u32>;
 		/// Longest encrypted note.
@@ -218,9 +222,15 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Tree<T> = StorageValue<_, TreeState, ValueQuery>;
 
-	/// Note commitments by leaf index (for wallets and path queries; not used by insertion).
+	/// Note commitments by leaf index (for wallets and path queries, and the block's insertion).
 	#[pallet::storage]
 	pub type Leaves<T> = StorageMap<_, Twox64Concat, u64, Hash32, OptionQuery>;
+
+	/// The leaf indices `[first, end)` of the notes this block recorded, which the tree takes in
+	/// at the end of the block. Exists only during a block that added notes (`on_finalize`
+	/// removes it), so it never reaches the state a block ends with.
+	#[pallet::storage]
+	pub type PendingLeaves<T> = StorageValue<_, (u64, u64), OptionQuery>;
 
 	/// Roots of completed subtrees of height [`SUBTREE_HEIGHT`], by subtree index.
 	#[pallet::storage]
@@ -294,8 +304,9 @@ pub mod pallet {
 		Transacted {
 			/// The spent notes' nullifiers.
 			nullifiers: [Hash32; 2],
-			/// The tree root after the new notes.
-			root: Hash32,
+			/// The root the proof was made against. The new notes join the tree at the end of the
+			/// block ([`Event::TreeAdvanced`]).
+			anchor: Hash32,
 			/// The asset moved.
 			asset: Asset<T::AssetId>,
 			/// Value that entered (`> 0`) or left (`< 0`) the pool, before the fee.
@@ -306,6 +317,9 @@ pub mod pallet {
 			/// Who received an unshielded amount.
 			recipient: Option<T::AccountId>,
 		},
+		/// The tree took in the block's notes: `root` is the new root, which proofs may refer to
+		/// from the next block on, and `next_index` the number of leaves.
+		TreeAdvanced { root: Hash32, next_index: u64 },
 		/// Governance installed a verifying key.
 		VerifyingKeySet { version: u32, digest: [u8; 32] },
 		/// Governance removed a verifying key.
@@ -400,6 +414,16 @@ pub mod pallet {
 			const { assert!(SUBTREE_HEIGHT <= merkle::DEPTH) };
 		}
 
+		/// The one read `on_finalize` makes in a block without notes. A block with notes pays for
+		/// their insertion through the calls that added them.
+		fn on_initialize(_: BlockNumberFor<T>) -> Weight {
+			T::DbWeight::get().reads(1)
+		}
+
+		fn on_finalize(_: BlockNumberFor<T>) {
+			Self::advance_tree();
+		}
+
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_: BlockNumberFor<T>) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
@@ -411,34 +435,41 @@ pub mod pallet {
 		/// Apply a shielded transaction. The signer pays the amount of a shield; for a transfer or
 		/// unshield the signer may be anyone (a relayer).
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::transact())]
-		pub fn transact(origin: OriginFor<T>, tx: Transaction<T>) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::transact().saturating_add(Pallet::<T>::tree_weight(1, true)))]
+		pub fn transact(origin: OriginFor<T>, tx: Transaction<T>) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let key = Self::prepared_key(tx.key_version)?;
 			let inputs = Self::check_transaction(&tx)?;
 			Self::verify(&key, &tx, &inputs)?;
-			Self::apply(&tx, Payer::Signed(&who))
+			let opens_block = Self::apply(&tx, Payer::Signed(&who))?;
+			Ok(Some(T::WeightInfo::transact().saturating_add(Self::tree_weight(1, opens_block))).into())
 		}
 
 		/// Apply a transfer or unshield without a signer: the proof authorises it and the fee
 		/// (native token, at least [`Config::MinUnsignedFee`]) goes to the block author, or is
 		/// burned when the author is unknown. It names no relayer.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::transact())]
-		pub fn transact_unsigned(origin: OriginFor<T>, tx: Transaction<T>) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::transact().saturating_add(Pallet::<T>::tree_weight(1, true)))]
+		pub fn transact_unsigned(origin: OriginFor<T>, tx: Transaction<T>) -> DispatchResultWithPostInfo {
 			ensure_none(origin)?;
 			Self::check_unsigned_policy(&tx)?;
 			let key = Self::prepared_key(tx.key_version)?;
 			let inputs = Self::check_transaction(&tx)?;
 			Self::verify(&key, &tx, &inputs)?;
-			Self::apply(&tx, Payer::Unsigned)
+			let opens_block = Self::apply(&tx, Payer::Unsigned)?;
+			Ok(Some(T::WeightInfo::transact().saturating_add(Self::tree_weight(1, opens_block))).into())
 		}
 
 		/// Apply several transactions, verifying all proofs at once with the batch verifier.
 		/// All or nothing: if any transaction fails, none is applied.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::transact_batch(txs.len() as u32))]
-		pub fn transact_batch(origin: OriginFor<T>, txs: BoundedVec<Transaction<T>, T::MaxBatchSize>) -> DispatchResult {
+		#[pallet::weight(
+			T::WeightInfo::transact_batch(txs.len() as u32).saturating_add(Pallet::<T>::tree_weight(txs.len() as u32, true))
+		)]
+		pub fn transact_batch(
+			origin: OriginFor<T>,
+			txs: BoundedVec<Transaction<T>, T::MaxBatchSize>,
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			// One key version per batch: the weight pays for one key preparation and one
 			// batched pairing check, so a batch naming several versions would get the rest free.
@@ -456,11 +487,13 @@ pub mod pallet {
 			zk_verifier::verify_batch(&key, &refs).map_err(Self::zk_error)?;
 			// Apply in order; the state checks repeat here, so nullifiers shared between
 			// transactions of the batch are caught, and any failure reverts the whole call.
+			let mut opens_block = false;
 			for tx in txs.iter() {
 				Self::check_state(tx)?;
-				Self::apply(tx, Payer::Signed(&who))?;
+				opens_block |= Self::apply(tx, Payer::Signed(&who))?;
 			}
-			Ok(())
+			let n = txs.len() as u32;
+			Ok(Some(T::WeightInfo::transact_batch(n).saturating_add(Self::tree_weight(n, opens_block))).into())
 		}
 
 		/// Install a verifying key under a new version.
@@ -568,6 +601,19 @@ pub mod pallet {
 			}
 		}
 
+		/// What a call that adds the notes of `transactions` pays for the tree: their share of
+		/// the block's insertion ([`Self::advance_tree`]), plus its fixed part when they are the
+		/// block's first notes (charged to every such call up front, refunded when not first).
+		pub fn tree_weight(transactions: u32, opens_block: bool) -> Weight {
+			let leaves = transactions.saturating_mul(2);
+			let insertion = T::WeightInfo::advance_tree(leaves);
+			if opens_block {
+				insertion
+			} else {
+				insertion.saturating_sub(T::WeightInfo::advance_tree(0))
+			}
+		}
+
 		/// Whether a nullifier was spent.
 		pub fn is_spent(nullifier: &Hash32) -> bool {
 			Nullifiers::<T>::contains_key(nullifier)
@@ -589,7 +635,7 @@ pub mod pallet {
 		/// [`Self::check_verifying_key`] (the only way into [`VerifyingKeys`]), so the per-call
 		/// decoding skips the subgroup and curve checks that make up most of a key's decoding
 		/// cost; `try_state` re-checks every stored key in full.
-		fn prepared_key(version: u32) -> Result<PreparedVerifyingKey, Error<T>> {
+		pub(crate) fn prepared_key(version: u32) -> Result<PreparedVerifyingKey, Error<T>> {
 			let bytes = VerifyingKeys::<T>::get(version).ok_or(Error::<T>::UnknownVerifyingKey)?;
 			Ok(VerifyingKey::from_checked_bytes(&bytes).map_err(|_| Error::<T>::MalformedVerifyingKey)?.prepare())
 		}
@@ -616,10 +662,7 @@ pub mod pallet {
 			if let Asset::Fungible(id) = tx.asset {
 				ensure!(tx.ext_amount <= 0 || AllowedAssets::<T>::contains_key(id), Error::<T>::AssetNotAllowed);
 			}
-			ensure!(
-				Tree::<T>::get().next_index.saturating_add(2) <= merkle::CAPACITY,
-				Error::<T>::TreeFull
-			);
+			ensure!(Self::next_leaf_index().saturating_add(2) <= merkle::CAPACITY, Error::<T>::TreeFull);
 			Ok(())
 		}
 
@@ -662,6 +705,11 @@ pub mod pallet {
 			}
 			let tree = Tree::<T>::get();
 			ensure!(tree.frontier().is_some(), "stored frontier is not canonical");
+			if let Some((first, end)) = PendingLeaves::<T>::get() {
+				ensure!(first == tree.next_index && first < end, "pending notes do not continue the tree");
+				ensure!((first..end).all(Leaves::<T>::contains_key), "a pending note is not stored");
+			}
+			ensure!(!Leaves::<T>::contains_key(Self::next_leaf_index()), "a note is stored past the last index");
 			ensure!(Self::is_known_root(&tree.root), "current root is not remembered");
 			ensure!(
 				KnownRoots::<T>::iter().count() <= T::RootHistorySize::get() as usize,

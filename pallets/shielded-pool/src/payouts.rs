@@ -14,7 +14,7 @@ use polkadot_sdk::{
 	frame_system,
 	sp_runtime::{
 		traits::{CheckedAdd, CheckedSub, Zero},
-		DispatchError, DispatchResult,
+		DispatchError,
 	},
 };
 
@@ -33,24 +33,25 @@ pub enum Payer<'a, AccountId> {
 }
 
 impl<T: Config> Pallet<T> {
-	/// Move the funds, spend the nullifiers, insert the notes. Every other check has passed.
-	pub(crate) fn apply(tx: &Transaction<T>, payer: Payer<'_, T::AccountId>) -> DispatchResult {
+	/// Move the funds, spend the nullifiers, record the notes. Every other check has passed.
+	/// Returns whether the notes are the block's first (see [`Pallet::record_notes`]).
+	pub(crate) fn apply(tx: &Transaction<T>, payer: Payer<'_, T::AccountId>) -> Result<bool, DispatchError> {
 		let fee_recipient = Self::move_funds(tx, payer)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		for nullifier in &tx.nullifiers {
 			Nullifiers::<T>::insert(nullifier, now);
 		}
-		let root = Self::insert_notes(&tx.commitments, &tx.ext_data.encrypted_notes)?;
+		let opens_block = Self::record_notes(&tx.commitments, &tx.ext_data.encrypted_notes)?;
 		Self::deposit_event(Event::Transacted {
 			nullifiers: tx.nullifiers,
-			root,
+			anchor: tx.root,
 			asset: tx.asset,
 			ext_amount: tx.ext_amount,
 			fee: tx.ext_data.fee,
 			fee_recipient,
 			recipient: tx.ext_data.recipient.clone(),
 		});
-		Ok(())
+		Ok(opens_block)
 	}
 
 	/// Run the payouts of an unsigned transaction in a storage layer that is always rolled back:

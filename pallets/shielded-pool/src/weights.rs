@@ -46,6 +46,12 @@ pub trait WeightInfo {
 	fn allow_asset() -> Weight;
 	fn disallow_asset() -> Weight;
 	fn remove_verifying_key() -> Weight;
+	fn advance_tree(n: u32, ) -> Weight;
+	fn decode_proof() -> Weight;
+	fn decode_proof_uncompressed() -> Weight;
+	fn prepare_key() -> Weight;
+	fn verify_single() -> Weight;
+	fn verify_batch(n: u32, ) -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -181,6 +187,21 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Provisional until the next `./scripts/bench-pallets.sh`.
+	fn advance_tree(n: u32, ) -> Weight {
+		Weight::from_parts(10_000_000_000, 2_000)
+			.saturating_add(Weight::from_parts(500_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	fn decode_proof() -> Weight { Weight::from_parts(5_000_000_000, 0) }
+	fn decode_proof_uncompressed() -> Weight { Weight::from_parts(3_000_000_000, 0) }
+	fn prepare_key() -> Weight { Weight::from_parts(5_000_000_000, 0) }
+	fn verify_single() -> Weight { Weight::from_parts(20_000_000_000, 0) }
+	fn verify_batch(n: u32, ) -> Weight {
+		Weight::from_parts(20_000_000_000, 0).saturating_add(Weight::from_parts(4_000_000_000, 0).saturating_mul(n.into()))
+	}
 }
 
 /// The same weights with RocksDB database weights, for tests and mock runtimes.
@@ -222,5 +243,19 @@ impl WeightInfo for () {
 		Weight::from_parts(42_503_000, 7575)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn advance_tree(n: u32, ) -> Weight {
+		Weight::from_parts(10_000_000_000, 2_000)
+			.saturating_add(Weight::from_parts(500_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn decode_proof() -> Weight { Weight::from_parts(5_000_000_000, 0) }
+	fn decode_proof_uncompressed() -> Weight { Weight::from_parts(3_000_000_000, 0) }
+	fn prepare_key() -> Weight { Weight::from_parts(5_000_000_000, 0) }
+	fn verify_single() -> Weight { Weight::from_parts(20_000_000_000, 0) }
+	fn verify_batch(n: u32, ) -> Weight {
+		Weight::from_parts(20_000_000_000, 0).saturating_add(Weight::from_parts(4_000_000_000, 0).saturating_mul(n.into()))
 	}
 }

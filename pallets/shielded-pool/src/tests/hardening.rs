@@ -77,14 +77,13 @@ fn unsigned_fees_go_to_the_author_or_are_burned() {
 		let tx = unsigned_unshield(&mut wallet, -500, 55, None, 100);
 		let issuance = Balances::total_issuance();
 		assert_ok!(ShieldedPool::transact_unsigned(RuntimeOrigin::none(), tx.clone()));
-		wallet.applied(&tx);
 		assert_eq!(Balances::balance(&account(55)), 500);
 		assert_eq!(Balances::total_issuance(), issuance - 100);
 		assert_eq!(
 			last_event(),
 			RuntimeEvent::ShieldedPool(Event::Transacted {
 				nullifiers: tx.nullifiers,
-				root: Tree::<Test>::get().root,
+				anchor: tx.root,
 				asset: Asset::Native,
 				ext_amount: -500,
 				fee: 100,
@@ -92,6 +91,7 @@ fn unsigned_fees_go_to_the_author_or_are_burned() {
 				recipient: Some(account(55)),
 			})
 		);
+		wallet.applied(&tx);
 		ShieldedPool::do_try_state().unwrap();
 
 		Author::set(Some(account(99)));

@@ -6,7 +6,7 @@ use codec::Encode;
 use polkadot_sdk::{
 	frame_support::{
 		assert_noop, assert_ok,
-		traits::{fungible::Inspect as _},
+		traits::{fungible::Inspect as _, Hooks},
 		BoundedVec,
 	},
 	sp_runtime::{
@@ -87,10 +87,20 @@ impl Wallet {
 		}
 	}
 
-	/// Mirror a transaction the chain applied; returns the leaf indices of its two notes.
+	/// Mirror a transaction the chain applied, once its block ended (the block ends here);
+	/// returns the leaf indices of its two notes.
 	fn applied(&mut self, tx: &Transaction<Test>) -> [u64; 2] {
+		end_block();
 		tx.commitments.map(|c| self.tree.append(Scalar::from_bytes(&c).unwrap()).unwrap())
 	}
+}
+
+/// Finish the current block (the tree takes in its notes) and start the next.
+fn end_block() {
+	let now = System::block_number();
+	ShieldedPool::on_finalize(now);
+	System::set_block_number(now + 1);
+	ShieldedPool::on_initialize(now + 1);
 }
 
 fn ext(recipient: Option<u8>, relayer: Option<u8>, fee: u128) -> ExtData<Test> {
@@ -151,20 +161,24 @@ fn shield_transfer_unshield_cycle_conserves_value() {
 		let balances_before = (Balances::balance(&account(BOB)), Balances::balance(&pool()));
 		assert_ok!(ShieldedPool::transact(RuntimeOrigin::signed(account(BOB)), tx.clone()));
 		assert_eq!((Balances::balance(&account(BOB)), Balances::balance(&pool())), balances_before);
-		let [bob_index, _] = wallet.applied(&tx);
 		assert!(ShieldedPool::is_spent(&tx.nullifiers[0]));
-		assert_eq!(Tree::<Test>::get().root, wallet.tree.root().to_bytes());
 		assert_eq!(
 			last_event(),
 			RuntimeEvent::ShieldedPool(Event::Transacted {
 				nullifiers: tx.nullifiers,
-				root: wallet.tree.root().to_bytes(),
+				anchor: tx.root,
 				asset: Asset::Native,
 				ext_amount: 0,
 				fee: 0,
 				fee_recipient: None,
 				recipient: None,
 			})
+		);
+		let [bob_index, _] = wallet.applied(&tx);
+		assert_eq!(Tree::<Test>::get().root, wallet.tree.root().to_bytes());
+		assert_eq!(
+			last_event(),
+			RuntimeEvent::ShieldedPool(Event::TreeAdvanced { root: wallet.tree.root().to_bytes(), next_index: 4 })
 		);
 
 		// Bob unshields everything to a fresh account through a relayer who takes 10.
@@ -440,15 +454,25 @@ fn governance_manages_verifying_keys() {
 fn merkle_paths_from_storage_match_the_wallet() {
 	new_test_ext(dev_keys()).execute_with(|| {
 		let mut wallet = Wallet::new(9);
-		// Fill past two subtrees (2 * 1024 leaves) through the insertion path the calls use.
+		// Fill past two subtrees (2 * 1024 leaves) through the insertion path the calls use, in
+		// blocks of 1 to 13 transactions.
 		let notes: [BoundedVec<u8, _>; 2] = Default::default();
+		let (mut blocks, mut in_block) = (0u64, 0u64);
 		for i in 0..1100u64 {
 			let c = [Scalar::from(2 * i + 1).to_bytes(), Scalar::from(2 * i + 2).to_bytes()];
-			ShieldedPool::insert_notes(&c, &notes).unwrap();
+			let first_of_block = PendingLeaves::<Test>::get().is_none();
+			assert_eq!(ShieldedPool::record_notes(&c, &notes), Ok(first_of_block));
 			for x in c {
 				wallet.tree.append(Scalar::from_bytes(&x).unwrap()).unwrap();
 			}
+			in_block += 1;
+			if in_block == 1 + blocks % 13 {
+				end_block();
+				assert_eq!(Tree::<Test>::get().root, wallet.tree.root().to_bytes());
+				(blocks, in_block) = (blocks + 1, 0);
+			}
 		}
+		end_block();
 		assert_eq!(Tree::<Test>::get().root, wallet.tree.root().to_bytes());
 		assert_eq!(SubtreeRoots::<Test>::iter().count(), 2);
 		for index in [0u64, 1023, 1024, 2047, 2048, 2199] {
@@ -460,6 +484,65 @@ fn merkle_paths_from_storage_match_the_wallet() {
 		assert_eq!(ShieldedPool::merkle_path(2200), None);
 		// Old roots are remembered up to the history size, then forgotten.
 		assert_eq!(KnownRoots::<Test>::iter().count(), 30);
+		ShieldedPool::do_try_state().unwrap();
+	});
+}
+
+/// The root advances once per block: transactions of one block all prove against roots of
+/// earlier blocks, get their leaf indices at once, and the tree takes their notes in at the end
+/// of the block. However many transactions a block holds, the roots of the last
+/// `RootHistorySize` blocks stay valid. The first call that adds notes in a block pays for the
+/// fixed part of the insertion; the others get it back.
+#[test]
+fn the_root_advances_once_per_block() {
+	new_test_ext(dev_keys()).execute_with(|| {
+		let mut wallet = Wallet::new(11);
+		let sk = wallet.key();
+		let owned: Vec<Owned> = (0..3).map(|i| shield(&mut wallet, &sk, 100 + i, Asset::Native)).collect();
+		let root = Tree::<Test>::get().root;
+		let known = KnownRoots::<Test>::iter().count();
+		let spends: Vec<Transaction<Test>> = owned
+			.iter()
+			.map(|n| {
+				let outputs = [wallet.note(n.note.value, 0, &sk), wallet.note(0, 0, &sk)];
+				wallet.transaction(&[*n], outputs, Asset::Native, 0, ext(None, None, 0))
+			})
+			.collect();
+
+		let full = <Test as Config>::WeightInfo::transact().saturating_add(ShieldedPool::tree_weight(1, true));
+		let mut charged = Vec::new();
+		for (i, tx) in spends.iter().enumerate() {
+			let info = ShieldedPool::transact(RuntimeOrigin::signed(account(BOB)), tx.clone()).unwrap();
+			charged.push(info.actual_weight.unwrap());
+			// Indices are known at once; the root and the ring wait for the end of the block.
+			assert!(System::events().iter().any(|e| e.event ==
+				RuntimeEvent::ShieldedPool(Event::NoteCommitted {
+					leaf_index: 6 + 2 * i as u64,
+					commitment: tx.commitments[0],
+					encrypted_note: tx.ext_data.encrypted_notes[0].clone(),
+				})));
+			assert_eq!(Tree::<Test>::get().root, root);
+			assert_eq!(KnownRoots::<Test>::iter().count(), known);
+		}
+		assert_eq!(ShieldedPool::next_leaf_index(), 12);
+		assert_eq!(Tree::<Test>::get().next_index, 6);
+		assert_eq!(charged[0], full);
+		assert_eq!(charged[1], full - <Test as Config>::WeightInfo::advance_tree(0));
+		assert_eq!(charged[2], charged[1]);
+		ShieldedPool::do_try_state().unwrap();
+
+		// The root with this block's notes is not valid before the block ends.
+		for tx in &spends {
+			wallet.tree.append(Scalar::from_bytes(&tx.commitments[0]).unwrap()).unwrap();
+			wallet.tree.append(Scalar::from_bytes(&tx.commitments[1]).unwrap()).unwrap();
+		}
+		let early_root = wallet.tree.root().to_bytes();
+		assert!(!ShieldedPool::is_known_root(&early_root));
+		end_block();
+		assert_eq!(Tree::<Test>::get().root, early_root);
+		assert_eq!(Tree::<Test>::get().next_index, 12);
+		assert_eq!(PendingLeaves::<Test>::get(), None);
+		assert!(ShieldedPool::is_known_root(&root), "the previous block's root stays valid");
 		ShieldedPool::do_try_state().unwrap();
 	});
 }
