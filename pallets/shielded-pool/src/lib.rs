@@ -75,6 +75,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 mod assets;
+mod checks;
 mod payouts;
 pub mod migrations;
 mod tree;
@@ -160,10 +161,10 @@ pub mod pallet {
 			PalletId,
 		},
 		frame_system::pallet_prelude::*,
-		sp_runtime::traits::{AccountIdConversion, Zero},
+		sp_runtime::traits::Zero,
 	};
 	use zk_verifier::{
-		merkle, public_inputs::TRANSFER_INPUTS, Error as ZkError, PreparedVerifyingKey, Proof, Scalar, VerifyingKey,
+		merkle, public_inputs::TRANSFER_INPUTS, Proof, Scalar, VerifyingKey,
 	};
 
 	/// 1: [`AllowedAssets`] (governance-allowed `pallet-assets` assets), filled by
@@ -574,156 +575,6 @@ pub mod pallet {
 			Self::check_unsigned_policy(tx).map_err(Self::invalid)?;
 			Self::check_transaction(tx).map_err(Self::invalid)?;
 			Self::dry_run_payouts(tx).map_err(Self::invalid)?;
-			Ok(())
-		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		/// The pool account.
-		pub fn account_id() -> T::AccountId {
-			T::PalletId::get().into_account_truncating()
-		}
-
-		/// Whether `root` is the current root or a recent one.
-		pub fn is_known_root(root: &Hash32) -> bool {
-			Tree::<T>::get().root == *root || KnownRoots::<T>::contains_key(root)
-		}
-
-		/// What binds a transaction to this chain: its genesis hash, which `ext_data_hash`
-		/// commits to. `frame_system` keeps the genesis hash for good (from block 1 on; before it,
-		/// genesis state holds a placeholder).
-		pub fn chain_binding() -> Hash32 {
-			let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
-			let bytes = genesis.as_ref();
-			match <Hash32>::try_from(bytes) {
-				Ok(hash) => hash,
-				Err(_) => polkadot_sdk::sp_io::hashing::blake2_256(bytes),
-			}
-		}
-
-		/// What a call that adds the notes of `transactions` pays for the tree: their share of
-		/// the block's insertion ([`Self::advance_tree`]), plus its fixed part when they are the
-		/// block's first notes (charged to every such call up front, refunded when not first).
-		pub fn tree_weight(transactions: u32, opens_block: bool) -> Weight {
-			let leaves = transactions.saturating_mul(2);
-			let insertion = T::WeightInfo::advance_tree(leaves);
-			if opens_block {
-				insertion
-			} else {
-				insertion.saturating_sub(T::WeightInfo::advance_tree(0))
-			}
-		}
-
-		/// Whether a nullifier was spent.
-		pub fn is_spent(nullifier: &Hash32) -> bool {
-			Nullifiers::<T>::contains_key(nullifier)
-		}
-
-		/// The newest installed key version.
-		pub fn latest_key_version() -> Option<u32> {
-			VerifyingKeys::<T>::iter_keys().max()
-		}
-
-		/// Decode and check a verifying key for the transfer circuit.
-		pub(crate) fn check_verifying_key(bytes: &[u8]) -> Result<BoundedVec<u8, T::MaxVerifyingKeyLen>, Error<T>> {
-			let key = VerifyingKey::from_bytes(bytes).map_err(|_| Error::<T>::MalformedVerifyingKey)?;
-			ensure!(key.num_inputs() == TRANSFER_INPUTS, Error::<T>::WrongVerifyingKeyShape);
-			bytes.to_vec().try_into().map_err(|_| Error::<T>::MalformedVerifyingKey)
-		}
-
-		/// The key of `version`, ready to verify with. Installed keys were fully checked by
-		/// [`Self::check_verifying_key`] (the only way into [`VerifyingKeys`]), so the per-call
-		/// decoding skips the subgroup and curve checks that make up most of a key's decoding
-		/// cost; `try_state` re-checks every stored key in full.
-		pub(crate) fn prepared_key(version: u32) -> Result<PreparedVerifyingKey, Error<T>> {
-			let bytes = VerifyingKeys::<T>::get(version).ok_or(Error::<T>::UnknownVerifyingKey)?;
-			Ok(VerifyingKey::from_checked_bytes(&bytes).map_err(|_| Error::<T>::MalformedVerifyingKey)?.prepare())
-		}
-
-		pub(crate) fn scalar(bytes: &Hash32) -> Result<Scalar, Error<T>> {
-			Option::from(Scalar::from_bytes(bytes)).ok_or(Error::<T>::NonCanonicalFieldElement)
-		}
-
-		/// Every check but the proof, and the public inputs rebuilt from the call.
-		pub(crate) fn check_transaction(tx: &Transaction<T>) -> Result<[Scalar; TRANSFER_INPUTS], Error<T>> {
-			Self::check_state(tx)?;
-			Self::public_inputs(tx)
-		}
-
-		/// The checks against the chain's state: the key, the root, the nullifiers, the asset and
-		/// the tree's room. What can change between two transactions of one batch is all here.
-		pub(crate) fn check_state(tx: &Transaction<T>) -> Result<(), Error<T>> {
-			ensure!(VerifyingKeys::<T>::contains_key(tx.key_version), Error::<T>::UnknownVerifyingKey);
-			ensure!(Self::is_known_root(&tx.root), Error::<T>::UnknownRoot);
-			let [n0, n1] = &tx.nullifiers;
-			ensure!(n0 != n1, Error::<T>::DuplicateNullifier);
-			ensure!(!Self::is_spent(n0) && !Self::is_spent(n1), Error::<T>::NullifierAlreadySpent);
-			ensure!((tx.ext_amount < 0) == tx.ext_data.recipient.is_some(), Error::<T>::RecipientMismatch);
-			if let Asset::Fungible(id) = tx.asset {
-				ensure!(tx.ext_amount <= 0 || AllowedAssets::<T>::contains_key(id), Error::<T>::AssetNotAllowed);
-			}
-			ensure!(Self::next_leaf_index().saturating_add(2) <= merkle::CAPACITY, Error::<T>::TreeFull);
-			Ok(())
-		}
-
-		/// The statement's public inputs, rebuilt from the call and the chain binding.
-		fn public_inputs(tx: &Transaction<T>) -> Result<[Scalar; TRANSFER_INPUTS], Error<T>> {
-			let ([n0, n1], [c0, c1]) = (&tx.nullifiers, &tx.commitments);
-			let fee: u128 = polkadot_sdk::sp_runtime::traits::UniqueSaturatedInto::unique_saturated_into(tx.ext_data.fee);
-			let public_amount =
-				zk_verifier::public_inputs::public_amount(tx.ext_amount, fee).ok_or(Error::<T>::AmountOutOfRange)?;
-			let asset = tx.asset.field_value().ok_or(Error::<T>::AssetIdOutOfRange)?;
-			Ok(zk_verifier::public_inputs::TransferPublicInputs {
-				root: Self::scalar(&tx.root)?,
-				public_amount,
-				ext_data_hash: tx.ext_data.hash(&Self::chain_binding()),
-				asset: Scalar::from(asset),
-				nullifiers: [Self::scalar(n0)?, Self::scalar(n1)?],
-				commitments: [Self::scalar(c0)?, Self::scalar(c1)?],
-			}
-			.to_scalars())
-		}
-
-		fn verify(key: &PreparedVerifyingKey, tx: &Transaction<T>, inputs: &[Scalar]) -> Result<(), Error<T>> {
-			let proof = Proof::from_bytes(&tx.proof).map_err(|_| Error::<T>::MalformedProof)?;
-			zk_verifier::verify(key, &proof, inputs).map_err(Self::zk_error)
-		}
-
-		fn zk_error(error: ZkError) -> Error<T> {
-			match error {
-				ZkError::VerificationFailed => Error::<T>::InvalidProof,
-				ZkError::InputCount { .. } => Error::<T>::WrongVerifyingKeyShape,
-				_ => Error::<T>::MalformedProof,
-			}
-		}
-
-		#[cfg(any(feature = "try-runtime", test))]
-		pub(crate) fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
-			use polkadot_sdk::sp_runtime::traits::Saturating;
-			for (_, bytes) in VerifyingKeys::<T>::iter() {
-				ensure!(Self::check_verifying_key(&bytes).is_ok(), "a stored verifying key fails its checks");
-			}
-			let tree = Tree::<T>::get();
-			ensure!(tree.frontier().is_some(), "stored frontier is not canonical");
-			if let Some((first, end)) = PendingLeaves::<T>::get() {
-				ensure!(first == tree.next_index && first < end, "pending notes do not continue the tree");
-				ensure!((first..end).all(Leaves::<T>::contains_key), "a pending note is not stored");
-			}
-			ensure!(!Leaves::<T>::contains_key(Self::next_leaf_index()), "a note is stored past the last index");
-			ensure!(Self::is_known_root(&tree.root), "current root is not remembered");
-			ensure!(
-				KnownRoots::<T>::iter().count() <= T::RootHistorySize::get() as usize,
-				"more known roots than the history holds"
-			);
-			let pool = Self::account_id();
-			for (asset, total) in TotalShielded::<T>::iter() {
-				let held = match asset {
-					Asset::Native => T::NativeCurrency::balance(&pool)
-						.saturating_sub(T::NativeCurrency::minimum_balance()),
-					Asset::Fungible(id) => <T::Assets as fungibles::Inspect<_>>::balance(id, &pool),
-				};
-				ensure!(held >= total, "pool holds less than was shielded");
-			}
 			Ok(())
 		}
 	}
