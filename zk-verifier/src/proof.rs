@@ -34,26 +34,26 @@ pub struct Proof {
 impl Proof {
 	/// Decode and check a proof.
 	pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-		let bytes: &[u8; PROOF_SIZE] = bytes.try_into().map_err(|_| Error::ProofLength)?;
-		let (a, rest) = bytes.split_at(48);
-		let (b, c) = rest.split_at(96);
-		let a = curve::g1_compressed(a.try_into().map_err(|_| Error::ProofLength)?, Element::ProofA)?;
-		let b = curve::g2_compressed(b.try_into().map_err(|_| Error::ProofLength)?, Element::ProofB)?;
-		let c = curve::g1_compressed(c.try_into().map_err(|_| Error::ProofLength)?, Element::ProofC)?;
-		Ok(Proof { a, b, c })
+		Self::decode_with(bytes, curve::g1_compressed, curve::g2_compressed)
 	}
 
 	/// Decode and check a proof in the uncompressed encoding: every check of
 	/// [`Proof::from_bytes`] (canonical coordinates, flags, subgroup, not the identity), with the
 	/// on-curve check in place of the decompression.
 	pub fn from_uncompressed_bytes(bytes: &[u8]) -> Result<Self, Error> {
-		let bytes: &[u8; PROOF_UNCOMPRESSED_SIZE] = bytes.try_into().map_err(|_| Error::ProofLength)?;
-		let (a, rest) = bytes.split_at(96);
-		let (b, c) = rest.split_at(192);
-		let a = curve::g1_uncompressed(a.try_into().map_err(|_| Error::ProofLength)?, Element::ProofA)?;
-		let b = curve::g2_uncompressed(b.try_into().map_err(|_| Error::ProofLength)?, Element::ProofB)?;
-		let c = curve::g1_uncompressed(c.try_into().map_err(|_| Error::ProofLength)?, Element::ProofC)?;
-		Ok(Proof { a, b, c })
+		Self::decode_with(bytes, curve::g1_uncompressed, curve::g2_uncompressed)
+	}
+
+	/// `A ‖ B ‖ C`, each decoded and checked by the given decoder.
+	fn decode_with<const G1: usize, const G2: usize>(
+		bytes: &[u8],
+		g1: fn(&[u8; G1], Element) -> Result<G1Affine, Error>,
+		g2: fn(&[u8; G2], Element) -> Result<G2Affine, Error>,
+	) -> Result<Self, Error> {
+		let (a, rest) = bytes.split_first_chunk::<G1>().ok_or(Error::ProofLength)?;
+		let (b, c) = rest.split_first_chunk::<G2>().ok_or(Error::ProofLength)?;
+		let c: &[u8; G1] = c.try_into().map_err(|_| Error::ProofLength)?;
+		Ok(Proof { a: g1(a, Element::ProofA)?, b: g2(b, Element::ProofB)?, c: g1(c, Element::ProofC)? })
 	}
 
 	/// Encode with uncompressed points ([`PROOF_UNCOMPRESSED_SIZE`] bytes).
