@@ -41,17 +41,17 @@ use polkadot_sdk::frame_support::{
 pub trait WeightInfo {
 	fn transact() -> Weight;
 	fn transact_batch(n: u32, ) -> Weight;
-	fn validate_unsigned() -> Weight;
-	fn set_verifying_key() -> Weight;
-	fn allow_asset() -> Weight;
-	fn disallow_asset() -> Weight;
-	fn remove_verifying_key() -> Weight;
 	fn advance_tree(n: u32, ) -> Weight;
 	fn decode_proof() -> Weight;
 	fn decode_proof_uncompressed() -> Weight;
 	fn prepare_key() -> Weight;
 	fn verify_single() -> Weight;
 	fn verify_batch(n: u32, ) -> Weight;
+	fn validate_unsigned() -> Weight;
+	fn set_verifying_key() -> Weight;
+	fn allow_asset() -> Weight;
+	fn disallow_asset() -> Weight;
+	fn remove_verifying_key() -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -59,67 +59,128 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ShieldedPool::VerifyingKeys` (r:1 w:0)
 	/// Proof: `ShieldedPool::VerifyingKeys` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
-	/// Storage: `ShieldedPool::Tree` (r:1 w:1)
+	/// Storage: `ShieldedPool::Tree` (r:1 w:0)
 	/// Proof: `ShieldedPool::Tree` (`max_values`: Some(1), `max_size`: Some(1064), added: 1559, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Nullifiers` (r:2 w:2)
 	/// Proof: `ShieldedPool::Nullifiers` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `ShieldedPool::PendingLeaves` (r:1 w:1)
+	/// Proof: `ShieldedPool::PendingLeaves` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::TotalShielded` (r:1 w:1)
 	/// Proof: `ShieldedPool::TotalShielded` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ShieldedPool::Leaves` (r:0 w:2)
+	/// Proof: `ShieldedPool::Leaves` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	fn transact() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `3469`
+		//  Estimated: `8799`
+		// Minimum execution time: 26_051_979_000 picoseconds.
+		Weight::from_parts(28_405_281_000, 8799)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
+	}
+	/// Storage: `ShieldedPool::VerifyingKeys` (r:1 w:0)
+	/// Proof: `ShieldedPool::VerifyingKeys` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// Storage: `ShieldedPool::Tree` (r:1 w:0)
+	/// Proof: `ShieldedPool::Tree` (`max_values`: Some(1), `max_size`: Some(1064), added: 1559, mode: `MaxEncodedLen`)
+	/// Storage: `ShieldedPool::Nullifiers` (r:32 w:32)
+	/// Proof: `ShieldedPool::Nullifiers` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `ShieldedPool::PendingLeaves` (r:1 w:1)
+	/// Proof: `ShieldedPool::PendingLeaves` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `ShieldedPool::TotalShielded` (r:1 w:1)
+	/// Proof: `ShieldedPool::TotalShielded` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:3 w:3)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ShieldedPool::Leaves` (r:0 w:32)
+	/// Proof: `ShieldedPool::Leaves` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 16]`.
+	fn transact_batch(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `3469`
+		//  Estimated: `8799 + n * (5054 ±0)`
+		// Minimum execution time: 26_255_521_000 picoseconds.
+		Weight::from_parts(19_999_718_888, 8799)
+			// Standard Error: 154_739_469
+			.saturating_add(Weight::from_parts(11_110_384_908, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 5054).saturating_mul(n.into()))
+	}
+	/// Storage: `ShieldedPool::PendingLeaves` (r:1 w:1)
+	/// Proof: `ShieldedPool::PendingLeaves` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `ShieldedPool::Tree` (r:1 w:1)
+	/// Proof: `ShieldedPool::Tree` (`max_values`: Some(1), `max_size`: Some(1064), added: 1559, mode: `MaxEncodedLen`)
+	/// Storage: `ShieldedPool::Leaves` (r:512 w:0)
+	/// Proof: `ShieldedPool::Leaves` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::RootRingCursor` (r:1 w:1)
 	/// Proof: `ShieldedPool::RootRingCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::RootRing` (r:1 w:1)
 	/// Proof: `ShieldedPool::RootRing` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::KnownRoots` (r:0 w:1)
 	/// Proof: `ShieldedPool::KnownRoots` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// Storage: `ShieldedPool::Leaves` (r:0 w:2)
-	/// Proof: `ShieldedPool::Leaves` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	fn transact() -> Weight {
+	/// Storage: `ShieldedPool::SubtreeRoots` (r:0 w:1)
+	/// Proof: `ShieldedPool::SubtreeRoots` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 512]`.
+	fn advance_tree(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3869`
-		//  Estimated: `8799`
-		// Minimum execution time: 38_846_505_000 picoseconds.
-		Weight::from_parts(47_747_984_000, 8799)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+		//  Measured:  `1329 + n * (52 ±0)`
+		//  Estimated: `3509 + n * (2523 ±0)`
+		// Minimum execution time: 4_109_758_000 picoseconds.
+		Weight::from_parts(4_195_656_000, 3509)
+			// Standard Error: 1_261_867
+			.saturating_add(Weight::from_parts(195_767_219, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(Weight::from_parts(0, 2523).saturating_mul(n.into()))
+	}
+	fn decode_proof() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 4_076_338_000 picoseconds.
+		Weight::from_parts(4_285_890_000, 0)
+	}
+	fn decode_proof_uncompressed() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 2_095_730_000 picoseconds.
+		Weight::from_parts(2_272_121_000, 0)
 	}
 	/// Storage: `ShieldedPool::VerifyingKeys` (r:1 w:0)
 	/// Proof: `ShieldedPool::VerifyingKeys` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
-	/// Storage: `ShieldedPool::Tree` (r:1 w:1)
-	/// Proof: `ShieldedPool::Tree` (`max_values`: Some(1), `max_size`: Some(1064), added: 1559, mode: `MaxEncodedLen`)
-	/// Storage: `ShieldedPool::Nullifiers` (r:32 w:32)
-	/// Proof: `ShieldedPool::Nullifiers` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// Storage: `System::BlockHash` (r:1 w:0)
-	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
-	/// Storage: `ShieldedPool::TotalShielded` (r:1 w:1)
-	/// Proof: `ShieldedPool::TotalShielded` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:3 w:3)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `ShieldedPool::RootRingCursor` (r:1 w:1)
-	/// Proof: `ShieldedPool::RootRingCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `ShieldedPool::RootRing` (r:16 w:16)
-	/// Proof: `ShieldedPool::RootRing` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
-	/// Storage: `ShieldedPool::KnownRoots` (r:1 w:16)
-	/// Proof: `ShieldedPool::KnownRoots` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// Storage: `ShieldedPool::Leaves` (r:0 w:32)
-	/// Proof: `ShieldedPool::Leaves` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[1, 16]`.
-	fn transact_batch(n: u32, ) -> Weight {
+	fn prepare_key() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4200 + n * (22 ±0)`
-		//  Estimated: `8799 + n * (5054 ±0)`
-		// Minimum execution time: 38_514_652_000 picoseconds.
-		Weight::from_parts(41_475_280_302, 8799)
-			// Standard Error: 155_727_532
-			.saturating_add(Weight::from_parts(19_320_916_904, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
-			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 5054).saturating_mul(n.into()))
+		//  Measured:  `2008`
+		//  Estimated: `7575`
+		// Minimum execution time: 3_104_747_000 picoseconds.
+		Weight::from_parts(3_859_617_000, 7575)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+	}
+	fn verify_single() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 18_758_836_000 picoseconds.
+		Weight::from_parts(24_629_188_000, 0)
+	}
+	/// The range of component `n` is `[2, 16]`.
+	fn verify_batch(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 24_987_149_000 picoseconds.
+		Weight::from_parts(24_426_191_821, 0)
+			// Standard Error: 84_693_994
+			.saturating_add(Weight::from_parts(5_162_716_514, 0).saturating_mul(n.into()))
 	}
 	/// Storage: `ShieldedPool::VerifyingKeys` (r:1 w:0)
 	/// Proof: `ShieldedPool::VerifyingKeys` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
@@ -127,6 +188,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ShieldedPool::Tree` (`max_values`: Some(1), `max_size`: Some(1064), added: 1559, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Nullifiers` (r:2 w:0)
 	/// Proof: `ShieldedPool::Nullifiers` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `ShieldedPool::PendingLeaves` (r:1 w:0)
+	/// Proof: `ShieldedPool::PendingLeaves` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::TotalShielded` (r:1 w:0)
@@ -137,9 +200,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3380`
 		//  Estimated: `7575`
-		// Minimum execution time: 26_753_290_000 picoseconds.
-		Weight::from_parts(29_067_584_000, 7575)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Minimum execution time: 26_747_381_000 picoseconds.
+		Weight::from_parts(39_262_522_000, 7575)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 	}
 	/// Storage: `ShieldedPool::VerifyingKeys` (r:1 w:1)
 	/// Proof: `ShieldedPool::VerifyingKeys` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
@@ -147,8 +210,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `200`
 		//  Estimated: `7575`
-		// Minimum execution time: 22_885_791_000 picoseconds.
-		Weight::from_parts(27_302_785_000, 7575)
+		// Minimum execution time: 22_839_132_000 picoseconds.
+		Weight::from_parts(34_815_303_000, 7575)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -160,8 +223,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `243`
 		//  Estimated: `3675`
-		// Minimum execution time: 16_364_000 picoseconds.
-		Weight::from_parts(21_032_000, 3675)
+		// Minimum execution time: 16_855_000 picoseconds.
+		Weight::from_parts(28_362_000, 3675)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -171,8 +234,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `214`
 		//  Estimated: `3485`
-		// Minimum execution time: 11_166_000 picoseconds.
-		Weight::from_parts(12_328_000, 3485)
+		// Minimum execution time: 11_407_000 picoseconds.
+		Weight::from_parts(21_613_000, 3485)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -182,80 +245,76 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2008`
 		//  Estimated: `7575`
-		// Minimum execution time: 37_075_000 picoseconds.
-		Weight::from_parts(42_503_000, 7575)
+		// Minimum execution time: 33_620_000 picoseconds.
+		Weight::from_parts(50_485_000, 7575)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
-	/// Provisional until the next `./scripts/bench-pallets.sh`.
-	fn advance_tree(n: u32, ) -> Weight {
-		Weight::from_parts(10_000_000_000, 2_000)
-			.saturating_add(Weight::from_parts(500_000_000, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
-	}
-	fn decode_proof() -> Weight { Weight::from_parts(5_000_000_000, 0) }
-	fn decode_proof_uncompressed() -> Weight { Weight::from_parts(3_000_000_000, 0) }
-	fn prepare_key() -> Weight { Weight::from_parts(5_000_000_000, 0) }
-	fn verify_single() -> Weight { Weight::from_parts(20_000_000_000, 0) }
-	fn verify_batch(n: u32, ) -> Weight {
-		Weight::from_parts(20_000_000_000, 0).saturating_add(Weight::from_parts(4_000_000_000, 0).saturating_mul(n.into()))
 	}
 }
 
 /// The same weights with RocksDB database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn transact() -> Weight {
-		Weight::from_parts(47_747_984_000, 8799)
-			.saturating_add(RocksDbWeight::get().reads(11_u64))
-			.saturating_add(RocksDbWeight::get().writes(12_u64))
+		Weight::from_parts(28_405_281_000, 8799)
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
+			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn transact_batch(n: u32, ) -> Weight {
-		Weight::from_parts(41_475_280_302, 8799)
-			.saturating_add(Weight::from_parts(19_320_916_904, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
-			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
-			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(n.into())))
+		Weight::from_parts(19_999_718_888, 8799)
+			.saturating_add(Weight::from_parts(11_110_384_908, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 5054).saturating_mul(n.into()))
 	}
+	fn advance_tree(n: u32, ) -> Weight {
+		Weight::from_parts(4_195_656_000, 3509)
+			.saturating_add(Weight::from_parts(195_767_219, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(Weight::from_parts(0, 2523).saturating_mul(n.into()))
+	}
+	fn decode_proof() -> Weight {
+		Weight::from_parts(4_285_890_000, 0)
+	}
+	fn decode_proof_uncompressed() -> Weight {
+		Weight::from_parts(2_272_121_000, 0)
+	}
+	fn prepare_key() -> Weight {
+		Weight::from_parts(3_859_617_000, 7575)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+	}
+	fn verify_single() -> Weight {
+		Weight::from_parts(24_629_188_000, 0)
+	}
+	fn verify_batch(n: u32, ) -> Weight {
+		Weight::from_parts(24_426_191_821, 0)
+			.saturating_add(Weight::from_parts(5_162_716_514, 0).saturating_mul(n.into()))
+	}
 	fn validate_unsigned() -> Weight {
-		Weight::from_parts(29_067_584_000, 7575)
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
+		Weight::from_parts(39_262_522_000, 7575)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
 	}
 	fn set_verifying_key() -> Weight {
-		Weight::from_parts(27_302_785_000, 7575)
+		Weight::from_parts(34_815_303_000, 7575)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn allow_asset() -> Weight {
-		Weight::from_parts(21_032_000, 3675)
+		Weight::from_parts(28_362_000, 3675)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn disallow_asset() -> Weight {
-		Weight::from_parts(12_328_000, 3485)
+		Weight::from_parts(21_613_000, 3485)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn remove_verifying_key() -> Weight {
-		Weight::from_parts(42_503_000, 7575)
+		Weight::from_parts(50_485_000, 7575)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
-	}
-	fn advance_tree(n: u32, ) -> Weight {
-		Weight::from_parts(10_000_000_000, 2_000)
-			.saturating_add(Weight::from_parts(500_000_000, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-	}
-	fn decode_proof() -> Weight { Weight::from_parts(5_000_000_000, 0) }
-	fn decode_proof_uncompressed() -> Weight { Weight::from_parts(3_000_000_000, 0) }
-	fn prepare_key() -> Weight { Weight::from_parts(5_000_000_000, 0) }
-	fn verify_single() -> Weight { Weight::from_parts(20_000_000_000, 0) }
-	fn verify_batch(n: u32, ) -> Weight {
-		Weight::from_parts(20_000_000_000, 0).saturating_add(Weight::from_parts(4_000_000_000, 0).saturating_mul(n.into()))
 	}
 }
