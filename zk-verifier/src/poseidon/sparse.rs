@@ -311,8 +311,8 @@ mod tests {
 				let current = mat_mul(&previous, &hat);
 				let mut m2 = identity::<T>();
 				m2[0] = sparse.sparse_first_rows[i];
-				for j in 1..T {
-					m2[j][0] = sparse.sparse_first_columns[i][j];
+				for (row, entry) in m2.iter_mut().zip(sparse.sparse_first_columns[i]).skip(1) {
+					row[0] = entry;
 				}
 				assert_eq!(sparse.sparse_first_columns[i][0], Scalar::zero());
 				assert_eq!(mat_mul(&sparse.mds, &previous), mat_mul(&current, &m2), "round {i}");
