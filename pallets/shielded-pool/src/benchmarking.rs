@@ -170,8 +170,7 @@ mod benchmarks {
 	#[benchmark]
 	fn advance_tree(n: Linear<1, 512>) -> Result<(), BenchmarkError> {
 		let start = (1u64 << SUBTREE_HEIGHT) - 1;
-		let mut frontier = zk_verifier::merkle::Frontier::default();
-		frontier.next_index = start;
+		let frontier = zk_verifier::merkle::Frontier { next_index: start, ..Default::default() };
 		Tree::<T>::put(TreeState::from(&frontier));
 		for i in 0..u64::from(n) {
 			Leaves::<T>::insert(start + i, Scalar::from(i + 1).to_bytes());
