@@ -55,6 +55,11 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// The weight of one `transact` or `transact_unsigned`, its tree share included.
+	pub fn transact_weight(opens_block: bool) -> Weight {
+		T::WeightInfo::transact().saturating_add(Self::tree_weight(1, opens_block))
+	}
+
 	/// Whether a nullifier was spent.
 	pub fn is_spent(nullifier: &Hash32) -> bool {
 		Nullifiers::<T>::contains_key(nullifier)

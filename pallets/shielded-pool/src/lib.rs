@@ -436,21 +436,21 @@ pub mod pallet {
 		/// Apply a shielded transaction. The signer pays the amount of a shield; for a transfer or
 		/// unshield the signer may be anyone (a relayer).
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::transact().saturating_add(Pallet::<T>::tree_weight(1, true)))]
+		#[pallet::weight(Pallet::<T>::transact_weight(true))]
 		pub fn transact(origin: OriginFor<T>, tx: Transaction<T>) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let key = Self::prepared_key(tx.key_version)?;
 			let inputs = Self::check_transaction(&tx)?;
 			Self::verify(&key, &tx, &inputs)?;
 			let opens_block = Self::apply(&tx, Payer::Signed(&who))?;
-			Ok(Some(T::WeightInfo::transact().saturating_add(Self::tree_weight(1, opens_block))).into())
+			Ok(Some(Self::transact_weight(opens_block)).into())
 		}
 
 		/// Apply a transfer or unshield without a signer: the proof authorises it and the fee
 		/// (native token, at least [`Config::MinUnsignedFee`]) goes to the block author, or is
 		/// burned when the author is unknown. It names no relayer.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::transact().saturating_add(Pallet::<T>::tree_weight(1, true)))]
+		#[pallet::weight(Pallet::<T>::transact_weight(true))]
 		pub fn transact_unsigned(origin: OriginFor<T>, tx: Transaction<T>) -> DispatchResultWithPostInfo {
 			ensure_none(origin)?;
 			Self::check_unsigned_policy(&tx)?;
@@ -458,7 +458,7 @@ pub mod pallet {
 			let inputs = Self::check_transaction(&tx)?;
 			Self::verify(&key, &tx, &inputs)?;
 			let opens_block = Self::apply(&tx, Payer::Unsigned)?;
-			Ok(Some(T::WeightInfo::transact().saturating_add(Self::tree_weight(1, opens_block))).into())
+			Ok(Some(Self::transact_weight(opens_block)).into())
 		}
 
 		/// Apply several transactions, verifying all proofs at once with the batch verifier.

@@ -71,8 +71,8 @@ impl<T: Config> Pallet<T> {
 			Self::scalar(commitment)?;
 		}
 		let pending = PendingLeaves::<T>::get();
-		let first = pending.map_or_else(|| Tree::<T>::get().next_index, |(first, _)| first);
-		let start = pending.map_or(first, |(_, end)| end);
+		let start = Self::next_leaf_index();
+		let first = pending.map_or(start, |(first, _)| first);
 		let end = start.checked_add(2).filter(|end| *end <= merkle::CAPACITY).ok_or(Error::<T>::TreeFull)?;
 		for ((leaf_index, commitment), note) in (start..end).zip(commitments.iter()).zip(notes.iter()) {
 			Leaves::<T>::insert(leaf_index, commitment);
