@@ -118,7 +118,7 @@ export async function shielded(api: ApiPromise, log: (line: string) => void, end
     const tx = call.args[0].toJSON() as Record<string, unknown>;
     const malleated = rerandomize(hexToU8a(tx.proof as string));
     const doubleSpend = api.tx.shieldedPool.transactUnsigned({ ...tx, proof: u8aToHex(malleated) });
-    // The call is [pallet, call] ‖ proof (192 bytes, the transaction's first field) ‖ the rest:
+    // The call is [pallet, call] ‖ proof (384 bytes, the transaction's first field) ‖ the rest:
     // only the proof differs.
     const [original, rebuilt] = [call.toU8a(), doubleSpend.method.toU8a()];
     const proofEnd = 2 + PROOF_SIZE;

@@ -13,9 +13,9 @@ const { G1, G2, fields, pairing } = bls12_381;
 function sample(): Uint8Array {
   const [a, b, c] = [11n, 22n, 33n].map((k) => fields.Fr.create(k * 0x1234_5678_9abc_def1n));
   const out = new Uint8Array(PROOF_SIZE);
-  out.set(G1.Point.BASE.multiply(a).toBytes(true), 0);
-  out.set(G2.Point.BASE.multiply(b).toBytes(true), 48);
-  out.set(G1.Point.BASE.multiply(c).toBytes(true), 144);
+  out.set(G1.Point.BASE.multiply(a).toBytes(false), 0);
+  out.set(G2.Point.BASE.multiply(b).toBytes(false), 96);
+  out.set(G1.Point.BASE.multiply(c).toBytes(false), 288);
   return out;
 }
 
@@ -38,14 +38,14 @@ test('r = 1 is the identity, r = 0 is refused', () => {
 });
 
 test('malformed proofs are refused', () => {
-  assert.throws(() => rerandomize(new Uint8Array(191)), /192 bytes/);
+  assert.throws(() => rerandomize(new Uint8Array(383)), /384 bytes/);
   const bad = sample();
   bad[1] ^= 0xff; // A no longer decodes to a point of the subgroup
   assert.throws(() => rerandomize(bad));
 });
 
 /** Real proofs of the transfer circuit, made by the Rust prover: the shielded pool's benchmark
- *  fixtures (SCALE: verifying key bytes, leaves, then transactions of proof [u8; 192], root,
+ *  fixtures (SCALE: verifying key bytes, leaves, then transactions of proof [u8; 384], root,
  *  2 nullifiers, 2 commitments, i128 ext_amount, 2 encrypted notes; then one more transaction,
  *  the unsigned unshield). */
 function fixtureProofs(): Uint8Array[] {

@@ -7,14 +7,15 @@
 // statement. Replay protection keyed on proof or transaction bytes is therefore worthless; the
 // pool must refuse a second spend by its nullifiers. The e2e tests submit such a proof to show it.
 //
-// Bytes follow the `groth16` crate's `Proof::write`: compressed A (48) || B (96) || C (48), the
-// Zcash encoding of `bls12_381`, which is also @noble/curves' compressed encoding.
+// Bytes are the shielded pool's `ProofBytes`: uncompressed A (96) || B (192) || C (96), the Zcash
+// encoding of `bls12_381` (zk_verifier::Proof::to_uncompressed_bytes), which is also
+// @noble/curves' uncompressed encoding.
 import { bls12_381 } from '@noble/curves/bls12-381';
 import { randomBytes } from 'node:crypto';
 
-export const PROOF_SIZE = 192;
-const G1_SIZE = 48;
-const G2_SIZE = 96;
+export const PROOF_SIZE = 384;
+const G1_SIZE = 96;
+const G2_SIZE = 192;
 
 const { Fr } = bls12_381.fields;
 
@@ -41,8 +42,8 @@ export function rerandomize(proof: Uint8Array, r: bigint = randomScalar()): Uint
   if (Fr.create(r) === 0n) throw new Error('r must be non-zero');
   const { a, b, c } = decodeProof(proof);
   const out = new Uint8Array(PROOF_SIZE);
-  out.set(a.multiply(Fr.create(r)).toBytes(true), 0);
-  out.set(b.multiply(Fr.inv(Fr.create(r))).toBytes(true), G1_SIZE);
-  out.set(c.toBytes(true), G1_SIZE + G2_SIZE);
+  out.set(a.multiply(Fr.create(r)).toBytes(false), 0);
+  out.set(b.multiply(Fr.inv(Fr.create(r))).toBytes(false), G1_SIZE);
+  out.set(c.toBytes(false), G1_SIZE + G2_SIZE);
   return out;
 }

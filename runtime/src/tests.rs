@@ -43,7 +43,7 @@ fn prove(
 	let witness = build_witness(tree, spends, outputs, 0, ext_amount, ext_data.fee, ext_data.hash(&ShieldedPool::chain_binding()), rng).expect("valid");
 	let proof = proving_key().prove_with_rng(&witness, rng).expect("proof");
 	Transaction {
-		proof: proof.to_bytes(),
+		proof: proof.to_uncompressed_bytes(),
 		key_version: 1,
 		root: witness.public.root.to_bytes(),
 		nullifiers: witness.public.nullifiers.map(|n| n.to_bytes()),

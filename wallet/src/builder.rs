@@ -11,7 +11,7 @@ use zk_verifier::{
 	note::Note,
 	prover::{build_witness_with_paths, ProvingKey, SpendableNote},
 	public_inputs::ext_data_hash,
-	Scalar, PROOF_SIZE,
+	Scalar, PROOF_UNCOMPRESSED_SIZE,
 };
 
 use crate::{error::WalletError, keys::{Address, Keys}, note_encryption, store::OwnedNote};
@@ -60,7 +60,7 @@ impl ExtDataArg {
 #[derive(Clone, Debug, PartialEq, Eq, Encode)]
 pub struct TransactionArg {
 	/// The proof.
-	pub proof: [u8; PROOF_SIZE],
+	pub proof: [u8; PROOF_UNCOMPRESSED_SIZE],
 	/// Verifying key version.
 	pub key_version: u32,
 	/// Root the proof uses.
@@ -174,7 +174,7 @@ pub fn prove(
 	.map_err(|e| WalletError::Prover(e.to_string()))?;
 	let proof = params.prove(&witness).map_err(|e| WalletError::Prover(e.to_string()))?;
 	Ok(TransactionArg {
-		proof: proof.to_bytes(),
+		proof: proof.to_uncompressed_bytes(),
 		key_version: anchor.key_version,
 		root: anchor.root.to_bytes(),
 		nullifiers: witness.public.nullifiers.map(|n| n.to_bytes()),

@@ -53,7 +53,8 @@ pub enum Error {
 		/// What was wrong with it.
 		fault: PointFault,
 	},
-	/// Proof bytes are not exactly [`crate::PROOF_SIZE`] long.
+	/// Proof bytes are not exactly [`crate::PROOF_SIZE`] long (compressed) or
+	/// [`crate::PROOF_UNCOMPRESSED_SIZE`] (uncompressed).
 	ProofLength,
 	/// Verifying key bytes are shorter or longer than their `IC` length prefix implies.
 	VerifyingKeyLength,
@@ -81,7 +82,12 @@ impl core::fmt::Display for Error {
 	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
 		match self {
 			Error::Point { element, fault } => write!(f, "invalid group element {element:?}: {fault:?}"),
-			Error::ProofLength => write!(f, "a proof is exactly {} bytes", crate::PROOF_SIZE),
+			Error::ProofLength => write!(
+				f,
+				"a proof is exactly {} bytes compressed, {} uncompressed",
+				crate::PROOF_SIZE,
+				crate::PROOF_UNCOMPRESSED_SIZE
+			),
 			Error::VerifyingKeyLength => write!(f, "verifying key length does not match its IC count"),
 			Error::VerifyingKeyInputCount => write!(f, "verifying key has no IC or too many"),
 			Error::NonCanonicalScalar { index } => write!(f, "public input {index} is not a canonical scalar"),

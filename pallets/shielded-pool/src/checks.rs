@@ -131,8 +131,13 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn verify(key: &PreparedVerifyingKey, tx: &Transaction<T>, inputs: &[Scalar]) -> Result<(), Error<T>> {
-		let proof = Proof::from_bytes(&tx.proof).map_err(|_| Error::<T>::MalformedProof)?;
-		zk_verifier::verify(key, &proof, inputs).map_err(Self::zk_error)
+		zk_verifier::verify(key, &Self::decode_proof(tx)?, inputs).map_err(Self::zk_error)
+	}
+
+	/// The transaction's proof, decoded and checked (see [`crate::types::ProofBytes`] for the
+	/// encoding).
+	pub(crate) fn decode_proof(tx: &Transaction<T>) -> Result<Proof, Error<T>> {
+		Proof::from_uncompressed_bytes(&tx.proof).map_err(|_| Error::<T>::MalformedProof)
 	}
 
 	pub(crate) fn zk_error(error: ZkError) -> Error<T> {

@@ -67,7 +67,7 @@ impl Fixtures {
 /// One proven unshield.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct FixtureTx {
-	pub proof: [u8; 192],
+	pub proof: crate::types::ProofBytes,
 	pub root: Hash32,
 	pub nullifiers: [Hash32; 2],
 	pub commitments: [Hash32; 2],
@@ -139,7 +139,7 @@ pub fn generate() -> Fixtures {
 		);
 		let proof = key.prove_with_rng(&witness, &mut rng).expect("valid witness");
 		FixtureTx {
-			proof: proof.to_bytes(),
+			proof: proof.to_uncompressed_bytes(),
 			root: root.to_bytes(),
 			nullifiers: witness.public.nullifiers.map(|n| n.to_bytes()),
 			commitments: witness.public.commitments.map(|c| c.to_bytes()),

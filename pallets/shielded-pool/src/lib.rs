@@ -480,8 +480,7 @@ pub mod pallet {
 			let mut items: Vec<(Proof, [Scalar; TRANSFER_INPUTS])> = Vec::with_capacity(txs.len());
 			for tx in txs.iter() {
 				let inputs = Self::check_transaction(tx)?;
-				let proof = Proof::from_bytes(&tx.proof).map_err(|_| Error::<T>::MalformedProof)?;
-				items.push((proof, inputs));
+				items.push((Self::decode_proof(tx)?, inputs));
 			}
 			let key = Self::prepared_key(version)?;
 			let refs: Vec<(&Proof, &[Scalar])> = items.iter().map(|(p, i)| (p, &i[..])).collect();

@@ -7,15 +7,23 @@ use polkadot_sdk::{
 	sp_runtime::traits::UniqueSaturatedInto,
 };
 use scale_info::TypeInfo;
-use zk_verifier::{merkle, Scalar, PROOF_SIZE};
+use zk_verifier::{merkle, Scalar, PROOF_UNCOMPRESSED_SIZE};
 
 use crate::{BalanceOf, Config};
 
 /// A 32-byte field element or hash, little-endian as `bls12_381::Scalar::to_bytes`.
 pub type Hash32 = [u8; 32];
 
-/// An encoded Groth16 proof (the `groth16` crate's `Proof::write`).
-pub type ProofBytes = [u8; PROOF_SIZE];
+/// An encoded Groth16 proof with uncompressed points: `A` (96) ‖ `B` (192) ‖ `C` (96), each in
+/// the `bls12_381` uncompressed encoding ([`zk_verifier::Proof::to_uncompressed_bytes`]).
+///
+/// Not the `groth16` crate's compressed `Proof::write` (192 bytes): decompressing needs a square
+/// root in `Fp` for `A` and `C` and one in `Fp2` for `B`, about 2 ms of the runtime's wasm per
+/// proof (BENCHMARKS.md), paid by every validator that executes the block. 192 more bytes per
+/// transaction cost the sender length fees and the block a little space; decoding then checks
+/// the same things (flags, canonical coordinates, on the curve, in the subgroup, not the
+/// identity) without the roots.
+pub type ProofBytes = [u8; PROOF_UNCOMPRESSED_SIZE];
 
 /// What a transaction moves: the native token or a `pallet-assets` asset.
 #[derive(

@@ -76,7 +76,7 @@ impl Wallet {
 		.unwrap();
 		let proof = proving_key().prove_with_rng(&witness, &mut self.rng).unwrap();
 		Transaction {
-			proof: proof.to_bytes(),
+			proof: proof.to_uncompressed_bytes(),
 			key_version: 1,
 			root: witness.public.root.to_bytes(),
 			nullifiers: witness.public.nullifiers.map(|n| n.to_bytes()),
@@ -282,6 +282,14 @@ fn attacks_fail_with_typed_errors_and_no_state_change() {
 		// Malformed proof bytes: A is not a curve point encoding.
 		let mut tx = good.clone();
 		tx.proof[..48].fill(0xff);
+		assert_noop!(ShieldedPool::transact(origin(), tx), Error::<Test>::MalformedProof);
+		// Uncompressed points are checked to be on the curve: A with its y coordinate changed.
+		let mut tx = good.clone();
+		tx.proof[95] ^= 1;
+		assert_noop!(ShieldedPool::transact(origin(), tx), Error::<Test>::MalformedProof);
+		// The same for B (the last byte of its y coordinate).
+		let mut tx = good.clone();
+		tx.proof[287] ^= 1;
 		assert_noop!(ShieldedPool::transact(origin(), tx), Error::<Test>::MalformedProof);
 		// Amount outside the circuit's range.
 		let mut tx = good.clone();
