@@ -30,8 +30,8 @@ fn benches(c: &mut Criterion) {
 	group.throughput(Throughput::Elements(1));
 	group.bench_function("single", |b| b.iter(|| verify(&pvk, &proofs[0], &inputs[0]).expect("valid")));
 	group.bench_function("decode proof + single", |b| {
-		let bytes = proofs[0].to_bytes();
-		b.iter(|| verify(&pvk, &Proof::from_bytes(&bytes).expect("valid"), &inputs[0]).expect("valid"))
+		let bytes = proofs[0].to_uncompressed_bytes();
+		b.iter(|| verify(&pvk, &Proof::from_uncompressed_bytes(&bytes).expect("valid"), &inputs[0]).expect("valid"))
 	});
 	for n in [1usize, 4, 16, 64] {
 		let items: Vec<(&Proof, &[Scalar])> =

@@ -1,17 +1,27 @@
-//! Checked decoding of group elements, and variable-time scalar multiplication in G1.
+//! Checked decoding of group elements, and variable-time scalar multiplication in G1, on the
+//! verifier's own arithmetic ([`crate::bls12`]).
 //!
 //! Decoding never trusts the bytes: coordinates must be canonical, points must be on the curve,
 //! in the prime-order subgroup, and not the identity (no honest Groth16 proof or key element is
-//! the identity). Each failure is reported as its own [`PointFault`].
+//! the identity). Each failure is reported as its own [`PointFault`]. The encodings are
+//! `bls12_381`'s (Zcash's); compressed points are decompressed by `bls12_381` (a square root),
+//! then checked here like the others.
 //!
 //! Scalar multiplication here is variable-time on purpose: every scalar a verifier multiplies by
 //! is public (public inputs, batch coefficients), and the width-5 NAF with interleaved (Straus)
-//! evaluation is several times faster than the constant-time double-and-add of `bls12_381`.
+//! evaluation is several times faster than constant-time double-and-add.
 
 use alloc::vec::Vec;
-use bls12_381::{G1Affine, G1Projective, G2Affine, Scalar};
+use bls12_381::Scalar;
 
-use crate::error::{Element, Error, PointFault};
+use crate::{
+	bls12::{
+		g1::{self, G1Affine, G1Jacobian},
+		g2::{self, G2Affine},
+		group::Jacobian,
+	},
+	error::{Element, Error, PointFault},
+};
 
 fn fault(element: Element, fault: PointFault) -> Error {
 	Error::Point { element, fault }
@@ -21,16 +31,16 @@ fn fault(element: Element, fault: PointFault) -> Error {
 pub fn g1_compressed(bytes: &[u8; 48], element: Element) -> Result<G1Affine, Error> {
 	// `_unchecked` decompression still rejects bad flags, non-canonical `x` and `x` with no `y`;
 	// it skips only the subgroup check, which is done below so that it gets its own error.
-	let point = Option::<G1Affine>::from(G1Affine::from_compressed_unchecked(bytes))
+	let point = Option::<bls12_381::G1Affine>::from(bls12_381::G1Affine::from_compressed_unchecked(bytes))
 		.ok_or(fault(element, PointFault::Encoding))?;
+	let point = g1::from_uncompressed_unchecked(&point.to_uncompressed()).ok_or(fault(element, PointFault::Encoding))?;
 	check_g1(point, element)
 }
 
-/// Decode an uncompressed G1 point (96 bytes, the `groth16` verifying-key encoding).
+/// Decode an uncompressed G1 point (96 bytes: proofs in calls, verifying keys).
 pub fn g1_uncompressed(bytes: &[u8; 96], element: Element) -> Result<G1Affine, Error> {
-	let point = Option::<G1Affine>::from(G1Affine::from_uncompressed_unchecked(bytes))
-		.ok_or(fault(element, PointFault::Encoding))?;
-	if !bool::from(point.is_on_curve()) {
+	let point = g1_uncompressed_trusted(bytes, element)?;
+	if !point.is_on_curve() {
 		return Err(fault(element, PointFault::NotOnCurve));
 	}
 	check_g1(point, element)
@@ -38,16 +48,16 @@ pub fn g1_uncompressed(bytes: &[u8; 96], element: Element) -> Result<G1Affine, E
 
 /// Decode a compressed G2 point (96 bytes, proof element `B`).
 pub fn g2_compressed(bytes: &[u8; 96], element: Element) -> Result<G2Affine, Error> {
-	let point = Option::<G2Affine>::from(G2Affine::from_compressed_unchecked(bytes))
+	let point = Option::<bls12_381::G2Affine>::from(bls12_381::G2Affine::from_compressed_unchecked(bytes))
 		.ok_or(fault(element, PointFault::Encoding))?;
+	let point = g2::from_uncompressed_unchecked(&point.to_uncompressed()).ok_or(fault(element, PointFault::Encoding))?;
 	check_g2(point, element)
 }
 
-/// Decode an uncompressed G2 point (192 bytes, verifying-key encoding).
+/// Decode an uncompressed G2 point (192 bytes).
 pub fn g2_uncompressed(bytes: &[u8; 192], element: Element) -> Result<G2Affine, Error> {
-	let point = Option::<G2Affine>::from(G2Affine::from_uncompressed_unchecked(bytes))
-		.ok_or(fault(element, PointFault::Encoding))?;
-	if !bool::from(point.is_on_curve()) {
+	let point = g2_uncompressed_trusted(bytes, element)?;
+	if !point.is_on_curve() {
 		return Err(fault(element, PointFault::NotOnCurve));
 	}
 	check_g2(point, element)
@@ -56,30 +66,30 @@ pub fn g2_uncompressed(bytes: &[u8; 192], element: Element) -> Result<G2Affine, 
 /// Decode an uncompressed G1 point that was checked before: flags and canonical coordinates
 /// only (see [`crate::VerifyingKey::from_checked_bytes`]).
 pub fn g1_uncompressed_trusted(bytes: &[u8; 96], element: Element) -> Result<G1Affine, Error> {
-	Option::<G1Affine>::from(G1Affine::from_uncompressed_unchecked(bytes)).ok_or(fault(element, PointFault::Encoding))
+	g1::from_uncompressed_unchecked(bytes).ok_or(fault(element, PointFault::Encoding))
 }
 
 /// Decode an uncompressed G2 point that was checked before: flags and canonical coordinates
 /// only.
 pub fn g2_uncompressed_trusted(bytes: &[u8; 192], element: Element) -> Result<G2Affine, Error> {
-	Option::<G2Affine>::from(G2Affine::from_uncompressed_unchecked(bytes)).ok_or(fault(element, PointFault::Encoding))
+	g2::from_uncompressed_unchecked(bytes).ok_or(fault(element, PointFault::Encoding))
 }
 
 fn check_g1(point: G1Affine, element: Element) -> Result<G1Affine, Error> {
-	if bool::from(point.is_identity()) {
+	if point.infinity {
 		return Err(fault(element, PointFault::Identity));
 	}
-	if !bool::from(point.is_torsion_free()) {
+	if !g1::is_torsion_free(&point) {
 		return Err(fault(element, PointFault::NotInSubgroup));
 	}
 	Ok(point)
 }
 
 fn check_g2(point: G2Affine, element: Element) -> Result<G2Affine, Error> {
-	if bool::from(point.is_identity()) {
+	if point.infinity {
 		return Err(fault(element, PointFault::Identity));
 	}
-	if !bool::from(point.is_torsion_free()) {
+	if !g2::is_torsion_free(&point) {
 		return Err(fault(element, PointFault::NotInSubgroup));
 	}
 	Ok(point)
@@ -173,23 +183,23 @@ pub fn scalar_limbs(s: &Scalar) -> [u64; 4] {
 /// `Σ k_i · P_i` for public integers `k_i` (little-endian limbs), variable time.
 ///
 /// Straus' method: the doublings are shared by all terms, each term adds one precomputed odd
-/// multiple per non-zero NAF digit.
-pub fn msm_vartime(points: &[G1Affine], scalars: &[&[u64]]) -> G1Projective {
-	let tables: Vec<[G1Projective; 1 << (WINDOW - 2)]> =
-		points.iter().map(|p| odd_multiples(&G1Projective::from(p))).collect();
+/// multiple per non-zero NAF digit. The tables of all points are brought to affine form with
+/// one inversion, so that every addition is a mixed one.
+pub fn msm_vartime(points: &[G1Affine], scalars: &[&[u64]]) -> G1Jacobian {
+	let tables = odd_multiples(points);
 	let digits: Vec<Vec<i8>> = scalars.iter().map(|s| wnaf(s)).collect();
 	let length = digits.iter().map(Vec::len).max().unwrap_or(0);
-	let mut acc = G1Projective::identity();
+	let mut acc = G1Jacobian::IDENTITY;
 	for i in (0..length).rev() {
 		acc = acc.double();
-		for (table, naf) in tables.iter().zip(digits.iter()) {
+		for (table, naf) in tables.chunks_exact(TABLE).zip(digits.iter()) {
 			// Digits are odd and below 2^(w-1) in magnitude, so `|d| / 2` indexes the table.
 			let digit = naf.get(i).copied().unwrap_or(0);
 			if let Some(multiple) = table.get(usize::from(digit.unsigned_abs()) / 2) {
 				match digit {
 					0 => {},
-					d if d > 0 => acc += multiple,
-					_ => acc -= multiple,
+					d if d > 0 => acc = acc.add_affine(multiple),
+					_ => acc = acc.add_affine(&multiple.neg()),
 				}
 			}
 		}
@@ -198,25 +208,32 @@ pub fn msm_vartime(points: &[G1Affine], scalars: &[&[u64]]) -> G1Projective {
 }
 
 /// `k · P` for a public integer `k`, variable time.
-pub fn mul_vartime(point: &G1Affine, scalar: &[u64]) -> G1Projective {
+pub fn mul_vartime(point: &G1Affine, scalar: &[u64]) -> G1Jacobian {
 	msm_vartime(core::slice::from_ref(point), &[scalar])
 }
 
-/// `[P, 3P, 5P, …, (2^(w-1) - 1)P]`.
-fn odd_multiples(p: &G1Projective) -> [G1Projective; 1 << (WINDOW - 2)] {
-	let double = p.double();
-	let mut next = *p;
-	core::array::from_fn(|_| {
-		let current = next;
-		next += double;
-		current
-	})
+/// Odd multiples per table.
+const TABLE: usize = 1 << (WINDOW - 2);
+
+/// `[P, 3P, 5P, …, (2^(w-1) - 1)P]` for every point, concatenated, in affine form.
+fn odd_multiples(points: &[G1Affine]) -> Vec<G1Affine> {
+	let mut jacobian = Vec::with_capacity(points.len() * TABLE);
+	for p in points {
+		let double = Jacobian::from(*p).double();
+		let mut next = Jacobian::from(*p);
+		for k in 0..TABLE {
+			jacobian.push(next);
+			if k + 1 < TABLE {
+				next = next.add(&double);
+			}
+		}
+	}
+	Jacobian::batch_to_affine(&jacobian)
 }
 
 #[cfg(test)]
 mod tests {
 	use super::*;
-
 
 	#[test]
 	fn wnaf_reconstructs_the_integer() {
@@ -233,14 +250,15 @@ mod tests {
 
 	#[test]
 	fn msm_matches_constant_time_multiplication() {
-		let g = G1Affine::generator();
-		let h = G1Affine::from(G1Projective::generator() * Scalar::from(7u64));
+		use bls12_381::G1Projective;
+		let reference = [G1Projective::generator(), G1Projective::generator() * Scalar::from(7u64)];
+		let [g, h] = reference.map(|p| g1::from_reference(&p.into()));
 		let a = -Scalar::from(3u64); // r - 3: a full-width scalar
 		let b = Scalar::from(0x1234_5678_9abc_def0u64);
-		let expected = G1Projective::from(g) * a + G1Projective::from(h) * b;
+		let expected = reference[0] * a + reference[1] * b;
 		let got = msm_vartime(&[g, h], &[&scalar_limbs(&a), &scalar_limbs(&b)]);
-		assert_eq!(G1Affine::from(got), G1Affine::from(expected));
-		assert_eq!(mul_vartime(&g, &[0, 0]), G1Projective::identity());
-		assert!(bool::from(msm_vartime(&[], &[]).is_identity()));
+		assert_eq!(g1::to_reference(&got.to_affine()), Some(expected.into()));
+		assert!(mul_vartime(&g, &[0, 0]).is_identity());
+		assert!(msm_vartime(&[], &[]).is_identity());
 	}
 }

@@ -21,6 +21,7 @@
 
 extern crate alloc;
 
+pub mod bls12;
 mod curve;
 mod error;
 pub mod hash;

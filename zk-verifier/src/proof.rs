@@ -1,9 +1,12 @@
 //! Groth16 proofs in the `groth16` crate's encoding (compressed points), and in an uncompressed
 //! one that decodes without square roots.
 
-use bls12_381::{G1Affine, G2Affine};
 
 use crate::{
+	bls12::{
+		g1::{self, G1Affine},
+		g2::{self, G2Affine},
+	},
 	curve,
 	error::{Element, Error},
 };
@@ -59,18 +62,19 @@ impl Proof {
 	/// Encode with uncompressed points ([`PROOF_UNCOMPRESSED_SIZE`] bytes).
 	pub fn to_uncompressed_bytes(&self) -> [u8; PROOF_UNCOMPRESSED_SIZE] {
 		let mut out = [0u8; PROOF_UNCOMPRESSED_SIZE];
-		out[..96].copy_from_slice(&self.a.to_uncompressed());
-		out[96..288].copy_from_slice(&self.b.to_uncompressed());
-		out[288..].copy_from_slice(&self.c.to_uncompressed());
+		out[..96].copy_from_slice(&g1::to_uncompressed(&self.a));
+		out[96..288].copy_from_slice(&g2::to_uncompressed(&self.b));
+		out[288..].copy_from_slice(&g1::to_uncompressed(&self.c));
 		out
 	}
 
-	/// Encode as `groth16::Proof::write` does.
-	pub fn to_bytes(&self) -> [u8; PROOF_SIZE] {
+	/// Encode as `groth16::Proof::write` does (compressing through `bls12_381`); `None` for a
+	/// proof with a point off the curve, which only a hand-built `Proof` can hold.
+	pub fn to_bytes(&self) -> Option<[u8; PROOF_SIZE]> {
 		let mut out = [0u8; PROOF_SIZE];
-		out[..48].copy_from_slice(&self.a.to_compressed());
-		out[48..144].copy_from_slice(&self.b.to_compressed());
-		out[144..].copy_from_slice(&self.c.to_compressed());
-		out
+		out[..48].copy_from_slice(&g1::to_reference(&self.a)?.to_compressed());
+		out[48..144].copy_from_slice(&g2::to_reference(&self.b)?.to_compressed());
+		out[144..].copy_from_slice(&g1::to_reference(&self.c)?.to_compressed());
+		Some(out)
 	}
 }

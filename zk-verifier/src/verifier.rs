@@ -42,9 +42,15 @@
 //! argument, not per item).
 
 use alloc::vec::Vec;
-use bls12_381::{multi_miller_loop, G1Affine, G1Projective, G2Prepared, Gt, Scalar};
+use bls12_381::Scalar;
 
 use crate::{
+	bls12::{
+		g1::{G1Affine, G1Jacobian},
+		group::Jacobian,
+		pairing::{final_exponentiation, multi_miller_loop, G2Prepared},
+		Fp12,
+	},
 	curve::{msm_vartime, mul_vartime, scalar_limbs},
 	error::Error,
 	proof::Proof,
@@ -63,7 +69,7 @@ fn check_input_count(pvk: &PreparedVerifyingKey, inputs: &[Scalar]) -> Result<()
 }
 
 /// `IC_0·s_0 + Σ IC_i·s_i` for public scalars.
-fn input_commitment(pvk: &PreparedVerifyingKey, coefficients: &[Scalar]) -> G1Projective {
+fn input_commitment(pvk: &PreparedVerifyingKey, coefficients: &[Scalar]) -> G1Jacobian {
 	let limbs: Vec<[u64; 4]> = coefficients.iter().map(scalar_limbs).collect();
 	let refs: Vec<&[u64]> = limbs.iter().map(|l| &l[..]).collect();
 	msm_vartime(&pvk.vk.ic, &refs)
@@ -73,19 +79,21 @@ fn input_commitment(pvk: &PreparedVerifyingKey, coefficients: &[Scalar]) -> G1Pr
 pub fn verify(pvk: &PreparedVerifyingKey, proof: &Proof, inputs: &[Scalar]) -> Result<(), Error> {
 	check_input_count(pvk, inputs)?;
 	let coefficients: Vec<Scalar> = core::iter::once(Scalar::one()).chain(inputs.iter().copied()).collect();
-	let acc = G1Affine::from(input_commitment(pvk, &coefficients));
-	let b = G2Prepared::from(proof.b);
-	let result = multi_miller_loop(&[
+	let acc = input_commitment(pvk, &coefficients).to_affine();
+	let b = G2Prepared::new(&proof.b);
+	pairing_product_is_one(&multi_miller_loop(&[
 		(&proof.a, &b),
 		(&acc, &pvk.neg_gamma_g2),
 		(&proof.c, &pvk.neg_delta_g2),
 		(&pvk.vk.alpha_g1, &pvk.neg_beta_g2),
-	])
-	.final_exponentiation();
-	if result == Gt::identity() {
-		Ok(())
-	} else {
-		Err(Error::VerificationFailed)
+	]))
+}
+
+/// `Ok` if a Miller-loop product maps to one in `G_T`.
+fn pairing_product_is_one(f: &Fp12) -> Result<(), Error> {
+	match final_exponentiation(f) {
+		Some(result) if result == Fp12::ONE => Ok(()),
+		_ => Err(Error::VerificationFailed),
 	}
 }
 
@@ -126,15 +134,14 @@ pub fn verify_batch(pvk: &PreparedVerifyingKey, items: &[(&Proof, &[Scalar])]) -
 	let c_sum = msm_vartime(&c_points, &c_refs);
 
 	// r_j·A_j, then the three aggregated terms, normalised to affine together.
-	let mut projective: Vec<G1Projective> =
+	let mut jacobian: Vec<G1Jacobian> =
 		items.iter().zip(&r_limbs).map(|((proof, _), r)| mul_vartime(&proof.a, r)).collect();
-	projective.push(acc);
-	projective.push(c_sum);
-	projective.push(r_sum_alpha);
-	let mut affine = alloc::vec![G1Affine::identity(); projective.len()];
-	G1Projective::batch_normalize(&projective, &mut affine);
+	jacobian.push(acc);
+	jacobian.push(c_sum);
+	jacobian.push(r_sum_alpha);
+	let affine = Jacobian::batch_to_affine(&jacobian);
 
-	let b_prepared: Vec<G2Prepared> = items.iter().map(|(proof, _)| G2Prepared::from(proof.b)).collect();
+	let b_prepared: Vec<G2Prepared> = items.iter().map(|(proof, _)| G2Prepared::new(&proof.b)).collect();
 	let (a_points, aggregated) = affine.split_at(items.len());
 	let [acc, c_sum, r_sum_alpha] = aggregated else { return Err(Error::VerificationFailed) };
 	let mut terms: Vec<(&G1Affine, &G2Prepared)> = a_points.iter().zip(b_prepared.iter()).collect();
@@ -142,11 +149,7 @@ pub fn verify_batch(pvk: &PreparedVerifyingKey, items: &[(&Proof, &[Scalar])]) -
 	terms.push((c_sum, &pvk.neg_delta_g2));
 	terms.push((r_sum_alpha, &pvk.neg_beta_g2));
 
-	if multi_miller_loop(&terms).final_exponentiation() == Gt::identity() {
-		Ok(())
-	} else {
-		Err(Error::VerificationFailed)
-	}
+	pairing_product_is_one(&multi_miller_loop(&terms))
 }
 
 /// The 128-bit batch coefficients: BLAKE2b over the key digest and the whole batch, then one
@@ -160,7 +163,7 @@ fn batch_coefficients(pvk: &PreparedVerifyingKey, items: &[(&Proof, &[Scalar])])
 	transcript.update(&pvk.digest);
 	transcript.update(&(items.len() as u64).to_le_bytes());
 	for (proof, inputs) in items {
-		transcript.update(&proof.to_bytes());
+		transcript.update(&proof.to_uncompressed_bytes());
 		transcript.update(&(inputs.len() as u64).to_le_bytes());
 		for x in inputs.iter() {
 			transcript.update(&x.to_bytes());

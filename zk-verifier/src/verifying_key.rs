@@ -1,9 +1,14 @@
 //! Groth16 verifying keys in the `groth16` crate's encoding, and their prepared form.
 
 use alloc::vec::Vec;
-use bls12_381::{G1Affine, G2Affine, G2Prepared};
+
 
 use crate::{
+	bls12::{
+		g1::{self, G1Affine},
+		g2::{self, G2Affine},
+		pairing::G2Prepared,
+	},
 	curve,
 	error::{Element, Error},
 };
@@ -98,15 +103,15 @@ impl VerifyingKey {
 	/// Encode as `groth16::VerifyingKey::write` does.
 	pub fn to_bytes(&self) -> Vec<u8> {
 		let mut out = Vec::with_capacity(encoded_len(self.num_inputs()));
-		out.extend_from_slice(&self.alpha_g1.to_uncompressed());
-		out.extend_from_slice(&self.beta_g1.to_uncompressed());
-		out.extend_from_slice(&self.beta_g2.to_uncompressed());
-		out.extend_from_slice(&self.gamma_g2.to_uncompressed());
-		out.extend_from_slice(&self.delta_g1.to_uncompressed());
-		out.extend_from_slice(&self.delta_g2.to_uncompressed());
+		out.extend_from_slice(&g1::to_uncompressed(&self.alpha_g1));
+		out.extend_from_slice(&g1::to_uncompressed(&self.beta_g1));
+		out.extend_from_slice(&g2::to_uncompressed(&self.beta_g2));
+		out.extend_from_slice(&g2::to_uncompressed(&self.gamma_g2));
+		out.extend_from_slice(&g1::to_uncompressed(&self.delta_g1));
+		out.extend_from_slice(&g2::to_uncompressed(&self.delta_g2));
 		out.extend_from_slice(&(self.ic.len() as u32).to_be_bytes());
 		for p in &self.ic {
-			out.extend_from_slice(&p.to_uncompressed());
+			out.extend_from_slice(&g1::to_uncompressed(p));
 		}
 		out
 	}
@@ -122,9 +127,9 @@ impl VerifyingKey {
 	/// exponentiation, instead of a pairing of its own.
 	pub fn prepare(&self) -> PreparedVerifyingKey {
 		PreparedVerifyingKey {
-			neg_beta_g2: G2Prepared::from(-self.beta_g2),
-			neg_gamma_g2: G2Prepared::from(-self.gamma_g2),
-			neg_delta_g2: G2Prepared::from(-self.delta_g2),
+			neg_beta_g2: G2Prepared::new(&self.beta_g2.neg()),
+			neg_gamma_g2: G2Prepared::new(&self.gamma_g2.neg()),
+			neg_delta_g2: G2Prepared::new(&self.delta_g2.neg()),
 			digest: digest(&self.to_bytes()),
 			vk: self.clone(),
 		}

@@ -3,12 +3,14 @@
 
 mod common;
 
-use bls12_381::{Bls12, G1Affine, G1Projective};
+use bls12_381::{Bls12, G1Affine};
+use zk_verifier::bls12::{g1, group::Jacobian};
 use zk_verifier::{verify, verify_batch, Error, Proof, Scalar, VerifyingKey};
 
 fn groth16_verifies(vk_bytes: &[u8], proof: &Proof, inputs: &[Scalar]) -> bool {
 	let Ok(vk) = groth16::VerifyingKey::<Bls12>::read(vk_bytes) else { return false };
-	let Ok(proof) = groth16::Proof::<Bls12>::read(&proof.to_bytes()[..]) else { return false };
+	let Some(bytes) = proof.to_bytes() else { return false };
+	let Ok(proof) = groth16::Proof::<Bls12>::read(&bytes[..]) else { return false };
 	groth16::verify_proof(&groth16::prepare_verifying_key(&vk), &proof, inputs).is_ok()
 }
 
@@ -26,10 +28,11 @@ fn both_verifiers_accept_our_proofs_and_agree_on_tampering() {
 	let inputs = witness.public.to_scalars();
 
 	// The byte formats are the groth16 crate's, in both directions.
-	let theirs = groth16::Proof::<Bls12>::read(&proof.to_bytes()[..]).unwrap();
+	let theirs = groth16::Proof::<Bls12>::read(&proof.to_bytes().unwrap()[..]).unwrap();
 	let mut rewritten = Vec::new();
 	theirs.write(&mut rewritten).unwrap();
-	assert_eq!(rewritten, proof.to_bytes());
+	assert_eq!(rewritten, proof.to_bytes().unwrap());
+	assert_eq!(Proof::from_uncompressed_bytes(&proof.to_uncompressed_bytes()), Ok(proof.clone()));
 	assert_eq!(VerifyingKey::from_bytes(&vk_bytes).unwrap().to_bytes(), vk_bytes);
 
 	assert!(groth16_verifies(&vk_bytes, &proof, &inputs));
@@ -44,19 +47,19 @@ fn both_verifiers_accept_our_proofs_and_agree_on_tampering() {
 	}
 
 	// Tampered proof: a valid point in place of A and of C.
-	let generator = G1Affine::generator();
+	let generator = g1::from_reference(&G1Affine::generator());
 	for tampered in [Proof { a: generator, ..proof.clone() }, Proof { c: generator, ..proof.clone() }] {
 		assert!(!groth16_verifies(&vk_bytes, &tampered, &inputs));
 		assert_eq!(ours_verifies(&vk_bytes, &tampered, &inputs), Err(Error::VerificationFailed));
 	}
 	// B and A swapped roles: negate A (still a valid encoding).
-	let negated = Proof { a: -proof.a, ..proof.clone() };
+	let negated = Proof { a: proof.a.neg(), ..proof.clone() };
 	assert!(!groth16_verifies(&vk_bytes, &negated, &inputs));
 	assert_eq!(ours_verifies(&vk_bytes, &negated, &inputs), Err(Error::VerificationFailed));
 
 	// Tampered key: alpha doubled, and one IC element moved.
 	let mut vk = VerifyingKey::from_bytes(&vk_bytes).unwrap();
-	vk.alpha_g1 = G1Affine::from(G1Projective::from(vk.alpha_g1).double());
+	vk.alpha_g1 = Jacobian::from(vk.alpha_g1).double().to_affine();
 	let bad_vk = vk.to_bytes();
 	assert!(!groth16_verifies(&bad_vk, &proof, &inputs));
 	assert_eq!(ours_verifies(&bad_vk, &proof, &inputs), Err(Error::VerificationFailed));
@@ -75,7 +78,7 @@ fn both_verifiers_accept_our_proofs_and_agree_on_tampering() {
 
 	// Proofs are randomised: proving twice gives different bytes, both valid.
 	let again = pk.prove(&witness).unwrap();
-	assert_ne!(again.to_bytes(), proof.to_bytes());
+	assert_ne!(again.to_uncompressed_bytes(), proof.to_uncompressed_bytes());
 	assert!(groth16_verifies(&vk_bytes, &again, &inputs));
 }
 

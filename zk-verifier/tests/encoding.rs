@@ -1,6 +1,7 @@
 //! Every malformed encoding is rejected with its own typed error, never a panic.
 
 use bls12_381::{G1Affine, G1Projective, G2Affine, Scalar};
+use zk_verifier::bls12::{g1, g2};
 use zk_verifier::{decode_inputs, Element, Error, PointFault, Proof, VerifyingKey, PROOF_SIZE, PROOF_UNCOMPRESSED_SIZE};
 
 fn point_error(element: Element, fault: PointFault) -> Error {
@@ -10,11 +11,12 @@ fn point_error(element: Element, fault: PointFault) -> Error {
 /// A valid-looking proof built from arbitrary group elements (decoding does not judge validity).
 fn some_proof() -> [u8; PROOF_SIZE] {
 	Proof {
-		a: G1Affine::generator(),
-		b: G2Affine::generator(),
-		c: G1Affine::from(G1Projective::generator().double()),
+		a: g1::from_reference(&G1Affine::generator()),
+		b: g2::from_reference(&G2Affine::generator()),
+		c: g1::from_reference(&G1Affine::from(G1Projective::generator().double())),
 	}
 	.to_bytes()
+	.unwrap()
 }
 
 /// A compressed G1 encoding of a curve point outside the prime-order subgroup: the first `x`
@@ -109,16 +111,16 @@ fn uncompressed_proofs_are_checked() {
 }
 
 fn a_key() -> VerifyingKey {
-	let g1 = G1Affine::generator();
-	let g2 = G2Affine::generator();
+	let p = g1::from_reference(&G1Affine::generator());
+	let q = g2::from_reference(&G2Affine::generator());
 	VerifyingKey {
-		alpha_g1: g1,
-		beta_g1: g1,
-		beta_g2: g2,
-		gamma_g2: g2,
-		delta_g1: g1,
-		delta_g2: g2,
-		ic: vec![g1, G1Affine::from(G1Projective::generator().double())],
+		alpha_g1: p,
+		beta_g1: p,
+		beta_g2: q,
+		gamma_g2: q,
+		delta_g1: p,
+		delta_g2: q,
+		ic: vec![p, g1::from_reference(&G1Affine::from(G1Projective::generator().double()))],
 	}
 }
 
