@@ -181,30 +181,8 @@ pub fn scalar_limbs(s: &Scalar) -> [u64; 4] {
 }
 
 /// `Σ k_i · P_i` for public integers `k_i` (little-endian limbs), variable time.
-///
-/// Straus' method: the doublings are shared by all terms, each term adds one precomputed odd
-/// multiple per non-zero NAF digit. The tables of all points are brought to affine form with
-/// one inversion, so that every addition is a mixed one.
 pub fn msm_vartime(points: &[G1Affine], scalars: &[&[u64]]) -> G1Jacobian {
-	let tables = odd_multiples(points);
-	let digits: Vec<Vec<i8>> = scalars.iter().map(|s| wnaf(s)).collect();
-	let length = digits.iter().map(Vec::len).max().unwrap_or(0);
-	let mut acc = G1Jacobian::IDENTITY;
-	for i in (0..length).rev() {
-		acc = acc.double();
-		for (table, naf) in tables.chunks_exact(TABLE).zip(digits.iter()) {
-			// Digits are odd and below 2^(w-1) in magnitude, so `|d| / 2` indexes the table.
-			let digit = naf.get(i).copied().unwrap_or(0);
-			if let Some(multiple) = table.get(usize::from(digit.unsigned_abs()) / 2) {
-				match digit {
-					0 => {},
-					d if d > 0 => acc = acc.add_affine(multiple),
-					_ => acc = acc.add_affine(&multiple.neg()),
-				}
-			}
-		}
-	}
-	acc
+	Tables::new(points).msm(0, scalars)
 }
 
 /// `k · P` for a public integer `k`, variable time.
@@ -215,20 +193,53 @@ pub fn mul_vartime(point: &G1Affine, scalar: &[u64]) -> G1Jacobian {
 /// Odd multiples per table.
 const TABLE: usize = 1 << (WINDOW - 2);
 
-/// `[P, 3P, 5P, …, (2^(w-1) - 1)P]` for every point, concatenated, in affine form.
-fn odd_multiples(points: &[G1Affine]) -> Vec<G1Affine> {
-	let mut jacobian = Vec::with_capacity(points.len() * TABLE);
-	for p in points {
-		let double = Jacobian::from(*p).double();
-		let mut next = Jacobian::from(*p);
-		for k in 0..TABLE {
-			jacobian.push(next);
-			if k + 1 < TABLE {
-				next = next.add(&double);
+/// The odd multiples `[P, 3P, 5P, …, (2^(w-1) - 1)P]` of several points, concatenated, brought
+/// to affine form with one inversion for all of them, so that every addition of a
+/// multi-exponentiation is a mixed one.
+pub struct Tables(Vec<G1Affine>);
+
+impl Tables {
+	/// The tables of `points`.
+	pub fn new(points: &[G1Affine]) -> Tables {
+		let mut jacobian = Vec::with_capacity(points.len() * TABLE);
+		for p in points {
+			let double = Jacobian::from(*p).double();
+			let mut next = Jacobian::from(*p);
+			for k in 0..TABLE {
+				jacobian.push(next);
+				if k + 1 < TABLE {
+					next = next.add(&double);
+				}
 			}
 		}
+		Tables(Jacobian::batch_to_affine(&jacobian))
 	}
-	Jacobian::batch_to_affine(&jacobian)
+
+	/// `Σ k_i · P_{first + i}`, variable time.
+	///
+	/// Straus' method: the doublings are shared by all terms, each term adds one precomputed
+	/// odd multiple per non-zero NAF digit. Scalars beyond the tables count as zero.
+	pub fn msm(&self, first: usize, scalars: &[&[u64]]) -> G1Jacobian {
+		let tables = self.0.get(first.saturating_mul(TABLE)..).unwrap_or(&[]);
+		let digits: Vec<Vec<i8>> = scalars.iter().map(|s| wnaf(s)).collect();
+		let length = digits.iter().map(Vec::len).max().unwrap_or(0);
+		let mut acc = G1Jacobian::IDENTITY;
+		for i in (0..length).rev() {
+			acc = acc.double();
+			for (table, naf) in tables.chunks_exact(TABLE).zip(digits.iter()) {
+				// Digits are odd and below 2^(w-1) in magnitude, so `|d| / 2` indexes the table.
+				let digit = naf.get(i).copied().unwrap_or(0);
+				if let Some(multiple) = table.get(usize::from(digit.unsigned_abs()) / 2) {
+					match digit {
+						0 => {},
+						d if d > 0 => acc = acc.add_affine(multiple),
+						_ => acc = acc.add_affine(&multiple.neg()),
+					}
+				}
+			}
+		}
+		acc
+	}
 }
 
 #[cfg(test)]

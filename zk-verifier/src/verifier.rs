@@ -30,8 +30,20 @@
 //! valid exactly when `D_j = 1`. Every point is checked to lie in its prime-order subgroup, so all
 //! `D_j` lie in the order-`r` group `G_T`; with `D_j = g^{d_j}` the batch check is
 //! `Σ_j r_j·d_j ≡ 0 (mod r)`. If some `d_k ≠ 0`, then for any fixed values of the other
-//! coefficients at most one value of `r_k` modulo `r` satisfies it, so uniformly random 128-bit
-//! coefficients accept an invalid batch with probability at most `2^-128`.
+//! coefficients at most one value of `r_k` modulo `r` satisfies it, so a coefficient drawn
+//! uniformly from a set of `2^128` distinct residues accepts an invalid batch with probability
+//! at most `2^-128`.
+//!
+//! ## Coefficients split by the endomorphism
+//!
+//! The coefficients are `r_j = a_j + λ·b_j mod r` for uniform 64-bit `a_j, b_j`, where
+//! `λ = -x²` is the eigenvalue of the `G1` endomorphism `φ(x, y) = (β·x, y)` (the one the
+//! subgroup check uses: `φ(P) = λ·P` on `G1`). These are `2^128` distinct residues: if
+//! `a + λb ≡ a' + λb'`, then `a - a' ≡ x²·(b - b') (mod r)`, and both sides are integers below
+//! `2^192 < r` in absolute value, so they are equal; as `|a - a'| < 2^64 < x²`, `b = b'` and
+//! `a = a'`. The bound above holds unchanged. What it buys: `r_j·A_j = a_j·A_j + b_j·φ(A_j)`
+//! (and the same for `C_j`) is a two-term multi-exponentiation with 64-bit scalars, half the
+//! doublings of a 128-bit one.
 //!
 //! The runtime has no randomness a block author could not bias, so the coefficients are derived
 //! from a BLAKE2b hash of the whole batch — the key digest, every proof and every public input —
@@ -51,14 +63,15 @@ use crate::{
 		pairing::{final_exponentiation, multi_miller_loop, G2Prepared},
 		Fp12,
 	},
-	curve::{msm_vartime, mul_vartime, scalar_limbs},
+	bls12::g1::endomorphism,
+	curve::{msm_vartime, mul_vartime, scalar_limbs, Tables},
 	error::Error,
 	proof::Proof,
-	verifying_key::PreparedVerifyingKey,
+	prepared_key::PreparedVerifyingKey,
 };
 
 fn check_input_count(pvk: &PreparedVerifyingKey, inputs: &[Scalar]) -> Result<(), Error> {
-	let expected = pvk.vk.num_inputs();
+	let expected = pvk.num_inputs();
 	if inputs.len() != expected {
 		return Err(Error::InputCount {
 			expected: expected as u32,
@@ -72,7 +85,7 @@ fn check_input_count(pvk: &PreparedVerifyingKey, inputs: &[Scalar]) -> Result<()
 fn input_commitment(pvk: &PreparedVerifyingKey, coefficients: &[Scalar]) -> G1Jacobian {
 	let limbs: Vec<[u64; 4]> = coefficients.iter().map(scalar_limbs).collect();
 	let refs: Vec<&[u64]> = limbs.iter().map(|l| &l[..]).collect();
-	msm_vartime(&pvk.vk.ic, &refs)
+	msm_vartime(&pvk.ic, &refs)
 }
 
 /// Verify one proof.
@@ -85,7 +98,7 @@ pub fn verify(pvk: &PreparedVerifyingKey, proof: &Proof, inputs: &[Scalar]) -> R
 		(&proof.a, &b),
 		(&acc, &pvk.neg_gamma_g2),
 		(&proof.c, &pvk.neg_delta_g2),
-		(&pvk.vk.alpha_g1, &pvk.neg_beta_g2),
+		(&pvk.alpha_g1, &pvk.neg_beta_g2),
 	]))
 }
 
@@ -111,11 +124,12 @@ pub fn verify_batch(pvk: &PreparedVerifyingKey, items: &[(&Proof, &[Scalar])]) -
 		_ => {},
 	}
 	let coefficients = batch_coefficients(pvk, items);
+	let lambda = -Scalar::from(crate::bls12::BLS_X_ABS).square();
 
 	// Σ_j r_j (for α and IC_0) and Σ_j r_j·x_{j,i} (for IC_i), in the scalar field.
-	let mut input_sums = alloc::vec![Scalar::zero(); pvk.vk.ic.len()];
-	for ((_, inputs), r) in items.iter().zip(&coefficients) {
-		let r = Scalar::from_raw([*r as u64, (*r >> 64) as u64, 0, 0]);
+	let mut input_sums = alloc::vec![Scalar::zero(); pvk.ic.len()];
+	for ((_, inputs), (a, b)) in items.iter().zip(&coefficients) {
+		let r = Scalar::from(*a) + lambda * Scalar::from(*b);
 		let (constant, per_input) = input_sums.split_at_mut(1);
 		for sum in constant {
 			*sum += r;
@@ -126,16 +140,18 @@ pub fn verify_batch(pvk: &PreparedVerifyingKey, items: &[(&Proof, &[Scalar])]) -
 	}
 	let acc = input_commitment(pvk, &input_sums);
 	let r_sum = input_sums.first().copied().unwrap_or(Scalar::zero());
-	let r_sum_alpha = mul_vartime(&pvk.vk.alpha_g1, &scalar_limbs(&r_sum));
+	let r_sum_alpha = mul_vartime(&pvk.alpha_g1, &scalar_limbs(&r_sum));
 
-	let r_limbs: Vec<[u64; 2]> = coefficients.iter().map(|r| [*r as u64, (*r >> 64) as u64]).collect();
-	let c_points: Vec<G1Affine> = items.iter().map(|(proof, _)| proof.c).collect();
-	let c_refs: Vec<&[u64]> = r_limbs.iter().map(|l| &l[..]).collect();
-	let c_sum = msm_vartime(&c_points, &c_refs);
-
-	// r_j·A_j, then the three aggregated terms, normalised to affine together.
+	// r_j·X_j = a_j·X_j + b_j·φ(X_j): the points with their images, the halves as scalars.
+	let with_images = |point: fn(&Proof) -> &G1Affine| -> Vec<G1Affine> {
+		items.iter().flat_map(|(proof, _)| [*point(proof), endomorphism(point(proof))]).collect()
+	};
+	let halves: Vec<[u64; 1]> = coefficients.iter().flat_map(|(a, b)| [[*a], [*b]]).collect();
+	let half_refs: Vec<&[u64]> = halves.iter().map(|h| &h[..]).collect();
+	let c_sum = msm_vartime(&with_images(|proof| &proof.c), &half_refs);
+	let a_tables = Tables::new(&with_images(|proof| &proof.a));
 	let mut jacobian: Vec<G1Jacobian> =
-		items.iter().zip(&r_limbs).map(|((proof, _), r)| mul_vartime(&proof.a, r)).collect();
+		half_refs.chunks_exact(2).enumerate().map(|(j, pair)| a_tables.msm(2 * j, pair)).collect();
 	jacobian.push(acc);
 	jacobian.push(c_sum);
 	jacobian.push(r_sum_alpha);
@@ -152,10 +168,11 @@ pub fn verify_batch(pvk: &PreparedVerifyingKey, items: &[(&Proof, &[Scalar])]) -
 	pairing_product_is_one(&multi_miller_loop(&terms))
 }
 
-/// The 128-bit batch coefficients: BLAKE2b over the key digest and the whole batch, then one
-/// BLAKE2b per index. A zero coefficient (probability `2^-128`) is replaced by one, so that no
-/// proof is ever left out of the check.
-fn batch_coefficients(pvk: &PreparedVerifyingKey, items: &[(&Proof, &[Scalar])]) -> Vec<u128> {
+/// The batch coefficients as their 64-bit halves `(a_j, b_j)`, `r_j = a_j + λ·b_j`: BLAKE2b over
+/// the key digest and the whole batch, then one BLAKE2b per index. A zero coefficient
+/// (`a_j = b_j = 0`, probability `2^-128`) is replaced by one, so that no proof is ever left out
+/// of the check.
+fn batch_coefficients(pvk: &PreparedVerifyingKey, items: &[(&Proof, &[Scalar])]) -> Vec<(u64, u64)> {
 	let mut transcript = blake2b_simd::Params::new()
 		.hash_length(32)
 		.personal(b"zkSettle_G16Bat_")
@@ -182,8 +199,8 @@ fn batch_coefficients(pvk: &PreparedVerifyingKey, items: &[(&Proof, &[Scalar])])
 			let mut bytes = [0u8; 16];
 			bytes.copy_from_slice(hash.as_bytes());
 			match u128::from_le_bytes(bytes) {
-				0 => 1,
-				r => r,
+				0 => (1, 0),
+				r => (r as u64, (r >> 64) as u64),
 			}
 		})
 		.collect()

@@ -181,3 +181,26 @@ fn multi_miller_loop_matches_bls12_381_with_identities() {
 	assert_eq!(product, Fp12::ONE);
 	assert_ne!(final_exponentiation(&multi_miller_loop(&[(&kp, &q)])).unwrap(), Fp12::ONE);
 }
+
+#[test]
+fn the_endomorphism_is_multiplication_by_minus_x_squared_on_g1() {
+	// The batch verifier relies on φ(P) = λ·P with λ = -x² (mod r).
+	let lambda = -Scalar::from(super::BLS_X_ABS).square();
+	for k in [1u64, 7, 0xdead_beef] {
+		let p = (G1Projective::generator() * Scalar::from(k)).to_affine();
+		let image = g1::endomorphism(&ours_g1(&p));
+		assert_eq!(g1::to_uncompressed(&image), (p * lambda).to_affine().to_uncompressed());
+	}
+}
+
+#[test]
+fn normalised_lines_give_the_same_pairing() {
+	let p = ours_g1(&(G1Projective::generator() * Scalar::from(5u64)).to_affine());
+	let q = ours_g2(&(G2Projective::generator() * Scalar::from(3u64)).to_affine());
+	let mut prepared = G2Prepared::new(&q);
+	let before = final_exponentiation(&multi_miller_loop(&[(&p, &prepared)])).unwrap();
+	assert!(!prepared.is_normalized());
+	assert!(prepared.normalize());
+	assert!(prepared.is_normalized());
+	assert_eq!(final_exponentiation(&multi_miller_loop(&[(&p, &prepared)])).unwrap(), before);
+}
