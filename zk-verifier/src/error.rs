@@ -58,6 +58,8 @@ pub enum Error {
 	ProofLength,
 	/// Verifying key bytes are shorter or longer than their `IC` length prefix implies.
 	VerifyingKeyLength,
+	/// A prepared key's point or coordinate does not decode (bad flags, not canonical).
+	PreparedKeyEncoding,
 	/// A verifying key with no `IC` element (it must commit at least to the constant `1`), or
 	/// more than [`crate::MAX_PUBLIC_INPUTS`] public inputs.
 	VerifyingKeyInputCount,
@@ -89,6 +91,7 @@ impl core::fmt::Display for Error {
 				crate::PROOF_UNCOMPRESSED_SIZE
 			),
 			Error::VerifyingKeyLength => write!(f, "verifying key length does not match its IC count"),
+			Error::PreparedKeyEncoding => write!(f, "prepared verifying key does not decode"),
 			Error::VerifyingKeyInputCount => write!(f, "verifying key has no IC or too many"),
 			Error::NonCanonicalScalar { index } => write!(f, "public input {index} is not a canonical scalar"),
 			Error::InputCount { expected, got } => {

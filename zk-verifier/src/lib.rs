@@ -32,6 +32,7 @@ pub mod poseidon;
 mod proof;
 pub mod public_inputs;
 mod verifier;
+mod prepared_key;
 mod verifying_key;
 
 #[cfg(feature = "prover")]
@@ -46,7 +47,8 @@ pub use bls12_381::Scalar;
 pub use error::{Element, Error, PointFault};
 pub use proof::{Proof, PROOF_SIZE, PROOF_UNCOMPRESSED_SIZE};
 pub use verifier::{verify, verify_batch};
-pub use verifying_key::{encoded_len as verifying_key_len, PreparedVerifyingKey, VerifyingKey, MAX_PUBLIC_INPUTS};
+pub use prepared_key::{prepared_len as prepared_key_len, PreparedVerifyingKey};
+pub use verifying_key::{encoded_len as verifying_key_len, VerifyingKey, MAX_PUBLIC_INPUTS};
 
 /// Decode public inputs given as 32-byte little-endian scalars; each must be canonical (`< r`).
 pub fn decode_inputs(inputs: &[[u8; 32]]) -> Result<alloc::vec::Vec<Scalar>, Error> {

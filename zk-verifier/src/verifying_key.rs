@@ -11,6 +11,7 @@ use crate::{
 	},
 	curve,
 	error::{Element, Error},
+	prepared_key::PreparedVerifyingKey,
 };
 
 /// Most public inputs a key may have. Bounds the work and memory a key can demand; the
@@ -121,42 +122,27 @@ impl VerifyingKey {
 		self.ic.len().saturating_sub(1)
 	}
 
-	/// Precompute what every verification under this key shares: the Miller-loop line
-	/// coefficients of `-β`, `-γ`, `-δ`. No pairing is computed: `e(α, β)` enters every check as
-	/// one more Miller-loop term `(α, -β)`, which shares the loop's squarings and the one final
-	/// exponentiation, instead of a pairing of its own.
+	/// Precompute what every verification under this key shares: the Miller-loop lines of
+	/// `-β`, `-γ`, `-δ`, normalised for storage ([`crate::PreparedVerifyingKey`]). No pairing is
+	/// computed: `e(α, β)` enters every check as one more Miller-loop term `(α, -β)`, which
+	/// shares the loop's squarings and the one final exponentiation, instead of a pairing of its
+	/// own.
 	pub fn prepare(&self) -> PreparedVerifyingKey {
+		let prepare = |q: &G2Affine| {
+			let mut prepared = G2Prepared::new(&q.neg());
+			// A key point outside G2 may fail to normalise; it keeps its (equally valid) lines
+			// and cannot be stored (`to_prepared_bytes` refuses it).
+			prepared.normalize();
+			prepared
+		};
 		PreparedVerifyingKey {
-			neg_beta_g2: G2Prepared::new(&self.beta_g2.neg()),
-			neg_gamma_g2: G2Prepared::new(&self.gamma_g2.neg()),
-			neg_delta_g2: G2Prepared::new(&self.delta_g2.neg()),
+			alpha_g1: self.alpha_g1,
+			ic: self.ic.clone(),
+			neg_beta_g2: prepare(&self.beta_g2),
+			neg_gamma_g2: prepare(&self.gamma_g2),
+			neg_delta_g2: prepare(&self.delta_g2),
 			digest: digest(&self.to_bytes()),
-			vk: self.clone(),
 		}
-	}
-}
-
-/// A verifying key with its pairing-side precomputation: the Miller-loop line coefficients of
-/// `-β`, `-γ`, `-δ`.
-#[derive(Clone, Debug)]
-pub struct PreparedVerifyingKey {
-	pub(crate) vk: VerifyingKey,
-	pub(crate) neg_beta_g2: G2Prepared,
-	pub(crate) neg_gamma_g2: G2Prepared,
-	pub(crate) neg_delta_g2: G2Prepared,
-	pub(crate) digest: [u8; 32],
-}
-
-impl PreparedVerifyingKey {
-	/// The key this was prepared from.
-	pub fn key(&self) -> &VerifyingKey {
-		&self.vk
-	}
-
-	/// BLAKE2b-256 of the key's encoding (personalised `zkSettle_G16__VK`): binds batch
-	/// coefficients to the key and identifies a key in logs.
-	pub fn digest(&self) -> &[u8; 32] {
-		&self.digest
 	}
 }
 
@@ -180,12 +166,21 @@ enum Checks {
 }
 
 /// A cursor over the key bytes that fails with a length error instead of panicking.
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
 	bytes: &'a [u8],
 }
 
 impl<'a> Reader<'a> {
-	fn array<const N: usize>(&mut self) -> Result<&'a [u8; N], Error> {
+	pub(crate) fn new(bytes: &'a [u8]) -> Self {
+		Reader { bytes }
+	}
+
+	/// Bytes not read yet.
+	pub(crate) fn remaining(&self) -> usize {
+		self.bytes.len()
+	}
+
+	pub(crate) fn array<const N: usize>(&mut self) -> Result<&'a [u8; N], Error> {
 		if self.bytes.len() < N {
 			return Err(Error::VerifyingKeyLength);
 		}

@@ -92,6 +92,10 @@ fn batch_verification_accepts_valid_batches_and_rejects_any_bad_member() {
 	let items: Vec<(&Proof, &[Scalar])> = proofs.iter().zip(&inputs).map(|(p, i)| (p, &i[..])).collect();
 
 	assert_eq!(verify_batch(&pvk, &items), Ok(()));
+	// The stored form of the prepared key verifies the same.
+	let stored = zk_verifier::PreparedVerifyingKey::from_prepared_bytes(&pvk.to_prepared_bytes().unwrap()).unwrap();
+	assert_eq!(verify_batch(&stored, &items), Ok(()));
+	assert_eq!(verify(&stored, items[0].0, items[0].1), Ok(()));
 	assert_eq!(verify_batch(&pvk, &items[..1]), Ok(()));
 	assert_eq!(verify_batch(&pvk, &[]), Ok(()));
 

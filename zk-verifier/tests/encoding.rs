@@ -226,3 +226,32 @@ fn wrong_input_count_is_a_typed_error() {
 		Err(Error::VerificationFailed)
 	);
 }
+
+#[test]
+fn prepared_keys_round_trip_and_their_encoding_is_checked() {
+	let prepared = a_key().prepare();
+	let bytes = prepared.to_prepared_bytes().unwrap();
+	assert_eq!(bytes.len(), zk_verifier::prepared_key_len(1));
+	let decoded = zk_verifier::PreparedVerifyingKey::from_prepared_bytes(&bytes).unwrap();
+	assert_eq!(decoded, prepared);
+	assert_eq!(decoded.digest(), prepared.digest());
+
+	// Lengths and counts.
+	let from = zk_verifier::PreparedVerifyingKey::from_prepared_bytes;
+	assert_eq!(from(&bytes[..bytes.len() - 1]), Err(Error::VerifyingKeyLength));
+	assert_eq!(from(&[bytes.as_slice(), &[0]].concat()), Err(Error::VerifyingKeyLength));
+	assert_eq!(from(&bytes[..20]), Err(Error::VerifyingKeyLength));
+	let count_at = 32 + 96;
+	let mut huge = bytes.clone();
+	huge[count_at..count_at + 4].copy_from_slice(&u32::MAX.to_be_bytes());
+	assert_eq!(from(&huge), Err(Error::VerifyingKeyInputCount));
+	// A line coordinate that is not canonical (the first line of -β, c1.c0 := all ones).
+	let lines_at = count_at + 4 + 2 * 96;
+	let mut bad = bytes.clone();
+	bad[lines_at..lines_at + 48].fill(0xff);
+	assert_eq!(from(&bad), Err(Error::PreparedKeyEncoding));
+	// A compression flag on alpha.
+	let mut bad = bytes.clone();
+	bad[32] |= 0x80;
+	assert_eq!(from(&bad), Err(Error::PreparedKeyEncoding));
+}

@@ -223,29 +223,44 @@ impl<C: Curve> Jacobian<C> {
 		}
 	}
 
-	/// Affine forms of many points with one inversion (Montgomery's trick).
+	/// Affine forms of many points with one inversion.
 	pub fn batch_to_affine(points: &[Jacobian<C>]) -> alloc::vec::Vec<Affine<C>> {
-		// prefix[i] = z_0 ⋯ z_{i-1}, over the non-identity points.
-		let mut prefix = alloc::vec::Vec::with_capacity(points.len());
-		let mut acc = C::Base::ONE;
-		for p in points {
-			prefix.push(acc);
-			if !p.is_identity() {
-				acc = acc * p.z;
-			}
+		let mut z: alloc::vec::Vec<C::Base> = points.iter().map(|p| p.z).collect();
+		batch_invert(&mut z);
+		points
+			.iter()
+			.zip(z.iter())
+			.map(|(p, zinv)| {
+				if p.is_identity() {
+					return Affine::IDENTITY;
+				}
+				let zinv2 = zinv.square();
+				Affine { x: p.x * zinv2, y: p.y * zinv2 * *zinv, infinity: false }
+			})
+			.collect()
+	}
+}
+
+/// Invert every non-zero element in place with one field inversion (Montgomery's trick:
+/// `3(n - 1)` products); zeros stay zero.
+pub fn batch_invert<F: Field>(values: &mut [F]) {
+	// prefix[i] = the product of the non-zero values before i.
+	let mut prefix = alloc::vec::Vec::with_capacity(values.len());
+	let mut acc = F::ONE;
+	for v in values.iter() {
+		prefix.push(acc);
+		if !v.is_zero() {
+			acc = acc * *v;
 		}
-		let mut inv = acc.invert().unwrap_or(C::Base::ZERO);
-		let mut out = alloc::vec![Affine::IDENTITY; points.len()];
-		for ((p, before), slot) in points.iter().zip(prefix.iter()).zip(out.iter_mut()).rev() {
-			if p.is_identity() {
-				continue;
-			}
-			let zinv = inv * *before;
-			inv = inv * p.z;
-			let zinv2 = zinv.square();
-			*slot = Affine { x: p.x * zinv2, y: p.y * zinv2 * zinv, infinity: false };
+	}
+	let mut inv = acc.invert().unwrap_or(F::ZERO);
+	for (v, before) in values.iter_mut().zip(prefix.iter()).rev() {
+		if v.is_zero() {
+			continue;
 		}
-		out
+		let v_inv = inv * *before;
+		inv = inv * *v;
+		*v = v_inv;
 	}
 }
 

@@ -12,8 +12,11 @@ use super::{fp12::Fp12, fp2::Fp2, fp6::Fp6, g1::G1Affine, g2::G2Affine, BLS_X_AB
 /// `c2 + c1·x_P·v + c0·y_P·v·w` before `P` is known.
 pub type LineCoefficients = (Fp2, Fp2, Fp2);
 
-/// A `G2` point with its Miller-loop lines computed: 68 lines (one per doubling and addition
-/// over the bits of `|x|`), reusable for every `G1` point it is paired with.
+/// Lines of a Miller loop: one per doubling (63) and per addition (5) over the bits of `|x|`.
+pub const LINES: usize = 68;
+
+/// A `G2` point with its Miller-loop lines computed ([`LINES`] of them), reusable for every
+/// `G1` point it is paired with.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct G2Prepared {
 	/// The lines, in loop order; empty for the identity (which pairs to one).
@@ -34,7 +37,7 @@ impl G2Prepared {
 			return G2Prepared { lines: Vec::new() };
 		}
 		let mut t = Accumulator { x: q.x, y: q.y, z: Fp2::ONE };
-		let mut lines = Vec::with_capacity(68);
+		let mut lines = Vec::with_capacity(LINES);
 		for bit in loop_bits() {
 			lines.push(t.doubling_step());
 			if bit {
@@ -43,6 +46,29 @@ impl G2Prepared {
 		}
 		lines.push(t.doubling_step());
 		G2Prepared { lines }
+	}
+
+	/// Scale every line so that its `c0` is one, which loses nothing: a factor in `F_p²` is
+	/// removed by the final exponentiation (`(p¹² - 1)/r` is a multiple of `p² - 1`). A stored
+	/// key then needs two `F_p²` elements per line, not three. `false` (lines unchanged) if
+	/// some `c0` is zero, which no point of `G2` produces.
+	pub fn normalize(&mut self) -> bool {
+		let mut inverses: Vec<Fp2> = self.lines.iter().map(|(c0, _, _)| *c0).collect();
+		if inverses.iter().any(Fp2::is_zero) {
+			return false;
+		}
+		super::group::batch_invert(&mut inverses);
+		for ((c0, c1, c2), inverse) in self.lines.iter_mut().zip(inverses) {
+			*c0 = Fp2::ONE;
+			*c1 *= inverse;
+			*c2 *= inverse;
+		}
+		true
+	}
+
+	/// Whether every line has `c0 = 1` (see [`G2Prepared::normalize`]).
+	pub fn is_normalized(&self) -> bool {
+		self.lines.iter().all(|(c0, _, _)| *c0 == Fp2::ONE)
 	}
 }
 
@@ -206,7 +232,7 @@ fn cyclotomic_exp(f: &Fp12) -> Fp12 {
 		}
 		if bit {
 			started = true;
-			acc = acc * *f;
+			acc *= *f;
 		}
 	}
 	acc.conjugate()
