@@ -92,6 +92,7 @@ pub type UncheckedExtrinsic = generic::UncheckedExtrinsic<Address, RuntimeCall, 
 type Migrations = (
 	pallet_settlement::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_shielded_pool::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_shielded_pool::migrations::v2::MigrateV1ToV2<Runtime>,
 );
 
 /// Dispatches calls to the pallets.

@@ -12,7 +12,8 @@ use zk_verifier::{
 };
 
 use crate::{
-	WeightInfo, AllowedAssets, Asset, Config, Error, Hash32, KnownRoots, Nullifiers, Pallet, Transaction, Tree, VerifyingKeys,
+	WeightInfo, AllowedAssets, Asset, Config, Error, Hash32, KnownRoots, Nullifiers, Pallet, PreparedKeys, Transaction, Tree,
+	VerifyingKeys,
 };
 #[cfg(any(feature = "try-runtime", test))]
 use crate::{Leaves, PendingLeaves, TotalShielded};
@@ -77,13 +78,35 @@ impl<T: Config> Pallet<T> {
 		bytes.to_vec().try_into().map_err(|_| Error::<T>::MalformedVerifyingKey)
 	}
 
-	/// The key of `version`, ready to verify with. Installed keys were fully checked by
-	/// [`Self::check_verifying_key`] (the only way into [`VerifyingKeys`]), so the per-call
-	/// decoding skips the subgroup and curve checks that make up most of a key's decoding
-	/// cost; `try_state` re-checks every stored key in full.
+	/// Check a key, prepare it, and store both forms under `version` (the only way into
+	/// [`VerifyingKeys`] and [`PreparedKeys`]). Returns the key's digest.
+	pub(crate) fn install_key(version: u32, bytes: &[u8]) -> Result<[u8; 32], Error<T>> {
+		let (bounded, prepared, digest) = Self::check_and_prepare(bytes)?;
+		VerifyingKeys::<T>::insert(version, bounded);
+		PreparedKeys::<T>::insert(version, prepared);
+		Ok(digest)
+	}
+
+	/// A key's checked bytes, its prepared form's encoding, and its digest.
+	#[allow(clippy::type_complexity)]
+	pub(crate) fn check_and_prepare(
+		bytes: &[u8],
+	) -> Result<(BoundedVec<u8, T::MaxVerifyingKeyLen>, BoundedVec<u8, crate::PreparedKeyLen>, [u8; 32]), Error<T>> {
+		let bounded = Self::check_verifying_key(bytes)?;
+		let key = VerifyingKey::from_bytes(bytes).map_err(|_| Error::<T>::MalformedVerifyingKey)?.prepare();
+		let prepared = key
+			.to_prepared_bytes()
+			.and_then(|encoded| BoundedVec::try_from(encoded).ok())
+			.ok_or(Error::<T>::MalformedVerifyingKey)?;
+		Ok((bounded, prepared, *key.digest()))
+	}
+
+	/// The key of `version`, ready to verify with: the stored prepared form, which
+	/// [`Self::install_key`] derived from a fully checked key, so reading it decodes coordinates
+	/// and nothing more; `try_state` re-derives it from the installed key.
 	pub(crate) fn prepared_key(version: u32) -> Result<PreparedVerifyingKey, Error<T>> {
-		let bytes = VerifyingKeys::<T>::get(version).ok_or(Error::<T>::UnknownVerifyingKey)?;
-		Ok(VerifyingKey::from_checked_bytes(&bytes).map_err(|_| Error::<T>::MalformedVerifyingKey)?.prepare())
+		let bytes = PreparedKeys::<T>::get(version).ok_or(Error::<T>::UnknownVerifyingKey)?;
+		PreparedVerifyingKey::from_prepared_bytes(&bytes).map_err(|_| Error::<T>::MalformedVerifyingKey)
 	}
 
 	pub(crate) fn scalar(bytes: &Hash32) -> Result<Scalar, Error<T>> {
@@ -99,7 +122,7 @@ impl<T: Config> Pallet<T> {
 	/// The checks against the chain's state: the key, the root, the nullifiers, the asset and
 	/// the tree's room. What can change between two transactions of one batch is all here.
 	pub(crate) fn check_state(tx: &Transaction<T>) -> Result<(), Error<T>> {
-		ensure!(VerifyingKeys::<T>::contains_key(tx.key_version), Error::<T>::UnknownVerifyingKey);
+		ensure!(PreparedKeys::<T>::contains_key(tx.key_version), Error::<T>::UnknownVerifyingKey);
 		ensure!(Self::is_known_root(&tx.root), Error::<T>::UnknownRoot);
 		let [n0, n1] = &tx.nullifiers;
 		ensure!(n0 != n1, Error::<T>::DuplicateNullifier);
@@ -151,9 +174,14 @@ impl<T: Config> Pallet<T> {
 	#[cfg(any(feature = "try-runtime", test))]
 	pub(crate) fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		use polkadot_sdk::sp_runtime::traits::Saturating;
-		for (_, bytes) in VerifyingKeys::<T>::iter() {
-			ensure!(Self::check_verifying_key(&bytes).is_ok(), "a stored verifying key fails its checks");
+		for (version, bytes) in VerifyingKeys::<T>::iter() {
+			let (_, prepared, _) = Self::check_and_prepare(&bytes).map_err(|_| "a stored verifying key fails its checks")?;
+			ensure!(PreparedKeys::<T>::get(version) == Some(prepared), "a prepared key differs from its key's preparation");
 		}
+		ensure!(
+			PreparedKeys::<T>::iter_keys().all(VerifyingKeys::<T>::contains_key),
+			"a prepared key without its verifying key"
+		);
 		let tree = Tree::<T>::get();
 		ensure!(tree.frontier().is_some(), "stored frontier is not canonical");
 		if let Some((first, end)) = PendingLeaves::<T>::get() {

@@ -68,6 +68,8 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+#[cfg(feature = "runtime-benchmarks")]
+mod engines;
 #[cfg(any(feature = "runtime-benchmarks", test))]
 pub mod fixtures;
 #[cfg(test)]
@@ -164,12 +166,12 @@ pub mod pallet {
 		sp_runtime::traits::Zero,
 	};
 	use zk_verifier::{
-		merkle, public_inputs::TRANSFER_INPUTS, Proof, Scalar, VerifyingKey,
+		merkle, public_inputs::TRANSFER_INPUTS, Proof, Scalar,
 	};
 
 	/// 1: [`AllowedAssets`] (governance-allowed `pallet-assets` assets), filled by
 	/// [`crate::migrations::v1`] with the assets that had value shielded.
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -253,10 +255,18 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Nullifiers<T: Config> = StorageMap<_, Blake2_128Concat, Hash32, BlockNumberFor<T>, OptionQuery>;
 
-	/// Verifying keys (the `groth16` encoding) by version.
+	/// Verifying keys (the `groth16` encoding) by version: what governance installed, kept for
+	/// the record and for `try_state`, which re-checks them in full.
 	#[pallet::storage]
 	pub type VerifyingKeys<T: Config> =
 		StorageMap<_, Twox64Concat, u32, BoundedVec<u8, T::MaxVerifyingKeyLen>, OptionQuery>;
+
+	/// The same keys prepared for verification ([`zk_verifier::PreparedVerifyingKey`]: points
+	/// decoded and checked, the Miller-loop lines of `-β`, `-γ`, `-δ` computed), derived once
+	/// when a key is installed. Transactions read this form only: no subgroup checks and no
+	/// pairing precomputation per call. Present exactly for the versions in [`VerifyingKeys`].
+	#[pallet::storage]
+	pub type PreparedKeys<T: Config> = StorageMap<_, Twox64Concat, u32, BoundedVec<u8, PreparedKeyLen>, OptionQuery>;
 
 	/// `pallet-assets` assets governance allowed into the pool (the native token always is).
 	/// Only these can be shielded; notes of an asset disallowed later can still be spent and
@@ -281,9 +291,8 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
 			for (version, bytes) in &self.verifying_keys {
-				let key = Pallet::<T>::check_verifying_key(bytes)
+				Pallet::<T>::install_key(*version, bytes)
 					.unwrap_or_else(|e| panic!("genesis verifying key {version} is invalid: {e:?}"));
-				VerifyingKeys::<T>::insert(version, key);
 			}
 			Pallet::<T>::remember_root(Tree::<T>::get().root);
 			// The pool account exists from the start and keeps the existential deposit, which is
@@ -502,10 +511,8 @@ pub mod pallet {
 		pub fn set_verifying_key(origin: OriginFor<T>, version: u32, key: Vec<u8>) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			ensure!(!VerifyingKeys::<T>::contains_key(version), Error::<T>::VerifyingKeyExists);
-			let bounded = Self::check_verifying_key(&key)?;
-			let digest = VerifyingKey::from_bytes(&key).map_err(|_| Error::<T>::MalformedVerifyingKey)?.prepare();
-			VerifyingKeys::<T>::insert(version, bounded);
-			Self::deposit_event(Event::VerifyingKeySet { version, digest: *digest.digest() });
+			let digest = Self::install_key(version, &key)?;
+			Self::deposit_event(Event::VerifyingKeySet { version, digest });
 			Ok(())
 		}
 
@@ -535,6 +542,7 @@ pub mod pallet {
 		pub fn remove_verifying_key(origin: OriginFor<T>, version: u32) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			ensure!(VerifyingKeys::<T>::take(version).is_some(), Error::<T>::UnknownVerifyingKey);
+			PreparedKeys::<T>::remove(version);
 			Self::deposit_event(Event::VerifyingKeyRemoved { version });
 			Ok(())
 		}

@@ -7,7 +7,7 @@ use polkadot_sdk::{
 	sp_runtime::traits::UniqueSaturatedInto,
 };
 use scale_info::TypeInfo;
-use zk_verifier::{merkle, Scalar, PROOF_UNCOMPRESSED_SIZE};
+use zk_verifier::{merkle, public_inputs::TRANSFER_INPUTS, Scalar, PROOF_UNCOMPRESSED_SIZE};
 
 use crate::{BalanceOf, Config};
 
@@ -24,6 +24,9 @@ pub type Hash32 = [u8; 32];
 /// the same things (flags, canonical coordinates, on the curve, in the subgroup, not the
 /// identity) without the roots.
 pub type ProofBytes = [u8; PROOF_UNCOMPRESSED_SIZE];
+
+/// The size of a prepared transfer-circuit key ([`crate::PreparedKeys`]).
+pub type PreparedKeyLen = ConstU32<{ zk_verifier::prepared_key_len(TRANSFER_INPUTS) as u32 }>;
 
 /// What a transaction moves: the native token or a `pallet-assets` asset.
 #[derive(

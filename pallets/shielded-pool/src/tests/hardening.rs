@@ -275,3 +275,39 @@ fn migration_to_v1_allows_the_assets_already_shielded() {
 		assert!(!AllowedAssets::<Test>::contains_key(ASSET));
 	});
 }
+
+/// A chain at storage version 1 holds keys without their prepared form: the migration derives
+/// it for every key, once, and transactions verify against it.
+#[test]
+fn migration_to_v2_prepares_every_installed_key() {
+	use polkadot_sdk::frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext(dev_keys()).execute_with(|| {
+		let installed = PreparedKeys::<Test>::get(1).expect("genesis prepares its keys");
+		PreparedKeys::<Test>::remove(1);
+		StorageVersion::new(1).put::<ShieldedPool>();
+		assert!(ShieldedPool::do_try_state().is_err(), "a key without its prepared form is caught");
+		crate::migrations::v2::MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(ShieldedPool::on_chain_storage_version(), 2);
+		assert_eq!(PreparedKeys::<Test>::get(1), Some(installed));
+		ShieldedPool::do_try_state().unwrap();
+		// The version guard: a second run changes nothing.
+		PreparedKeys::<Test>::remove(1);
+		crate::migrations::v2::MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		assert!(!PreparedKeys::<Test>::contains_key(1));
+	});
+}
+
+/// A prepared key that does not match its key (a corrupted or hand-written entry) is caught by
+/// `try_state`, and removing a key removes its prepared form.
+#[test]
+fn prepared_keys_follow_their_keys() {
+	new_test_ext(dev_keys()).execute_with(|| {
+		let mut bytes = PreparedKeys::<Test>::get(1).unwrap().into_inner();
+		bytes[40] ^= 1;
+		PreparedKeys::<Test>::insert(1, BoundedVec::try_from(bytes).unwrap());
+		assert!(ShieldedPool::do_try_state().is_err());
+		assert_ok!(ShieldedPool::remove_verifying_key(RuntimeOrigin::root(), 1));
+		assert!(!PreparedKeys::<Test>::contains_key(1));
+		ShieldedPool::do_try_state().unwrap();
+	});
+}
