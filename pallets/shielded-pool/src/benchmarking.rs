@@ -7,7 +7,10 @@
 //! down with them.
 
 use super::*;
-use crate::fixtures::{self, FixtureTx, Fixtures};
+use crate::{
+	engines,
+	fixtures::{self, FixtureTx, Fixtures},
+};
 use alloc::vec::Vec;
 use zk_verifier::{public_inputs::TRANSFER_INPUTS, Proof, Scalar};
 use polkadot_sdk::{
@@ -43,9 +46,7 @@ where
 		polkadot_sdk::frame_system::pallet_prelude::BlockNumberFor::<T>::default(),
 		genesis,
 	);
-	let key = Pallet::<T>::check_verifying_key(&fixtures.verifying_key)
-		.map_err(|_| BenchmarkError::Stop("fixture key rejected"))?;
-	VerifyingKeys::<T>::insert(1, key);
+	Pallet::<T>::install_key(1, &fixtures.verifying_key).map_err(|_| BenchmarkError::Stop("fixture key rejected"))?;
 	let empty: [BoundedVec<u8, T::MaxEncryptedNoteLen>; 2] = Default::default();
 	for pair in fixtures.leaves.chunks_exact(2) {
 		Pallet::<T>::record_notes(&[pair[0], pair[1]], &empty).map_err(|_| BenchmarkError::Stop("insert"))?;
@@ -124,6 +125,17 @@ where
 	let proof = Pallet::<T>::decode_proof(&call).map_err(|_| BenchmarkError::Stop("proof"))?;
 	let inputs = Pallet::<T>::check_transaction(&call).map_err(|_| BenchmarkError::Stop("inputs"))?;
 	Ok((proof, inputs))
+}
+
+/// The pairing check of the first fixture proof, for the engine comparison.
+fn pairing_check<T: Config>() -> Result<engines::PairingCheck, BenchmarkError>
+where
+	T::AccountId: From<[u8; 32]>,
+{
+	let fixtures = load()?;
+	setup::<T>(&fixtures)?;
+	let (proof, inputs) = decoded::<T>(fixtures.txs.first().ok_or(BenchmarkError::Stop("no fixture"))?)?;
+	engines::PairingCheck::new(&fixtures.verifying_key, &proof, &inputs).ok_or(BenchmarkError::Stop("pairing check"))
 }
 
 #[benchmarks(where T::AccountId: From<[u8; 32]>, T::Assets: fungibles::Create<T::AccountId>)]
@@ -208,7 +220,10 @@ mod benchmarks {
 	fn decode_proof_compressed() -> Result<(), BenchmarkError> {
 		let fixtures = load()?;
 		let uncompressed = fixtures.txs.first().ok_or(BenchmarkError::Stop("no fixture"))?.proof;
-		let bytes = Proof::from_uncompressed_bytes(&uncompressed).map_err(|_| BenchmarkError::Stop("proof"))?.to_bytes();
+		let bytes = Proof::from_uncompressed_bytes(&uncompressed)
+			.ok()
+			.and_then(|proof| proof.to_bytes())
+			.ok_or(BenchmarkError::Stop("proof"))?;
 		let proof;
 		#[block]
 		{
@@ -229,6 +244,59 @@ mod benchmarks {
 			key = Pallet::<T>::prepared_key(1);
 		}
 		assert!(key.is_ok());
+		Ok(())
+	}
+
+	/// The pairing engines side by side: the same check of one proof (four `G2` preparations,
+	/// one multi-Miller loop, one final exponentiation) on our arithmetic ...
+	#[benchmark]
+	fn pairing_check_ours() -> Result<(), BenchmarkError> {
+		let points = engines::ours::load(&pairing_check::<T>()?).ok_or(BenchmarkError::Stop("points"))?;
+		let valid;
+		#[block]
+		{
+			valid = engines::ours::run(&points);
+		}
+		assert!(valid);
+		Ok(())
+	}
+
+	/// ... on `bls12_381` 0.9 (the verifier's engine before) ...
+	#[benchmark]
+	fn pairing_check_bls12_381() -> Result<(), BenchmarkError> {
+		let points = engines::zkcrypto::load(&pairing_check::<T>()?).ok_or(BenchmarkError::Stop("points"))?;
+		let valid;
+		#[block]
+		{
+			valid = engines::zkcrypto::run(&points);
+		}
+		assert!(valid);
+		Ok(())
+	}
+
+	/// ... on `ark-bls12-381` 0.5 ...
+	#[benchmark]
+	fn pairing_check_arkworks() -> Result<(), BenchmarkError> {
+		let points = engines::arkworks::load(&pairing_check::<T>()?).ok_or(BenchmarkError::Stop("points"))?;
+		let valid;
+		#[block]
+		{
+			valid = engines::arkworks::run(&points);
+		}
+		assert!(valid);
+		Ok(())
+	}
+
+	/// ... and on `blst` 0.3.
+	#[benchmark]
+	fn pairing_check_blst() -> Result<(), BenchmarkError> {
+		let points = engines::supranational::load(&pairing_check::<T>()?).ok_or(BenchmarkError::Stop("points"))?;
+		let valid;
+		#[block]
+		{
+			valid = engines::supranational::run(&points);
+		}
+		assert!(valid);
 		Ok(())
 	}
 
