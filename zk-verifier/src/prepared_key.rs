@@ -1,8 +1,10 @@
 //! The prepared form of a verifying key, and its encoding for storage.
 //!
 //! What every verification under a key shares, computed once when the key is installed:
-//! `α` and `IC` as affine points, and the Miller-loop lines of `-β`, `-γ`, `-δ`, each scaled to
-//! `c0 = 1` ([`G2Prepared::normalize`]). Reading it back needs no subgroup check and no pairing
+//! `α` and `IC` as affine points, the Miller-loop lines of `-β`, `-γ`, `-δ`, each scaled to
+//! `c0 = 1` ([`G2Prepared::normalize`]), and `e(α, β)`, against which a single proof is checked
+//! with three Miller loops instead of four (a batch needs the lines of `-β` instead: its `α`
+//! term carries `Σ r_j`). Reading it back needs no subgroup check and no pairing
 //! precomputation, only the decoding of canonical coordinates.
 //!
 //! # Encoding
@@ -10,6 +12,7 @@
 //! ```text
 //! digest (32) ‖ α (96) ‖ count of IC as u32 BE (4) ‖ IC (96 each)
 //!   ‖ for -β, -γ, -δ: LINES × (c1 ‖ c2), each F_p² element as c0 ‖ c1 (96)
+//!   ‖ e(α, β): twelve F_p coordinates in tower order (576)
 //! ```
 //!
 //! with points in the `bls12_381` uncompressed encoding and every coordinate canonical
@@ -24,7 +27,7 @@ use crate::{
 	bls12::{
 		g1::{self, G1Affine},
 		pairing::{G2Prepared, LINES},
-		Fp, Fp2,
+		Fp, Fp12, Fp2, Fp6,
 	},
 	error::Error,
 	verifying_key::MAX_PUBLIC_INPUTS,
@@ -34,10 +37,12 @@ const G1_BYTES: usize = 96;
 const FP2_BYTES: usize = 96;
 /// Bytes of one prepared `G2` point: two `F_p²` elements per line.
 const PREPARED_G2_BYTES: usize = LINES * 2 * FP2_BYTES;
+/// Bytes of an `F_p¹²` element.
+const FP12_BYTES: usize = 6 * FP2_BYTES;
 
 /// The encoded size of a prepared key for `num_inputs` public inputs.
 pub const fn prepared_len(num_inputs: usize) -> usize {
-	32 + G1_BYTES + 4 + (num_inputs + 1) * G1_BYTES + 3 * PREPARED_G2_BYTES
+	32 + G1_BYTES + 4 + (num_inputs + 1) * G1_BYTES + 3 * PREPARED_G2_BYTES + FP12_BYTES
 }
 
 /// A verifying key prepared for verification: see the module documentation.
@@ -48,6 +53,7 @@ pub struct PreparedVerifyingKey {
 	pub(crate) neg_beta_g2: G2Prepared,
 	pub(crate) neg_gamma_g2: G2Prepared,
 	pub(crate) neg_delta_g2: G2Prepared,
+	pub(crate) alpha_beta: Fp12,
 	pub(crate) digest: [u8; 32],
 }
 
@@ -84,6 +90,10 @@ impl PreparedVerifyingKey {
 				}
 			}
 		}
+		for element in fp2_coordinates(&self.alpha_beta) {
+			out.extend_from_slice(&element.c0.to_bytes_be());
+			out.extend_from_slice(&element.c1.to_bytes_be());
+		}
 		Some(out)
 	}
 
@@ -97,7 +107,7 @@ impl PreparedVerifyingKey {
 		if count == 0 || count > MAX_PUBLIC_INPUTS + 1 {
 			return Err(Error::VerifyingKeyInputCount);
 		}
-		if reader.remaining() != count * G1_BYTES + 3 * PREPARED_G2_BYTES {
+		if reader.remaining() != count * G1_BYTES + 3 * PREPARED_G2_BYTES + FP12_BYTES {
 			return Err(Error::VerifyingKeyLength);
 		}
 		let ic = (0..count).map(|_| point(reader.array()?)).collect::<Result<Vec<_>, _>>()?;
@@ -111,8 +121,16 @@ impl PreparedVerifyingKey {
 			Ok(G2Prepared { lines })
 		};
 		let (neg_beta_g2, neg_gamma_g2, neg_delta_g2) = (prepared()?, prepared()?, prepared()?);
-		Ok(PreparedVerifyingKey { alpha_g1, ic, neg_beta_g2, neg_gamma_g2, neg_delta_g2, digest })
+		let mut element = || fp2(reader.array()?, reader.array()?);
+		let (a, b, c, d, e, f) = (element()?, element()?, element()?, element()?, element()?, element()?);
+		let alpha_beta = Fp12 { c0: Fp6 { c0: a, c1: b, c2: c }, c1: Fp6 { c0: d, c1: e, c2: f } };
+		Ok(PreparedVerifyingKey { alpha_g1, ic, neg_beta_g2, neg_gamma_g2, neg_delta_g2, alpha_beta, digest })
 	}
+}
+
+/// The six `F_p²` coordinates of an `F_p¹²` element, in tower order.
+fn fp2_coordinates(f: &Fp12) -> [Fp2; 6] {
+	[f.c0.c0, f.c0.c1, f.c0.c2, f.c1.c0, f.c1.c1, f.c1.c2]
 }
 
 fn point(bytes: &[u8; G1_BYTES]) -> Result<G1Affine, Error> {

@@ -7,7 +7,8 @@ use crate::{
 	bls12::{
 		g1::{self, G1Affine},
 		g2::{self, G2Affine},
-		pairing::G2Prepared,
+		pairing::{self, G2Prepared},
+		Fp12, Fp6,
 	},
 	curve,
 	error::{Element, Error},
@@ -123,10 +124,8 @@ impl VerifyingKey {
 	}
 
 	/// Precompute what every verification under this key shares: the Miller-loop lines of
-	/// `-β`, `-γ`, `-δ`, normalised for storage ([`crate::PreparedVerifyingKey`]). No pairing is
-	/// computed: `e(α, β)` enters every check as one more Miller-loop term `(α, -β)`, which
-	/// shares the loop's squarings and the one final exponentiation, instead of a pairing of its
-	/// own.
+	/// `-β`, `-γ`, `-δ`, normalised for storage, and `e(α, β)` ([`crate::PreparedVerifyingKey`]):
+	/// one pairing, once per key, saves a Miller-loop term in every single verification.
 	pub fn prepare(&self) -> PreparedVerifyingKey {
 		let prepare = |q: &G2Affine| {
 			let mut prepared = G2Prepared::new(&q.neg());
@@ -141,6 +140,10 @@ impl VerifyingKey {
 			neg_beta_g2: prepare(&self.beta_g2),
 			neg_gamma_g2: prepare(&self.gamma_g2),
 			neg_delta_g2: prepare(&self.delta_g2),
+			// `None` only for a Miller-loop output of zero, which no points give; zero then
+			// fails every single verification instead of passing any.
+			alpha_beta: pairing::pairing(&self.alpha_g1, &self.beta_g2)
+				.unwrap_or(Fp12 { c0: Fp6::ZERO, c1: Fp6::ZERO }),
 			digest: digest(&self.to_bytes()),
 		}
 	}

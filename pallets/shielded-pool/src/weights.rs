@@ -43,8 +43,12 @@ pub trait WeightInfo {
 	fn transact_batch(n: u32, ) -> Weight;
 	fn advance_tree(n: u32, ) -> Weight;
 	fn decode_proof() -> Weight;
-	fn decode_proof_uncompressed() -> Weight;
+	fn decode_proof_compressed() -> Weight;
 	fn prepare_key() -> Weight;
+	fn pairing_check_ours() -> Weight;
+	fn pairing_check_bls12_381() -> Weight;
+	fn pairing_check_arkworks() -> Weight;
+	fn pairing_check_blst() -> Weight;
 	fn verify_single() -> Weight;
 	fn verify_batch(n: u32, ) -> Weight;
 	fn validate_unsigned() -> Weight;
@@ -57,8 +61,8 @@ pub trait WeightInfo {
 /// Weights measured on the reference machine, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Storage: `ShieldedPool::VerifyingKeys` (r:1 w:0)
-	/// Proof: `ShieldedPool::VerifyingKeys` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// Storage: `ShieldedPool::PreparedKeys` (r:1 w:0)
+	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40180), added: 42655, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Tree` (r:1 w:0)
 	/// Proof: `ShieldedPool::Tree` (`max_values`: Some(1), `max_size`: Some(1064), added: 1559, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Nullifiers` (r:2 w:2)
@@ -75,15 +79,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ShieldedPool::Leaves` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn transact() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3469`
-		//  Estimated: `8799`
-		// Minimum execution time: 26_051_979_000 picoseconds.
-		Weight::from_parts(28_405_281_000, 8799)
+		//  Measured:  `41969`
+		//  Estimated: `43645`
+		// Minimum execution time: 12_108_137_000 picoseconds.
+		Weight::from_parts(14_311_487_000, 43645)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
-	/// Storage: `ShieldedPool::VerifyingKeys` (r:1 w:0)
-	/// Proof: `ShieldedPool::VerifyingKeys` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// Storage: `ShieldedPool::PreparedKeys` (r:1 w:0)
+	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40180), added: 42655, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Tree` (r:1 w:0)
 	/// Proof: `ShieldedPool::Tree` (`max_values`: Some(1), `max_size`: Some(1064), added: 1559, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Nullifiers` (r:32 w:32)
@@ -101,12 +105,12 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 16]`.
 	fn transact_batch(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3469`
-		//  Estimated: `8799 + n * (5054 ±0)`
-		// Minimum execution time: 26_255_521_000 picoseconds.
-		Weight::from_parts(19_999_718_888, 8799)
-			// Standard Error: 154_739_469
-			.saturating_add(Weight::from_parts(11_110_384_908, 0).saturating_mul(n.into()))
+		//  Measured:  `41969`
+		//  Estimated: `43645 + n * (5054 ±0)`
+		// Minimum execution time: 12_136_449_000 picoseconds.
+		Weight::from_parts(13_039_933_397, 43645)
+			// Standard Error: 20_906_236
+			.saturating_add(Weight::from_parts(2_967_494_226, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -130,12 +134,12 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 512]`.
 	fn advance_tree(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1329 + n * (52 ±0)`
+		//  Measured:  `1362 + n * (52 ±0)`
 		//  Estimated: `3509 + n * (2523 ±0)`
-		// Minimum execution time: 4_109_758_000 picoseconds.
-		Weight::from_parts(4_195_656_000, 3509)
-			// Standard Error: 1_261_867
-			.saturating_add(Weight::from_parts(195_767_219, 0).saturating_mul(n.into()))
+		// Minimum execution time: 4_102_317_000 picoseconds.
+		Weight::from_parts(4_400_608_569, 3509)
+			// Standard Error: 786_791
+			.saturating_add(Weight::from_parts(138_538_673, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -145,45 +149,73 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_076_338_000 picoseconds.
-		Weight::from_parts(4_285_890_000, 0)
+		// Minimum execution time: 912_274_000 picoseconds.
+		Weight::from_parts(951_903_000, 0)
 	}
-	fn decode_proof_uncompressed() -> Weight {
+	fn decode_proof_compressed() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_095_730_000 picoseconds.
-		Weight::from_parts(2_272_121_000, 0)
+		// Minimum execution time: 2_909_497_000 picoseconds.
+		Weight::from_parts(3_053_221_000, 0)
 	}
-	/// Storage: `ShieldedPool::VerifyingKeys` (r:1 w:0)
-	/// Proof: `ShieldedPool::VerifyingKeys` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// Storage: `ShieldedPool::PreparedKeys` (r:1 w:0)
+	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40180), added: 42655, mode: `MaxEncodedLen`)
 	fn prepare_key() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2008`
-		//  Estimated: `7575`
-		// Minimum execution time: 3_104_747_000 picoseconds.
-		Weight::from_parts(3_859_617_000, 7575)
+		//  Measured:  `40440`
+		//  Estimated: `43645`
+		// Minimum execution time: 295_478_000 picoseconds.
+		Weight::from_parts(309_990_000, 43645)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
+	}
+	fn pairing_check_ours() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 10_213_045_000 picoseconds.
+		Weight::from_parts(10_335_928_000, 0)
+	}
+	fn pairing_check_bls12_381() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 18_190_513_000 picoseconds.
+		Weight::from_parts(18_429_107_000, 0)
+	}
+	fn pairing_check_arkworks() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 10_699_968_000 picoseconds.
+		Weight::from_parts(11_503_270_000, 0)
+	}
+	fn pairing_check_blst() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 9_185_641_000 picoseconds.
+		Weight::from_parts(9_623_520_000, 0)
 	}
 	fn verify_single() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 18_758_836_000 picoseconds.
-		Weight::from_parts(24_629_188_000, 0)
+		// Minimum execution time: 10_528_253_000 picoseconds.
+		Weight::from_parts(12_153_585_000, 0)
 	}
 	/// The range of component `n` is `[2, 16]`.
 	fn verify_batch(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 24_987_149_000 picoseconds.
-		Weight::from_parts(24_426_191_821, 0)
-			// Standard Error: 84_693_994
-			.saturating_add(Weight::from_parts(5_162_716_514, 0).saturating_mul(n.into()))
+		// Minimum execution time: 14_416_373_000 picoseconds.
+		Weight::from_parts(15_195_247_272, 0)
+			// Standard Error: 43_026_017
+			.saturating_add(Weight::from_parts(2_314_524_968, 0).saturating_mul(n.into()))
 	}
-	/// Storage: `ShieldedPool::VerifyingKeys` (r:1 w:0)
-	/// Proof: `ShieldedPool::VerifyingKeys` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// Storage: `ShieldedPool::PreparedKeys` (r:1 w:0)
+	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40180), added: 42655, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Tree` (r:1 w:0)
 	/// Proof: `ShieldedPool::Tree` (`max_values`: Some(1), `max_size`: Some(1064), added: 1559, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Nullifiers` (r:2 w:0)
@@ -198,22 +230,24 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn validate_unsigned() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3380`
-		//  Estimated: `7575`
-		// Minimum execution time: 26_747_381_000 picoseconds.
-		Weight::from_parts(39_262_522_000, 7575)
+		//  Measured:  `41880`
+		//  Estimated: `43645`
+		// Minimum execution time: 11_992_396_000 picoseconds.
+		Weight::from_parts(17_482_583_000, 43645)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 	}
 	/// Storage: `ShieldedPool::VerifyingKeys` (r:1 w:1)
 	/// Proof: `ShieldedPool::VerifyingKeys` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// Storage: `ShieldedPool::PreparedKeys` (r:0 w:1)
+	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40180), added: 42655, mode: `MaxEncodedLen`)
 	fn set_verifying_key() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `200`
+		//  Measured:  `233`
 		//  Estimated: `7575`
-		// Minimum execution time: 22_839_132_000 picoseconds.
-		Weight::from_parts(34_815_303_000, 7575)
+		// Minimum execution time: 12_476_855_000 picoseconds.
+		Weight::from_parts(17_520_279_000, 7575)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Assets::Asset` (r:1 w:0)
 	/// Proof: `Assets::Asset` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
@@ -223,8 +257,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `243`
 		//  Estimated: `3675`
-		// Minimum execution time: 16_855_000 picoseconds.
-		Weight::from_parts(28_362_000, 3675)
+		// Minimum execution time: 16_926_000 picoseconds.
+		Weight::from_parts(29_264_000, 3675)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -232,36 +266,38 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ShieldedPool::AllowedAssets` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	fn disallow_asset() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `214`
+		//  Measured:  `247`
 		//  Estimated: `3485`
-		// Minimum execution time: 11_407_000 picoseconds.
-		Weight::from_parts(21_613_000, 3485)
+		// Minimum execution time: 11_537_000 picoseconds.
+		Weight::from_parts(21_913_000, 3485)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ShieldedPool::VerifyingKeys` (r:1 w:1)
 	/// Proof: `ShieldedPool::VerifyingKeys` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// Storage: `ShieldedPool::PreparedKeys` (r:0 w:1)
+	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40180), added: 42655, mode: `MaxEncodedLen`)
 	fn remove_verifying_key() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2008`
+		//  Measured:  `2041`
 		//  Estimated: `7575`
-		// Minimum execution time: 33_620_000 picoseconds.
-		Weight::from_parts(50_485_000, 7575)
+		// Minimum execution time: 42_794_000 picoseconds.
+		Weight::from_parts(65_266_000, 7575)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 }
 
 /// The same weights with RocksDB database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn transact() -> Weight {
-		Weight::from_parts(28_405_281_000, 8799)
+		Weight::from_parts(14_311_487_000, 43645)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn transact_batch(n: u32, ) -> Weight {
-		Weight::from_parts(19_999_718_888, 8799)
-			.saturating_add(Weight::from_parts(11_110_384_908, 0).saturating_mul(n.into()))
+		Weight::from_parts(13_039_933_397, 43645)
+			.saturating_add(Weight::from_parts(2_967_494_226, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -269,52 +305,64 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 5054).saturating_mul(n.into()))
 	}
 	fn advance_tree(n: u32, ) -> Weight {
-		Weight::from_parts(4_195_656_000, 3509)
-			.saturating_add(Weight::from_parts(195_767_219, 0).saturating_mul(n.into()))
+		Weight::from_parts(4_400_608_569, 3509)
+			.saturating_add(Weight::from_parts(138_538_673, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2523).saturating_mul(n.into()))
 	}
 	fn decode_proof() -> Weight {
-		Weight::from_parts(4_285_890_000, 0)
+		Weight::from_parts(951_903_000, 0)
 	}
-	fn decode_proof_uncompressed() -> Weight {
-		Weight::from_parts(2_272_121_000, 0)
+	fn decode_proof_compressed() -> Weight {
+		Weight::from_parts(3_053_221_000, 0)
 	}
 	fn prepare_key() -> Weight {
-		Weight::from_parts(3_859_617_000, 7575)
+		Weight::from_parts(309_990_000, 43645)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
+	fn pairing_check_ours() -> Weight {
+		Weight::from_parts(10_335_928_000, 0)
+	}
+	fn pairing_check_bls12_381() -> Weight {
+		Weight::from_parts(18_429_107_000, 0)
+	}
+	fn pairing_check_arkworks() -> Weight {
+		Weight::from_parts(11_503_270_000, 0)
+	}
+	fn pairing_check_blst() -> Weight {
+		Weight::from_parts(9_623_520_000, 0)
+	}
 	fn verify_single() -> Weight {
-		Weight::from_parts(24_629_188_000, 0)
+		Weight::from_parts(12_153_585_000, 0)
 	}
 	fn verify_batch(n: u32, ) -> Weight {
-		Weight::from_parts(24_426_191_821, 0)
-			.saturating_add(Weight::from_parts(5_162_716_514, 0).saturating_mul(n.into()))
+		Weight::from_parts(15_195_247_272, 0)
+			.saturating_add(Weight::from_parts(2_314_524_968, 0).saturating_mul(n.into()))
 	}
 	fn validate_unsigned() -> Weight {
-		Weight::from_parts(39_262_522_000, 7575)
+		Weight::from_parts(17_482_583_000, 43645)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 	}
 	fn set_verifying_key() -> Weight {
-		Weight::from_parts(34_815_303_000, 7575)
+		Weight::from_parts(17_520_279_000, 7575)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn allow_asset() -> Weight {
-		Weight::from_parts(28_362_000, 3675)
+		Weight::from_parts(29_264_000, 3675)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn disallow_asset() -> Weight {
-		Weight::from_parts(21_613_000, 3485)
+		Weight::from_parts(21_913_000, 3485)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn remove_verifying_key() -> Weight {
-		Weight::from_parts(50_485_000, 7575)
+		Weight::from_parts(65_266_000, 7575)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 }

@@ -42,12 +42,10 @@ impl Fp2 {
 		self.add(self)
 	}
 
-	/// Karatsuba: three base-field products.
+	/// Karatsuba: three base-field products, two reductions ([`Fp::mul_fp2`]).
 	pub const fn mul(&self, rhs: &Fp2) -> Fp2 {
-		let v0 = self.c0.mul(&rhs.c0);
-		let v1 = self.c1.mul(&rhs.c1);
-		let cross = self.c0.add(&self.c1).mul(&rhs.c0.add(&rhs.c1));
-		Fp2 { c0: v0.sub(&v1), c1: cross.sub(&v0).sub(&v1) }
+		let (c0, c1) = Fp::mul_fp2(&self.c0, &self.c1, &rhs.c0, &rhs.c1);
+		Fp2 { c0, c1 }
 	}
 
 	/// `(c0 + c1)(c0 - c1) + 2·c0·c1·u`: two base-field products.
