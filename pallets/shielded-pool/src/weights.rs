@@ -62,7 +62,7 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ShieldedPool::PreparedKeys` (r:1 w:0)
-	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40180), added: 42655, mode: `MaxEncodedLen`)
+	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40756), added: 43231, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Tree` (r:1 w:0)
 	/// Proof: `ShieldedPool::Tree` (`max_values`: Some(1), `max_size`: Some(1064), added: 1559, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Nullifiers` (r:2 w:2)
@@ -79,15 +79,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ShieldedPool::Leaves` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn transact() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `41969`
-		//  Estimated: `43645`
-		// Minimum execution time: 12_108_137_000 picoseconds.
-		Weight::from_parts(14_311_487_000, 43645)
+		//  Measured:  `42545`
+		//  Estimated: `44221`
+		// Minimum execution time: 10_828_138_000 picoseconds.
+		Weight::from_parts(11_400_487_000, 44221)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `ShieldedPool::PreparedKeys` (r:1 w:0)
-	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40180), added: 42655, mode: `MaxEncodedLen`)
+	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40756), added: 43231, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Tree` (r:1 w:0)
 	/// Proof: `ShieldedPool::Tree` (`max_values`: Some(1), `max_size`: Some(1064), added: 1559, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Nullifiers` (r:32 w:32)
@@ -105,12 +105,12 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 16]`.
 	fn transact_batch(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `41969`
-		//  Estimated: `43645 + n * (5054 ±0)`
-		// Minimum execution time: 12_136_449_000 picoseconds.
-		Weight::from_parts(13_039_933_397, 43645)
-			// Standard Error: 20_906_236
-			.saturating_add(Weight::from_parts(2_967_494_226, 0).saturating_mul(n.into()))
+		//  Measured:  `42545`
+		//  Estimated: `44221 + n * (5054 ±0)`
+		// Minimum execution time: 10_780_798_000 picoseconds.
+		Weight::from_parts(10_203_274_360, 44221)
+			// Standard Error: 38_266_813
+			.saturating_add(Weight::from_parts(3_430_626_909, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -136,10 +136,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1362 + n * (52 ±0)`
 		//  Estimated: `3509 + n * (2523 ±0)`
-		// Minimum execution time: 4_102_317_000 picoseconds.
-		Weight::from_parts(4_400_608_569, 3509)
-			// Standard Error: 786_791
-			.saturating_add(Weight::from_parts(138_538_673, 0).saturating_mul(n.into()))
+		// Minimum execution time: 4_818_591_000 picoseconds.
+		Weight::from_parts(6_345_343_040, 3509)
+			// Standard Error: 2_198_733
+			.saturating_add(Weight::from_parts(165_754_384, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -149,73 +149,73 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 912_274_000 picoseconds.
-		Weight::from_parts(951_903_000, 0)
+		// Minimum execution time: 909_510_000 picoseconds.
+		Weight::from_parts(1_034_235_000, 0)
 	}
 	fn decode_proof_compressed() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_909_497_000 picoseconds.
-		Weight::from_parts(3_053_221_000, 0)
+		// Minimum execution time: 2_911_070_000 picoseconds.
+		Weight::from_parts(3_971_864_000, 0)
 	}
 	/// Storage: `ShieldedPool::PreparedKeys` (r:1 w:0)
-	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40180), added: 42655, mode: `MaxEncodedLen`)
+	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40756), added: 43231, mode: `MaxEncodedLen`)
 	fn prepare_key() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `40440`
-		//  Estimated: `43645`
-		// Minimum execution time: 295_478_000 picoseconds.
-		Weight::from_parts(309_990_000, 43645)
+		//  Measured:  `41016`
+		//  Estimated: `44221`
+		// Minimum execution time: 305_564_000 picoseconds.
+		Weight::from_parts(367_235_000, 44221)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	fn pairing_check_ours() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 10_213_045_000 picoseconds.
-		Weight::from_parts(10_335_928_000, 0)
+		// Minimum execution time: 9_992_668_000 picoseconds.
+		Weight::from_parts(11_513_114_000, 0)
 	}
 	fn pairing_check_bls12_381() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 18_190_513_000 picoseconds.
-		Weight::from_parts(18_429_107_000, 0)
+		// Minimum execution time: 18_937_501_000 picoseconds.
+		Weight::from_parts(26_467_035_000, 0)
 	}
 	fn pairing_check_arkworks() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 10_699_968_000 picoseconds.
-		Weight::from_parts(11_503_270_000, 0)
+		// Minimum execution time: 10_762_460_000 picoseconds.
+		Weight::from_parts(14_362_367_000, 0)
 	}
 	fn pairing_check_blst() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 9_185_641_000 picoseconds.
-		Weight::from_parts(9_623_520_000, 0)
+		// Minimum execution time: 9_223_017_000 picoseconds.
+		Weight::from_parts(11_577_520_000, 0)
 	}
 	fn verify_single() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 10_528_253_000 picoseconds.
-		Weight::from_parts(12_153_585_000, 0)
+		// Minimum execution time: 9_496_162_000 picoseconds.
+		Weight::from_parts(13_973_285_000, 0)
 	}
 	/// The range of component `n` is `[2, 16]`.
 	fn verify_batch(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 14_416_373_000 picoseconds.
-		Weight::from_parts(15_195_247_272, 0)
-			// Standard Error: 43_026_017
-			.saturating_add(Weight::from_parts(2_314_524_968, 0).saturating_mul(n.into()))
+		// Minimum execution time: 14_107_795_000 picoseconds.
+		Weight::from_parts(18_741_447_064, 0)
+			// Standard Error: 54_666_488
+			.saturating_add(Weight::from_parts(1_947_688_071, 0).saturating_mul(n.into()))
 	}
 	/// Storage: `ShieldedPool::PreparedKeys` (r:1 w:0)
-	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40180), added: 42655, mode: `MaxEncodedLen`)
+	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40756), added: 43231, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Tree` (r:1 w:0)
 	/// Proof: `ShieldedPool::Tree` (`max_values`: Some(1), `max_size`: Some(1064), added: 1559, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Nullifiers` (r:2 w:0)
@@ -230,22 +230,22 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn validate_unsigned() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `41880`
-		//  Estimated: `43645`
-		// Minimum execution time: 11_992_396_000 picoseconds.
-		Weight::from_parts(17_482_583_000, 43645)
+		//  Measured:  `42456`
+		//  Estimated: `44221`
+		// Minimum execution time: 10_770_132_000 picoseconds.
+		Weight::from_parts(15_527_010_000, 44221)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 	}
 	/// Storage: `ShieldedPool::VerifyingKeys` (r:1 w:1)
 	/// Proof: `ShieldedPool::VerifyingKeys` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::PreparedKeys` (r:0 w:1)
-	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40180), added: 42655, mode: `MaxEncodedLen`)
+	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40756), added: 43231, mode: `MaxEncodedLen`)
 	fn set_verifying_key() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `233`
 		//  Estimated: `7575`
-		// Minimum execution time: 12_476_855_000 picoseconds.
-		Weight::from_parts(17_520_279_000, 7575)
+		// Minimum execution time: 17_916_196_000 picoseconds.
+		Weight::from_parts(26_810_124_000, 7575)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -257,8 +257,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `243`
 		//  Estimated: `3675`
-		// Minimum execution time: 16_926_000 picoseconds.
-		Weight::from_parts(29_264_000, 3675)
+		// Minimum execution time: 16_925_000 picoseconds.
+		Weight::from_parts(29_334_000, 3675)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -268,21 +268,21 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `247`
 		//  Estimated: `3485`
-		// Minimum execution time: 11_537_000 picoseconds.
-		Weight::from_parts(21_913_000, 3485)
+		// Minimum execution time: 11_637_000 picoseconds.
+		Weight::from_parts(17_817_000, 3485)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ShieldedPool::VerifyingKeys` (r:1 w:1)
 	/// Proof: `ShieldedPool::VerifyingKeys` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::PreparedKeys` (r:0 w:1)
-	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40180), added: 42655, mode: `MaxEncodedLen`)
+	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40756), added: 43231, mode: `MaxEncodedLen`)
 	fn remove_verifying_key() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `2041`
 		//  Estimated: `7575`
-		// Minimum execution time: 42_794_000 picoseconds.
-		Weight::from_parts(65_266_000, 7575)
+		// Minimum execution time: 39_239_000 picoseconds.
+		Weight::from_parts(57_916_000, 7575)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -291,13 +291,13 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn transact() -> Weight {
-		Weight::from_parts(14_311_487_000, 43645)
+		Weight::from_parts(11_400_487_000, 44221)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn transact_batch(n: u32, ) -> Weight {
-		Weight::from_parts(13_039_933_397, 43645)
-			.saturating_add(Weight::from_parts(2_967_494_226, 0).saturating_mul(n.into()))
+		Weight::from_parts(10_203_274_360, 44221)
+			.saturating_add(Weight::from_parts(3_430_626_909, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -305,63 +305,63 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 5054).saturating_mul(n.into()))
 	}
 	fn advance_tree(n: u32, ) -> Weight {
-		Weight::from_parts(4_400_608_569, 3509)
-			.saturating_add(Weight::from_parts(138_538_673, 0).saturating_mul(n.into()))
+		Weight::from_parts(6_345_343_040, 3509)
+			.saturating_add(Weight::from_parts(165_754_384, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2523).saturating_mul(n.into()))
 	}
 	fn decode_proof() -> Weight {
-		Weight::from_parts(951_903_000, 0)
+		Weight::from_parts(1_034_235_000, 0)
 	}
 	fn decode_proof_compressed() -> Weight {
-		Weight::from_parts(3_053_221_000, 0)
+		Weight::from_parts(3_971_864_000, 0)
 	}
 	fn prepare_key() -> Weight {
-		Weight::from_parts(309_990_000, 43645)
+		Weight::from_parts(367_235_000, 44221)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 	fn pairing_check_ours() -> Weight {
-		Weight::from_parts(10_335_928_000, 0)
+		Weight::from_parts(11_513_114_000, 0)
 	}
 	fn pairing_check_bls12_381() -> Weight {
-		Weight::from_parts(18_429_107_000, 0)
+		Weight::from_parts(26_467_035_000, 0)
 	}
 	fn pairing_check_arkworks() -> Weight {
-		Weight::from_parts(11_503_270_000, 0)
+		Weight::from_parts(14_362_367_000, 0)
 	}
 	fn pairing_check_blst() -> Weight {
-		Weight::from_parts(9_623_520_000, 0)
+		Weight::from_parts(11_577_520_000, 0)
 	}
 	fn verify_single() -> Weight {
-		Weight::from_parts(12_153_585_000, 0)
+		Weight::from_parts(13_973_285_000, 0)
 	}
 	fn verify_batch(n: u32, ) -> Weight {
-		Weight::from_parts(15_195_247_272, 0)
-			.saturating_add(Weight::from_parts(2_314_524_968, 0).saturating_mul(n.into()))
+		Weight::from_parts(18_741_447_064, 0)
+			.saturating_add(Weight::from_parts(1_947_688_071, 0).saturating_mul(n.into()))
 	}
 	fn validate_unsigned() -> Weight {
-		Weight::from_parts(17_482_583_000, 43645)
+		Weight::from_parts(15_527_010_000, 44221)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 	}
 	fn set_verifying_key() -> Weight {
-		Weight::from_parts(17_520_279_000, 7575)
+		Weight::from_parts(26_810_124_000, 7575)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn allow_asset() -> Weight {
-		Weight::from_parts(29_264_000, 3675)
+		Weight::from_parts(29_334_000, 3675)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn disallow_asset() -> Weight {
-		Weight::from_parts(21_913_000, 3485)
+		Weight::from_parts(17_817_000, 3485)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn remove_verifying_key() -> Weight {
-		Weight::from_parts(65_266_000, 7575)
+		Weight::from_parts(57_916_000, 7575)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
