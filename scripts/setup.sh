@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-time, idempotent machine setup for zkSettle. Safe to run again: every step checks first.
 #   - Rust toolchain, targets and rust-src named in rust-toolchain.toml
-#   - Debian packages the SDK build needs (protoc for litep2p, clang/libclang for RocksDB bindings)
+#   - Debian packages the SDK build needs (protoc for litep2p, clang/libclang for RocksDB bindings; clang also compiles
+#     `blst` to wasm for the benchmark runtime, where it is measured beside our pairing)
 #   - npm dependencies of the end-to-end tests, when they exist
 set -euo pipefail
 cd "$(dirname "$0")/.."
