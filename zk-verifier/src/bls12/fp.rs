@@ -266,9 +266,8 @@ const fn mont_reduce(mut t: [u64; 2 * N + 1]) -> [u64; N] {
 ///
 /// Operand scanning: row `i` adds `a_i·b` and `m_i·p` at limb offset `i`, with `m_i` chosen
 /// to clear limb `i`, whose carry moves up one limb; after 13 rows the result is limbs
-/// 13..26. Slots accumulate 60-bit products without carries: at most 14 products (7 rows)
-/// plus a small carry fit in 64 bits, so the slots of the rows still to come are normalised
-/// once, after row 6.
+/// 13..26. Slots accumulate 60-bit products without carries; [`reduce_row`] normalises the
+/// slots still to come every 4 rows, which bounds what a slot holds (see there).
 #[inline]
 const fn mont_mul(a: &[u64; N], b: &[u64; N]) -> [u64; N] {
 	let mut t = [0u64; 2 * N + 1];
