@@ -95,16 +95,13 @@ pub fn verify(pvk: &PreparedVerifyingKey, proof: &Proof, inputs: &[Scalar]) -> R
 	let acc = input_commitment(pvk, &coefficients).to_affine();
 	let b = G2Prepared::new(&proof.b);
 	let f = multi_miller_loop(&[(&proof.a, &b), (&acc, &pvk.neg_gamma_g2), (&proof.c, &pvk.neg_delta_g2)]);
-	match final_exponentiation(&f) {
-		Some(result) if result == pvk.alpha_beta => Ok(()),
-		_ => Err(Error::VerificationFailed),
-	}
+	pairing_product_is(&f, &pvk.alpha_beta)
 }
 
-/// `Ok` if a Miller-loop product maps to one in `G_T`.
-fn pairing_product_is_one(f: &Fp12) -> Result<(), Error> {
+/// `Ok` if a Miller-loop product maps to `target` in `G_T`.
+fn pairing_product_is(f: &Fp12, target: &Fp12) -> Result<(), Error> {
 	match final_exponentiation(f) {
-		Some(result) if result == Fp12::ONE => Ok(()),
+		Some(result) if result == *target => Ok(()),
 		_ => Err(Error::VerificationFailed),
 	}
 }
@@ -164,7 +161,7 @@ pub fn verify_batch(pvk: &PreparedVerifyingKey, items: &[(&Proof, &[Scalar])]) -
 	terms.push((c_sum, &pvk.neg_delta_g2));
 	terms.push((r_sum_alpha, &pvk.neg_beta_g2));
 
-	pairing_product_is_one(&multi_miller_loop(&terms))
+	pairing_product_is(&multi_miller_loop(&terms), &Fp12::ONE)
 }
 
 /// The batch coefficients as their 64-bit halves `(a_j, b_j)`, `r_j = a_j + λ·b_j`: BLAKE2b over

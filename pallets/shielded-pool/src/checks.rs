@@ -71,13 +71,6 @@ impl<T: Config> Pallet<T> {
 		VerifyingKeys::<T>::iter_keys().max()
 	}
 
-	/// Decode and check a verifying key for the transfer circuit.
-	pub(crate) fn check_verifying_key(bytes: &[u8]) -> Result<BoundedVec<u8, T::MaxVerifyingKeyLen>, Error<T>> {
-		let key = VerifyingKey::from_bytes(bytes).map_err(|_| Error::<T>::MalformedVerifyingKey)?;
-		ensure!(key.num_inputs() == TRANSFER_INPUTS, Error::<T>::WrongVerifyingKeyShape);
-		bytes.to_vec().try_into().map_err(|_| Error::<T>::MalformedVerifyingKey)
-	}
-
 	/// Check a key, prepare it, and store both forms under `version` (the only way into
 	/// [`VerifyingKeys`] and [`PreparedKeys`]). Returns the key's digest.
 	pub(crate) fn install_key(version: u32, bytes: &[u8]) -> Result<[u8; 32], Error<T>> {
@@ -87,13 +80,16 @@ impl<T: Config> Pallet<T> {
 		Ok(digest)
 	}
 
-	/// A key's checked bytes, its prepared form's encoding, and its digest.
+	/// Decode and check a verifying key for the transfer circuit (once: every subgroup check),
+	/// and return its bytes, its prepared form's encoding, and its digest.
 	#[allow(clippy::type_complexity)]
 	pub(crate) fn check_and_prepare(
 		bytes: &[u8],
 	) -> Result<(BoundedVec<u8, T::MaxVerifyingKeyLen>, BoundedVec<u8, crate::PreparedKeyLen>, [u8; 32]), Error<T>> {
-		let bounded = Self::check_verifying_key(bytes)?;
-		let key = VerifyingKey::from_bytes(bytes).map_err(|_| Error::<T>::MalformedVerifyingKey)?.prepare();
+		let key = VerifyingKey::from_bytes(bytes).map_err(|_| Error::<T>::MalformedVerifyingKey)?;
+		ensure!(key.num_inputs() == TRANSFER_INPUTS, Error::<T>::WrongVerifyingKeyShape);
+		let bounded = bytes.to_vec().try_into().map_err(|_| Error::<T>::MalformedVerifyingKey)?;
+		let key = key.prepare();
 		let prepared = key
 			.to_prepared_bytes()
 			.and_then(|encoded| BoundedVec::try_from(encoded).ok())

@@ -36,21 +36,8 @@ pub fn endomorphism(p: &G1Affine) -> G1Affine {
 /// correctness in ePrint 2022/352). One multiplication by a 128-bit constant instead of one
 /// by the 255-bit group order.
 pub fn is_torsion_free(p: &G1Affine) -> bool {
-	let x_p = Jacobian::mul_affine_vartime(p, &[BLS_X_ABS]);
-	let x2_p = mul_jacobian_by_x_abs(&x_p);
+	let x2_p = Jacobian::mul_affine_vartime(p, &[BLS_X_ABS]).mul_vartime(&[BLS_X_ABS]);
 	x2_p.neg() == Jacobian::from(endomorphism(p))
-}
-
-/// `|x|·P` for a Jacobian `P`.
-fn mul_jacobian_by_x_abs(p: &G1Jacobian) -> G1Jacobian {
-	let mut acc = G1Jacobian::IDENTITY;
-	for bit in (0..64).rev() {
-		acc = acc.double();
-		if (BLS_X_ABS >> bit) & 1 == 1 {
-			acc = acc.add(p);
-		}
-	}
-	acc
 }
 
 /// Decode the `bls12_381` uncompressed encoding (`x ‖ y`, 48 bytes each, big-endian, flags in

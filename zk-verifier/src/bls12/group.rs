@@ -198,18 +198,14 @@ impl<C: Curve> Jacobian<C> {
 	}
 
 	/// `k·P` for a public integer `k` (little-endian 64-bit words), double-and-add from the
-	/// affine `P`: for the sparse constants of the subgroup checks.
+	/// affine `P` (mixed additions): for the sparse constants of the subgroup checks.
 	pub fn mul_affine_vartime(p: &Affine<C>, k: &[u64]) -> Jacobian<C> {
-		let mut acc = Jacobian::IDENTITY;
-		for word in k.iter().rev() {
-			for bit in (0..64).rev() {
-				acc = acc.double();
-				if (word >> bit) & 1 == 1 {
-					acc = acc.add_affine(p);
-				}
-			}
-		}
-		acc
+		double_and_add(k, |acc| acc.add_affine(p))
+	}
+
+	/// `k·P` for a public integer `k`, double-and-add.
+	pub fn mul_vartime(&self, k: &[u64]) -> Jacobian<C> {
+		double_and_add(k, |acc| acc.add(self))
 	}
 
 	/// The affine point, by one inversion.
@@ -239,6 +235,20 @@ impl<C: Curve> Jacobian<C> {
 			})
 			.collect()
 	}
+}
+
+/// `k·P` by double-and-add over the bits of `k` (little-endian words), `add_p` adding `P`.
+fn double_and_add<C: Curve>(k: &[u64], add_p: impl Fn(&Jacobian<C>) -> Jacobian<C>) -> Jacobian<C> {
+	let mut acc = Jacobian::IDENTITY;
+	for word in k.iter().rev() {
+		for bit in (0..64).rev() {
+			acc = acc.double();
+			if (word >> bit) & 1 == 1 {
+				acc = add_p(&acc);
+			}
+		}
+	}
+	acc
 }
 
 /// Invert every non-zero element in place with one field inversion (Montgomery's trick:
