@@ -7,7 +7,7 @@
 
 use codec::Encode;
 use zk_verifier::{
-	merkle::DEPTH,
+	merkle,
 	note::Note,
 	prover::{build_witness_with_paths, ProvingKey, SpendableNote},
 	public_inputs::ext_data_hash,
@@ -99,7 +99,7 @@ pub struct Anchor {
 	/// Root.
 	pub root: Scalar,
 	/// Authentication path of each spent note to `root`, by leaf index.
-	pub paths: Vec<(u64, [Scalar; DEPTH])>,
+	pub paths: Vec<(u64, merkle::Path)>,
 	/// Verifying key version.
 	pub key_version: u32,
 	/// The chain's genesis hash, which the proof commits to.

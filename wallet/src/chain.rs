@@ -16,7 +16,7 @@ use subxt::{
 	utils::AccountId32,
 	OnlineClient, PolkadotConfig,
 };
-use zk_verifier::{merkle::DEPTH, Scalar};
+use zk_verifier::{merkle, Scalar};
 
 use crate::{error::WalletError, store::PoolEvent};
 
@@ -125,7 +125,7 @@ impl Chain {
 
 	/// The current root and the paths of `indices` to it, read at one finalized block so they
 	/// agree, plus the newest verifying key version and its bytes.
-	pub async fn anchor(&self, indices: &[u64]) -> Result<(Scalar, Vec<(u64, [Scalar; DEPTH])>, u32, Vec<u8>), WalletError> {
+	pub async fn anchor(&self, indices: &[u64]) -> Result<(Scalar, Vec<(u64, merkle::Path)>, u32, Vec<u8>), WalletError> {
 		let at = self.client.at_current_block().await.map_err(node)?;
 		let apis = at.runtime_apis();
 		let root_bytes = apis.call_raw("ShieldedPoolApi_current_root", None).await.map_err(node)?;
@@ -137,13 +137,18 @@ impl Chain {
 			let path = Option::<MerklePath>::decode(&mut &bytes[..])
 				.map_err(node)?
 				.ok_or(WalletError::Node(format!("the chain has no leaf {index}")))?;
-			if path.root != root.to_bytes() || path.siblings.len() != DEPTH {
-				return Err(WalletError::Node("inconsistent Merkle path from the node".into()));
+			let inconsistent = || WalletError::Node("inconsistent Merkle path from the node".into());
+			if path.root != root.to_bytes() || path.siblings.len() != merkle::DEPTH * merkle::SIBLINGS {
+				return Err(inconsistent());
 			}
-			let _ = path.leaf;
-			let mut siblings = [Scalar::zero(); DEPTH];
-			for (out, s) in siblings.iter_mut().zip(&path.siblings) {
+			let mut siblings = [[Scalar::zero(); merkle::SIBLINGS]; merkle::DEPTH];
+			for (out, s) in siblings.iter_mut().flatten().zip(&path.siblings) {
 				*out = scalar(s)?;
+			}
+			// The path must lead from the leaf to the root, or the proof would fail after
+			// minutes of proving.
+			if merkle::root_from_path(&scalar(&path.leaf)?, *index, &siblings) != root {
+				return Err(inconsistent());
 			}
 			paths.push((*index, siblings));
 		}

@@ -8,7 +8,7 @@
 //!
 //! | function                | width | tag                  | inputs                                  |
 //! |-------------------------|-------|----------------------|-----------------------------------------|
-//! | [`merkle_node`]         | 3     | `zkSettle.node`      | left child, right child                 |
+//! | [`merkle_node`]         | 5     | `zkSettle.node`      | the four children, left to right        |
 //! | [`empty_leaf`]          | 3     | `zkSettle.leaf`      | 0, 0 (the value of an unused leaf)      |
 //! | [`owner_key`]           | 3     | `zkSettle.owner`     | spend authorizing key, nullifier key    |
 //! | [`note_commitment`]     | 5     | `zkSettle.commit`    | value, asset, owner key, blinding       |
@@ -62,9 +62,10 @@ pub const fn hash4(tag: &Scalar, a: &Scalar, b: &Scalar, c: &Scalar, d: &Scalar)
 	state[1]
 }
 
-/// An inner node of the note tree.
-pub const fn merkle_node(left: &Scalar, right: &Scalar) -> Scalar {
-	hash2(&TAG_NODE, left, right)
+/// An inner node of the 4-ary note tree, from its children left to right.
+pub const fn merkle_node(children: &[Scalar; 4]) -> Scalar {
+	let [a, b, c, d] = children;
+	hash4(&TAG_NODE, a, b, c, d)
 }
 
 /// The value of an unused leaf.
@@ -109,8 +110,10 @@ mod tests {
 	#[test]
 	fn domain_separation_changes_the_hash() {
 		let (a, b) = (Scalar::from(1u64), Scalar::from(2u64));
-		assert_ne!(merkle_node(&a, &b), hash2(&TAG_OWNER, &a, &b));
-		assert_ne!(merkle_node(&a, &b), merkle_node(&b, &a));
+		let zero = Scalar::zero();
+		assert_ne!(merkle_node(&[a, b, zero, zero]), hash4(&TAG_COMMITMENT, &a, &b, &zero, &zero));
+		assert_ne!(merkle_node(&[a, b, zero, zero]), merkle_node(&[b, a, zero, zero]));
+		assert_ne!(owner_key(&a, &b), hash2(&TAG_LEAF, &a, &b));
 		let n1 = nullifier(&a, &b, 0);
 		assert_ne!(n1, nullifier(&a, &b, 1));
 		assert_ne!(n1, nullifier(&b, &b, 0));

@@ -333,7 +333,7 @@ pub fn build_witness<R: Rng + CryptoRng>(
 #[allow(clippy::too_many_arguments)]
 pub fn build_witness_with_paths<R: Rng + CryptoRng>(
 	root: Scalar,
-	spends: &[(SpendableNote, [Scalar; crate::merkle::DEPTH])],
+	spends: &[(SpendableNote, crate::merkle::Path)],
 	outputs: [crate::note::Note; 2],
 	asset: u64,
 	ext_amount: i128,
@@ -341,7 +341,11 @@ pub fn build_witness_with_paths<R: Rng + CryptoRng>(
 	ext_data_hash: Scalar,
 	rng: &mut R,
 ) -> Result<TransferWitness, ProverError> {
-	use crate::{circuit::InputNote, merkle::DEPTH, note::Note};
+	use crate::{
+		circuit::InputNote,
+		merkle::{DEPTH, SIBLINGS},
+		note::Note,
+	};
 	use ff::Field;
 
 	if spends.len() > 2 {
@@ -354,7 +358,7 @@ pub fn build_witness_with_paths<R: Rng + CryptoRng>(
 	while inputs.len() < 2 {
 		let spending_key = crate::keys::SpendingKey::random(&mut *rng);
 		let note = Note { value: 0, asset, owner: spending_key.owner(), blinding: Scalar::random(&mut *rng) };
-		inputs.push(InputNote { note, spending_key, index: 0, path: [Scalar::zero(); DEPTH] });
+		inputs.push(InputNote { note, spending_key, index: 0, path: [[Scalar::zero(); SIBLINGS]; DEPTH] });
 	}
 	let public_amount =
 		crate::public_inputs::public_amount(ext_amount, fee).ok_or(WitnessError::PublicAmountOutOfRange)?;

@@ -177,11 +177,11 @@ mod benchmarks {
 	}
 
 	/// The end of a block that recorded `n` notes: all of them go into the tree at once. The
-	/// tree starts one leaf short of a full height-10 subtree, so the batch also completes one
+	/// tree starts one leaf short of a full 1024-leaf subtree, so the batch also completes one
 	/// and stores its root (once per 1024 leaves otherwise: this is the worst case).
 	#[benchmark]
 	fn advance_tree(n: Linear<1, 512>) -> Result<(), BenchmarkError> {
-		let start = (1u64 << SUBTREE_HEIGHT) - 1;
+		let start = zk_verifier::merkle::leaves_below(SUBTREE_HEIGHT) - 1;
 		let frontier = zk_verifier::merkle::Frontier { next_index: start, ..Default::default() };
 		Tree::<T>::put(TreeState::from(&frontier));
 		for i in 0..u64::from(n) {

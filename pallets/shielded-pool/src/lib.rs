@@ -18,7 +18,7 @@
 //!
 //! ## State
 //!
-//! * the note tree's **frontier** only (depth 32, Poseidon; [`TreeState`]), which is all that
+//! * the note tree's **frontier** only (4-ary, depth 16, Poseidon; [`TreeState`]), which is all that
 //!   insertion and the root need, plus a ring of recent roots. The root advances once per block:
 //!   a transaction's notes get their leaf indices when it is applied, and the tree takes in all
 //!   of a block's notes in `on_finalize`, each touched node hashed once (see `tree.rs`);
@@ -27,7 +27,7 @@
 //!   genesis);
 //! * for wallets, the commitments by leaf index and the roots of completed subtrees of height
 //!   [`SUBTREE_HEIGHT`], so that the runtime API serves any leaf's path with
-//!   `O(2^10 + n / 2^10)` hashes instead of storing 32 nodes per leaf.
+//!   `O(2^10 + n / 2^10)` hashes instead of storing 16 nodes per leaf.
 //!
 //! ## Paying fees without a funded account
 //!
@@ -96,8 +96,8 @@ use polkadot_sdk::{
 	frame_system,
 };
 
-/// Height of the subtrees whose roots are stored for path queries (1024 leaves each).
-pub const SUBTREE_HEIGHT: usize = 10;
+/// Height of the subtrees whose roots are stored for path queries (`4^5 = 1024` leaves each).
+pub const SUBTREE_HEIGHT: usize = 5;
 
 /// The balance type of the native currency.
 pub type BalanceOf<T> =
@@ -144,7 +144,8 @@ pub mod validity {
 pub struct MerklePath {
 	/// The leaf (a note commitment).
 	pub leaf: Hash32,
-	/// Siblings from the leaf level up (32 of them).
+	/// Siblings, three per level of the 4-ary tree, left to right, from the leaf level up
+	/// (`3 × 16 = 48` of them; see `zk_verifier::merkle::Path`).
 	pub siblings: Vec<Hash32>,
 	/// The current root the path leads to.
 	pub root: Hash32,
@@ -171,7 +172,10 @@ pub mod pallet {
 
 	/// 1: [`AllowedAssets`] (governance-allowed `pallet-assets` assets), filled by
 	/// [`crate::migrations::v1`] with the assets that had value shielded.
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	/// 2: [`PreparedKeys`], filled by [`crate::migrations::v2`].
+	/// 3: the note tree is 4-ary ([`TreeState`] and [`SubtreeRoots`] re-derived from [`Leaves`]
+	/// by [`crate::migrations::v3`]).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]

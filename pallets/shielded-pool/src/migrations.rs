@@ -124,3 +124,134 @@ pub mod v2 {
 	pub type MigrateV1ToV2<T> =
 		VersionedMigration<1, 2, PrepareKeys<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
 }
+
+/// Version 2 → 3: the note tree becomes 4-ary (depth 16, inner nodes the width-5 Poseidon), so
+/// that a transfer's statement fits the prover's 2^14 domain (see `zk_verifier::merkle`).
+///
+/// The leaves, their indices and the nullifiers do not change (a nullifier binds the leaf index,
+/// not the tree's shape), so every unspent note stays spendable and every spent one stays spent.
+/// What changes is derived from [`Leaves`]: the frontier and root ([`Tree`]), the completed
+/// subtrees' roots ([`SubtreeRoots`]) and the root history, which restarts with the new root
+/// (a root of the binary tree can never be reached by a 4-ary path, and a proof of the old
+/// circuit verifies only under the old verifying key: wallets prove again against the new root
+/// and key, which governance installs with the upgrade).
+///
+/// The rebuild hashes about `n / 3` nodes for `n` notes in one block: it is weighed as
+/// [`WeightInfo::advance_tree`] of `n` notes, and `pre_upgrade` refuses a tree larger than
+/// [`MAX_LEAVES`], above which it would need to be a multi-block migration (the chain has not
+/// launched with value; its test networks hold a few hundred notes).
+pub mod v3 {
+	use crate::{
+		Config, KnownRoots, Leaves, Pallet, RootRing, RootRingCursor, SubtreeRoots, Tree, TreeState, WeightInfo,
+		SUBTREE_HEIGHT,
+	};
+	use alloc::vec::Vec;
+	use codec::{Decode, Encode, MaxEncodedLen};
+	use polkadot_sdk::{
+		frame_support::{
+			migrations::VersionedMigration,
+			pallet_prelude::OptionQuery,
+			storage_alias,
+			traits::{Get, UncheckedOnRuntimeUpgrade},
+			weights::Weight,
+		},
+		frame_system,
+	};
+	use scale_info::TypeInfo;
+	use zk_verifier::{merkle, Scalar};
+	#[cfg(feature = "try-runtime")]
+	use polkadot_sdk::{frame_support::ensure, sp_runtime::TryRuntimeError};
+
+	/// Most notes the one-block rebuild is meant for (well under a second of ref_time at the
+	/// benchmarked insertion cost; `pre_upgrade` refuses more).
+	pub const MAX_LEAVES: u64 = 10_000;
+
+	/// The version-2 layout of [`Tree`]: the binary tree's frontier.
+	#[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo, MaxEncodedLen, Default)]
+	pub struct BinaryTreeState {
+		/// Leaves so far.
+		pub next_index: u64,
+		/// The binary frontier, height 0 first.
+		pub filled: [crate::Hash32; 32],
+		/// The binary tree's root.
+		pub root: crate::Hash32,
+	}
+
+	/// Storage as version 2 had it.
+	pub mod old {
+		use super::*;
+
+		/// [`crate::Tree`] as version 2 stored it (same key, the binary layout).
+		#[storage_alias]
+		pub type Tree<T: Config> = StorageValue<Pallet<T>, BinaryTreeState, OptionQuery>;
+	}
+
+	/// Every stored leaf `0..next_index`, or `None` if one is missing or not canonical.
+	fn stored_leaves<T: Config>(next_index: u64) -> Option<Vec<Scalar>> {
+		(0..next_index)
+			.map(|i| Leaves::<T>::get(i).and_then(|bytes| Option::<Scalar>::from(Scalar::from_bytes(&bytes))))
+			.collect()
+	}
+
+	/// The migration without its version guard.
+	pub struct RebuildTree<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for RebuildTree<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let next_index = old::Tree::<T>::get().map_or(0, |old| old.next_index);
+			let weight = <T as Config>::WeightInfo::advance_tree(u32::try_from(next_index).unwrap_or(u32::MAX))
+				.saturating_add(T::DbWeight::get().reads_writes(2, 4));
+			let Some(leaves) = stored_leaves::<T>(next_index) else {
+				// `pre_upgrade` and `try_state` rule this out; the old state is left as it was
+				// rather than replaced by a tree that lost notes.
+				log::error!(target: "runtime::shielded-pool", "v3: a stored note is missing; tree not rebuilt");
+				return weight;
+			};
+			let mut frontier = merkle::Frontier::default();
+			let Ok(completed) = frontier.append_batch(&leaves, SUBTREE_HEIGHT) else {
+				log::error!(target: "runtime::shielded-pool", "v3: more notes than the tree holds; tree not rebuilt");
+				return weight;
+			};
+			let _ = SubtreeRoots::<T>::clear(u32::MAX, None);
+			for (subtree, root) in completed {
+				SubtreeRoots::<T>::insert(subtree, root.to_bytes());
+			}
+			let state = TreeState::from(&frontier);
+			let root = state.root;
+			Tree::<T>::put(state);
+			let _ = RootRing::<T>::clear(u32::MAX, None);
+			let _ = KnownRoots::<T>::clear(u32::MAX, None);
+			RootRingCursor::<T>::kill();
+			Pallet::<T>::remember_root(root);
+			let history = u64::from(T::RootHistorySize::get());
+			weight.saturating_add(T::DbWeight::get().writes(history.saturating_mul(2)))
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, TryRuntimeError> {
+			let old = old::Tree::<T>::get().ok_or("no version-2 tree to migrate")?;
+			ensure!(old.next_index <= MAX_LEAVES, "too many notes for a one-block rebuild");
+			ensure!(stored_leaves::<T>(old.next_index).is_some(), "a stored note is missing or not canonical");
+			Ok(old.next_index.encode())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: Vec<u8>) -> Result<(), TryRuntimeError> {
+			let next_index = u64::decode(&mut &state[..]).map_err(|_| "pre_upgrade state does not decode")?;
+			let tree = Tree::<T>::get();
+			ensure!(tree.next_index == next_index, "the rebuilt tree has another number of notes");
+			let leaves = stored_leaves::<T>(next_index).ok_or("a stored note went missing")?;
+			let mut frontier = merkle::Frontier::default();
+			for leaf in leaves {
+				frontier.insert(leaf).map_err(|_| "the notes overflow the tree")?;
+			}
+			ensure!(TreeState::from(&frontier) == tree, "the rebuilt tree differs from inserting the notes one by one");
+			ensure!(KnownRoots::<T>::iter().count() == 1, "the root history did not restart");
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// The migration, run once: only while the on-chain storage version is 2.
+	pub type MigrateV2ToV3<T> =
+		VersionedMigration<2, 3, RebuildTree<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
+}

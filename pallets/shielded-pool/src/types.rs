@@ -107,8 +107,9 @@ pub struct Transaction<T: Config> {
 pub struct TreeState {
 	/// Leaves so far.
 	pub next_index: u64,
-	/// The frontier, height 0 first.
-	pub filled: [Hash32; merkle::DEPTH],
+	/// The frontier, height 0 first: per height, the newest group's nodes (see
+	/// [`merkle::Frontier`]).
+	pub filled: [[Hash32; merkle::SIBLINGS]; merkle::DEPTH],
 	/// The current root.
 	pub root: Hash32,
 }
@@ -123,7 +124,7 @@ impl From<&merkle::Frontier> for TreeState {
 	fn from(frontier: &merkle::Frontier) -> Self {
 		TreeState {
 			next_index: frontier.next_index,
-			filled: frontier.filled.map(|s| s.to_bytes()),
+			filled: frontier.filled.map(|group| group.map(|s| s.to_bytes())),
 			root: frontier.root.to_bytes(),
 		}
 	}
@@ -132,8 +133,8 @@ impl From<&merkle::Frontier> for TreeState {
 impl TreeState {
 	/// The frontier, or `None` if stored bytes are not canonical scalars (never written so).
 	pub fn frontier(&self) -> Option<merkle::Frontier> {
-		let mut filled = [Scalar::zero(); merkle::DEPTH];
-		for (out, bytes) in filled.iter_mut().zip(self.filled.iter()) {
+		let mut filled = [[Scalar::zero(); merkle::SIBLINGS]; merkle::DEPTH];
+		for (out, bytes) in filled.iter_mut().flatten().zip(self.filled.iter().flatten()) {
 			*out = Option::from(Scalar::from_bytes(bytes))?;
 		}
 		Some(merkle::Frontier {

@@ -9,7 +9,7 @@
 //!
 //! 1. `owner_i = owner_key(ask_i, nk_i)` — the prover may spend the note;
 //! 2. `cm_i = commit(v_i, a_i, owner_i, ρ_i)` and, **if `v_i ≠ 0`**, `π_i` authenticates `cm_i`
-//!    at index `k_i < 2^32` under `root` (a zero-value input is a dummy and needs no membership,
+//!    at index `k_i < 2^32` under `root` in the 4-ary tree (a zero-value input is a dummy and needs no membership,
 //!    so a transaction can spend one real note, or none when shielding);
 //! 3. `nf_i = nullifier(nk_i, cm_i, k_i)`, and `nf_0 ≠ nf_1` (no note spent twice in one proof);
 //! 4. `cm_j = commit(v'_j, a'_j, owner'_j, ρ'_j)` for the outputs;
@@ -22,7 +22,7 @@
 //! 8. `ext_data_hash` is constrained (`ext_data_hash² = s`), so the proof commits to the
 //!    recipient, relayer, fee and encrypted notes it hashes; a front-runner cannot swap them.
 //!
-//! About 18 300 constraints, almost all of them Poseidon: see [`CONSTRAINTS`] and the test that
+//! About 12 400 constraints, almost all of them Poseidon (under 2^14, the prover's domain): see [`CONSTRAINTS`] and the test that
 //! pins it.
 
 mod gadgets;
@@ -33,7 +33,7 @@ use bls12_381::Scalar;
 
 use crate::{
 	keys::SpendingKey,
-	merkle::DEPTH,
+	merkle::{self, Path, DEPTH, INDEX_BITS},
 	note::Note,
 	poseidon::gadget::{self as poseidon, Elt},
 	public_inputs::{TransferPublicInputs, AMOUNT_BITS},
@@ -43,7 +43,7 @@ use gadgets::{alloc_bits, alloc_scalar, enforce_equal, enforce_zero_product};
 pub use gadgets::merkle_root;
 
 /// Number of constraints of [`TransferCircuit`] (checked by a test).
-pub const CONSTRAINTS: usize = 18_301;
+pub const CONSTRAINTS: usize = 12_381;
 
 /// A note being spent, with what the prover needs to spend it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,7 +55,7 @@ pub struct InputNote {
 	/// Its leaf index (below `2^32`).
 	pub index: u64,
 	/// Its authentication path (siblings from the leaf up); ignored for a zero-value note.
-	pub path: [Scalar; DEPTH],
+	pub path: Path,
 }
 
 impl InputNote {
@@ -153,12 +153,12 @@ impl Circuit<Scalar> for TransferCircuit {
 
 			// (3) The nullifier, bound to the leaf index (whose bits also steer the path).
 			let (index_bits, index) =
-				alloc_bits(&mut cs.namespace(|| "index"), spend.map(|s| Scalar::from(s.index)), DEPTH)?;
+				alloc_bits(&mut cs.namespace(|| "index"), spend.map(|s| Scalar::from(s.index)), INDEX_BITS)?;
 			let nullifier = poseidon::nullifier(&mut cs.namespace(|| "nullifier"), &nk, &commitment, &index)?;
 			enforce_equal(&mut cs, "nullifier is public", &nullifier, nullifier_input);
 
 			// (2) Membership, required only for a non-zero value.
-			let path: Vec<Option<Scalar>> =
+			let path: Vec<Option<[Scalar; merkle::SIBLINGS]>> =
 				(0..DEPTH).map(|level| spend.and_then(|s| s.path.get(level).copied())).collect();
 			let computed_root = gadgets::merkle_root(&mut cs.namespace(|| "path"), &commitment, &index_bits, &path)?;
 			enforce_zero_product(&mut cs, "root unless dummy", &computed_root.sub(&root), &value);

@@ -164,8 +164,8 @@ pub fn hash4<CS: ConstraintSystem<Scalar>>(
 }
 
 /// [`crate::hash::merkle_node`] in the circuit.
-pub fn merkle_node<CS: ConstraintSystem<Scalar>>(cs: &mut CS, left: &Elt, right: &Elt) -> Result<Elt, SynthesisError> {
-	hash2(cs, TAG_NODE, left, right)
+pub fn merkle_node<CS: ConstraintSystem<Scalar>>(cs: &mut CS, children: [&Elt; 4]) -> Result<Elt, SynthesisError> {
+	hash4(cs, TAG_NODE, children)
 }
 
 /// [`crate::hash::owner_key`] in the circuit.
@@ -215,12 +215,12 @@ mod tests {
 			let mut cs = TestConstraintSystem::<Scalar>::new();
 			let (ea, eb, ec, ed) =
 				(input(&mut cs, "a", a), input(&mut cs, "b", b), input(&mut cs, "c", c), input(&mut cs, "d", d));
-			let node = merkle_node(&mut cs.namespace(|| "node"), &ea, &eb).unwrap();
+			let node = merkle_node(&mut cs.namespace(|| "node"), [&ea, &eb, &ec, &ed]).unwrap();
 			let key = owner_key(&mut cs.namespace(|| "key"), &ea, &eb).unwrap();
 			let nf = nullifier(&mut cs.namespace(|| "nf"), &eb, &ec, &ed).unwrap();
 			let cm = note_commitment(&mut cs.namespace(|| "cm"), &ea, &eb, &ec, &ed).unwrap();
 			assert!(cs.is_satisfied());
-			assert_eq!(node.value(), Some(hash::merkle_node(&a, &b)));
+			assert_eq!(node.value(), Some(hash::merkle_node(&[a, b, c, d])));
 			assert_eq!(key.value(), Some(hash::owner_key(&a, &b)));
 			// The native nullifier takes the index as an integer: compare on a small one.
 			let index = d.to_bytes()[0] as u64;
@@ -239,8 +239,11 @@ mod tests {
 		let mut cs = TestConstraintSystem::<Scalar>::new();
 		let a = input(&mut cs, "a", Scalar::one());
 		let before = cs.num_constraints();
-		merkle_node(&mut cs.namespace(|| "t3"), &a, &a).unwrap();
+		owner_key(&mut cs.namespace(|| "t3"), &a, &a).unwrap();
 		assert_eq!(cs.num_constraints() - before, 243);
+		let before = cs.num_constraints();
+		merkle_node(&mut cs.namespace(|| "node"), [&a, &a, &a, &a]).unwrap();
+		assert_eq!(cs.num_constraints() - before, 300);
 		let before = cs.num_constraints();
 		note_commitment(&mut cs.namespace(|| "t5"), &a, &a, &a, &a).unwrap();
 		assert_eq!(cs.num_constraints() - before, 300);
@@ -250,7 +253,7 @@ mod tests {
 	fn a_wrong_sbox_witness_is_caught() {
 		let mut cs = TestConstraintSystem::<Scalar>::new();
 		let a = input(&mut cs, "a", Scalar::from(3u64));
-		merkle_node(&mut cs.namespace(|| "node"), &a, &a).unwrap();
+		owner_key(&mut cs.namespace(|| "node"), &a, &a).unwrap();
 		assert!(cs.is_satisfied());
 		// Corrupt the first x^5 of the first round.
 		let path = "node/round 0/sbox 0/x^5";

@@ -4,8 +4,8 @@
 //!
 //! | width `t` | S-box   | full rounds `R_F` | partial rounds `R_P` | use                         |
 //! |-----------|---------|-------------------|----------------------|-----------------------------|
-//! | 3         | `x^5`   | 8                 | 57                   | two-to-one: Merkle nodes, keys |
-//! | 5         | `x^5`   | 8                 | 60                   | four-to-one: notes, nullifiers |
+//! | 3         | `x^5`   | 8                 | 57                   | two-to-one: owner keys, empty leaf |
+//! | 5         | `x^5`   | 8                 | 60                   | four-to-one: Merkle nodes, notes, nullifiers |
 //!
 //! A round is: add the round constants, apply the S-box (to every cell in a full round, to cell 0
 //! in a partial round), multiply by the MDS matrix. `R_F / 2` full rounds come first, then the
