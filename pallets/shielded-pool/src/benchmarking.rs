@@ -300,6 +300,33 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// The check the verifier runs against a stored key (the key's lines and `e(α, β)` stored,
+	/// three Miller loops), on our arithmetic ...
+	#[benchmark]
+	fn keyed_check_ours() -> Result<(), BenchmarkError> {
+		let check = engines::ours::load_keyed(&pairing_check::<T>()?).ok_or(BenchmarkError::Stop("points"))?;
+		let valid;
+		#[block]
+		{
+			valid = engines::ours::run_keyed(&check);
+		}
+		assert!(valid);
+		Ok(())
+	}
+
+	/// ... and on `blst`, through its interface for stored lines.
+	#[benchmark]
+	fn keyed_check_blst() -> Result<(), BenchmarkError> {
+		let check = engines::supranational::load_keyed(&pairing_check::<T>()?).ok_or(BenchmarkError::Stop("points"))?;
+		let valid;
+		#[block]
+		{
+			valid = engines::supranational::run_keyed(&check);
+		}
+		assert!(valid);
+		Ok(())
+	}
+
 	/// The pairing check of one decoded proof against a prepared key.
 	#[benchmark]
 	fn verify_single() -> Result<(), BenchmarkError> {

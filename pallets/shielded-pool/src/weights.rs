@@ -49,6 +49,8 @@ pub trait WeightInfo {
 	fn pairing_check_bls12_381() -> Weight;
 	fn pairing_check_arkworks() -> Weight;
 	fn pairing_check_blst() -> Weight;
+	fn keyed_check_ours() -> Weight;
+	fn keyed_check_blst() -> Weight;
 	fn verify_single() -> Weight;
 	fn verify_batch(n: u32, ) -> Weight;
 	fn validate_unsigned() -> Weight;
@@ -64,7 +66,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ShieldedPool::PreparedKeys` (r:1 w:0)
 	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40756), added: 43231, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Tree` (r:1 w:0)
-	/// Proof: `ShieldedPool::Tree` (`max_values`: Some(1), `max_size`: Some(1064), added: 1559, mode: `MaxEncodedLen`)
+	/// Proof: `ShieldedPool::Tree` (`max_values`: Some(1), `max_size`: Some(1576), added: 2071, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Nullifiers` (r:2 w:2)
 	/// Proof: `ShieldedPool::Nullifiers` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::PendingLeaves` (r:1 w:1)
@@ -79,17 +81,17 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ShieldedPool::Leaves` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn transact() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `42545`
+		//  Measured:  `43057`
 		//  Estimated: `44221`
-		// Minimum execution time: 10_828_138_000 picoseconds.
-		Weight::from_parts(11_400_487_000, 44221)
+		// Minimum execution time: 10_820_127_000 picoseconds.
+		Weight::from_parts(11_302_412_000, 44221)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `ShieldedPool::PreparedKeys` (r:1 w:0)
 	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40756), added: 43231, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Tree` (r:1 w:0)
-	/// Proof: `ShieldedPool::Tree` (`max_values`: Some(1), `max_size`: Some(1064), added: 1559, mode: `MaxEncodedLen`)
+	/// Proof: `ShieldedPool::Tree` (`max_values`: Some(1), `max_size`: Some(1576), added: 2071, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Nullifiers` (r:32 w:32)
 	/// Proof: `ShieldedPool::Nullifiers` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::PendingLeaves` (r:1 w:1)
@@ -105,12 +107,12 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 16]`.
 	fn transact_batch(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `42545`
+		//  Measured:  `43057`
 		//  Estimated: `44221 + n * (5054 ±0)`
-		// Minimum execution time: 10_780_798_000 picoseconds.
-		Weight::from_parts(10_203_274_360, 44221)
-			// Standard Error: 38_266_813
-			.saturating_add(Weight::from_parts(3_430_626_909, 0).saturating_mul(n.into()))
+		// Minimum execution time: 10_857_812_000 picoseconds.
+		Weight::from_parts(11_568_630_327, 44221)
+			// Standard Error: 43_567_126
+			.saturating_add(Weight::from_parts(3_284_109_737, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -120,7 +122,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ShieldedPool::PendingLeaves` (r:1 w:1)
 	/// Proof: `ShieldedPool::PendingLeaves` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Tree` (r:1 w:1)
-	/// Proof: `ShieldedPool::Tree` (`max_values`: Some(1), `max_size`: Some(1064), added: 1559, mode: `MaxEncodedLen`)
+	/// Proof: `ShieldedPool::Tree` (`max_values`: Some(1), `max_size`: Some(1576), added: 2071, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Leaves` (r:512 w:0)
 	/// Proof: `ShieldedPool::Leaves` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::RootRingCursor` (r:1 w:1)
@@ -134,12 +136,12 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 512]`.
 	fn advance_tree(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1362 + n * (52 ±0)`
+		//  Measured:  `1874 + n * (52 ±0)`
 		//  Estimated: `3509 + n * (2523 ±0)`
-		// Minimum execution time: 4_818_591_000 picoseconds.
-		Weight::from_parts(6_345_343_040, 3509)
-			// Standard Error: 2_198_733
-			.saturating_add(Weight::from_parts(165_754_384, 0).saturating_mul(n.into()))
+		// Minimum execution time: 3_631_018_000 picoseconds.
+		Weight::from_parts(5_353_241_615, 3509)
+			// Standard Error: 1_835_370
+			.saturating_add(Weight::from_parts(104_708_625, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -149,15 +151,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 909_510_000 picoseconds.
-		Weight::from_parts(1_034_235_000, 0)
+		// Minimum execution time: 900_497_000 picoseconds.
+		Weight::from_parts(948_798_000, 0)
 	}
 	fn decode_proof_compressed() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_911_070_000 picoseconds.
-		Weight::from_parts(3_971_864_000, 0)
+		// Minimum execution time: 2_895_256_000 picoseconds.
+		Weight::from_parts(3_018_549_000, 0)
 	}
 	/// Storage: `ShieldedPool::PreparedKeys` (r:1 w:0)
 	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40756), added: 43231, mode: `MaxEncodedLen`)
@@ -165,59 +167,73 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `41016`
 		//  Estimated: `44221`
-		// Minimum execution time: 305_564_000 picoseconds.
-		Weight::from_parts(367_235_000, 44221)
+		// Minimum execution time: 301_347_000 picoseconds.
+		Weight::from_parts(321_507_000, 44221)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	fn pairing_check_ours() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 9_992_668_000 picoseconds.
-		Weight::from_parts(11_513_114_000, 0)
+		// Minimum execution time: 9_939_480_000 picoseconds.
+		Weight::from_parts(10_200_336_000, 0)
 	}
 	fn pairing_check_bls12_381() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 18_937_501_000 picoseconds.
-		Weight::from_parts(26_467_035_000, 0)
+		// Minimum execution time: 18_512_040_000 picoseconds.
+		Weight::from_parts(19_242_715_000, 0)
 	}
 	fn pairing_check_arkworks() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 10_762_460_000 picoseconds.
-		Weight::from_parts(14_362_367_000, 0)
+		// Minimum execution time: 11_005_752_000 picoseconds.
+		Weight::from_parts(11_349_863_000, 0)
 	}
 	fn pairing_check_blst() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 9_223_017_000 picoseconds.
-		Weight::from_parts(11_577_520_000, 0)
+		// Minimum execution time: 9_167_684_000 picoseconds.
+		Weight::from_parts(9_720_274_000, 0)
+	}
+	fn keyed_check_ours() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 7_371_859_000 picoseconds.
+		Weight::from_parts(7_879_212_000, 0)
+	}
+	fn keyed_check_blst() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 8_192_197_000 picoseconds.
+		Weight::from_parts(8_772_738_000, 0)
 	}
 	fn verify_single() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 9_496_162_000 picoseconds.
-		Weight::from_parts(13_973_285_000, 0)
+		// Minimum execution time: 9_316_305_000 picoseconds.
+		Weight::from_parts(10_204_964_000, 0)
 	}
 	/// The range of component `n` is `[2, 16]`.
 	fn verify_batch(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 14_107_795_000 picoseconds.
-		Weight::from_parts(18_741_447_064, 0)
-			// Standard Error: 54_666_488
-			.saturating_add(Weight::from_parts(1_947_688_071, 0).saturating_mul(n.into()))
+		// Minimum execution time: 14_135_026_000 picoseconds.
+		Weight::from_parts(12_530_863_195, 0)
+			// Standard Error: 41_291_563
+			.saturating_add(Weight::from_parts(2_932_123_959, 0).saturating_mul(n.into()))
 	}
 	/// Storage: `ShieldedPool::PreparedKeys` (r:1 w:0)
 	/// Proof: `ShieldedPool::PreparedKeys` (`max_values`: None, `max_size`: Some(40756), added: 43231, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Tree` (r:1 w:0)
-	/// Proof: `ShieldedPool::Tree` (`max_values`: Some(1), `max_size`: Some(1064), added: 1559, mode: `MaxEncodedLen`)
+	/// Proof: `ShieldedPool::Tree` (`max_values`: Some(1), `max_size`: Some(1576), added: 2071, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::Nullifiers` (r:2 w:0)
 	/// Proof: `ShieldedPool::Nullifiers` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::PendingLeaves` (r:1 w:0)
@@ -230,10 +246,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn validate_unsigned() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `42456`
+		//  Measured:  `42968`
 		//  Estimated: `44221`
-		// Minimum execution time: 10_770_132_000 picoseconds.
-		Weight::from_parts(15_527_010_000, 44221)
+		// Minimum execution time: 10_771_474_000 picoseconds.
+		Weight::from_parts(15_403_928_000, 44221)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 	}
 	/// Storage: `ShieldedPool::VerifyingKeys` (r:1 w:1)
@@ -244,8 +260,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `233`
 		//  Estimated: `7575`
-		// Minimum execution time: 17_916_196_000 picoseconds.
-		Weight::from_parts(26_810_124_000, 7575)
+		// Minimum execution time: 13_444_140_000 picoseconds.
+		Weight::from_parts(21_241_481_000, 7575)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -257,8 +273,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `243`
 		//  Estimated: `3675`
-		// Minimum execution time: 16_925_000 picoseconds.
-		Weight::from_parts(29_334_000, 3675)
+		// Minimum execution time: 16_985_000 picoseconds.
+		Weight::from_parts(24_206_000, 3675)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -268,8 +284,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `247`
 		//  Estimated: `3485`
-		// Minimum execution time: 11_637_000 picoseconds.
-		Weight::from_parts(17_817_000, 3485)
+		// Minimum execution time: 11_577_000 picoseconds.
+		Weight::from_parts(15_503_000, 3485)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -281,8 +297,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2041`
 		//  Estimated: `7575`
-		// Minimum execution time: 39_239_000 picoseconds.
-		Weight::from_parts(57_916_000, 7575)
+		// Minimum execution time: 37_585_000 picoseconds.
+		Weight::from_parts(45_308_000, 7575)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -291,13 +307,13 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn transact() -> Weight {
-		Weight::from_parts(11_400_487_000, 44221)
+		Weight::from_parts(11_302_412_000, 44221)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn transact_batch(n: u32, ) -> Weight {
-		Weight::from_parts(10_203_274_360, 44221)
-			.saturating_add(Weight::from_parts(3_430_626_909, 0).saturating_mul(n.into()))
+		Weight::from_parts(11_568_630_327, 44221)
+			.saturating_add(Weight::from_parts(3_284_109_737, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -305,63 +321,69 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 5054).saturating_mul(n.into()))
 	}
 	fn advance_tree(n: u32, ) -> Weight {
-		Weight::from_parts(6_345_343_040, 3509)
-			.saturating_add(Weight::from_parts(165_754_384, 0).saturating_mul(n.into()))
+		Weight::from_parts(5_353_241_615, 3509)
+			.saturating_add(Weight::from_parts(104_708_625, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2523).saturating_mul(n.into()))
 	}
 	fn decode_proof() -> Weight {
-		Weight::from_parts(1_034_235_000, 0)
+		Weight::from_parts(948_798_000, 0)
 	}
 	fn decode_proof_compressed() -> Weight {
-		Weight::from_parts(3_971_864_000, 0)
+		Weight::from_parts(3_018_549_000, 0)
 	}
 	fn prepare_key() -> Weight {
-		Weight::from_parts(367_235_000, 44221)
+		Weight::from_parts(321_507_000, 44221)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 	fn pairing_check_ours() -> Weight {
-		Weight::from_parts(11_513_114_000, 0)
+		Weight::from_parts(10_200_336_000, 0)
 	}
 	fn pairing_check_bls12_381() -> Weight {
-		Weight::from_parts(26_467_035_000, 0)
+		Weight::from_parts(19_242_715_000, 0)
 	}
 	fn pairing_check_arkworks() -> Weight {
-		Weight::from_parts(14_362_367_000, 0)
+		Weight::from_parts(11_349_863_000, 0)
 	}
 	fn pairing_check_blst() -> Weight {
-		Weight::from_parts(11_577_520_000, 0)
+		Weight::from_parts(9_720_274_000, 0)
+	}
+	fn keyed_check_ours() -> Weight {
+		Weight::from_parts(7_879_212_000, 0)
+	}
+	fn keyed_check_blst() -> Weight {
+		Weight::from_parts(8_772_738_000, 0)
 	}
 	fn verify_single() -> Weight {
-		Weight::from_parts(13_973_285_000, 0)
+		Weight::from_parts(10_204_964_000, 0)
 	}
 	fn verify_batch(n: u32, ) -> Weight {
-		Weight::from_parts(18_741_447_064, 0)
-			.saturating_add(Weight::from_parts(1_947_688_071, 0).saturating_mul(n.into()))
+		Weight::from_parts(12_530_863_195, 0)
+			.saturating_add(Weight::from_parts(2_932_123_959, 0).saturating_mul(n.into()))
 	}
 	fn validate_unsigned() -> Weight {
-		Weight::from_parts(15_527_010_000, 44221)
+		Weight::from_parts(15_403_928_000, 44221)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 	}
 	fn set_verifying_key() -> Weight {
-		Weight::from_parts(26_810_124_000, 7575)
+		Weight::from_parts(21_241_481_000, 7575)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn allow_asset() -> Weight {
-		Weight::from_parts(29_334_000, 3675)
+		Weight::from_parts(24_206_000, 3675)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn disallow_asset() -> Weight {
-		Weight::from_parts(17_817_000, 3485)
+		Weight::from_parts(15_503_000, 3485)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn remove_verifying_key() -> Weight {
-		Weight::from_parts(57_916_000, 7575)
+		Weight::from_parts(45_308_000, 7575)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
