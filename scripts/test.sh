@@ -36,6 +36,9 @@ fi
 step "e2e helpers: typecheck; Hyperlane bytes and validator signing against upstream vectors; Groth16 proof re-randomization"
 (cd e2e && npx tsc --noEmit && npx tsx --test lib/hyperlane.test.ts lib/groth16.test.ts)
 
+step "try-runtime: the runtime with its migrations' pre/post checks and try_state compiles"
+SKIP_WASM_BUILD=1 cargo check -p zksettle-runtime --features try-runtime
+
 step "runtime: wasm build (wasm32v1-none), integration tests through the real runtime, spec staleness"
 cargo build -p zksettle-runtime
 cargo test -p zksettle-runtime

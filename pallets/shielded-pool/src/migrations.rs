@@ -223,8 +223,10 @@ pub mod v3 {
 			let _ = KnownRoots::<T>::clear(u32::MAX, None);
 			RootRingCursor::<T>::kill();
 			Pallet::<T>::remember_root(root);
+			// Clearing and writing the subtree roots (one per 1024 notes) and the root history.
+			let subtrees = next_index / merkle::leaves_below(SUBTREE_HEIGHT) + 1;
 			let history = u64::from(T::RootHistorySize::get());
-			weight.saturating_add(T::DbWeight::get().writes(history.saturating_mul(2)))
+			weight.saturating_add(T::DbWeight::get().writes(subtrees.saturating_add(history).saturating_mul(2)))
 		}
 
 		#[cfg(feature = "try-runtime")]
