@@ -41,14 +41,28 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-	/// Create a wallet with a new 24-word mnemonic (printed once: write it down).
-	Init,
+	/// Create a wallet with a new 24-word mnemonic (printed once: write it down). Its birthday
+	/// is the node's finalized height (a new wallet has no older notes), so that its first
+	/// sync scans nothing before it.
+	Init {
+		/// Block to start scanning at, instead of asking the node for its height.
+		#[arg(long)]
+		birthday: Option<u64>,
+	},
 	/// Restore a wallet from its mnemonic (read from standard input).
-	Restore,
+	Restore {
+		/// Block to start scanning at: at or before the block of the wallet's first note
+		/// (default 0: the whole chain).
+		#[arg(long, default_value_t = 0)]
+		birthday: u64,
+	},
 	/// Create a watch-only wallet from an exported viewing key.
 	ImportViewingKey {
 		/// The key (`zkview…`).
 		key: String,
+		/// Block to start scanning at (default 0: the whole chain).
+		#[arg(long, default_value_t = 0)]
+		birthday: u64,
 	},
 	/// Print the viewing key: it reveals all notes and balances, but cannot spend.
 	ExportViewingKey,
@@ -188,24 +202,35 @@ async fn run(cli: Cli) -> Result<(), WalletError> {
 	let save = cli.save_call.clone();
 	let cache = cli.wallet.join("dev-transfer-v2.params");
 	match cli.command {
-		Command::Init => {
+		Command::Init { birthday } => {
+			let birthday = match birthday {
+				Some(block) => block,
+				None => {
+					let offline = |e: WalletError| {
+						WalletError::Node(format!("{e} (the birthday is read from the node; offline, pass --birthday)"))
+					};
+					Chain::connect(&cli.url).await.map_err(offline)?.finalized().await.map_err(offline)?
+				},
+			};
 			let phrase = Keys::generate_phrase()?;
-			let wallet = Wallet::create(&cli.wallet, Keys::from_phrase(&phrase)?, &password(true)?, LOG_N)?;
+			let wallet = Wallet::create(&cli.wallet, Keys::from_phrase(&phrase)?, &password(true)?, LOG_N, birthday)?;
 			println!("mnemonic (write it down; it is shown only now):\n{}\n", phrase.as_str());
 			println!("shielded address: {}", wallet.keys().address());
 			println!("public account:   {}", wallet.account()?.public_key().to_account_id());
+			println!("birthday:         block {birthday} (restore with --birthday {birthday})");
 		},
-		Command::Restore => {
+		Command::Restore { birthday } => {
 			let mut phrase = String::new();
 			eprintln!("mnemonic:");
 			std::io::stdin().read_line(&mut phrase).map_err(|e| WalletError::Io("stdin".into(), e))?;
-			let wallet = Wallet::create(&cli.wallet, Keys::from_phrase(phrase.trim())?, &password(true)?, LOG_N)?;
+			let wallet =
+				Wallet::create(&cli.wallet, Keys::from_phrase(phrase.trim())?, &password(true)?, LOG_N, birthday)?;
 			println!("shielded address: {}", wallet.keys().address());
-			println!("run `zksettle sync` to find its notes");
+			println!("run `zksettle sync` to find its notes (scanning from block {birthday})");
 		},
-		Command::ImportViewingKey { key } => {
-			let wallet = Wallet::create(&cli.wallet, Keys::from_viewing_key(&key)?, &password(true)?, LOG_N)?;
-			println!("watch-only wallet for {}", wallet.keys().address());
+		Command::ImportViewingKey { key, birthday } => {
+			let wallet = Wallet::create(&cli.wallet, Keys::from_viewing_key(&key)?, &password(true)?, LOG_N, birthday)?;
+			println!("watch-only wallet for {} (scanning from block {birthday})", wallet.keys().address());
 		},
 		Command::ExportViewingKey => {
 			let wallet = Wallet::open(&cli.wallet, &password(false)?)?;

@@ -92,6 +92,11 @@ pub enum PoolEvent {
 pub struct State {
 	/// Genesis hash of the chain this state belongs to, hex.
 	pub genesis: String,
+	/// The wallet's birthday: no note of it is older than this block, so scanning starts here
+	/// (the chain's height when the wallet was created; given when restoring; 0 scans
+	/// everything). Absent in files from before birthdays, which scanned from 0.
+	#[serde(default)]
+	pub birthday: u64,
 	/// The next block to scan.
 	pub next_block: u64,
 	/// Every note found, spent or not.
@@ -126,6 +131,11 @@ impl State {
 	/// A fresh state for the chain with `genesis`.
 	pub fn new(genesis: String) -> Self {
 		State { genesis, ..Default::default() }
+	}
+
+	/// A fresh state whose scan starts at block `birthday`.
+	pub fn born_at(birthday: u64) -> Self {
+		State { birthday, next_block: birthday, ..Default::default() }
 	}
 
 	/// Apply the pool events of `block` (in order).
@@ -286,6 +296,18 @@ impl State {
 mod tests {
 	use super::*;
 	use zk_verifier::note::Note;
+
+	/// A state file from before birthdays loads, with birthday 0 (it scanned from genesis).
+	#[test]
+	fn states_without_a_birthday_load() {
+		let old = r#"{"genesis":"ab","next_block":7,"notes":[],"history":[]}"#;
+		let state: State = serde_json::from_str(old).unwrap();
+		assert_eq!((state.birthday, state.next_block), (0, 7));
+		let born = State::born_at(40);
+		assert_eq!((born.birthday, born.next_block), (40, 40));
+		let again: State = serde_json::from_slice(&serde_json::to_vec(&born).unwrap()).unwrap();
+		assert_eq!(again, born);
+	}
 
 	fn keys(word: &str) -> Keys {
 		let entropy = blake2b_simd::Params::new().hash_length(32).hash(word.as_bytes());

@@ -49,8 +49,9 @@ fn state_path(dir: &Path) -> PathBuf {
 }
 
 impl Wallet {
-	/// Create a wallet in `dir` (which must not hold one) from `keys`, sealed with `password`.
-	pub fn create(dir: &Path, keys: Keys, password: &str, log_n: u8) -> Result<Self, WalletError> {
+	/// Create a wallet in `dir` (which must not hold one) from `keys`, sealed with `password`,
+	/// whose scans start at block `birthday` (see [`State::birthday`]).
+	pub fn create(dir: &Path, keys: Keys, password: &str, log_n: u8, birthday: u64) -> Result<Self, WalletError> {
 		let path = keystore_path(dir);
 		if path.exists() {
 			return Err(WalletError::WalletExists(dir.display().to_string()));
@@ -59,7 +60,7 @@ impl Wallet {
 		let keystore = Keystore::seal(&keys, password, log_n)?;
 		let json = serde_json::to_vec_pretty(&keystore).map_err(|e| WalletError::Corrupt("keystore".into(), e.to_string()))?;
 		std::fs::write(&path, json).map_err(|e| WalletError::Io(path.display().to_string(), e))?;
-		let wallet = Wallet { dir: dir.to_path_buf(), keys, state: State::default() };
+		let wallet = Wallet { dir: dir.to_path_buf(), keys, state: State::born_at(birthday) };
 		wallet.state.save(&state_path(dir), &wallet.keys)?;
 		Ok(wallet)
 	}

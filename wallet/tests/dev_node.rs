@@ -25,11 +25,11 @@ async fn shield_send_scan_unshield_and_refuse_a_double_spend() {
 	let (node, chain) = DevNode::start(&binary).await.unwrap();
 	let dir = tempfile::tempdir().unwrap();
 	let params = proving_key(None, &dir.path().join("params")).unwrap();
-	let mut alice = Wallet::create(&dir.path().join("alice"), Keys::from_phrase(ALICE_WORDS).unwrap(), "pw", 10).unwrap();
-	let mut bob = Wallet::create(&dir.path().join("bob"), Keys::from_phrase(BOB_WORDS).unwrap(), "pw", 10).unwrap();
+	let mut alice = Wallet::create(&dir.path().join("alice"), Keys::from_phrase(ALICE_WORDS).unwrap(), "pw", 10, 0).unwrap();
+	let mut bob = Wallet::create(&dir.path().join("bob"), Keys::from_phrase(BOB_WORDS).unwrap(), "pw", 10, 0).unwrap();
 	let bob_address = bob.keys().address();
 	let mut watcher =
-		Wallet::create(&dir.path().join("watch"), Keys::from_viewing_key(&bob.keys().export_viewing_key()).unwrap(), "pw", 10)
+		Wallet::create(&dir.path().join("watch"), Keys::from_viewing_key(&bob.keys().export_viewing_key()).unwrap(), "pw", 10, 0)
 			.unwrap();
 	let fee = chain.min_unsigned_fee().await.unwrap();
 
@@ -48,6 +48,16 @@ async fn shield_send_scan_unshield_and_refuse_a_double_spend() {
 	let report = bob.sync(&chain, |_, _| {}).await.unwrap();
 	assert_eq!(report.received, 1);
 	assert_eq!(bob.state.balances().get(&0), Some(&u128::from(40 * UNIT)));
+
+	// Bob restored with a birthday: at the block of his note it is found; one block later the
+	// scan starts after it and finds nothing, without reading a block before the birthday.
+	let received_at = bob.state.notes[0].block;
+	for (birthday, found) in [(received_at, 1), (received_at + 1, 0)] {
+		let path = dir.path().join(format!("bob-from-{birthday}"));
+		let mut restored = Wallet::create(&path, Keys::from_phrase(BOB_WORDS).unwrap(), "pw", 10, birthday).unwrap();
+		let report = restored.sync(&chain, |_, _| {}).await.unwrap();
+		assert_eq!((report.from, report.received), (birthday, found), "birthday {birthday}");
+	}
 
 	// A watch-only wallet sees the same, and cannot spend.
 	watcher.sync(&chain, |_, _| {}).await.unwrap();
