@@ -91,7 +91,51 @@ pub enum WalletError {
 	Corrupt(String, String),
 }
 
+/// The command line's exit status by class of error, so that scripts can tell a refusal by the
+/// chain from an unreachable node or a wrong password (`0` is success; clap reports a malformed
+/// command line with `2`).
+pub mod exit {
+	/// Anything else: proving, randomness, encryption.
+	pub const INTERNAL: u8 = 1;
+	/// Malformed input: mnemonic, address, viewing key, amount.
+	pub const INPUT: u8 = 2;
+	/// The wallet's files: missing, existing, wrong password, corrupt, unreadable.
+	pub const WALLET: u8 = 3;
+	/// Not possible with these funds: balance short, notes too fragmented, watch-only wallet.
+	pub const FUNDS: u8 = 4;
+	/// The chain refused or does not match: stale root, note already spent, another chain,
+	/// no or another verifying key, a transaction rejected.
+	pub const CHAIN: u8 = 5;
+	/// The node could not be reached or answered unexpectedly.
+	pub const NODE: u8 = 6;
+}
+
 impl WalletError {
+	/// The exit status of this error's class (see [`exit`]).
+	pub fn exit_code(&self) -> u8 {
+		match self {
+			WalletError::Prover(_) | WalletError::Randomness | WalletError::Encryption => exit::INTERNAL,
+			WalletError::Mnemonic(_) | WalletError::BadEncoding(_) | WalletError::Amount(_) | WalletError::LowOrderKey => {
+				exit::INPUT
+			},
+			WalletError::WrongPassword |
+			WalletError::WalletExists(_) |
+			WalletError::NoWallet(_) |
+			WalletError::Io(..) |
+			WalletError::Corrupt(..) => exit::WALLET,
+			WalletError::InsufficientShieldedBalance { .. } | WalletError::NotesTooFragmented { .. } | WalletError::ViewOnly => {
+				exit::FUNDS
+			},
+			WalletError::StaleRoot |
+			WalletError::NoteAlreadySpent |
+			WalletError::WrongChain { .. } |
+			WalletError::KeyMismatch(_) |
+			WalletError::NoVerifyingKey |
+			WalletError::Rejected(_) => exit::CHAIN,
+			WalletError::Node(_) => exit::NODE,
+		}
+	}
+
 	/// Map a refusal by the node's transaction pool to the wallet's typed errors. An unsigned
 	/// shielded transaction is checked there (`validate_unsigned`), which reports the pallet's
 	/// reasons as custom validity codes: 1 unknown root, 2 nullifier spent.
@@ -123,6 +167,29 @@ impl WalletError {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn error_classes_have_distinct_exit_codes() {
+		let io = || std::io::Error::other("x");
+		let cases = [
+			(WalletError::Prover("x".into()), exit::INTERNAL),
+			(WalletError::Amount("x".into()), exit::INPUT),
+			(WalletError::WrongPassword, exit::WALLET),
+			(WalletError::Io("f".into(), io()), exit::WALLET),
+			(WalletError::InsufficientShieldedBalance { asset: 0, needed: 2, available: 1 }, exit::FUNDS),
+			(WalletError::ViewOnly, exit::FUNDS),
+			(WalletError::NoteAlreadySpent, exit::CHAIN),
+			(WalletError::from_submission("Custom error: 1"), exit::CHAIN),
+			(WalletError::Node("down".into()), exit::NODE),
+		];
+		for (error, code) in cases {
+			assert_eq!(error.exit_code(), code, "{error}");
+		}
+		let codes = [exit::INTERNAL, exit::INPUT, exit::WALLET, exit::FUNDS, exit::CHAIN, exit::NODE];
+		let distinct: std::collections::BTreeSet<u8> = codes.into_iter().collect();
+		assert_eq!(distinct.len(), codes.len());
+		assert!(!distinct.contains(&0));
+	}
 
 	#[test]
 	fn pallet_errors_map_to_typed_errors() {

@@ -32,6 +32,10 @@ struct Cli {
 	/// Amounts are in base units (plancks) instead of tokens with 12 decimals.
 	#[arg(long, global = true)]
 	raw: bool,
+	/// Read the keystore password from this file (its first line) instead of `ZKSETTLE_PASSWORD`
+	/// or the terminal.
+	#[arg(long, global = true, env = "ZKSETTLE_PASSWORD_FILE")]
+	password_file: Option<PathBuf>,
 	/// Write the submitted call (hex) to this file: a record of exactly what went on chain.
 	#[arg(long, global = true)]
 	save_call: Option<PathBuf>,
@@ -161,7 +165,13 @@ fn asset_name(asset: u64) -> String {
 	if asset == 0 { "ZKS".into() } else { format!("asset {}", asset - 1) }
 }
 
-fn password(confirm: bool) -> Result<String, WalletError> {
+/// The keystore password: from `--password-file` (its first line), else `ZKSETTLE_PASSWORD`, else
+/// asked on the terminal (twice when `confirm`).
+fn password(file: Option<&std::path::Path>, confirm: bool) -> Result<String, WalletError> {
+	if let Some(path) = file {
+		let text = std::fs::read_to_string(path).map_err(|e| WalletError::Io(path.display().to_string(), e))?;
+		return Ok(text.lines().next().unwrap_or_default().to_string());
+	}
 	if let Ok(password) = std::env::var("ZKSETTLE_PASSWORD") {
 		return Ok(password);
 	}
@@ -200,6 +210,8 @@ fn save_call(path: Option<&std::path::Path>, included: &zksettle_wallet::chain::
 async fn run(cli: Cli) -> Result<(), WalletError> {
 	let raw = cli.raw;
 	let save = cli.save_call.clone();
+	let password_file = cli.password_file.clone();
+	let pw_file = password_file.as_deref();
 	let cache = cli.wallet.join("dev-transfer-v2.params");
 	match cli.command {
 		Command::Init { birthday } => {
@@ -213,7 +225,7 @@ async fn run(cli: Cli) -> Result<(), WalletError> {
 				},
 			};
 			let phrase = Keys::generate_phrase()?;
-			let wallet = Wallet::create(&cli.wallet, Keys::from_phrase(&phrase)?, &password(true)?, LOG_N, birthday)?;
+			let wallet = Wallet::create(&cli.wallet, Keys::from_phrase(&phrase)?, &password(pw_file, true)?, LOG_N, birthday)?;
 			println!("mnemonic (write it down; it is shown only now):\n{}\n", phrase.as_str());
 			println!("shielded address: {}", wallet.keys().address());
 			println!("public account:   {}", wallet.account()?.public_key().to_account_id());
@@ -224,16 +236,16 @@ async fn run(cli: Cli) -> Result<(), WalletError> {
 			eprintln!("mnemonic:");
 			std::io::stdin().read_line(&mut phrase).map_err(|e| WalletError::Io("stdin".into(), e))?;
 			let wallet =
-				Wallet::create(&cli.wallet, Keys::from_phrase(phrase.trim())?, &password(true)?, LOG_N, birthday)?;
+				Wallet::create(&cli.wallet, Keys::from_phrase(phrase.trim())?, &password(pw_file, true)?, LOG_N, birthday)?;
 			println!("shielded address: {}", wallet.keys().address());
 			println!("run `zksettle sync` to find its notes (scanning from block {birthday})");
 		},
 		Command::ImportViewingKey { key, birthday } => {
-			let wallet = Wallet::create(&cli.wallet, Keys::from_viewing_key(&key)?, &password(true)?, LOG_N, birthday)?;
+			let wallet = Wallet::create(&cli.wallet, Keys::from_viewing_key(&key)?, &password(pw_file, true)?, LOG_N, birthday)?;
 			println!("watch-only wallet for {} (scanning from block {birthday})", wallet.keys().address());
 		},
 		Command::ExportViewingKey => {
-			let wallet = Wallet::open(&cli.wallet, &password(false)?)?;
+			let wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
 			println!("{}", wallet.keys().export_viewing_key().as_str());
 		},
 		Command::Address => {
@@ -244,7 +256,7 @@ async fn run(cli: Cli) -> Result<(), WalletError> {
 			}
 		},
 		Command::Sync => {
-			let mut wallet = Wallet::open(&cli.wallet, &password(false)?)?;
+			let mut wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
 			let chain = Chain::connect(&cli.url).await?;
 			let report = wallet.sync(&chain, progress).await?;
 			println!(
@@ -253,7 +265,7 @@ async fn run(cli: Cli) -> Result<(), WalletError> {
 			);
 		},
 		Command::Balance { asset } => {
-			let mut wallet = Wallet::open(&cli.wallet, &password(false)?)?;
+			let mut wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
 			let chain = Chain::connect(&cli.url).await?;
 			wallet.sync(&chain, progress).await?;
 			if let Ok(account) = wallet.account() {
@@ -277,7 +289,7 @@ async fn run(cli: Cli) -> Result<(), WalletError> {
 			}
 		},
 		Command::Shield { amount, asset, suri } => {
-			let mut wallet = Wallet::open(&cli.wallet, &password(false)?)?;
+			let mut wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
 			let payer = match suri {
 				Some(uri) => wallet::signer(&uri)?,
 				None => wallet.account()?,
@@ -291,7 +303,7 @@ async fn run(cli: Cli) -> Result<(), WalletError> {
 		},
 		Command::Send { amount, to, fee, asset } => {
 			let to: Address = to.parse()?;
-			let mut wallet = Wallet::open(&cli.wallet, &password(false)?)?;
+			let mut wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
 			let chain = Chain::connect(&cli.url).await?;
 			let fee = match fee {
 				Some(fee) => parse_amount(&fee, raw)?,
@@ -305,7 +317,7 @@ async fn run(cli: Cli) -> Result<(), WalletError> {
 		},
 		Command::Unshield { amount, to, fee, asset } => {
 			let to = chain::account(&to)?;
-			let mut wallet = Wallet::open(&cli.wallet, &password(false)?)?;
+			let mut wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
 			let chain = Chain::connect(&cli.url).await?;
 			let fee = match fee {
 				Some(fee) => parse_amount(&fee, raw)?,
@@ -318,7 +330,7 @@ async fn run(cli: Cli) -> Result<(), WalletError> {
 			println!("unshielded {} to {to} at block #{} ({})", show(amount.into(), raw), included.block, included.hash);
 		},
 		Command::History => {
-			let wallet = Wallet::open(&cli.wallet, &password(false)?)?;
+			let wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
 			let mut out = std::io::stdout().lock();
 			for entry in &wallet.state.history {
 				let kind = match entry.kind {
@@ -364,7 +376,7 @@ async fn main() -> ExitCode {
 		Ok(()) => ExitCode::SUCCESS,
 		Err(e) => {
 			eprintln!("error: {}", describe(&e, raw));
-			ExitCode::FAILURE
+			ExitCode::from(e.exit_code())
 		},
 	}
 }
