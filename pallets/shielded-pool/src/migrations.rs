@@ -142,9 +142,10 @@ pub mod v2 {
 /// launched with value; its test networks hold a few hundred notes).
 pub mod v3 {
 	use crate::{
-		Config, KnownRoots, Leaves, Pallet, RootRing, RootRingCursor, SubtreeRoots, Tree, TreeState, WeightInfo,
+		Config, KnownRoots, Pallet, RootRing, RootRingCursor, SubtreeRoots, Tree, TreeState, WeightInfo,
 		SUBTREE_HEIGHT,
 	};
+	#[cfg(feature = "try-runtime")]
 	use alloc::vec::Vec;
 	use codec::{Decode, Encode, MaxEncodedLen};
 	use polkadot_sdk::{
@@ -158,7 +159,7 @@ pub mod v3 {
 		frame_system,
 	};
 	use scale_info::TypeInfo;
-	use zk_verifier::{merkle, Scalar};
+	use zk_verifier::merkle;
 	#[cfg(feature = "try-runtime")]
 	use polkadot_sdk::{frame_support::ensure, sp_runtime::TryRuntimeError};
 
@@ -186,13 +187,6 @@ pub mod v3 {
 		pub type Tree<T: Config> = StorageValue<Pallet<T>, BinaryTreeState, OptionQuery>;
 	}
 
-	/// Every stored leaf `0..next_index`, or `None` if one is missing or not canonical.
-	fn stored_leaves<T: Config>(next_index: u64) -> Option<Vec<Scalar>> {
-		(0..next_index)
-			.map(|i| Leaves::<T>::get(i).and_then(|bytes| Option::<Scalar>::from(Scalar::from_bytes(&bytes))))
-			.collect()
-	}
-
 	/// The migration without its version guard.
 	pub struct RebuildTree<T>(core::marker::PhantomData<T>);
 
@@ -201,7 +195,7 @@ pub mod v3 {
 			let next_index = old::Tree::<T>::get().map_or(0, |old| old.next_index);
 			let weight = <T as Config>::WeightInfo::advance_tree(u32::try_from(next_index).unwrap_or(u32::MAX))
 				.saturating_add(T::DbWeight::get().reads_writes(2, 4));
-			let Some(leaves) = stored_leaves::<T>(next_index) else {
+			let Some(leaves) = Pallet::<T>::stored_leaves(0, next_index) else {
 				// `pre_upgrade` and `try_state` rule this out; the old state is left as it was
 				// rather than replaced by a tree that lost notes.
 				log::error!(target: "runtime::shielded-pool", "v3: a stored note is missing; tree not rebuilt");
@@ -233,7 +227,7 @@ pub mod v3 {
 		fn pre_upgrade() -> Result<Vec<u8>, TryRuntimeError> {
 			let old = old::Tree::<T>::get().ok_or("no version-2 tree to migrate")?;
 			ensure!(old.next_index <= MAX_LEAVES, "too many notes for a one-block rebuild");
-			ensure!(stored_leaves::<T>(old.next_index).is_some(), "a stored note is missing or not canonical");
+			ensure!(Pallet::<T>::stored_leaves(0, old.next_index).is_some(), "a stored note is missing or not canonical");
 			Ok(old.next_index.encode())
 		}
 
@@ -242,7 +236,7 @@ pub mod v3 {
 			let next_index = u64::decode(&mut &state[..]).map_err(|_| "pre_upgrade state does not decode")?;
 			let tree = Tree::<T>::get();
 			ensure!(tree.next_index == next_index, "the rebuilt tree has another number of notes");
-			let leaves = stored_leaves::<T>(next_index).ok_or("a stored note went missing")?;
+			let leaves = Pallet::<T>::stored_leaves(0, next_index).ok_or("a stored note went missing")?;
 			let mut frontier = merkle::Frontier::default();
 			for leaf in leaves {
 				frontier.insert(leaf).map_err(|_| "the notes overflow the tree")?;

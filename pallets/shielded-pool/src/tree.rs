@@ -20,17 +20,24 @@ use polkadot_sdk::{
 	sp_runtime::DispatchError,
 };
 
+/// A stored 32-byte field element, `None` if not canonical (never written so).
+fn decode(bytes: Hash32) -> Option<Scalar> {
+	Option::from(Scalar::from_bytes(&bytes))
+}
+
 impl<T: Config> Pallet<T> {
+	/// The stored leaves `start..end`, or `None` if one is missing or not canonical.
+	pub(crate) fn stored_leaves(start: u64, end: u64) -> Option<Vec<Scalar>> {
+		(start..end).map(|i| Leaves::<T>::get(i).and_then(decode)).collect()
+	}
+
 	/// The authentication path of a leaf, computed from the stored leaves and subtree roots.
 	pub fn merkle_path(index: u64) -> Option<MerklePath> {
 		let tree = Tree::<T>::get();
 		if index >= tree.next_index {
 			return None;
 		}
-		let decode = |bytes: Hash32| Option::<Scalar>::from(Scalar::from_bytes(&bytes));
-		let leaves_in = |start: u64, end: u64| -> Option<Vec<Scalar>> {
-			(start..end).map(|i| Leaves::<T>::get(i).and_then(decode)).collect()
-		};
+		let leaves_in = Self::stored_leaves;
 		let width = merkle::leaves_below(SUBTREE_HEIGHT);
 		let start = index - index % width;
 		let subtree_leaves = leaves_in(start, tree.next_index.min(start.saturating_add(width)))?;
@@ -47,7 +54,7 @@ impl<T: Config> Pallet<T> {
 			roots.push(merkle::subtree_root(&last, 0, SUBTREE_HEIGHT));
 		}
 		let path = merkle::path_via_subtrees(index, &subtree_leaves, &roots, SUBTREE_HEIGHT)?;
-		let leaf = Leaves::<T>::get(index)?;
+		let leaf = usize::try_from(index - start).ok().and_then(|i| subtree_leaves.get(i))?.to_bytes();
 		Some(MerklePath { leaf, siblings: path.iter().flatten().map(|s| s.to_bytes()).collect(), root: tree.root })
 	}
 
@@ -94,10 +101,7 @@ impl<T: Config> Pallet<T> {
 				return;
 			},
 		};
-		let leaves: Option<Vec<Scalar>> = (first..end)
-			.map(|i| Leaves::<T>::get(i).and_then(|bytes| Option::<Scalar>::from(Scalar::from_bytes(&bytes))))
-			.collect();
-		let Some(leaves) = leaves else {
+		let Some(leaves) = Self::stored_leaves(first, end) else {
 			defensive!("a pending note is missing or not canonical");
 			return;
 		};
