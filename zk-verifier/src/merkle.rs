@@ -115,25 +115,32 @@ impl Default for Frontier {
 impl Frontier {
 	/// Append a leaf; returns its index. The tree is unchanged when full.
 	pub fn insert(&mut self, leaf: Scalar) -> Result<u64, TreeFull> {
-		self.insert_tracking(leaf, DEPTH).map(|(index, _)| index)
+		self.insert_nodes(leaf).map(|(index, _)| index)
 	}
 
-	/// Append a leaf; returns its index and the node at height `height` on its path (the leaf
-	/// itself for 0, the root for [`DEPTH`]). When the leaf is the last of its height-`height`
-	/// subtree, that node is the subtree's final root: the runtime stores those so that paths can
-	/// be served without storing the whole tree (see [`path_via_subtrees`]).
-	pub fn insert_tracking(&mut self, leaf: Scalar, height: usize) -> Result<(u64, Scalar), TreeFull> {
+	/// Append a leaf; returns its index and the nodes on its path after the insertion, by height:
+	/// the leaf itself at 0, the root at [`DEPTH`], each with the subtrees right of the leaf
+	/// empty. When the leaf is the last of its height-`h` subtree, node `h` is that subtree's
+	/// final root (the runtime stores those, see [`path_via_subtrees`]); wallets update their
+	/// witnesses from these nodes ([`crate::witness::Witness::update`]).
+	pub fn insert_nodes(&mut self, leaf: Scalar) -> Result<(u64, [Scalar; DEPTH + 1]), TreeFull> {
 		let index = self.next_index;
 		if index >= CAPACITY {
 			return Err(TreeFull);
 		}
-		let mut node = leaf;
-		let mut tracked = leaf;
-		let mut position = index;
-		for (level, filled) in self.filled.iter_mut().enumerate() {
-			if level == height {
-				tracked = node;
-			}
+		let nodes = self.push(leaf, 0);
+		self.next_index = index + 1;
+		Ok((index, nodes))
+	}
+
+	/// Put `node`, of height `height`, at the next position of that height, updating the
+	/// frontier from that height up and the root (not `next_index`). Returns the nodes on its
+	/// path (`node` itself below `height`).
+	pub(crate) fn push(&mut self, node: Scalar, height: usize) -> [Scalar; DEPTH + 1] {
+		let mut nodes = [node; DEPTH + 1];
+		let mut node = node;
+		let mut position = self.next_index >> (2 * height.min(DEPTH));
+		for (level, filled) in self.filled.iter_mut().enumerate().skip(height) {
 			let d = digit(position);
 			// Left of the node: this group's older nodes; right of it: nothing yet.
 			let mut group = [zero(level); ARITY];
@@ -149,14 +156,13 @@ impl Frontier {
 				*slot = node;
 			}
 			node = merkle_node(&group);
+			if let Some(slot) = nodes.get_mut(level + 1) {
+				*slot = node;
+			}
 			position >>= 2;
 		}
-		if height >= DEPTH {
-			tracked = node;
-		}
 		self.root = node;
-		self.next_index = index + 1;
-		Ok((index, tracked))
+		nodes
 	}
 }
 
@@ -474,7 +480,8 @@ mod tests {
 		let mut completed_roots = Vec::new();
 		let leaves: Vec<Scalar> = (0..45u64).map(|i| Scalar::from(77 + i)).collect();
 		for leaf in &leaves {
-			let (index, node) = frontier.insert_tracking(*leaf, HEIGHT).unwrap();
+			let (index, nodes) = frontier.insert_nodes(*leaf).unwrap();
+			let node = nodes[HEIGHT];
 			tree.append(*leaf).unwrap();
 			if (index + 1) % width == 0 {
 				completed_roots.push(node);
@@ -492,10 +499,11 @@ mod tests {
 			assert_eq!(Some(path), tree.path(index), "leaf {index}");
 		}
 		assert_eq!(path_via_subtrees(45, &leaves[32..], &roots, HEIGHT), None);
-		// Tracking the root gives the root; tracking height 0 gives the leaf.
+		// The path's nodes run from the leaf to the root, and agree with the whole tree's.
 		let mut f = Frontier::default();
-		assert_eq!(f.insert_tracking(Scalar::one(), DEPTH).unwrap().1, f.root);
-		assert_eq!(f.insert_tracking(Scalar::from(2u64), 0).unwrap().1, Scalar::from(2u64));
+		let (_, nodes) = f.insert_nodes(Scalar::from(2u64)).unwrap();
+		assert_eq!((nodes[0], nodes[DEPTH]), (Scalar::from(2u64), f.root));
+		assert_eq!(nodes[1], subtree_root(&[Scalar::from(2u64)], 0, 1));
 	}
 
 	/// Batches of every size from every starting point give the frontier (byte for byte) and
@@ -513,7 +521,8 @@ mod tests {
 				let mut batched = single.clone();
 				let mut expected = Vec::new();
 				for i in start..start + count {
-					let (index, node) = single.insert_tracking(leaf(i), HEIGHT).unwrap();
+					let (index, nodes) = single.insert_nodes(leaf(i)).unwrap();
+					let node = nodes[HEIGHT];
 					if (index + 1) % leaves_below(HEIGHT) == 0 {
 						expected.push((index / leaves_below(HEIGHT), node));
 					}
