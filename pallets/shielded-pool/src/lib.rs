@@ -99,6 +99,9 @@ use polkadot_sdk::{
 /// Height of the subtrees whose roots are stored for path queries (`4^5 = 1024` leaves each).
 pub const SUBTREE_HEIGHT: usize = 5;
 
+/// The most leaves (or subtree roots) one runtime-API query returns: 128 KiB of answer.
+pub const MAX_LEAVES_PER_QUERY: u32 = 4096;
+
 /// The balance type of the native currency.
 pub type BalanceOf<T> =
 	<<T as Config>::NativeCurrency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;

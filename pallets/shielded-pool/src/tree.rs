@@ -12,11 +12,12 @@ use alloc::vec::Vec;
 use zk_verifier::{merkle, Scalar};
 
 use crate::{
-	Config, Error, Event, Hash32, KnownRoots, Leaves, MerklePath, Pallet, PendingLeaves, RootRing, RootRingCursor,
-	SubtreeRoots, Tree, TreeState, SUBTREE_HEIGHT,
+	Config, Error, Event, Hash32, KnownRoots, Leaves, MerklePath, NotesDigest, Pallet, PendingLeaves, RootRing,
+	RootRingCursor, SubtreeRoots, Tree, TreeState, MAX_LEAVES_PER_QUERY, SUBTREE_HEIGHT,
 };
 use polkadot_sdk::{
 	frame_support::{defensive, traits::Get, BoundedVec},
+	frame_system,
 	sp_runtime::DispatchError,
 };
 
@@ -29,6 +30,25 @@ impl<T: Config> Pallet<T> {
 	/// The stored leaves `start..end`, or `None` if one is missing or not canonical.
 	pub(crate) fn stored_leaves(start: u64, end: u64) -> Option<Vec<Scalar>> {
 		(start..end).map(|i| Leaves::<T>::get(i).and_then(decode)).collect()
+	}
+
+	/// Up to `count` (at most [`MAX_LEAVES_PER_QUERY`]) leaves of the tree from `start`, as far
+	/// as the tree goes. With the subtree roots and the headers' [`NotesDigest`]s, this is all a
+	/// wallet reads from the state to follow the tree itself: it asks for every leaf of the
+	/// blocks it scans, so the node learns nothing of which notes are the wallet's.
+	pub fn leaves(start: u64, count: u32) -> Vec<Hash32> {
+		let end = Tree::<T>::get().next_index.min(start.saturating_add(u64::from(count.min(MAX_LEAVES_PER_QUERY))));
+		(start..end).map_while(Leaves::<T>::get).collect()
+	}
+
+	/// Up to `count` (at most [`MAX_LEAVES_PER_QUERY`]) roots of the complete subtrees of height
+	/// [`SUBTREE_HEIGHT`] from subtree `start`: a wallet that starts scanning at a birthday builds
+	/// its frontier from these and the leaves of one subtree
+	/// ([`zk_verifier::merkle::Frontier::from_subtrees`]).
+	pub fn subtree_roots(start: u64, count: u32) -> Vec<Hash32> {
+		let complete = Tree::<T>::get().next_index / merkle::leaves_below(SUBTREE_HEIGHT);
+		let end = complete.min(start.saturating_add(u64::from(count.min(MAX_LEAVES_PER_QUERY))));
+		(start..end).map_while(SubtreeRoots::<T>::get).collect()
 	}
 
 	/// The authentication path of a leaf, computed from the stored leaves and subtree roots.
@@ -116,6 +136,7 @@ impl<T: Config> Pallet<T> {
 		let root = state.root;
 		Tree::<T>::put(state);
 		Self::remember_root(root);
+		frame_system::Pallet::<T>::deposit_log(NotesDigest { first, end, root }.to_digest_item());
 		Self::deposit_event(Event::TreeAdvanced { root, next_index: end });
 	}
 

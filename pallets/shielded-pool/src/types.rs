@@ -4,7 +4,7 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::{
 	frame_support::{pallet_prelude::*, CloneNoBound, EqNoBound, PartialEqNoBound, DebugNoBound},
-	sp_runtime::traits::UniqueSaturatedInto,
+	sp_runtime::{traits::UniqueSaturatedInto, DigestItem},
 };
 use scale_info::TypeInfo;
 use zk_verifier::{merkle, public_inputs::TRANSFER_INPUTS, Scalar, PROOF_UNCOMPRESSED_SIZE};
@@ -142,5 +142,48 @@ impl TreeState {
 			filled,
 			root: Option::from(Scalar::from_bytes(&self.root))?,
 		})
+	}
+}
+
+/// What a block did to the note tree, in its header: the leaves it added (`first..end`) and the
+/// root after them. Deposited by every block that adds notes, none by the others.
+///
+/// Why in the header: every node keeps the headers and bodies of finalized blocks, while the state
+/// (events included) of all but the last 256 is pruned by default. With this digest a wallet
+/// knows from headers alone which blocks hold notes (and only those bodies need fetching: every
+/// shielded transaction adds notes, so a block without the digest spent no nullifier either),
+/// which leaf index each of a block's notes got, and the root to check its own copy of the tree
+/// against, without any historical state. Encoded as [`DigestItem::Other`]: the tag
+/// [`NotesDigest::TAG`], then `first`, `end` (u64 little-endian) and `root`.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, Debug)]
+pub struct NotesDigest {
+	/// The block's first leaf.
+	pub first: u64,
+	/// One past its last leaf: the tree's size after the block.
+	pub end: u64,
+	/// The tree's root after the block.
+	pub root: Hash32,
+}
+
+impl NotesDigest {
+	/// The tag that starts the digest item's data.
+	pub const TAG: [u8; 4] = *b"zkpn";
+
+	/// The digest item.
+	pub fn to_digest_item(&self) -> DigestItem {
+		let mut data = Self::TAG.to_vec();
+		self.encode_to(&mut data);
+		DigestItem::Other(data)
+	}
+
+	/// The notes digest in `item`, if it is one.
+	pub fn from_digest_item(item: &DigestItem) -> Option<Self> {
+		match item {
+			DigestItem::Other(data) => {
+				let rest = data.strip_prefix(&Self::TAG[..])?;
+				Self::decode(&mut &rest[..]).ok().filter(|_| rest.len() == 48)
+			},
+			_ => None,
+		}
 	}
 }

@@ -12,13 +12,13 @@ use polkadot_sdk::{
 	sp_runtime::{
 		traits::ValidateUnsigned,
 		transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
-		DispatchError,
+		DigestItem, DispatchError,
 	},
 };
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
 use zk_verifier::{
 	keys::SpendingKey,
-	merkle::MerkleTree,
+	merkle::{self, MerkleTree},
 	note::Note,
 	prover::{build_witness, ProvingKey, SpendableNote},
 	Scalar,
@@ -571,3 +571,60 @@ fn recent_roots_are_accepted() {
 }
 
 mod hardening;
+
+/// The notes digests in the current block's header so far.
+fn notes_digests() -> Vec<NotesDigest> {
+	System::digest().logs.iter().filter_map(NotesDigest::from_digest_item).collect()
+}
+
+/// Each block that adds notes says so in its header (leaf range and root after it), blocks
+/// without notes say nothing, and the leaves and subtree roots the runtime API serves rebuild the
+/// tree: all a wallet needs to follow the tree without historical state.
+#[test]
+fn headers_and_leaf_queries_let_a_wallet_follow_the_tree() {
+	new_test_ext(dev_keys()).execute_with(|| {
+		let leaf = |i: u64| Scalar::from(5 + 3 * i).to_bytes();
+		let no_notes = [BoundedVec::truncate_from(vec![1u8]), BoundedVec::truncate_from(vec![2u8])];
+		end_block();
+		assert_eq!(notes_digests(), []);
+		// Two transactions' notes in one block, then 1026 more over the next block.
+		for i in (0..4).step_by(2) {
+			assert_ok!(ShieldedPool::record_notes(&[leaf(i), leaf(i + 1)], &no_notes));
+		}
+		end_block();
+		let root = Tree::<Test>::get().root;
+		assert_eq!(notes_digests(), [NotesDigest { first: 0, end: 4, root }]);
+		let total = 2 * 2100u64;
+		for i in (4..total).step_by(2) {
+			assert_ok!(ShieldedPool::record_notes(&[leaf(i), leaf(i + 1)], &no_notes));
+		}
+		end_block();
+		let root = Tree::<Test>::get().root;
+		assert_eq!(notes_digests().last(), Some(&NotesDigest { first: 4, end: total, root }));
+
+		// The digest's bytes: tag, first, end, root; other items are not taken for one.
+		let item = NotesDigest { first: 4, end: total, root }.to_digest_item();
+		let DigestItem::Other(bytes) = &item else { panic!("an Other item") };
+		assert_eq!(bytes.len(), 4 + 8 + 8 + 32);
+		assert_eq!((&bytes[..4], &bytes[4..12]), (&b"zkpn"[..], &4u64.to_le_bytes()[..]));
+		assert_eq!(NotesDigest::from_digest_item(&DigestItem::Other(bytes[..51].to_vec())), None);
+		assert_eq!(NotesDigest::from_digest_item(&DigestItem::Other(b"zkpm".repeat(13))), None);
+
+		// Leaves: as far as the tree goes, at most MAX_LEAVES_PER_QUERY at once.
+		assert_eq!(ShieldedPool::leaves(2, 3), vec![leaf(2), leaf(3), leaf(4)]);
+		assert_eq!(ShieldedPool::leaves(total - 1, 10), vec![leaf(total - 1)]);
+		assert_eq!(ShieldedPool::leaves(total, 10), Vec::<Hash32>::new());
+		assert_eq!(ShieldedPool::leaves(0, u32::MAX).len(), MAX_LEAVES_PER_QUERY as usize);
+		// Subtree roots: the complete subtrees only.
+		let roots = ShieldedPool::subtree_roots(0, 100);
+		assert_eq!(roots.len(), 4);
+		assert_eq!(ShieldedPool::subtree_roots(3, 100), roots[3..].to_vec());
+
+		// A wallet born after the fourth subtree: its roots and the leaves of the partial one
+		// give the chain's frontier, byte for byte.
+		let scalars = |hashes: &[Hash32]| -> Vec<Scalar> { hashes.iter().map(|h| Scalar::from_bytes(h).unwrap()).collect() };
+		let partial = ShieldedPool::leaves(4096, 1024);
+		let frontier = merkle::Frontier::from_subtrees(&scalars(&roots), SUBTREE_HEIGHT, &scalars(&partial)).unwrap();
+		assert_eq!(TreeState::from(&frontier), Tree::<Test>::get());
+	});
+}
