@@ -270,6 +270,14 @@ impl_runtime_apis! {
 		fn verifying_key_version() -> Option<u32> {
 			ShieldedPool::latest_key_version()
 		}
+
+		fn leaves(start: u64, count: u32) -> Vec<Hash32> {
+			ShieldedPool::leaves(start, count)
+		}
+
+		fn subtree_roots(start: u64, count: u32) -> Vec<Hash32> {
+			ShieldedPool::subtree_roots(start, count)
+		}
 	}
 
 	impl pallet_settlement_runtime_api::SettlementApi<Block, Balance> for Runtime {
@@ -291,6 +299,10 @@ impl_runtime_apis! {
 
 		fn outbound_count() -> u32 {
 			pallet_settlement::OutboundTree::<Runtime>::get().count
+		}
+
+		fn dispatched_messages(start: u32, count: u32) -> Vec<Vec<u8>> {
+			Settlement::dispatched_messages(start, count)
 		}
 
 		fn delivered(message_id: [u8; 32]) -> bool {

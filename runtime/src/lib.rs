@@ -91,6 +91,7 @@ pub type UncheckedExtrinsic = generic::UncheckedExtrinsic<Address, RuntimeCall, 
 /// versions, so they do nothing there).
 type Migrations = (
 	pallet_settlement::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_settlement::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_shielded_pool::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_shielded_pool::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_shielded_pool::migrations::v3::MigrateV2ToV3<Runtime>,
@@ -151,7 +152,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("zksettle"),
 	impl_name: alloc::borrow::Cow::Borrowed("zksettle"),
 	authoring_version: 1,
-	spec_version: 4,
+	spec_version: 5,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,

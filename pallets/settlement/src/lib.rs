@@ -92,7 +92,7 @@ pub mod pallet {
 
 	/// 1: [`IsmOrderRefs`] (open orders relying on each ISM), filled from `Orders` by
 	/// [`migrations::v1`].
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -181,6 +181,15 @@ pub mod pallet {
 	/// The outbound message tree; its count is the next nonce.
 	#[pallet::storage]
 	pub type OutboundTree<T> = StorageValue<_, merkle::IncrementalMerkle, ValueQuery>;
+
+	/// Every message dispatched here, by leaf index (its nonce). Events are pruned with the
+	/// state of their block (after 256 blocks by default), but validators and relayers must be
+	/// able to sign and deliver a message whenever they get to it, after any outage: they read
+	/// the messages from here, as Hyperlane's Sealevel mailbox keeps each dispatched message in
+	/// an account of its own. Kept for good: like the outbound tree's leaves, a message is part
+	/// of the chain's outbound history (at most `77 + MaxBodyLen` bytes each).
+	#[pallet::storage]
+	pub type DispatchedMessages<T: Config> = StorageMap<_, Twox64Concat, u32, BoundedVec<u8, T::MaxMessageLen>, OptionQuery>;
 
 	/// Delivered inbound messages by id, with the block of delivery.
 	#[pallet::storage]
@@ -419,6 +428,9 @@ pub mod pallet {
 		RecipientFailed,
 		/// Moving the held input to the solver failed.
 		EscrowTransferFailed,
+		/// A message to dispatch is longer than `MaxMessageLen` (`integrity_test` rules this out
+		/// for every body `dispatch` accepts).
+		MessageTooLong,
 		/// No settler is enrolled for the destination, or the order names another.
 		UnknownSettler,
 		/// Genesis gave this chain no domain (0): it can neither send nor receive.
@@ -440,6 +452,10 @@ pub mod pallet {
 			assert!(
 				T::MaxMetadataLen::get() as usize >= isms::metadata::MERKLE_ROOT_HEADER + 65 * T::MaxValidators::get() as usize,
 				"merkle-root metadata with a full set of signatures must fit"
+			);
+			assert!(
+				T::MaxMessageLen::get() as usize >= message::HEADER_LEN + T::MaxBodyLen::get() as usize,
+				"every message this chain dispatches must fit in DispatchedMessages"
 			);
 		}
 
@@ -710,6 +726,11 @@ impl<T: Config> Pallet<T> {
 		);
 		for id in refs.keys() {
 			frame_support::ensure!(Isms::<T>::contains_key(id), "an open order's ISM is missing");
+		}
+		let count = OutboundTree::<T>::get().count;
+		for (index, bytes) in DispatchedMessages::<T>::iter() {
+			let message = message::Message::from_bytes(&bytes).map_err(|_| "a kept message is shorter than its header")?;
+			frame_support::ensure!(index < count && message.nonce == index, "a kept message is not at its nonce");
 		}
 		Ok(())
 	}

@@ -4,7 +4,7 @@
 #![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used))]
 
 use alloc::vec::Vec;
-use frame_support::{dispatch::DispatchResult, ensure, traits::Get, weights::Weight};
+use frame_support::{dispatch::DispatchResult, ensure, traits::Get, weights::Weight, BoundedVec};
 use polkadot_sdk::{frame_support, frame_system};
 
 use crate::{
@@ -19,8 +19,11 @@ use crate::{
 	},
 	message::{Message, VERSION},
 	work::Work,
-	ClosedOrders, Config, Delivered, DefaultIsm, Error, Event, Orders, OutboundTree, Pallet,
+	ClosedOrders, Config, Delivered, DefaultIsm, DispatchedMessages, Error, Event, Orders, OutboundTree, Pallet,
 };
+
+/// The most messages one [`Pallet::dispatched_messages`] query returns.
+pub const MAX_MESSAGES_PER_QUERY: u32 = 256;
 
 /// No recipient has the address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,9 +99,19 @@ impl<T: Config> Pallet<T> {
 		let id = message.id();
 		let leaf_index = tree.insert(id).map_err(|_| Error::<T>::TreeFull)?;
 		let root = tree.root();
+		let bytes = message.to_bytes();
+		let stored = BoundedVec::try_from(bytes.clone()).map_err(|_| Error::<T>::MessageTooLong)?;
 		OutboundTree::<T>::put(tree);
-		Self::deposit_event(Event::Dispatched { id, sender, destination, recipient, message: message.to_bytes(), leaf_index, root });
+		DispatchedMessages::<T>::insert(leaf_index, stored);
+		Self::deposit_event(Event::Dispatched { id, sender, destination, recipient, message: bytes, leaf_index, root });
 		Ok(id)
+	}
+
+	/// Up to `count` (at most [`MAX_MESSAGES_PER_QUERY`]) dispatched messages from leaf `start`,
+	/// in order: what agents read instead of events, which the state of old blocks no longer has.
+	pub fn dispatched_messages(start: u32, count: u32) -> Vec<Vec<u8>> {
+		let end = start.saturating_add(count.min(MAX_MESSAGES_PER_QUERY));
+		(start..end).map_while(|i| DispatchedMessages::<T>::get(i).map(|m| m.into_inner())).collect()
 	}
 
 	/// Verify and deliver `bytes`, counting in `work` what the weight is refunded to (also when

@@ -70,3 +70,49 @@ pub mod v1 {
 		<T as frame_system::Config>::DbWeight,
 	>;
 }
+
+/// Version 1 → 2: [`crate::DispatchedMessages`] keeps every message dispatched from now on, so
+/// that agents read messages from the current state instead of events (pruned with their
+/// block's state). Messages dispatched before the upgrade exist only in events: the migration
+/// cannot recover them, and leaves the new map empty; agents of a chain upgraded from version 1
+/// need an archive node for those. The checks pin that nothing else changes.
+pub mod v2 {
+	use crate::{Config, Pallet};
+	use polkadot_sdk::{
+		frame_support::{migrations::VersionedMigration, traits::UncheckedOnRuntimeUpgrade, weights::Weight},
+		frame_system,
+	};
+	#[cfg(feature = "try-runtime")]
+	use {
+		crate::{DispatchedMessages, OutboundTree},
+		alloc::vec::Vec,
+		codec::{Decode, Encode},
+		polkadot_sdk::{frame_support, sp_runtime::TryRuntimeError},
+	};
+
+	/// The migration without its version guard: a new, empty map.
+	pub struct KeepDispatchedMessages<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for KeepDispatchedMessages<T> {
+		fn on_runtime_upgrade() -> Weight {
+			Weight::zero()
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, TryRuntimeError> {
+			frame_support::ensure!(DispatchedMessages::<T>::iter().next().is_none(), "DispatchedMessages exists before v2");
+			Ok(OutboundTree::<T>::get().count.encode())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: Vec<u8>) -> Result<(), TryRuntimeError> {
+			let count = u32::decode(&mut &state[..]).map_err(|_| "pre_upgrade state does not decode")?;
+			frame_support::ensure!(OutboundTree::<T>::get().count == count, "the migration changed the outbound tree");
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// The migration, run once: only when the on-chain storage version is 1, which it sets to 2.
+	pub type MigrateV1ToV2<T> =
+		VersionedMigration<1, 2, KeepDispatchedMessages<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
+}

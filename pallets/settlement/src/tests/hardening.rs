@@ -115,6 +115,22 @@ fn migration_to_v1_counts_open_orders_by_ism() {
 	});
 }
 
+/// A chain at storage version 1 moves to 2 with nothing else changed; messages dispatched after
+/// the upgrade are kept, and the version guard makes a second run a no-op.
+#[test]
+fn migration_to_v2_keeps_messages_from_then_on() {
+	use polkadot_sdk::frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	run(|| {
+		StorageVersion::new(1).put::<Settlement>();
+		crate::migrations::v2::MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(Settlement::on_chain_storage_version(), 2);
+		assert_ok!(Settlement::dispatch(RuntimeOrigin::signed(alice()), REMOTE, [0x22; 32], vec![1, 2].try_into().unwrap()));
+		crate::migrations::v2::MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(Settlement::dispatched_messages(0, 5).len(), 1);
+		assert_eq!(Settlement::on_chain_storage_version(), 2);
+	});
+}
+
 /// Hyperlane's `localDomain` is immutable. Here governance could change it at any time, so root
 /// on one chain could take another chain's domain: the validators both chains share would sign
 /// its messages as the other chain's, and a third chain would settle orders never filled. The

@@ -132,6 +132,17 @@ fn dispatch_numbers_messages_and_builds_the_hook_tree() {
 			);
 			assert_eq!(Settlement::latest_checkpoint(), Some((reference.root(), nonce)));
 		}
+		// The messages stay readable from the state, whatever happens to the events.
+		System::reset_events();
+		let messages = Settlement::dispatched_messages(0, 10);
+		assert_eq!(messages.len(), 3);
+		for (nonce, bytes) in messages.iter().enumerate() {
+			let message = Message::from_bytes(bytes).unwrap();
+			assert_eq!((message.nonce, message.body.clone()), (nonce as u32, vec![nonce as u8; 5]));
+		}
+		assert_eq!(Settlement::dispatched_messages(1, 1), messages[1..2].to_vec());
+		assert_eq!(Settlement::dispatched_messages(3, 10), Vec::<Vec<u8>>::new());
+		assert_eq!(Settlement::dispatched_messages(0, u32::MAX).len(), 3);
 	});
 }
 
