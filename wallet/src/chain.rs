@@ -1,5 +1,6 @@
-//! Talking to a zkSettle node over its RPC (subxt): events to scan, the tree paths and the
-//! verifying key to prove against, balances, and submission.
+//! Talking to a zkSettle node over its RPC (subxt): block hashes, headers and bodies to scan
+//! (what every node keeps, see [`crate::compact`]), the note tree's leaves and subtree roots from
+//! the current state, the verifying key to prove against, balances, and submission.
 //!
 //! Submission does not rely on the transaction-status subscription (the dev node's manual seal
 //! does not report `InBlock` through it): after submitting, the wallet reads each new finalized
@@ -10,15 +11,15 @@ use std::{str::FromStr, time::Duration};
 
 use codec::{Decode, Encode};
 use subxt::{
-	config::{DefaultExtrinsicParamsBuilder, RpcConfigFor},
+	config::{substrate::SubstrateHeader, DefaultExtrinsicParamsBuilder, RpcConfigFor},
 	dynamic,
-	rpcs::{methods::legacy::LegacyRpcMethods, RpcClient},
-	utils::AccountId32,
+	rpcs::{methods::legacy::LegacyRpcMethods, rpc_params, RpcClient},
+	utils::{AccountId32, H256},
 	OnlineClient, PolkadotConfig,
 };
-use zk_verifier::{merkle, Scalar};
+use zk_verifier::Scalar;
 
-use crate::{error::WalletError, store::PoolEvent};
+use crate::error::WalletError;
 
 /// The pallet's name in the runtime.
 pub const POOL: &str = "ShieldedPool";
@@ -27,28 +28,18 @@ fn node<E: std::fmt::Display>(e: E) -> WalletError {
 	WalletError::Node(e.to_string())
 }
 
-/// `NoteCommitted`'s fields.
-#[derive(Decode)]
-struct NoteCommitted {
-	leaf_index: u64,
-	commitment: [u8; 32],
-	encrypted_note: Vec<u8>,
-}
-
-/// `pallet_shielded_pool::MerklePath`.
-#[derive(Decode)]
-struct MerklePath {
-	leaf: [u8; 32],
-	siblings: Vec<[u8; 32]>,
-	root: [u8; 32],
-}
-
 /// A connection to a node.
 pub struct Chain {
 	client: OnlineClient<PolkadotConfig>,
-	/// The same connection, for the RPCs subxt does not wrap (the pool-aware account nonce).
+	/// The same connection, for the RPCs subxt does not wrap (the pool-aware account nonce,
+	/// headers and bodies by hash).
 	rpc: LegacyRpcMethods<RpcConfigFor<PolkadotConfig>>,
+	/// The same connection, raw (block hashes of many numbers in one request).
+	raw: RpcClient,
 }
+
+/// A block header.
+pub type Header = SubstrateHeader<H256>;
 
 /// Where an extrinsic landed.
 #[derive(Clone, Debug)]
@@ -61,17 +52,13 @@ pub struct Included {
 	pub call: Vec<u8>,
 }
 
-fn scalar(bytes: &[u8; 32]) -> Result<Scalar, WalletError> {
-	Option::from(Scalar::from_bytes(bytes)).ok_or(WalletError::Node("non-canonical field element from the node".into()))
-}
-
 impl Chain {
 	/// Connect to `url` (ws:// or wss://).
 	pub async fn connect(url: &str) -> Result<Self, WalletError> {
 		let cannot = |e: &dyn std::fmt::Display| WalletError::Node(format!("cannot connect to {url}: {e}"));
 		let rpc = RpcClient::from_insecure_url(url).await.map_err(|e| cannot(&e))?;
 		let client = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone()).await.map_err(|e| cannot(&e))?;
-		Ok(Chain { client, rpc: LegacyRpcMethods::new(rpc) })
+		Ok(Chain { client, rpc: LegacyRpcMethods::new(rpc.clone()), raw: rpc })
 	}
 
 	/// The chain's genesis hash, hex.
@@ -97,61 +84,48 @@ impl Chain {
 		Ok(self.client.at_current_block().await.map_err(node)?.block_number())
 	}
 
-	/// The shielded pool's events in block `number`, in order.
-	pub async fn pool_events(&self, number: u64) -> Result<Vec<PoolEvent>, WalletError> {
-		let at = self.client.at_block(number).await.map_err(node)?;
-		let events = at.events().fetch().await.map_err(node)?;
-		let mut out = Vec::new();
-		for event in events.iter() {
-			let event = event.map_err(node)?;
-			if event.pallet_name() != POOL {
-				continue;
-			}
-			let mut fields = event.field_bytes();
-			match event.event_name() {
-				"NoteCommitted" => {
-					let e = NoteCommitted::decode(&mut fields).map_err(node)?;
-					out.push(PoolEvent::Note { index: e.leaf_index, commitment: e.commitment, encrypted: e.encrypted_note });
-				},
-				"Transacted" => {
-					// `Transacted`'s first field is the nullifiers: the scanner needs nothing else.
-					out.push(PoolEvent::Spent(<[[u8; 32]; 2]>::decode(&mut fields).map_err(node)?));
-				},
-				_ => {},
-			}
+	/// The hashes of blocks `numbers` (finalized ones: the canonical chain), in one request.
+	pub async fn block_hashes(&self, numbers: &[u64]) -> Result<Vec<H256>, WalletError> {
+		let hashes: Vec<Option<H256>> = self.raw.request("chain_getBlockHash", rpc_params![numbers]).await.map_err(node)?;
+		if hashes.len() != numbers.len() {
+			return Err(WalletError::Node("chain_getBlockHash answered for other blocks".into()));
 		}
-		Ok(out)
+		numbers
+			.iter()
+			.zip(hashes)
+			.map(|(n, h)| h.ok_or_else(|| WalletError::Node(format!("the node has no block {n}"))))
+			.collect()
 	}
 
-	/// The current root and the paths of `indices` to it, read at one finalized block so they
-	/// agree, plus the newest verifying key version and its bytes.
-	pub async fn anchor(&self, indices: &[u64]) -> Result<(Scalar, Vec<(u64, merkle::Path)>, u32, Vec<u8>), WalletError> {
+	/// The header of block `hash`.
+	pub async fn header(&self, hash: H256) -> Result<Header, WalletError> {
+		self.rpc.chain_get_header(Some(hash)).await.map_err(node)?.ok_or_else(|| WalletError::Node(format!("no header {hash:?}")))
+	}
+
+	/// The extrinsics of block `hash`, encoded.
+	pub async fn body(&self, hash: H256) -> Result<Vec<Vec<u8>>, WalletError> {
+		let block = self.rpc.chain_get_block(Some(hash)).await.map_err(node)?;
+		let block = block.ok_or_else(|| WalletError::Node(format!("the node has no body for block {hash:?}")))?;
+		Ok(block.block.extrinsics.into_iter().map(|e| e.0).collect())
+	}
+
+	/// Up to `count` leaves of the note tree from `start` (`ShieldedPoolApi::leaves`).
+	pub async fn leaves(&self, start: u64, count: u32) -> Result<Vec<[u8; 32]>, WalletError> {
+		self.runtime_api("ShieldedPoolApi_leaves", &(start, count).encode()).await
+	}
+
+	/// Up to `count` roots of complete subtrees from subtree `start` (`ShieldedPoolApi::subtree_roots`).
+	pub async fn subtree_roots(&self, start: u64, count: u32) -> Result<Vec<[u8; 32]>, WalletError> {
+		self.runtime_api("ShieldedPoolApi_subtree_roots", &(start, count).encode()).await
+	}
+
+	/// Whether the chain accepts proofs against `root`, and the newest verifying key version
+	/// with its bytes, read at one finalized block.
+	pub async fn proving_context(&self, root: &Scalar) -> Result<(bool, u32, Vec<u8>), WalletError> {
 		let at = self.client.at_current_block().await.map_err(node)?;
 		let apis = at.runtime_apis();
-		let root_bytes = apis.call_raw("ShieldedPoolApi_current_root", None).await.map_err(node)?;
-		let root = scalar(&<[u8; 32]>::decode(&mut &root_bytes[..]).map_err(node)?)?;
-		let mut paths = Vec::new();
-		for index in indices {
-			let args = index.encode();
-			let bytes = apis.call_raw("ShieldedPoolApi_merkle_path", Some(&args)).await.map_err(node)?;
-			let path = Option::<MerklePath>::decode(&mut &bytes[..])
-				.map_err(node)?
-				.ok_or(WalletError::Node(format!("the chain has no leaf {index}")))?;
-			let inconsistent = || WalletError::Node("inconsistent Merkle path from the node".into());
-			if path.root != root.to_bytes() || path.siblings.len() != merkle::DEPTH * merkle::SIBLINGS {
-				return Err(inconsistent());
-			}
-			let mut siblings = [[Scalar::zero(); merkle::SIBLINGS]; merkle::DEPTH];
-			for (out, s) in siblings.iter_mut().flatten().zip(&path.siblings) {
-				*out = scalar(s)?;
-			}
-			// The path must lead from the leaf to the root, or the proof would fail after
-			// minutes of proving.
-			if merkle::root_from_path(&scalar(&path.leaf)?, *index, &siblings) != root {
-				return Err(inconsistent());
-			}
-			paths.push((*index, siblings));
-		}
+		let known = apis.call_raw("ShieldedPoolApi_is_known_root", Some(&root.to_bytes().encode())).await.map_err(node)?;
+		let known = bool::decode(&mut &known[..]).map_err(node)?;
 		let version_bytes = apis.call_raw("ShieldedPoolApi_verifying_key_version", None).await.map_err(node)?;
 		let version = Option::<u32>::decode(&mut &version_bytes[..]).map_err(node)?.ok_or(WalletError::NoVerifyingKey)?;
 		let key = at
@@ -162,7 +136,7 @@ impl Chain {
 			.ok_or(WalletError::NoVerifyingKey)?
 			.decode()
 			.map_err(node)?;
-		Ok((root, paths, version, key))
+		Ok((known, version, key))
 	}
 
 	/// The smallest fee an unsigned (relayer-less) transaction may pay.

@@ -47,8 +47,16 @@ impl Drop for DevNode {
 impl DevNode {
 	/// Start `binary --dev` (one block a second) and wait until its RPC answers.
 	pub async fn start(binary: &std::path::Path) -> Result<(Self, Chain), WalletError> {
+		Self::start_with(binary, 1000, &[]).await
+	}
+
+	/// Start `binary --dev` producing a block every `block_ms` milliseconds, with `extra`
+	/// arguments (e.g. `--state-pruning`).
+	pub async fn start_with(binary: &std::path::Path, block_ms: u64, extra: &[&str]) -> Result<(Self, Chain), WalletError> {
 		let dir = tempfile::tempdir().map_err(|e| io("temporary directory", e))?;
-		Self::spawn(binary, dir, &[]).await
+		let mut args = vec!["--dev-block-time".to_string(), block_ms.to_string()];
+		args.extend(extra.iter().map(|a| a.to_string()));
+		Self::spawn(binary, dir, &args).await
 	}
 
 	/// Start a dev node like [`DevNode::start`] whose settlement domain is `domain` instead of
@@ -56,6 +64,17 @@ impl DevNode {
 	/// the same runtime and preset the node embeds in raw form) with that genesis field changed.
 	/// The domain is fixed at genesis, so this is how a second chain of a test gets its own.
 	pub async fn start_with_domain(binary: &std::path::Path, domain: u32) -> Result<(Self, Chain), WalletError> {
+		Self::start_with_domain_and(binary, domain, 1000, &[]).await
+	}
+
+	/// [`DevNode::start_with_domain`], producing a block every `block_ms` milliseconds, with
+	/// `extra` arguments.
+	pub async fn start_with_domain_and(
+		binary: &std::path::Path,
+		domain: u32,
+		block_ms: u64,
+		extra: &[&str],
+	) -> Result<(Self, Chain), WalletError> {
 		let dir = tempfile::tempdir().map_err(|e| io("temporary directory", e))?;
 		let plain = concat!(env!("CARGO_MANIFEST_DIR"), "/../chain-specs/dev.plain.json");
 		let bytes = std::fs::read(plain).map_err(|e| io(plain, e))?;
@@ -70,7 +89,9 @@ impl DevNode {
 		let bytes = serde_json::to_vec(&spec).map_err(|e| corrupt(e.to_string()))?;
 		std::fs::write(&path, bytes).map_err(|e| io("chain spec", e))?;
 		let chain = path.to_str().ok_or_else(|| corrupt("a temporary path that is not UTF-8".into()))?.to_string();
-		Self::spawn(binary, dir, &["--chain".into(), chain]).await
+		let mut args = vec!["--dev-block-time".to_string(), block_ms.to_string(), "--chain".into(), chain];
+		args.extend(extra.iter().map(|a| a.to_string()));
+		Self::spawn(binary, dir, &args).await
 	}
 
 	async fn spawn(binary: &std::path::Path, dir: tempfile::TempDir, extra: &[String]) -> Result<(Self, Chain), WalletError> {
@@ -80,7 +101,7 @@ impl DevNode {
 			.port();
 		let log = std::fs::File::create(dir.path().join("node.log")).map_err(|e| io("node log", e))?;
 		let child = Command::new(binary)
-			.args(["--dev", "--dev-block-time", "1000", "--no-prometheus", "--no-telemetry", "--rpc-port"])
+			.args(["--dev", "--no-prometheus", "--no-telemetry", "--rpc-port"])
 			.arg(port.to_string())
 			.args(extra)
 			.arg("--base-path")

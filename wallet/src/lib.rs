@@ -1,8 +1,9 @@
 //! # zksettle wallet
 //!
 //! A private-payments wallet for zkSettle: shielded keys from one mnemonic, an encrypted
-//! keystore, note discovery by trial decryption of the chain's events (incremental and
-//! resumable), local Groth16 proving, and submission over the node's RPC.
+//! keystore, note discovery by trial decryption of compact blocks (headers and bodies, which
+//! every node keeps; incremental and resumable from a birthday), authentication paths kept by
+//! the wallet itself, local Groth16 proving, and submission over the node's RPC.
 //!
 //! | module               | handles                                               |
 //! |----------------------|-------------------------------------------------------|
@@ -10,8 +11,11 @@
 //! | [`note_encryption`]  | the encrypted notes carried by `NoteCommitted`          |
 //! | [`keystore`]         | the password-protected key file                        |
 //! | [`store`]            | scanned notes, spends, history; note selection          |
+//! | [`compact`]          | compact blocks: notes digests, shielded transactions   |
+//! | [`scan`]             | what a compact block means for the state; witnesses    |
+//! | [`sync`]             | fetching compact blocks and leaves, in parallel          |
 //! | [`builder`]          | proving and encoding a shielded transaction             |
-//! | [`chain`]            | the node: events, paths, keys, balances, submission     |
+//! | [`chain`]            | the node: blocks, leaves, keys, balances, submission   |
 //! | [`wallet`]           | the commands, tying the above together                  |
 //! | [`devnode`]          | a dev node for integration tests                        |
 
@@ -19,12 +23,15 @@
 
 pub mod builder;
 pub mod chain;
+pub mod compact;
 pub mod devnode;
 pub mod error;
 pub mod keys;
 pub mod keystore;
 pub mod note_encryption;
+pub mod scan;
 pub mod store;
+pub mod sync;
 pub mod wallet;
 
 pub use error::WalletError;

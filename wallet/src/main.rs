@@ -189,12 +189,17 @@ fn asset_arg(asset: Option<u32>) -> AssetArg {
 	asset.map(AssetArg::Fungible).unwrap_or(AssetArg::Native)
 }
 
-fn progress(block: u64, head: u64) {
-	if block == head || block.is_multiple_of(500) {
-		let percent = (block * 100).checked_div(head).unwrap_or(100);
-		eprint!("\rscanning block {block}/{head} ({percent}%)");
-		if block == head {
-			eprintln!();
+/// A progress bar for a scan (blocks, rate, ETA) on stderr, drawn only when stderr is a terminal.
+fn progress() -> impl FnMut(u64, u64) {
+	let bar = indicatif::ProgressBar::new(0);
+	let style = indicatif::ProgressStyle::with_template("scanning [{bar:30}] {pos}/{len} blocks, {per_sec}, ETA {eta}")
+		.unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+	bar.set_style(style.progress_chars("=> "));
+	move |done, total| {
+		bar.set_length(total);
+		bar.set_position(done);
+		if done >= total {
+			bar.finish_and_clear();
 		}
 	}
 }
@@ -258,7 +263,7 @@ async fn run(cli: Cli) -> Result<(), WalletError> {
 		Command::Sync => {
 			let mut wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
 			let chain = Chain::connect(&cli.url).await?;
-			let report = wallet.sync(&chain, progress).await?;
+			let report = wallet.sync(&chain, progress()).await?;
 			println!(
 				"scanned blocks {}..={}: {} note(s) received, {} spent",
 				report.from, report.to, report.received, report.spent
@@ -267,7 +272,7 @@ async fn run(cli: Cli) -> Result<(), WalletError> {
 		Command::Balance { asset } => {
 			let mut wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
 			let chain = Chain::connect(&cli.url).await?;
-			wallet.sync(&chain, progress).await?;
+			wallet.sync(&chain, progress()).await?;
 			if let Ok(account) = wallet.account() {
 				let id = account.public_key().to_account_id();
 				println!("public   {} ZKS ({id})", show(chain.free_balance(&id).await?, raw));

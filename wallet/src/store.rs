@@ -4,16 +4,19 @@
 //! atomically (temporary file, then rename) so an interrupted scan resumes from the
 //! last save instead of corrupting the wallet.
 //!
-//! Scanning is pure here ([`State::apply_block`]): the chain module fetches the events, this
-//! module decides what they mean for the wallet. That is what the unit tests exercise.
+//! What a scanned block means for the state is decided in [`crate::scan`].
 
 use std::path::Path;
 
 use chacha20poly1305::{aead::Aead, ChaCha20Poly1305, KeyInit, Nonce};
 use serde::{Deserialize, Serialize};
-use zk_verifier::Scalar;
+use zk_verifier::{
+	merkle::{self, Frontier, DEPTH, SIBLINGS},
+	witness::Witness,
+	Scalar,
+};
 
-use crate::{error::WalletError, keys::Keys, note_encryption};
+use crate::{error::WalletError, keys::Keys};
 
 /// A note of this wallet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,6 +37,11 @@ pub struct OwnedNote {
 	pub block: u64,
 	/// Block it was spent in.
 	pub spent: Option<u64>,
+	/// Its authentication path to the root of the wallet's tree ([`State::frontier`]), hex, three
+	/// siblings per level from the leaves up; empty once spent (or in a file from before the
+	/// wallet kept witnesses, until the rescan that follows).
+	#[serde(default)]
+	pub path: Vec<String>,
 }
 
 /// What a history line records.
@@ -71,20 +79,11 @@ pub struct Entry {
 	pub tx: Option<String>,
 }
 
-/// An event of the shielded pool, as the scanner needs it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PoolEvent {
-	/// `NoteCommitted`.
-	Note {
-		/// Leaf index.
-		index: u64,
-		/// Commitment.
-		commitment: [u8; 32],
-		/// The ciphertext.
-		encrypted: Vec<u8>,
-	},
-	/// The nullifiers of a `Transacted`.
-	Spent([[u8; 32]; 2]),
+impl Entry {
+	/// A line for something the scan saw (not one of our own transactions).
+	pub(crate) fn seen(block: u64, kind: EntryKind, asset: u64, amount: u64) -> Self {
+		Entry { block, kind, asset, amount: amount.into(), fee: 0, counterparty: None, tx: None }
+	}
 }
 
 /// The wallet state.
@@ -103,6 +102,58 @@ pub struct State {
 	pub notes: Vec<OwnedNote>,
 	/// History, oldest first.
 	pub history: Vec<Entry>,
+	/// The wallet's copy of the note tree's frontier, as of `next_block`; `None` until the first
+	/// block with notes at or after the birthday (or in a file from before the wallet kept it).
+	#[serde(default)]
+	pub frontier: Option<StoredFrontier>,
+	/// Whether this state's scan has followed the tree since the birthday. Files from before
+	/// the wallet kept witnesses lack it: their notes have no paths, so they rescan once from
+	/// the birthday ([`State::rescan_if_without_witnesses`]).
+	#[serde(default)]
+	pub witnesses: bool,
+}
+
+/// A [`Frontier`] in the state file: field elements as hex.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredFrontier {
+	/// Leaves so far.
+	pub next_index: u64,
+	/// `Frontier::filled`, flattened (three per height, leaf height first).
+	pub filled: Vec<String>,
+	/// The root.
+	pub root: String,
+}
+
+pub(crate) fn hex_scalars<'a>(scalars: impl IntoIterator<Item = &'a Scalar>) -> Vec<String> {
+	scalars.into_iter().map(|s| hex::encode(s.to_bytes())).collect()
+}
+
+/// `DEPTH` levels of three siblings from hex, as a path or a frontier stores them.
+fn levels_from_hex(text: &[String]) -> Option<[[Scalar; SIBLINGS]; DEPTH]> {
+	if text.len() != DEPTH * SIBLINGS {
+		return None;
+	}
+	let mut out = [[Scalar::zero(); SIBLINGS]; DEPTH];
+	for (slot, t) in out.iter_mut().flatten().zip(text) {
+		*slot = parse_scalar(t)?;
+	}
+	Some(out)
+}
+
+impl From<&Frontier> for StoredFrontier {
+	fn from(f: &Frontier) -> Self {
+		StoredFrontier { next_index: f.next_index, filled: hex_scalars(f.filled.iter().flatten()), root: hex::encode(f.root.to_bytes()) }
+	}
+}
+
+impl StoredFrontier {
+	/// The frontier.
+	pub fn frontier(&self) -> Result<Frontier, WalletError> {
+		let corrupt = || WalletError::Corrupt("wallet state".into(), "note tree frontier".into());
+		let filled = levels_from_hex(&self.filled).ok_or_else(corrupt)?;
+		let root = parse_scalar(&self.root).ok_or_else(corrupt)?;
+		Ok(Frontier { next_index: self.next_index, filled, root })
+	}
 }
 
 /// Outcome of scanning one block.
@@ -125,76 +176,38 @@ impl OwnedNote {
 		let blinding = parse_scalar(&self.blinding).ok_or(WalletError::Corrupt("wallet state".into(), "blinding".into()))?;
 		Ok(zk_verifier::note::Note { value: self.value, asset: self.asset, owner: keys.address().owner, blinding })
 	}
+
+	/// Its witness (`None` without a path).
+	pub fn witness(&self) -> Result<Option<Witness>, WalletError> {
+		if self.path.is_empty() {
+			return Ok(None);
+		}
+		let corrupt = || WalletError::Corrupt("wallet state".into(), format!("the path of note {}", self.index));
+		let path: merkle::Path = levels_from_hex(&self.path).ok_or_else(corrupt)?;
+		let leaf = parse_scalar(&self.commitment).ok_or_else(corrupt)?;
+		Ok(Some(Witness { index: self.index, leaf, path }))
+	}
 }
 
 impl State {
 	/// A fresh state for the chain with `genesis`.
 	pub fn new(genesis: String) -> Self {
-		State { genesis, ..Default::default() }
+		State { genesis, witnesses: true, ..Default::default() }
 	}
 
 	/// A fresh state whose scan starts at block `birthday`.
 	pub fn born_at(birthday: u64) -> Self {
-		State { birthday, next_block: birthday, ..Default::default() }
+		State { birthday, next_block: birthday, witnesses: true, ..Default::default() }
 	}
 
-	/// Apply the pool events of `block` (in order).
-	pub fn apply_block(&mut self, keys: &Keys, block: u64, events: &[PoolEvent]) -> BlockFindings {
-		let view = keys.viewing_key();
-		let ivk = keys.ivk();
-		let mut found = BlockFindings::default();
-		for event in events {
-			match event {
-				PoolEvent::Note { index, commitment, encrypted } => {
-					let Some(cm) = Option::<Scalar>::from(Scalar::from_bytes(commitment)) else { continue };
-					let Some(note) = note_encryption::try_decrypt(&ivk, &view.owner, &cm, encrypted) else { continue };
-					// Dummy outputs (value 0) are ours too but not worth a line or a note.
-					if note.value == 0 || self.notes.iter().any(|n| n.index == *index) {
-						continue;
-					}
-					self.notes.push(OwnedNote {
-						index: *index,
-						value: note.value,
-						asset: note.asset,
-						blinding: hex::encode(note.blinding.to_bytes()),
-						commitment: hex::encode(commitment),
-						nullifier: hex::encode(view.nullifier(&cm, *index).to_bytes()),
-						block,
-						spent: None,
-					});
-					self.history.push(Entry {
-						block,
-						kind: EntryKind::Received,
-						asset: note.asset,
-						amount: note.value.into(),
-						fee: 0,
-						counterparty: None,
-						tx: None,
-					});
-					found.received += 1;
-				},
-				PoolEvent::Spent(nullifiers) => {
-					for nullifier in nullifiers {
-						let text = hex::encode(nullifier);
-						if let Some(note) = self.notes.iter_mut().find(|n| n.nullifier == text && n.spent.is_none()) {
-							note.spent = Some(block);
-							self.history.push(Entry {
-								block,
-								kind: EntryKind::Spent,
-								asset: note.asset,
-								amount: note.value.into(),
-								fee: 0,
-								counterparty: None,
-								tx: None,
-							});
-							found.spent += 1;
-						}
-					}
-				},
-			}
+	/// A state from before the wallet kept witnesses scans again from its birthday: known notes
+	/// gain their paths, nothing is counted twice.
+	pub fn rescan_if_without_witnesses(&mut self) {
+		if !self.witnesses {
+			self.next_block = self.birthday;
+			self.frontier = None;
+			self.witnesses = true;
 		}
-		self.next_block = self.next_block.max(block.saturating_add(1));
-		found
 	}
 
 	/// Unspent notes of `asset`, largest first.
@@ -293,9 +306,8 @@ impl State {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
 	use super::*;
-	use zk_verifier::note::Note;
 
 	/// A state file from before birthdays loads, with birthday 0 (it scanned from genesis).
 	#[test]
@@ -309,54 +321,9 @@ mod tests {
 		assert_eq!(again, born);
 	}
 
-	fn keys(word: &str) -> Keys {
+	pub(crate) fn keys(word: &str) -> Keys {
 		let entropy = blake2b_simd::Params::new().hash_length(32).hash(word.as_bytes());
 		Keys::from_phrase(&bip39::Mnemonic::from_entropy(entropy.as_bytes()).unwrap().to_string()).unwrap()
-	}
-
-	fn note_event(to: &Keys, value: u64, index: u64) -> (PoolEvent, Note) {
-		let note = Note { value, asset: 0, owner: to.address().owner, blinding: Scalar::from(index + 1000) };
-		let encrypted = note_encryption::encrypt(&note, &to.address()).unwrap();
-		(PoolEvent::Note { index, commitment: note.commitment().to_bytes(), encrypted }, note)
-	}
-
-	#[test]
-	fn scanning_finds_our_notes_and_their_spends_only() {
-		let (bob, eve) = (keys("bob"), keys("eve"));
-		let mut state = State::new("g".into());
-		let (mine, note) = note_event(&bob, 70, 0);
-		let (theirs, _) = note_event(&eve, 30, 1);
-		let (dummy, _) = note_event(&bob, 0, 2);
-		let found = state.apply_block(&bob, 5, &[mine.clone(), theirs, dummy]);
-		assert_eq!(found, BlockFindings { received: 1, spent: 0 });
-		assert_eq!(state.balances().get(&0), Some(&70));
-		assert_eq!(state.next_block, 6);
-		// Seeing the same block again (a resumed scan) adds nothing.
-		state.apply_block(&bob, 5, &[mine]);
-		assert_eq!(state.notes.len(), 1);
-
-		// The spend is recognised from the nullifier the viewing key computes.
-		let nf = bob.viewing_key().nullifier(&note.commitment(), 0).to_bytes();
-		let found = state.apply_block(&bob, 9, &[PoolEvent::Spent([[7; 32], nf])]);
-		assert_eq!(found.spent, 1);
-		assert_eq!(state.notes[0].spent, Some(9));
-		assert!(state.balances().is_empty());
-		let kinds: Vec<EntryKind> = state.history.iter().map(|e| e.kind).collect();
-		assert_eq!(kinds, [EntryKind::Received, EntryKind::Spent]);
-	}
-
-	#[test]
-	fn a_watch_only_wallet_sees_the_same_balance() {
-		let bob = keys("bob");
-		let watch = Keys::from_viewing_key(&bob.export_viewing_key()).unwrap();
-		let (event, note) = note_event(&bob, 70, 0);
-		let nf = bob.spending_key().unwrap().viewing_key().nullifier(&note.commitment(), 0).to_bytes();
-		let (mut full, mut watching) = (State::new("g".into()), State::new("g".into()));
-		full.apply_block(&bob, 1, std::slice::from_ref(&event));
-		watching.apply_block(&watch, 1, &[event]);
-		assert_eq!(full, watching);
-		watching.apply_block(&watch, 2, &[PoolEvent::Spent([nf, [0; 32]])]);
-		assert!(watching.balances().is_empty());
 	}
 
 	fn owned(value: u64, index: u64) -> OwnedNote {
@@ -369,6 +336,7 @@ mod tests {
 			nullifier: format!("{index}"),
 			block: 0,
 			spent: None,
+			path: Vec::new(),
 		}
 	}
 

@@ -16,9 +16,6 @@ use crate::{
 	store::{Entry, EntryKind, State},
 };
 
-/// Blocks between two saves of the state during a scan.
-const SAVE_EVERY: u64 = 100;
-
 /// An open wallet.
 pub struct Wallet {
 	dir: PathBuf,
@@ -27,18 +24,7 @@ pub struct Wallet {
 	pub state: State,
 }
 
-/// What a scan found.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct SyncReport {
-	/// First block scanned.
-	pub from: u64,
-	/// Last block scanned (the finalized head).
-	pub to: u64,
-	/// Notes found.
-	pub received: usize,
-	/// Own notes seen spent.
-	pub spent: usize,
-}
+pub use crate::sync::SyncReport;
 
 fn keystore_path(dir: &Path) -> PathBuf {
 	dir.join("keystore.json")
@@ -98,29 +84,21 @@ impl Wallet {
 		self.state.save(&state_path(&self.dir), &self.keys)
 	}
 
-	/// Scan every finalized block not scanned yet. `progress(block, head)` is called as blocks
-	/// are scanned; the state is saved every [`SAVE_EVERY`] blocks and at the end, so an
-	/// interrupted scan resumes where it was.
-	pub async fn sync(&mut self, chain: &Chain, mut progress: impl FnMut(u64, u64)) -> Result<SyncReport, WalletError> {
+	/// Scan every finalized block not scanned yet ([`crate::sync`]). `progress(done, total)` is
+	/// called as windows of blocks are scanned; the state is saved after each and at the end, so
+	/// an interrupted scan resumes where it was.
+	pub async fn sync(&mut self, chain: &Chain, progress: impl FnMut(u64, u64)) -> Result<SyncReport, WalletError> {
 		let genesis = chain.genesis();
 		if self.state.genesis.is_empty() {
 			self.state.genesis = genesis;
 		} else if self.state.genesis != genesis {
 			return Err(WalletError::WrongChain { expected: self.state.genesis.clone(), found: genesis });
 		}
+		self.state.rescan_if_without_witnesses();
 		let head = chain.finalized().await?;
-		let mut report = SyncReport { from: self.state.next_block, to: head, ..Default::default() };
-		for block in self.state.next_block..=head {
-			let events = chain.pool_events(block).await?;
-			let found = self.state.apply_block(&self.keys, block, &events);
-			report.received += found.received;
-			report.spent += found.spent;
-			progress(block, head);
-			if block % SAVE_EVERY == 0 {
-				self.save()?;
-			}
-		}
-		self.state.next_block = self.state.next_block.max(head.saturating_add(1));
+		let path = state_path(&self.dir);
+		let keys = &self.keys;
+		let report = crate::sync::sync(chain, keys, &mut self.state, head, progress, |state| state.save(&path, keys)).await?;
 		self.save()?;
 		Ok(report)
 	}
@@ -204,6 +182,8 @@ impl Wallet {
 		Ok(included)
 	}
 
+	/// Prove and submit `plan`. When the root the proof used went out of the chain's recent
+	/// roots while proving (a long proof under heavy load), sync and prove once more.
 	async fn transact(
 		&mut self,
 		chain: &Chain,
@@ -212,21 +192,38 @@ impl Wallet {
 		signer: Option<&subxt_signer::sr25519::Keypair>,
 	) -> Result<Included, WalletError> {
 		self.keys.spending_key()?;
+		let included = match self.prove_and_submit(chain, params, plan, signer).await {
+			Err(WalletError::StaleRoot) => self.prove_and_submit(chain, params, plan, signer).await?,
+			other => other?,
+		};
+		// Pick up the new notes (change included) and the spends right away.
+		self.sync(chain, |_, _| {}).await?;
+		Ok(included)
+	}
+
+	async fn prove_and_submit(
+		&mut self,
+		chain: &Chain,
+		params: &ProvingKey,
+		plan: &Plan,
+		signer: Option<&subxt_signer::sr25519::Keypair>,
+	) -> Result<Included, WalletError> {
 		self.sync(chain, |_, _| {}).await?;
 		let needed = u128::try_from(plan.fee as i128 - plan.ext_amount + plan.payment.map(|(v, _)| i128::from(v)).unwrap_or(0))
 			.unwrap_or(0);
 		let spends = self.state.select(plan.asset.field_value(), needed)?;
-		let indices: Vec<u64> = spends.iter().map(|n| n.index).collect();
-		let (root, paths, key_version, chain_key) = chain.anchor(&indices).await?;
+		// The paths are the wallet's own: the node is asked only whether the root is known.
+		let (root, paths) = self.state.anchor(&spends)?;
+		let (known, key_version, chain_key) = chain.proving_context(&root).await?;
+		if !known {
+			return Err(WalletError::StaleRoot);
+		}
 		if params.verifying_key_bytes() != chain_key {
 			return Err(WalletError::KeyMismatch(key_version));
 		}
 		let tx = builder::prove(&self.keys, plan, &spends, &Anchor { root, paths, key_version, genesis: chain.genesis_hash() }, params)?;
 		let call = if signer.is_some() { "transact" } else { "transact_unsigned" };
-		let included = chain.submit(call, &tx.encode(), signer).await?;
-		// Pick up the new notes (change included) and the spends right away.
-		self.sync(chain, |_, _| {}).await?;
-		Ok(included)
+		chain.submit(call, &tx.encode(), signer).await
 	}
 }
 

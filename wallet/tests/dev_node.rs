@@ -89,8 +89,9 @@ async fn shield_send_scan_unshield_and_refuse_a_double_spend() {
 		payment: None,
 	};
 	let spends = before_unshield.select(0, u128::from(30 * UNIT) + fee).unwrap();
-	let indices: Vec<u64> = spends.iter().map(|n| n.index).collect();
-	let (root, paths, key_version, _) = chain.anchor(&indices).await.unwrap();
+	let (root, paths) = before_unshield.anchor(&spends).unwrap();
+	let (known, key_version, _) = chain.proving_context(&root).await.unwrap();
+	assert!(known, "a recent root");
 	let again = builder::prove(bob.keys(), &plan, &spends, &Anchor { root, paths, key_version, genesis: chain.genesis_hash() }, &params).unwrap();
 	let err = chain.submit("transact_unsigned", &codec::Encode::encode(&again), None).await.unwrap_err();
 	assert!(matches!(err, WalletError::NoteAlreadySpent), "{err}");
