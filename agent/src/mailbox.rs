@@ -1,8 +1,13 @@
 //! One zkSettle chain's mailbox, as the agents see it over RPC: its domain and merkle tree hook,
 //! the messages it dispatched, the ISM that guards a message's delivery, and `process`.
+//!
+//! The dispatched messages are read from the current state (`SettlementApi::dispatched_messages`)
+//! and followed by leaf index ([`Outbox`]), never from events: an ordinary node prunes the state
+//! of blocks older than 256, events included, and an agent must be able to sign or deliver a
+//! message however long it was down.
 
 use codec::{Decode, Encode};
-use pallet_settlement::{message::Message, FillMessage};
+use pallet_settlement::{merkle::IncrementalMerkle, message::Message, FillMessage};
 use subxt::dynamic;
 use zksettle_wallet::chain::{Chain, Included};
 
@@ -11,7 +16,8 @@ use crate::{signer::EthAddress, AgentError};
 /// The settlement pallet's name in the runtime.
 pub const SETTLEMENT: &str = "Settlement";
 
-/// A `Dispatched` event: what a validator signs and a relayer delivers.
+/// A dispatched message: what a validator signs and a relayer delivers (the fields of the
+/// pallet's `Dispatched` event, rebuilt by [`Outbox`] from the message and the tree).
 #[derive(Clone, Debug, PartialEq, Eq, Decode)]
 pub struct Dispatched {
 	/// Message id.
@@ -98,18 +104,15 @@ impl Mailbox {
 		Ok(self.chain.finalized().await?)
 	}
 
-	/// The messages dispatched in block `number`.
-	pub async fn dispatched(&self, number: u64) -> Result<Vec<Dispatched>, AgentError> {
-		let at = self.chain.client().at_block(number).await.map_err(node)?;
-		let events = at.events().fetch().await.map_err(node)?;
-		let mut out = Vec::new();
-		for event in events.iter() {
-			let event = event.map_err(node)?;
-			if event.pallet_name() == SETTLEMENT && event.event_name() == "Dispatched" {
-				out.push(Dispatched::decode(&mut event.field_bytes()).map_err(node)?);
-			}
-		}
-		Ok(out)
+	/// Up to `count` (at most 256) messages dispatched here from leaf `start`, in order.
+	pub async fn messages(&self, start: u32, count: u32) -> Result<Vec<Vec<u8>>, AgentError> {
+		self.api("SettlementApi_dispatched_messages", &(start, count).encode()).await
+	}
+
+	/// `(root, index)` of the outbound tree's latest checkpoint at the finalized head; `None`
+	/// before the first message.
+	pub async fn latest_checkpoint(&self) -> Result<Option<([u8; 32], u32)>, AgentError> {
+		self.api("SettlementApi_latest_checkpoint", &[]).await
 	}
 
 	/// Whether message `id` was delivered here.
@@ -160,5 +163,67 @@ impl Mailbox {
 	) -> Result<Included, AgentError> {
 		let args = (metadata, message).encode();
 		Ok(self.chain.submit_to(SETTLEMENT, "process", &args, Some(relayer)).await?)
+	}
+}
+
+/// A mailbox's outbound messages, followed by leaf index with the outbound tree rebuilt alongside
+/// (as Hyperlane agents rebuild the merkle tree hook's tree from its insertions).
+#[derive(Clone, Default)]
+pub struct Outbox {
+	tree: IncrementalMerkle,
+	/// Every message id so far, by leaf: what merkle proofs are built from.
+	pub ids: Vec<[u8; 32]>,
+}
+
+impl Outbox {
+	/// Leaves followed so far (the next leaf index).
+	pub fn next(&self) -> u32 {
+		self.tree.count
+	}
+
+	/// The messages dispatched since the last poll, up to the finalized head. Each must be this
+	/// chain's, numbered by its leaf, and hash to the id the rebuilt tree takes in; the rebuilt
+	/// root must be the chain's own checkpoint root. Otherwise nothing is taken in (so nothing is
+	/// signed or delivered) and the error says why.
+	pub async fn poll(&mut self, mailbox: &Mailbox) -> Result<Vec<Dispatched>, AgentError> {
+		let Some((root, last)) = mailbox.latest_checkpoint().await? else { return Ok(Vec::new()) };
+		let count = last.saturating_add(1);
+		let mut tree = self.tree.clone();
+		let mut out = Vec::new();
+		while tree.count < count {
+			let next = tree.count;
+			let batch = mailbox.messages(next, (count - next).min(256)).await?;
+			if batch.is_empty() {
+				return Err(AgentError::Node(format!("the origin serves no message at leaf {next} of {count}")));
+			}
+			for bytes in batch {
+				let index = tree.count;
+				let message =
+					Message::from_bytes(&bytes).map_err(|_| AgentError::Node(format!("leaf {index}: a message shorter than its header")))?;
+				if message.origin != mailbox.domain || message.nonce != index {
+					return Err(AgentError::Node(format!("leaf {index}: a message of another origin or nonce")));
+				}
+				let id = message.id();
+				tree.insert(id).map_err(|_| AgentError::Node("the outbound tree is full".into()))?;
+				out.push(Dispatched {
+					id,
+					sender: message.sender,
+					destination: message.destination,
+					recipient: message.recipient,
+					message: bytes,
+					leaf_index: index,
+					root: tree.root(),
+				});
+			}
+		}
+		if tree.count != count || tree.root() != root {
+			return Err(AgentError::Node(format!(
+				"the messages the origin serves do not rebuild its tree (root 0x{} at leaf {last}): refusing them",
+				hex::encode(root)
+			)));
+		}
+		self.ids.extend(out.iter().map(|d| d.id));
+		self.tree = tree;
+		Ok(out)
 	}
 }

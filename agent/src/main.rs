@@ -31,9 +31,10 @@ enum Command {
 		/// Where to serve the checkpoints.
 		#[arg(long, default_value = "127.0.0.1:9810")]
 		rpc: SocketAddr,
-		/// First block to scan (default: the finalized head at start, plus what the database holds).
-		#[arg(long)]
-		from: Option<u64>,
+		/// First leaf (message nonce) to sign; every message by default. Checkpoints the
+		/// database holds are not signed again.
+		#[arg(long, default_value_t = 0)]
+		from: u32,
 		/// Keep signed checkpoints in this JSON file.
 		#[arg(long)]
 		db: Option<PathBuf>,
@@ -59,9 +60,10 @@ enum Command {
 		/// The account that submits `process` on the destination (a secret URI).
 		#[arg(long, env = "ZKSETTLE_RELAYER_SURI", hide_env_values = true)]
 		suri: String,
-		/// First origin block to scan (default: 0).
+		/// First origin leaf (message nonce) to deliver; every message by default (delivered
+		/// ones are skipped).
 		#[arg(long, default_value_t = 0)]
-		from: u64,
+		from: u32,
 	},
 }
 
@@ -74,13 +76,9 @@ async fn run(cli: Cli) -> Result<(), AgentError> {
 			let mailbox = Mailbox::connect(&url).await?;
 			pin.check(mailbox.domain, mailbox.hook)?;
 			let store = Store::open(db)?;
-			let from = match from {
-				Some(from) => from,
-				None => mailbox.finalized().await?,
-			};
 			let (_server, local) = validator::serve(store.clone(), key.address(), rpc).await?;
 			eprintln!(
-				"validator 0x{} for domain {} (hook 0x{}), serving http://{local}, from block {from}",
+				"validator 0x{} for domain {} (hook 0x{}), serving http://{local}, from leaf {from}",
 				hex::encode(key.address()),
 				mailbox.domain,
 				hex::encode(mailbox.hook)
@@ -91,7 +89,7 @@ async fn run(cli: Cli) -> Result<(), AgentError> {
 			let signer = zksettle_wallet::wallet::signer(&suri)?;
 			let origin = Mailbox::connect(&origin).await?;
 			let destination = Mailbox::connect(&destination).await?;
-			eprintln!("relaying domain {} -> {} from block {from}", origin.domain, destination.domain);
+			eprintln!("relaying domain {} -> {} from leaf {from}", origin.domain, destination.domain);
 			let relayer = Relayer::new(origin, destination, &validators, signer)?;
 			relayer
 				.run(from, |dispatched, outcome| {

@@ -9,7 +9,7 @@
 //! * message-id multisig: `merkleTreeHook ‖ root ‖ index ‖ signatures`;
 //! * merkle-root multisig: `merkleTreeHook ‖ message index ‖ signed message id ‖ proof (32 × 32)
 //!   ‖ signed index ‖ signatures`, the proof built from the origin's outbound tree, which the
-//!   relayer rebuilds from every `Dispatched` event (it always scans the origin from block 0);
+//!   relayer rebuilds from every message the origin keeps in its state (from leaf 0);
 //! * aggregation: the offset table and the parts of exactly `threshold` sub-ISMs;
 //! * routing: the metadata of the ISM routed to for the message's origin.
 //!
@@ -32,7 +32,7 @@ use sha3::{Digest, Keccak256};
 use zksettle_wallet::chain::Included;
 
 use crate::{
-	mailbox::{Dispatched, Ism, Mailbox},
+	mailbox::{Dispatched, Ism, Mailbox, Outbox},
 	validator::{unhex, SignedCheckpoint},
 	AgentError,
 };
@@ -254,30 +254,24 @@ impl Relayer {
 		Ok(Outcome::Delivered(included))
 	}
 
-	/// Relay every message to the destination dispatched in finalized origin blocks `from..`,
-	/// forever; pending messages are retried each round. `report` hears of each outcome. The
-	/// origin is scanned from block 0 all the same, to rebuild its tree for merkle proofs.
-	pub async fn run(&self, from: u64, mut report: impl FnMut(&Dispatched, &Result<Outcome, AgentError>)) -> Result<(), AgentError> {
-		let mut next = 0;
-		let mut leaves: Vec<[u8; 32]> = Vec::new();
+	/// Relay every message to the destination from origin leaf `from` on, forever; pending
+	/// messages are retried each round. `report` hears of each outcome. The origin's messages
+	/// are read from its current state from leaf 0 ([`Outbox`]), to rebuild its tree for merkle
+	/// proofs: a message dispatched any time before the relayer started is delivered.
+	pub async fn run(&self, from: u32, mut report: impl FnMut(&Dispatched, &Result<Outcome, AgentError>)) -> Result<(), AgentError> {
+		let mut outbox = Outbox::default();
 		let mut pending: Vec<Dispatched> = Vec::new();
 		loop {
-			let head = self.origin.finalized().await?;
-			while next <= head {
-				for dispatched in self.origin.dispatched(next).await? {
-					if usize::try_from(dispatched.leaf_index).ok() != Some(leaves.len()) {
-						return Err(AgentError::Node(format!("block {next}: leaf {} out of order", dispatched.leaf_index)));
-					}
-					leaves.push(dispatched.id);
-					if next >= from && dispatched.destination == self.destination.domain {
-						pending.push(dispatched);
-					}
-				}
-				next += 1;
-			}
+			pending.extend(
+				outbox
+					.poll(&self.origin)
+					.await?
+					.into_iter()
+					.filter(|d| d.leaf_index >= from && d.destination == self.destination.domain),
+			);
 			let mut still = Vec::new();
 			for dispatched in pending.drain(..) {
-				let outcome = self.relay(&dispatched, &leaves).await;
+				let outcome = self.relay(&dispatched, &outbox.ids).await;
 				report(&dispatched, &outcome);
 				if matches!(outcome, Err(AgentError::NotEnoughSignatures { .. }) | Err(AgentError::Validator(..))) {
 					still.push(dispatched);

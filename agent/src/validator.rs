@@ -2,8 +2,9 @@
 //!
 //! A checkpoint is signed only from finalized blocks, so a validator never signs a root that a
 //! reorganisation could take back (Hyperlane validators wait for their reorg period for the same
-//! reason). Before signing, the validator checks what the event claims: the message hashes to its
-//! id and names this chain as its origin. Signed checkpoints are kept in memory and, with a
+//! reason). The messages are read from the chain's current state and the tree is rebuilt from
+//! them; before signing, the validator checks that each names this chain as its origin and its
+//! leaf as its nonce, and that the rebuilt root is the chain's. Signed checkpoints are kept in memory and, with a
 //! database file, on disk, so a restarted validator serves what it signed before.
 //!
 //! JSON-RPC methods (jsonrpsee, HTTP and WebSocket on one port):
@@ -21,11 +22,15 @@ use jsonrpsee::{
 	types::ErrorObjectOwned,
 	RpcModule,
 };
-use pallet_settlement::{checkpoint::Checkpoint, message::Message};
+use pallet_settlement::checkpoint::Checkpoint;
 use serde::{Deserialize, Serialize};
 use tokio::sync::RwLock;
 
-use crate::{mailbox::Mailbox, signer::ValidatorKey, AgentError};
+use crate::{
+	mailbox::{Mailbox, Outbox},
+	signer::ValidatorKey,
+	AgentError,
+};
 
 /// A signed checkpoint, as served (byte strings in 0x-hex).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,41 +147,39 @@ impl Pin {
 	}
 }
 
-/// Sign the checkpoints of the messages dispatched in finalized blocks `from..`, forever
-/// (until the task is dropped), for the pinned chain only. Returns only on an error.
-pub async fn watch(mailbox: &Mailbox, key: &ValidatorKey, store: &Store, from: u64, pin: Pin) -> Result<(), AgentError> {
+/// Sign the checkpoint of every message from leaf `from` on, up to the finalized head and then
+/// as they come, forever (until the task is dropped), for the pinned chain only. The messages
+/// come from the chain's current state ([`Outbox`]), so a validator that was down signs what was
+/// dispatched meanwhile however long ago, and one whose rebuilt tree disagrees with the chain's
+/// root signs nothing. Checkpoints the store holds are not signed again. Returns only on an
+/// error.
+pub async fn watch(mailbox: &Mailbox, key: &ValidatorKey, store: &Store, from: u32, pin: Pin) -> Result<(), AgentError> {
 	pin.check(mailbox.domain, mailbox.hook)?;
-	let mut next = from;
+	let mut outbox = Outbox::default();
 	loop {
-		let head = mailbox.finalized().await?;
-		while next <= head {
-			for dispatched in mailbox.dispatched(next).await? {
-				let message = Message::from_bytes(&dispatched.message)
-					.map_err(|_| AgentError::Node(format!("block {next}: a Dispatched message shorter than its header")))?;
-				if message.id() != dispatched.id || message.origin != mailbox.domain {
-					return Err(AgentError::Node(format!("block {next}: a Dispatched event that does not hash to its id")));
-				}
-				let checkpoint = Checkpoint {
-					origin: pin.domain,
-					merkle_tree_hook: pin.hook,
-					root: dispatched.root,
-					index: dispatched.leaf_index,
-					message_id: dispatched.id,
-				};
-				let signature = key.sign(&checkpoint)?;
-				store
-					.insert(SignedCheckpoint {
-						origin: checkpoint.origin,
-						merkle_tree_hook: h(&checkpoint.merkle_tree_hook),
-						root: h(&checkpoint.root),
-						index: checkpoint.index,
-						message_id: h(&checkpoint.message_id),
-						signature: h(&signature),
-						validator: h(&key.address()),
-					})
-					.await?;
+		for dispatched in outbox.poll(mailbox).await? {
+			if dispatched.leaf_index < from || store.get(dispatched.leaf_index).await.is_some() {
+				continue;
 			}
-			next += 1;
+			let checkpoint = Checkpoint {
+				origin: pin.domain,
+				merkle_tree_hook: pin.hook,
+				root: dispatched.root,
+				index: dispatched.leaf_index,
+				message_id: dispatched.id,
+			};
+			let signature = key.sign(&checkpoint)?;
+			store
+				.insert(SignedCheckpoint {
+					origin: checkpoint.origin,
+					merkle_tree_hook: h(&checkpoint.merkle_tree_hook),
+					root: h(&checkpoint.root),
+					index: checkpoint.index,
+					message_id: h(&checkpoint.message_id),
+					signature: h(&signature),
+					validator: h(&key.address()),
+				})
+				.await?;
 		}
 		tokio::time::sleep(Duration::from_millis(500)).await;
 	}

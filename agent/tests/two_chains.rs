@@ -5,7 +5,11 @@
 //!    message's checkpoint; the relayer B → A delivers it and the order settles on A;
 //! 2. the mirror image, so a message dispatched on A is delivered on B, at the aggregated
 //!    security level (message-id and merkle-root multisig metadata in one);
-//! 3. the merkle-root level alone, for a leaf after the first (a real merkle proof).
+//! 3. the merkle-root level alone, for a leaf after the first (a real merkle proof);
+//!
+//! and, on a destination chain whose node keeps the state of its last 16 blocks only, a fill
+//! dispatched more than 300 blocks before its validators and relayer start is signed, delivered
+//! and settles the order (the agents read messages from the current state, not from events).
 //!
 //! The node is found by `zksettle_wallet::devnode::binary`; when it is not built the test says
 //! so and passes (the unit tests still ran).
@@ -187,6 +191,65 @@ async fn intents_settle_across_two_chains_through_validators_and_relayers() {
 	let outcome = settled(&a, order, Duration::from_secs(120)).await;
 	assert!(matches!(outcome, Some(OrderOutcome::Settled { .. })), "order on A (merkle root): {outcome:?}");
 
+	for task in tasks {
+		assert!(!task.is_finished(), "an agent stopped: {:?}", task.await);
+	}
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a built zksettle-node: ./scripts/test.sh runs it when there is one, or \
+            ZKSETTLE_NODE=<path> cargo test -p zksettle-agent --test two_chains -- --ignored"]
+async fn a_fill_dispatched_300_blocks_before_the_agents_started_is_delivered() {
+	let binary = devnode::binary()
+		.expect("no zksettle-node: set ZKSETTLE_NODE or build it with cargo build --release -p zksettle-node");
+	let (node_a, chain_a) = DevNode::start(&binary).await.unwrap();
+	let a = Mailbox::connect(&node_a.url).await.unwrap();
+	// B prunes state after 16 blocks and makes four blocks a second.
+	let (node_b, chain_b) = DevNode::start_with_domain_and(&binary, a.domain + 1, 250, &["--state-pruning", "16"]).await.unwrap();
+	let b = Mailbox::connect(&node_b.url).await.unwrap();
+	for (chain, other) in [(&chain_a, &b), (&chain_b, &a)] {
+		let inner = chain.call_data("Settlement", "enroll_settler", &(other.domain, other.settler).encode()).await.unwrap();
+		chain.submit_to("Sudo", "sudo", &inner, Some(&signer("//Alice").unwrap())).await.unwrap();
+	}
+
+	// Opened on A, filled on B while no agent runs; B moves on by more than 300 blocks.
+	let order = open_and_fill(&a, &b, FAST).await;
+	let filled_by = b.finalized().await.unwrap();
+	while b.finalized().await.unwrap() < filled_by + 310 {
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+	let gone = match b.chain.client().at_block(filled_by).await {
+		Ok(at) => at.events().fetch().await.is_err(),
+		Err(_) => true,
+	};
+	assert!(gone, "B still has the state of block {filled_by}");
+
+	// Now B's validators (the fast level's two) and the relayer B -> A start, from leaf 0.
+	let mut endpoints = Vec::new();
+	let mut tasks = Vec::new();
+	for secret in &ANVIL[..2] {
+		let key = ValidatorKey::from_hex(secret).unwrap();
+		let store = Store::open(None).unwrap();
+		let (handle, local) = validator::serve(store.clone(), key.address(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+		endpoints.push(format!("http://{local}"));
+		let url = node_b.url.clone();
+		tasks.push(tokio::spawn(async move {
+			let _handle = handle;
+			let mailbox = Mailbox::connect(&url).await.unwrap();
+			let pin = validator::Pin { domain: mailbox.domain, hook: mailbox.hook };
+			validator::watch(&mailbox, &key, &store, 0, pin).await
+		}));
+	}
+	let relayer = Relayer::new(
+		Mailbox::connect(&node_b.url).await.unwrap(),
+		Mailbox::connect(&node_a.url).await.unwrap(),
+		&endpoints,
+		signer("//Dave").unwrap(),
+	)
+	.unwrap();
+	tasks.push(tokio::spawn(async move { relayer.run(0, |_, _| {}).await }));
+	let outcome = settled(&a, order, Duration::from_secs(120)).await;
+	assert!(matches!(outcome, Some(OrderOutcome::Settled { .. })), "order on A: {outcome:?}");
 	for task in tasks {
 		assert!(!task.is_finished(), "an agent stopped: {:?}", task.await);
 	}
