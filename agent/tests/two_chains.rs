@@ -94,6 +94,22 @@ async fn open_and_fill(origin: &Mailbox, destination: &Mailbox, ism: u32) -> [u8
 	order_id
 }
 
+/// Two dev chains, A and B (B with the domain after A's, a block every `b_block_ms` and `b_extra`
+/// arguments), each enrolling the other's settler (governance: sudo on the dev chains).
+async fn two_chains(b_block_ms: u64, b_extra: &[&str]) -> ((DevNode, Mailbox), (DevNode, Mailbox)) {
+	let binary = devnode::require();
+	// B is another chain: the dev chain with its own domain at genesis (the domain is fixed).
+	let (node_a, chain_a) = DevNode::start(&binary).await.unwrap();
+	let a = Mailbox::connect(&node_a.url).await.unwrap();
+	let (node_b, chain_b) = DevNode::start_with_domain_and(&binary, a.domain + 1, b_block_ms, b_extra).await.unwrap();
+	let b = Mailbox::connect(&node_b.url).await.unwrap();
+	for (chain, other) in [(&chain_a, &b), (&chain_b, &a)] {
+		let inner = chain.call_data("Settlement", "enroll_settler", &(other.domain, other.settler).encode()).await.unwrap();
+		chain.submit_to("Sudo", "sudo", &inner, Some(&signer("//Alice").unwrap())).await.unwrap();
+	}
+	((node_a, a), (node_b, b))
+}
+
 async fn settled(origin: &Mailbox, order_id: [u8; 32], within: Duration) -> Option<OrderOutcome> {
 	let deadline = Instant::now() + within;
 	while Instant::now() < deadline {
@@ -110,23 +126,11 @@ async fn settled(origin: &Mailbox, order_id: [u8; 32], within: Duration) -> Opti
 #[ignore = "needs a built zksettle-node: ./scripts/test.sh runs it when there is one, or \
             ZKSETTLE_NODE=<path> cargo test -p zksettle-agent --test two_chains -- --ignored"]
 async fn intents_settle_across_two_chains_through_validators_and_relayers() {
-	let binary = devnode::binary()
-		.expect("no zksettle-node: set ZKSETTLE_NODE or build it with cargo build --release -p zksettle-node");
-	// B is another chain: the dev chain with its own domain at genesis (the domain is fixed).
-	let (node_a, chain_a) = DevNode::start(&binary).await.unwrap();
-	let a = Mailbox::connect(&node_a.url).await.unwrap();
-	let domain_b = a.domain + 1;
-	let (node_b, chain_b) = DevNode::start_with_domain(&binary, domain_b).await.unwrap();
-	let b = Mailbox::connect(&node_b.url).await.unwrap();
-	assert_eq!(b.domain, domain_b);
+	let ((node_a, a), (node_b, b)) = two_chains(1000, &[]).await;
+	assert_eq!(b.domain, a.domain + 1);
 	// Each chain's mailbox (hook) and settler addresses are its own.
 	assert_ne!(a.hook, b.hook);
 	assert_ne!(a.settler, b.settler);
-	// Each chain enrolls the other's settler (governance: sudo on the dev chains).
-	for (chain, other) in [(&chain_a, &b), (&chain_b, &a)] {
-		let inner = chain.call_data("Settlement", "enroll_settler", &(other.domain, other.settler).encode()).await.unwrap();
-		chain.submit_to("Sudo", "sudo", &inner, Some(&signer("//Alice").unwrap())).await.unwrap();
-	}
 
 	// A validator pinned to A signs nothing for B.
 	let key = ValidatorKey::from_hex(ANVIL[0]).unwrap();
@@ -200,17 +204,8 @@ async fn intents_settle_across_two_chains_through_validators_and_relayers() {
 #[ignore = "needs a built zksettle-node: ./scripts/test.sh runs it when there is one, or \
             ZKSETTLE_NODE=<path> cargo test -p zksettle-agent --test two_chains -- --ignored"]
 async fn a_fill_dispatched_300_blocks_before_the_agents_started_is_delivered() {
-	let binary = devnode::binary()
-		.expect("no zksettle-node: set ZKSETTLE_NODE or build it with cargo build --release -p zksettle-node");
-	let (node_a, chain_a) = DevNode::start(&binary).await.unwrap();
-	let a = Mailbox::connect(&node_a.url).await.unwrap();
 	// B prunes state after 16 blocks and makes four blocks a second.
-	let (node_b, chain_b) = DevNode::start_with_domain_and(&binary, a.domain + 1, 250, &["--state-pruning", "16"]).await.unwrap();
-	let b = Mailbox::connect(&node_b.url).await.unwrap();
-	for (chain, other) in [(&chain_a, &b), (&chain_b, &a)] {
-		let inner = chain.call_data("Settlement", "enroll_settler", &(other.domain, other.settler).encode()).await.unwrap();
-		chain.submit_to("Sudo", "sudo", &inner, Some(&signer("//Alice").unwrap())).await.unwrap();
-	}
+	let ((node_a, a), (node_b, b)) = two_chains(250, &["--state-pruning", "16"]).await;
 
 	// Opened on A, filled on B while no agent runs; B moves on by more than 300 blocks.
 	let order = open_and_fill(&a, &b, FAST).await;

@@ -29,6 +29,12 @@ pub fn binary() -> Option<PathBuf> {
 	path.exists().then_some(path)
 }
 
+/// The node binary, for a test that cannot run without it (the test is `#[ignore]`d so that a
+/// run without a node reports it skipped; run with `--ignored`, it fails here if there is none).
+pub fn require() -> PathBuf {
+	binary().unwrap_or_else(|| panic!("no zksettle-node: set ZKSETTLE_NODE or build it with cargo build --release -p zksettle-node"))
+}
+
 /// A running dev node.
 pub struct DevNode {
 	child: Child,

@@ -20,8 +20,7 @@ const BOB_WORDS: &str = "legal winner thank year wave sausage worth useful legal
 #[ignore = "needs a built zksettle-node: ./scripts/test.sh runs it when there is one, or \
             ZKSETTLE_NODE=<path> cargo test -p zksettle-wallet --test dev_node -- --ignored"]
 async fn shield_send_scan_unshield_and_refuse_a_double_spend() {
-	let binary = devnode::binary()
-		.expect("no zksettle-node: set ZKSETTLE_NODE or build it with cargo build --release -p zksettle-node");
+	let binary = devnode::require();
 	let (node, chain) = DevNode::start(&binary).await.unwrap();
 	let dir = tempfile::tempdir().unwrap();
 	let params = proving_key(None, &dir.path().join("params")).unwrap();

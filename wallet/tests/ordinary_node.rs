@@ -105,8 +105,7 @@ async fn wait_for_block(chain: &Chain, number: u64) {
 #[ignore = "needs a built zksettle-node: ./scripts/test.sh runs it when there is one, or \
             ZKSETTLE_NODE=<path> cargo test -p zksettle-wallet --test ordinary_node -- --ignored"]
 async fn restore_and_spend_on_a_pruned_node_without_naming_the_note() {
-	let binary = devnode::binary()
-		.expect("no zksettle-node: set ZKSETTLE_NODE or build it with cargo build --release -p zksettle-node");
+	let binary = devnode::require();
 	let (node, chain) = DevNode::start_with(&binary, 250, &["--state-pruning", KEEP]).await.unwrap();
 	let dir = tempfile::tempdir().unwrap();
 	let params = proving_key(None, &dir.path().join("params")).unwrap();
