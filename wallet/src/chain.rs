@@ -119,6 +119,12 @@ impl Chain {
 		self.runtime_api("ShieldedPoolApi_subtree_roots", &(start, count).encode()).await
 	}
 
+	/// The note tree's current root.
+	pub async fn current_root(&self) -> Result<Scalar, WalletError> {
+		let bytes: [u8; 32] = self.runtime_api("ShieldedPoolApi_current_root", &[]).await?;
+		Option::from(Scalar::from_bytes(&bytes)).ok_or_else(|| WalletError::Node("a non-canonical root".into()))
+	}
+
 	/// Whether the chain accepts proofs against `root`, and the newest verifying key version
 	/// with its bytes, read at one finalized block.
 	pub async fn proving_context(&self, root: &Scalar) -> Result<(bool, u32, Vec<u8>), WalletError> {

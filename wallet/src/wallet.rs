@@ -213,7 +213,12 @@ impl Wallet {
 			.unwrap_or(0);
 		let spends = self.state.select(plan.asset.field_value(), needed)?;
 		// The paths are the wallet's own: the node is asked only whether the root is known.
-		let (root, paths) = self.state.anchor(&spends)?;
+		let (root, paths) = if spends.is_empty() && self.state.frontier.is_none() {
+			// Nothing spent and no note seen since the birthday: the chain's root will do.
+			(chain.current_root().await?, Vec::new())
+		} else {
+			self.state.anchor(&spends)?
+		};
 		let (known, key_version, chain_key) = chain.proving_context(&root).await?;
 		if !known {
 			return Err(WalletError::StaleRoot);
