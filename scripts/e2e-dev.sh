@@ -4,17 +4,18 @@
 # Hyperlane-signed checkpoints, the shielded flow through the `zksettle` wallet CLI (real proofs). The node is stopped on exit, also on failure.
 #
 # Usage: ./scripts/e2e-dev.sh [suite ...]   (default: every suite)
+# ZKSETTLE_NODE and ZKSETTLE_WALLET_BIN name prebuilt binaries (then nothing is built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/zksettle-target}"
 port="${E2E_RPC_PORT:-9955}"
 
 ./scripts/setup.sh
-cargo build --locked --release -p zksettle-node
 # Separately: built together, Cargo would unify the wallet's features into the node's dependency
 # graph and rebuild much of the SDK.
-cargo build --locked --release -p zksettle-wallet
-node_bin="$CARGO_TARGET_DIR/release/zksettle-node"
+[ -n "${ZKSETTLE_NODE:-}" ] || cargo build --locked --release -p zksettle-node
+[ -n "${ZKSETTLE_WALLET_BIN:-}" ] || cargo build --locked --release -p zksettle-wallet
+node_bin="${ZKSETTLE_NODE:-$CARGO_TARGET_DIR/release/zksettle-node}"
 
 base="$(mktemp -d)"
 log="$base/node.log"
