@@ -55,7 +55,7 @@ export async function shielded(api: ApiPromise, log: (line: string) => void, end
   try {
     await wallet('alice', ['restore'], `${mnemonicGenerate(24)}\n`);
     await wallet('bob', ['restore'], `${mnemonicGenerate(24)}\n`);
-    const bobAddress = (await wallet('bob', ['address'])).match(/shielded address: (zks\S+)/)?.[1];
+    const bobAddress = (JSON.parse(await wallet('bob', ['address', '--json'])) as { address?: string }).address;
     check(bobAddress !== undefined, 'no shielded address for Bob');
     const fee = BigInt((api.consts.shieldedPool.minUnsignedFee as unknown as { toString(): string }).toString());
     const totalBefore = await totalShielded(api);
@@ -102,9 +102,10 @@ export async function shielded(api: ApiPromise, log: (line: string) => void, end
     //    is exactly what the two wallets hold.
     const moved = (await totalShielded(api)) - totalBefore;
     check(moved === 70n * UNIT - 2n * fee, `the pool's total moved by ${moved}`);
+    type Balance = { shielded: { value: { amount: string; asset: { id: number | null } } }[] };
     const held = async (name: string): Promise<bigint> => {
-      const out = await wallet(name, ['--raw', 'balance']);
-      return BigInt(out.match(/shielded (\d+) ZKS/)?.[1] ?? '0');
+      const out = JSON.parse(await wallet(name, ['balance', '--json'])) as Balance;
+      return BigInt(out.shielded.find((s) => s.value.asset.id === null)?.value.amount ?? '0');
     };
     const [aliceHeld, bobHeld] = [await held('alice'), await held('bob')];
     check(aliceHeld === 60n * UNIT - fee && bobHeld === 10n * UNIT - fee, `wallets hold ${aliceHeld} and ${bobHeld}`);

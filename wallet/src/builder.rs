@@ -94,6 +94,16 @@ pub struct Plan {
 	pub payment: Option<(u64, Address)>,
 }
 
+impl Plan {
+	/// The shielded value the transaction spends: payment and fee, less what enters the pool.
+	pub fn spent_value(&self) -> Result<u128, WalletError> {
+		let fee = i128::try_from(self.fee).map_err(|_| WalletError::Amount("fee".into()))?;
+		let paid = self.payment.map(|(v, _)| i128::from(v)).unwrap_or(0);
+		let spent = fee.checked_add(paid).and_then(|v| v.checked_sub(self.ext_amount)).ok_or(WalletError::Amount("overflow".into()))?;
+		Ok(u128::try_from(spent).unwrap_or(0))
+	}
+}
+
 /// The chain's view a proof is made against.
 pub struct Anchor {
 	/// Root.

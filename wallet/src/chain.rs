@@ -2,10 +2,9 @@
 //! (what every node keeps, see [`crate::compact`]), the note tree's leaves and subtree roots from
 //! the current state, the verifying key to prove against, balances, and submission.
 //!
-//! Submission does not rely on the transaction-status subscription (the dev node's manual seal
-//! does not report `InBlock` through it): after submitting, the wallet reads each new finalized
-//! block until it finds its extrinsic, as an explorer would, and reads the outcome from that
-//! block's events.
+//! Submission watches the transaction (`submit_and_watch`) until a finalized block holds it
+//! (the dev node's manual seal reports `Ready` then `Finalized`, without `InBlock`), then reads
+//! its outcome from that block's events: a recent block, whose state every node keeps.
 
 use std::{str::FromStr, time::Duration};
 
@@ -14,6 +13,8 @@ use subxt::{
 	config::{substrate::SubstrateHeader, DefaultExtrinsicParamsBuilder, RpcConfigFor},
 	dynamic,
 	rpcs::{methods::legacy::LegacyRpcMethods, rpc_params, RpcClient},
+	error::TransactionEventsError,
+	transactions::TransactionStatus,
 	utils::{AccountId32, H256},
 	OnlineClient, PolkadotConfig,
 };
@@ -173,6 +174,11 @@ impl Chain {
 		}
 	}
 
+	/// The legacy RPC methods over the same connection.
+	pub fn legacy_rpc(&self) -> &LegacyRpcMethods<RpcConfigFor<PolkadotConfig>> {
+		&self.rpc
+	}
+
 	/// The subxt client, for queries this module does not wrap.
 	pub fn client(&self) -> &OnlineClient<PolkadotConfig> {
 		&self.client
@@ -235,8 +241,9 @@ impl Chain {
 		self.submit_call(call_data, signer).await
 	}
 
-	/// Submit encoded call data (as [`Included::call`] holds it), signed or unsigned, and wait
-	/// for it as [`Self::submit`] does.
+	/// Submit encoded call data (as [`Included::call`] holds it), signed or unsigned, and watch
+	/// it (`submit_and_watch`) until a finalized block holds it; report where, or the chain's
+	/// refusal as a typed error.
 	pub async fn submit_call(
 		&self,
 		call_data: Vec<u8>,
@@ -246,51 +253,58 @@ impl Chain {
 		let mut txs = at.transactions();
 		// Decoding against the node's metadata checks our encoding of the arguments.
 		let payload = txs.from_call_data_bytes(&call_data).map_err(|e| WalletError::Node(format!("call encoding: {e}")))?;
-		let start = at.block_number();
-		let hash = match signer {
+		let submittable = match signer {
 			Some(signer) => {
 				// The nonce the node's pool expects next: the finalized state's nonce (subxt's
 				// default) is stale while the account has transactions in unfinalized blocks or
 				// in the pool, and the pool would refuse this one as outdated.
 				let nonce = self.rpc.system_account_next_index(&signer.public_key().to_account_id()).await.map_err(node)?;
 				let params = DefaultExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(nonce).build();
-				txs.sign_and_submit(&payload, signer, params).await
+				txs.create_signed(&payload, signer, params).await.map_err(node)?
 			},
-			None => txs.create_unsigned(&payload).map_err(node)?.submit().await,
-		}
-		.map_err(|e| WalletError::from_submission(&e.to_string()))?;
-		self.find_included(hash, start, call_data).await
-	}
-
-	async fn find_included(&self, hash: subxt::utils::H256, start: u64, call: Vec<u8>) -> Result<Included, WalletError> {
-		let deadline = std::time::Instant::now() + Duration::from_secs(180);
-		let mut next = start.saturating_add(1);
-		while std::time::Instant::now() < deadline {
-			let head = self.finalized().await?;
-			while next <= head {
-				let at = self.client.at_block(next).await.map_err(node)?;
-				let extrinsics = at.extrinsics().fetch().await.map_err(node)?;
-				for ext in extrinsics.iter() {
-					let ext = ext.map_err(node)?;
-					if ext.hash() != hash {
-						continue;
-					}
-					let events = ext.events().await.map_err(node)?;
-					for event in events.iter() {
-						let event = event.map_err(node)?;
-						if event.pallet_name() == "System" && event.event_name() == "ExtrinsicFailed" {
-							let error = subxt::error::DispatchError::decode_from(event.field_bytes(), at.metadata())
-								.map_err(node)?;
-							return Err(WalletError::from_dispatch(&error.to_string()));
-						}
-					}
-					return Ok(Included { block: next, hash: format!("{hash:?}"), call });
-				}
-				next += 1;
+			None => txs.create_unsigned(&payload).map_err(node)?,
+		};
+		let hash = submittable.hash();
+		tracing::debug!(target: "zksettle::chain", ?hash, bytes = submittable.encoded().len(), "submitting");
+		let mut progress =
+			submittable.submit_and_watch().await.map_err(|e| WalletError::from_submission(&e.to_string()))?;
+		let in_block = loop {
+			let status = match tokio::time::timeout(Duration::from_secs(300), progress.next()).await {
+				Ok(Some(status)) => status.map_err(node)?,
+				Ok(None) => return Err(WalletError::Node(format!("the node stopped reporting on {hash:?}"))),
+				Err(_) => return Err(WalletError::Node(format!("{hash:?} not finalized within 300 s"))),
+			};
+			tracing::debug!(target: "zksettle::chain", ?hash, status = status_name(&status), "transaction status");
+			match status {
+				TransactionStatus::InFinalizedBlock(in_block) => break in_block,
+				TransactionStatus::Invalid { message } | TransactionStatus::Error { message } => {
+					return Err(WalletError::from_submission(&message))
+				},
+				TransactionStatus::Dropped { message } => {
+					return Err(WalletError::Rejected(format!("dropped by the node's pool: {message}")))
+				},
+				_ => continue,
 			}
-			tokio::time::sleep(Duration::from_millis(500)).await;
+		};
+		let block = in_block.at().await.map_err(node)?.block_number();
+		match in_block.wait_for_success().await {
+			Ok(_) => Ok(Included { block, hash: format!("{hash:?}"), call: call_data }),
+			Err(TransactionEventsError::ExtrinsicFailed(error)) => Err(WalletError::from_dispatch_error(&error)),
+			Err(other) => Err(node(other)),
 		}
-		Err(WalletError::Node(format!("extrinsic {hash:?} not included within 180 s")))
+	}
+}
+
+fn status_name<C>(status: &TransactionStatus<PolkadotConfig, C>) -> &'static str {
+	match status {
+		TransactionStatus::Validated => "validated",
+		TransactionStatus::Broadcasted => "broadcasted",
+		TransactionStatus::NoLongerInBestBlock => "no longer in best block",
+		TransactionStatus::InBestBlock(_) => "in best block",
+		TransactionStatus::InFinalizedBlock(_) => "finalized",
+		TransactionStatus::Error { .. } => "error",
+		TransactionStatus::Invalid { .. } => "invalid",
+		TransactionStatus::Dropped { .. } => "dropped",
 	}
 }
 

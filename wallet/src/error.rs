@@ -62,6 +62,9 @@ pub enum WalletError {
 	/// The chain has no verifying key installed.
 	#[error("the chain has no verifying key installed: shielded transactions are disabled")]
 	NoVerifyingKey,
+	/// No asset, or more than one, has the symbol given.
+	#[error("{0}")]
+	UnknownAsset(String),
 	/// An amount does not fit.
 	#[error("amount out of range: {0}")]
 	Amount(String),
@@ -115,7 +118,7 @@ impl WalletError {
 	pub fn exit_code(&self) -> u8 {
 		match self {
 			WalletError::Prover(_) | WalletError::Randomness | WalletError::Encryption => exit::INTERNAL,
-			WalletError::Mnemonic(_) | WalletError::BadEncoding(_) | WalletError::Amount(_) | WalletError::LowOrderKey => {
+			WalletError::Mnemonic(_) | WalletError::BadEncoding(_) | WalletError::Amount(_) | WalletError::LowOrderKey | WalletError::UnknownAsset(_) => {
 				exit::INPUT
 			},
 			WalletError::WrongPassword |
@@ -138,28 +141,45 @@ impl WalletError {
 
 	/// Map a refusal by the node's transaction pool to the wallet's typed errors. An unsigned
 	/// shielded transaction is checked there (`validate_unsigned`), which reports the pallet's
-	/// reasons as custom validity codes: 1 unknown root, 2 nullifier spent.
+	/// reasons as `InvalidTransaction::Custom` codes (`pallet_shielded_pool::validity`, whose
+	/// meanings never change); the node's RPC error carries the code as its data.
 	pub fn from_submission(message: &str) -> Self {
 		let lower = message.to_ascii_lowercase();
 		let code = lower.split_once("custom error: ").and_then(|(_, rest)| {
 			let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
 			digits.parse::<u8>().ok()
 		});
-		match code {
-			Some(1) => WalletError::StaleRoot,
-			Some(2) => WalletError::NoteAlreadySpent,
-			_ => WalletError::Rejected(message.to_string()),
-		}
+		let why = match code {
+			Some(1) => return WalletError::StaleRoot,
+			Some(2) => return WalletError::NoteAlreadySpent,
+			Some(0) => "outside the policy for unsigned transactions: they carry the native token only, \
+			            never shield, name no relayer and pay at least the minimum fee",
+			Some(3) => "the proof does not verify",
+			Some(4) => "the proof bytes do not decode",
+			Some(5) => "no verifying key of the transaction's version",
+			Some(7) => "the payout or the fee cannot be paid (an amount below the existential deposit?)",
+			_ => return WalletError::Rejected(message.to_string()),
+		};
+		WalletError::Rejected(format!("{why} ({message})"))
 	}
 
-	/// Map a pallet error name (from a failed extrinsic) to the wallet's typed errors.
-	pub fn from_dispatch(details: &str) -> Self {
-		if details.ends_with("UnknownRoot") {
-			WalletError::StaleRoot
-		} else if details.ends_with("NullifierAlreadySpent") {
-			WalletError::NoteAlreadySpent
-		} else {
-			WalletError::Rejected(details.to_string())
+	/// Map a failed extrinsic's error to the wallet's typed errors: a module error by its pallet
+	/// and variant names as the node's metadata gives them.
+	pub fn from_dispatch_error(error: &subxt::error::DispatchError) -> Self {
+		if let subxt::error::DispatchError::Module(module) = error {
+			if let Ok(details) = module.details() {
+				return Self::from_module_error(details.pallet.name(), &details.variant.name);
+			}
+		}
+		WalletError::Rejected(error.to_string())
+	}
+
+	/// Map a pallet error (pallet and variant name) to the wallet's typed errors.
+	pub fn from_module_error(pallet: &str, error: &str) -> Self {
+		match (pallet, error) {
+			(crate::chain::POOL, "UnknownRoot") => WalletError::StaleRoot,
+			(crate::chain::POOL, "NullifierAlreadySpent") => WalletError::NoteAlreadySpent,
+			_ => WalletError::Rejected(format!("{pallet}::{error}")),
 		}
 	}
 }
@@ -193,13 +213,16 @@ mod tests {
 
 	#[test]
 	fn pallet_errors_map_to_typed_errors() {
-		assert!(matches!(WalletError::from_dispatch("ShieldedPool::UnknownRoot"), WalletError::StaleRoot));
-		assert!(matches!(WalletError::from_dispatch("ShieldedPool::NullifierAlreadySpent"), WalletError::NoteAlreadySpent));
-		assert!(matches!(WalletError::from_dispatch("ShieldedPool::InvalidProof"), WalletError::Rejected(_)));
+		assert!(matches!(WalletError::from_module_error("ShieldedPool", "UnknownRoot"), WalletError::StaleRoot));
+		assert!(matches!(WalletError::from_module_error("ShieldedPool", "NullifierAlreadySpent"), WalletError::NoteAlreadySpent));
+		assert!(matches!(WalletError::from_module_error("ShieldedPool", "InvalidProof"), WalletError::Rejected(_)));
+		// Another pallet's variant of the same name is not the pool's.
+		assert!(matches!(WalletError::from_module_error("Settlement", "UnknownRoot"), WalletError::Rejected(_)));
 		let pool = |code: u8| format!("rpc error: 1010: Invalid Transaction: Custom error: {code}");
 		assert!(matches!(WalletError::from_submission(&pool(1)), WalletError::StaleRoot));
 		assert!(matches!(WalletError::from_submission(&pool(2)), WalletError::NoteAlreadySpent));
 		assert!(matches!(WalletError::from_submission(&pool(3)), WalletError::Rejected(_)));
+		assert!(WalletError::from_submission(&pool(0)).to_string().contains("native token only"));
 		assert!(matches!(WalletError::from_submission(&pool(12)), WalletError::Rejected(_)));
 		// subxt's wording.
 		let subxt = "The transaction is not valid: Invalid transaction with custom error: 2";

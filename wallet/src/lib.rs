@@ -16,11 +16,13 @@
 //! | [`sync`]             | fetching compact blocks and leaves, in parallel          |
 //! | [`builder`]          | proving and encoding a shielded transaction             |
 //! | [`chain`]            | the node: blocks, leaves, keys, balances, submission   |
+//! | [`assets`]           | assets by symbol, amounts with their decimals           |
 //! | [`wallet`]           | the commands, tying the above together                  |
 //! | [`devnode`]          | a dev node for integration tests                        |
 
 #![deny(missing_docs)]
 
+pub mod assets;
 pub mod builder;
 pub mod chain;
 pub mod compact;

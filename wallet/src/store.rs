@@ -58,6 +58,8 @@ pub enum EntryKind {
 	Send,
 	/// We unshielded to a public account.
 	Unshield,
+	/// We joined two of our notes into one (before a payment that needed more than two).
+	Merge,
 }
 
 /// One line of history.
@@ -259,6 +261,33 @@ impl State {
 		}
 	}
 
+	/// How many merges (two notes into one, paying `fee` each) let one transaction spend
+	/// `needed`: 0 when [`Self::select`] finds at most two notes. Merging the largest notes
+	/// first is optimal: after `k` merges the best pair holds the `k + 2` largest notes less
+	/// `k` fees, and no other choice of `k + 2` notes holds more.
+	pub fn merges_needed(&self, asset: u64, needed: u128, fee: u128) -> Result<usize, WalletError> {
+		match self.select(asset, needed) {
+			Ok(_) => return Ok(0),
+			Err(WalletError::NotesTooFragmented { .. }) => {},
+			Err(other) => return Err(other),
+		}
+		let notes = self.unspent(asset);
+		let mut top: u128 = notes.iter().take(2).map(|n| u128::from(n.value)).sum();
+		for (merges, note) in notes.iter().enumerate().skip(2).map(|(i, n)| (i - 1, n)) {
+			top = top.saturating_add(u128::from(note.value));
+			let fees = fee.saturating_mul(merges as u128);
+			if top.saturating_sub(fees) >= needed && top >= fees {
+				return Ok(merges);
+			}
+		}
+		let merges = notes.len().saturating_sub(2) as u128;
+		Err(WalletError::InsufficientShieldedBalance {
+			asset,
+			needed: needed.saturating_add(fee.saturating_mul(merges)),
+			available: top,
+		})
+	}
+
 	/// Load the state at `path`, or a fresh one if there is none.
 	pub fn load(path: &Path, keys: &Keys) -> Result<Option<Self>, WalletError> {
 		let bytes = match std::fs::read(path) {
@@ -356,6 +385,27 @@ pub(crate) mod tests {
 		assert!(matches!(state.select(0, 100), Err(WalletError::NotesTooFragmented { largest_two: 80, .. })));
 		state.notes[1].spent = Some(3);
 		assert!(matches!(state.select(0, 70), Err(WalletError::InsufficientShieldedBalance { available: 65, .. })));
+	}
+
+	#[test]
+	fn merges_join_the_largest_notes_until_two_cover_the_payment() {
+		let mut state = State::new("g".into());
+		state.notes = vec![owned(10, 0), owned(50, 1), owned(30, 2), owned(25, 3), owned(5, 4)];
+		let merges = |s: &State, needed, fee| s.merges_needed(0, needed, fee);
+		assert_eq!(merges(&state, 80, 1).unwrap(), 0);
+		// 50 + 30 + 25 - 1 = 104 after one merge.
+		assert_eq!(merges(&state, 104, 1).unwrap(), 1);
+		assert_eq!(merges(&state, 105, 1).unwrap(), 2);
+		assert_eq!(merges(&state, 117, 1).unwrap(), 3);
+		// Everything less three fees is 117: one more is too much, and the error counts the fees.
+		assert!(matches!(
+			merges(&state, 118, 1),
+			Err(WalletError::InsufficientShieldedBalance { needed: 121, available: 120, .. })
+		));
+		// Over the whole balance, the error is the plain one.
+		assert!(matches!(merges(&state, 121, 1), Err(WalletError::InsufficientShieldedBalance { needed: 121, .. })));
+		// A fee larger than what a merge adds never helps.
+		assert!(merges(&state, 106, 40).is_err());
 	}
 
 	#[test]

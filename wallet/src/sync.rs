@@ -117,6 +117,7 @@ pub async fn sync(
 	// encoding across runtime versions (a change would be a new call).
 	let at = chain.client().at_current_block().await.map_err(|e| WalletError::Node(e.to_string()))?;
 	let total = head.saturating_add(1).saturating_sub(report.from);
+	tracing::info!(target: "zksettle::sync", from = report.from, head, "scanning");
 	progress(0, total);
 	while state.next_block <= head {
 		let from = state.next_block;
@@ -140,6 +141,7 @@ pub async fn sync(
 				stream::iter(group.iter().map(|(_, hash, _)| chain.body(*hash))).buffered(IN_FLIGHT).try_collect().await?;
 			let (Some(first), Some(last)) = (group.first(), group.last()) else { continue };
 			if state.frontier.is_none() {
+				tracing::debug!(target: "zksettle::sync", position = first.2.first, "starting the tree from subtree roots");
 				state.start_tree(&frontier_at(chain, first.2.first).await?);
 			}
 			let group_leaves = leaves(chain, first.2.first, last.2.end).await?;
@@ -161,6 +163,11 @@ pub async fn sync(
 		}
 		state.next_block = to.saturating_add(1);
 		save(state)?;
+		tracing::debug!(
+			target: "zksettle::sync",
+			from, to, with_notes = with_notes.len(), received = report.received, spent = report.spent,
+			"window scanned"
+		);
 		progress(to + 1 - report.from, total);
 	}
 	Ok(report)

@@ -26,6 +26,25 @@ pub struct Wallet {
 
 pub use crate::sync::SyncReport;
 
+/// What a command put on chain: its transaction, and the merges that preceded it when the
+/// payment needed more than two notes.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+	/// The command's transaction.
+	pub tx: Included,
+	/// Merges (two of the wallet's notes into one), oldest first.
+	pub merges: Vec<Included>,
+}
+
+/// Which notes a transaction spends.
+#[derive(Clone, Copy, Debug)]
+enum Spend {
+	/// At most two notes covering this value ([`crate::store::State::select`]).
+	Cover(u128),
+	/// The two largest unspent notes (a merge).
+	LargestTwo,
+}
+
 fn keystore_path(dir: &Path) -> PathBuf {
 	dir.join("keystore.json")
 }
@@ -123,7 +142,7 @@ impl Wallet {
 		asset: AssetArg,
 		amount: u64,
 		payer: &subxt_signer::sr25519::Keypair,
-	) -> Result<Included, WalletError> {
+	) -> Result<Outcome, WalletError> {
 		let plan = Plan {
 			asset,
 			ext_amount: i128::from(amount),
@@ -132,11 +151,11 @@ impl Wallet {
 			relayer: None,
 			payment: None,
 		};
-		let included = self.transact(chain, params, &plan, Some(payer)).await?;
+		let outcome = self.transact(chain, params, &plan, Some(payer)).await?;
 		let payer = payer.public_key().to_account_id().to_string();
-		self.record(&included, EntryKind::Shield, asset.field_value(), amount.into(), 0, payer);
+		self.record(&outcome.tx, EntryKind::Shield, asset.field_value(), amount.into(), 0, payer);
 		self.save()?;
-		Ok(included)
+		Ok(outcome)
 	}
 
 	/// Send `amount` privately to `to`, paying `fee` from shielded value to the block author.
@@ -149,12 +168,12 @@ impl Wallet {
 		amount: u64,
 		to: Address,
 		fee: u128,
-	) -> Result<Included, WalletError> {
+	) -> Result<Outcome, WalletError> {
 		let plan = Plan { asset, ext_amount: 0, fee, recipient: None, relayer: None, payment: Some((amount, to)) };
-		let included = self.transact(chain, params, &plan, None).await?;
-		self.record(&included, EntryKind::Send, asset.field_value(), amount.into(), fee, to.to_string());
+		let outcome = self.transact(chain, params, &plan, None).await?;
+		self.record(&outcome.tx, EntryKind::Send, asset.field_value(), amount.into(), fee, to.to_string());
 		self.save()?;
-		Ok(included)
+		Ok(outcome)
 	}
 
 	/// Unshield `amount` to the public account `to` (which needs no balance: the transaction is
@@ -167,7 +186,7 @@ impl Wallet {
 		amount: u64,
 		to: &AccountId32,
 		fee: u128,
-	) -> Result<Included, WalletError> {
+	) -> Result<Outcome, WalletError> {
 		let plan = Plan {
 			asset,
 			ext_amount: -i128::from(amount),
@@ -176,29 +195,60 @@ impl Wallet {
 			relayer: None,
 			payment: None,
 		};
-		let included = self.transact(chain, params, &plan, None).await?;
-		self.record(&included, EntryKind::Unshield, asset.field_value(), amount.into(), fee, to.to_string());
+		let outcome = self.transact(chain, params, &plan, None).await?;
+		self.record(&outcome.tx, EntryKind::Unshield, asset.field_value(), amount.into(), fee, to.to_string());
 		self.save()?;
-		Ok(included)
+		Ok(outcome)
 	}
 
-	/// Prove and submit `plan`. When the root the proof used went out of the chain's recent
-	/// roots while proving (a long proof under heavy load), sync and prove once more.
+	/// Prove and submit `plan`, first merging notes when the value it spends is spread over
+	/// more than two (each merge pays `plan.fee`, and is a transaction of its own: a spend of
+	/// two notes into one new note of the wallet's).
 	async fn transact(
 		&mut self,
 		chain: &Chain,
 		params: &ProvingKey,
 		plan: &Plan,
 		signer: Option<&subxt_signer::sr25519::Keypair>,
-	) -> Result<Included, WalletError> {
+	) -> Result<Outcome, WalletError> {
 		self.keys.spending_key()?;
-		let included = match self.prove_and_submit(chain, params, plan, signer).await {
-			Err(WalletError::StaleRoot) => self.prove_and_submit(chain, params, plan, signer).await?,
-			other => other?,
-		};
+		self.sync(chain, |_, _| {}).await?;
+		let asset = plan.asset.field_value();
+		let needed = plan.spent_value()?;
+		let merges = self.state.merges_needed(asset, needed, plan.fee)?;
+		let mut merged = Vec::with_capacity(merges);
+		for round in 1..=merges {
+			let joined: u128 = self.state.unspent(asset).iter().take(2).map(|n| u128::from(n.value)).sum();
+			tracing::info!(target: "zksettle::wallet", round, of = merges, joined, "merging two notes");
+			let merge = Plan { payment: None, ext_amount: 0, recipient: None, ..plan.clone() };
+			let included = self.submit_retrying_stale_root(chain, params, &merge, None, Spend::LargestTwo).await?;
+			self.record(&included, EntryKind::Merge, asset, joined.saturating_sub(plan.fee), plan.fee, "self".into());
+			self.sync(chain, |_, _| {}).await?;
+			merged.push(included);
+		}
+		let tx = self.submit_retrying_stale_root(chain, params, plan, signer, Spend::Cover(needed)).await?;
 		// Pick up the new notes (change included) and the spends right away.
 		self.sync(chain, |_, _| {}).await?;
-		Ok(included)
+		Ok(Outcome { tx, merges: merged })
+	}
+
+	/// [`Self::prove_and_submit`]; when the root the proof used went out of the chain's recent
+	/// roots while proving (a long proof under heavy load), sync and prove once more.
+	async fn submit_retrying_stale_root(
+		&mut self,
+		chain: &Chain,
+		params: &ProvingKey,
+		plan: &Plan,
+		signer: Option<&subxt_signer::sr25519::Keypair>,
+		spend: Spend,
+	) -> Result<Included, WalletError> {
+		match self.prove_and_submit(chain, params, plan, signer, spend).await {
+			Err(WalletError::StaleRoot) => {
+				tracing::info!(target: "zksettle::wallet", "the root went stale while proving: syncing and proving again");
+				self.prove_and_submit(chain, params, plan, signer, spend).await
+			},
+			other => other,
+		}
 	}
 
 	async fn prove_and_submit(
@@ -207,11 +257,14 @@ impl Wallet {
 		params: &ProvingKey,
 		plan: &Plan,
 		signer: Option<&subxt_signer::sr25519::Keypair>,
+		spend: Spend,
 	) -> Result<Included, WalletError> {
 		self.sync(chain, |_, _| {}).await?;
-		let needed = u128::try_from(plan.fee as i128 - plan.ext_amount + plan.payment.map(|(v, _)| i128::from(v)).unwrap_or(0))
-			.unwrap_or(0);
-		let spends = self.state.select(plan.asset.field_value(), needed)?;
+		let asset = plan.asset.field_value();
+		let spends = match spend {
+			Spend::Cover(needed) => self.state.select(asset, needed)?,
+			Spend::LargestTwo => self.state.unspent(asset).into_iter().take(2).cloned().collect(),
+		};
 		// The paths are the wallet's own: the node is asked only whether the root is known.
 		let (root, paths) = if spends.is_empty() && self.state.frontier.is_none() {
 			// Nothing spent and no note seen since the birthday: the chain's root will do.
@@ -226,7 +279,9 @@ impl Wallet {
 		if params.verifying_key_bytes() != chain_key {
 			return Err(WalletError::KeyMismatch(key_version));
 		}
+		let started = std::time::Instant::now();
 		let tx = builder::prove(&self.keys, plan, &spends, &Anchor { root, paths, key_version, genesis: chain.genesis_hash() }, params)?;
+		tracing::debug!(target: "zksettle::wallet", spent = spends.len(), ms = started.elapsed().as_millis() as u64, "proved");
 		let call = if signer.is_some() { "transact" } else { "transact_unsigned" };
 		chain.submit(call, &tx.encode(), signer).await
 	}

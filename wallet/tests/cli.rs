@@ -1,5 +1,5 @@
 //! The `zksettle` command line without a node: exit statuses by class of error, the password
-//! file, and the birthday a restore records.
+//! file, the birthday a restore records, and `--json`.
 
 use std::{io::Write, path::Path, process::{Command, Output, Stdio}};
 
@@ -66,4 +66,18 @@ fn exit_statuses_password_file_and_birthday() {
 	let out = zksettle(&fresh, &[&with(&good)[0], &with(&good)[1], "--url", "ws://127.0.0.1:1", "init"], "");
 	assert_eq!(status(&out), i32::from(exit::NODE), "{}", String::from_utf8_lossy(&out.stderr));
 	assert!(!fresh.join("keystore.json").exists());
+
+	// `--json`: one object on standard output, errors included, with the same exit status; the
+	// global options may follow the command.
+	let out = zksettle(&wallet, &["address", "--json"], "");
+	assert_eq!(status(&out), 0);
+	let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+	assert!(json["address"].as_str().unwrap().starts_with("zks"), "{json}");
+	assert_eq!(json["watch_only"], false);
+	let out = zksettle(&fresh, &["init", "--json", "--url", "ws://127.0.0.1:1", &with(&good)[0], &with(&good)[1]], "");
+	assert_eq!(status(&out), i32::from(exit::NODE));
+	let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+	assert_eq!(json["error"]["class"], "node", "{json}");
+	assert_eq!(json["error"]["exit_code"], exit::NODE);
+	assert!(json["error"]["message"].as_str().unwrap().contains("--birthday"), "{json}");
 }

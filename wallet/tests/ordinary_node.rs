@@ -119,12 +119,12 @@ async fn restore_and_spend_on_a_pruned_node_without_naming_the_note() {
 	let paid = alice.send(&chain, &params, AssetArg::Native, 40 * UNIT, bob_address, fee).await.unwrap();
 
 	// More than 300 blocks later, the payment block's state is gone from the node.
-	wait_for_block(&chain, paid.block + 310).await;
-	let pruned = match chain.client().at_block(paid.block).await {
+	wait_for_block(&chain, paid.tx.block + 310).await;
+	let pruned = match chain.client().at_block(paid.tx.block).await {
 		Ok(at) => at.events().fetch().await.is_err(),
 		Err(_) => true,
 	};
-	assert!(pruned, "the node still has the state of block {}", paid.block);
+	assert!(pruned, "the node still has the state of block {}", paid.tx.block);
 
 	// Bob restores from the mnemonic, with a birthday before the payment, through the recorder.
 	let (proxy, requests) = recording_proxy(node.url.trim_start_matches("ws://").to_string()).await;
@@ -135,7 +135,7 @@ async fn restore_and_spend_on_a_pruned_node_without_naming_the_note() {
 	assert_eq!((report.received, report.with_notes), (1, 1), "{report:?}");
 	assert_eq!(bob.state.balances().get(&0), Some(&u128::from(40 * UNIT)));
 	let note = bob.state.notes[0].clone();
-	assert_eq!(note.block, paid.block);
+	assert_eq!(note.block, paid.tx.block);
 
 	// Bob pays Carol 15; Carol, born after Alice's payment, sees it.
 	let carol_keys = Keys::from_phrase(&Keys::generate_phrase().unwrap()).unwrap();

@@ -1,0 +1,395 @@
+//! The commands: each one does its work through the library and returns a [`Report`].
+
+use std::path::Path;
+
+use serde_json::json;
+use zksettle_wallet::{
+	assets::AssetInfo,
+	builder::AssetArg,
+	chain::{self, Chain, Included},
+	keys::{Address, Keys},
+	keystore::{Kind, LOG_N},
+	store::EntryKind,
+	wallet::{self, Outcome, Wallet},
+	WalletError,
+};
+
+use crate::{
+	report::{amount_json, included_json, Report, Units},
+	Cli, Command,
+};
+
+/// An error, with the asset it concerns (to word its amounts in that asset's units).
+pub struct Failure {
+	/// The error.
+	pub error: WalletError,
+	/// The asset of the command, once known.
+	asset: Option<AssetInfo>,
+}
+
+impl From<WalletError> for Failure {
+	fn from(error: WalletError) -> Self {
+		Failure { error, asset: None }
+	}
+}
+
+impl Failure {
+	/// The error as the user reads it: amounts in the command's units (the asset's decimals, or
+	/// base units with `--raw`).
+	pub fn describe(&self, raw: bool) -> String {
+		match (&self.error, &self.asset) {
+			(WalletError::InsufficientShieldedBalance { needed, available, .. }, Some(info)) => {
+				let units = Units { raw };
+				format!(
+					"insufficient shielded balance: need {} (fees included), have {}",
+					units.show(info, *needed),
+					units.show(info, *available)
+				)
+			},
+			(other, _) => other.to_string(),
+		}
+	}
+}
+
+/// Attach `info` to the errors of `result`.
+fn about<T>(info: &AssetInfo, result: Result<T, WalletError>) -> Result<T, Failure> {
+	result.map_err(|error| Failure { error, asset: Some(info.clone()) })
+}
+
+/// The keystore password: from `--password-file` (its first line), else `ZKSETTLE_PASSWORD`, else
+/// asked on the terminal (twice when `confirm`).
+fn password(file: Option<&Path>, confirm: bool) -> Result<String, WalletError> {
+	if let Some(path) = file {
+		let text = std::fs::read_to_string(path).map_err(|e| WalletError::Io(path.display().to_string(), e))?;
+		return Ok(text.lines().next().unwrap_or_default().to_string());
+	}
+	if let Ok(password) = std::env::var("ZKSETTLE_PASSWORD") {
+		return Ok(password);
+	}
+	let first = rpassword::prompt_password("keystore password: ").map_err(|e| WalletError::Io("terminal".into(), e))?;
+	if confirm {
+		let again = rpassword::prompt_password("again: ").map_err(|e| WalletError::Io("terminal".into(), e))?;
+		if again != first {
+			return Err(WalletError::BadEncoding("the passwords differ"));
+		}
+	}
+	Ok(first)
+}
+
+/// A progress bar for a scan (blocks, rate, ETA) on stderr, drawn only when stderr is a terminal.
+fn progress() -> impl FnMut(u64, u64) {
+	let bar = indicatif::ProgressBar::new(0);
+	let style = indicatif::ProgressStyle::with_template("scanning [{bar:30}] {pos}/{len} blocks, {per_sec}, ETA {eta}")
+		.unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+	bar.set_style(style.progress_chars("=> "));
+	move |done, total| {
+		bar.set_length(total);
+		bar.set_position(done);
+		if done >= total {
+			bar.finish_and_clear();
+		}
+	}
+}
+
+fn save_call(path: Option<&Path>, included: &Included) -> Result<(), WalletError> {
+	match path {
+		Some(path) => std::fs::write(path, format!("0x{}\n", hex::encode(&included.call)))
+			.map_err(|e| WalletError::Io(path.display().to_string(), e)),
+		None => Ok(()),
+	}
+}
+
+/// The asset a note's field value names (`None` beyond the `u32` ids the pool accepts).
+fn asset_of_field(field: u64) -> Option<AssetArg> {
+	match field.checked_sub(1) {
+		None => Some(AssetArg::Native),
+		Some(id) => u32::try_from(id).ok().map(AssetArg::Fungible),
+	}
+}
+
+fn to_u64(amount: u128) -> Result<u64, WalletError> {
+	u64::try_from(amount).map_err(|_| WalletError::Amount("notes hold at most 2^64 - 1 base units".into()))
+}
+
+/// What a shield, send or unshield did, in both forms.
+fn transaction_report(verb: &str, units: Units, info: &AssetInfo, amount: u128, fee: u128, to: Option<String>, outcome: &Outcome) -> Report {
+	let mut text: Vec<String> = outcome
+		.merges
+		.iter()
+		.enumerate()
+		.map(|(i, m)| format!("merged two notes ({} of {}) at block #{} ({})", i + 1, outcome.merges.len(), m.block, m.hash))
+		.collect();
+	let fee_text = if fee == 0 { String::new() } else { format!(" (fee {})", units.show(info, fee)) };
+	let to_text = to.as_ref().map(|to| format!(" to {to}")).unwrap_or_default();
+	text.push(format!(
+		"{verb} {}{fee_text}{to_text} at block #{} ({})",
+		units.show(info, amount),
+		outcome.tx.block,
+		outcome.tx.hash
+	));
+	let json = json!({
+		"command": verb,
+		"value": amount_json(info, amount),
+		"fee": fee.to_string(),
+		"to": to,
+		"tx": included_json(&outcome.tx),
+		"merges": outcome.merges.iter().map(included_json).collect::<Vec<_>>(),
+	});
+	Report::new(text, json)
+}
+
+pub async fn run(cli: Cli) -> Result<Report, Failure> {
+	let units = Units { raw: cli.raw };
+	let save = cli.save_call.clone();
+	let pw_file = cli.password_file.clone();
+	let pw_file = pw_file.as_deref();
+	let cache = cli.wallet.join("dev-transfer-v2.params");
+	let report = match cli.command {
+		Command::Init { birthday } => {
+			let birthday = match birthday {
+				Some(block) => block,
+				None => {
+					let offline = |e: WalletError| {
+						WalletError::Node(format!("{e} (the birthday is read from the node; offline, pass --birthday)"))
+					};
+					Chain::connect(&cli.url).await.map_err(offline)?.finalized().await.map_err(offline)?
+				},
+			};
+			let phrase = Keys::generate_phrase()?;
+			let wallet = Wallet::create(&cli.wallet, Keys::from_phrase(&phrase)?, &password(pw_file, true)?, LOG_N, birthday)?;
+			let (address, account) = (wallet.keys().address().to_string(), wallet.account()?.public_key().to_account_id().to_string());
+			Report::new(
+				vec![
+					format!("mnemonic (write it down; it is shown only now):\n{}\n", phrase.as_str()),
+					format!("shielded address: {address}"),
+					format!("public account:   {account}"),
+					format!("birthday:         block {birthday} (restore with --birthday {birthday})"),
+				],
+				json!({ "mnemonic": phrase.as_str(), "address": address, "account": account, "birthday": birthday }),
+			)
+		},
+		Command::Restore { birthday } => {
+			let mut phrase = String::new();
+			eprintln!("mnemonic:");
+			std::io::stdin().read_line(&mut phrase).map_err(|e| WalletError::Io("stdin".into(), e))?;
+			let wallet =
+				Wallet::create(&cli.wallet, Keys::from_phrase(phrase.trim())?, &password(pw_file, true)?, LOG_N, birthday)?;
+			let address = wallet.keys().address().to_string();
+			Report::new(
+				vec![
+					format!("shielded address: {address}"),
+					format!("run `zksettle sync` to find its notes (scanning from block {birthday})"),
+				],
+				json!({ "address": address, "birthday": birthday }),
+			)
+		},
+		Command::ImportViewingKey { key, birthday } => {
+			let wallet = Wallet::create(&cli.wallet, Keys::from_viewing_key(&key)?, &password(pw_file, true)?, LOG_N, birthday)?;
+			let address = wallet.keys().address().to_string();
+			Report::new(
+				vec![format!("watch-only wallet for {address} (scanning from block {birthday})")],
+				json!({ "address": address, "birthday": birthday, "watch_only": true }),
+			)
+		},
+		Command::ExportViewingKey => {
+			let wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
+			let key = wallet.keys().export_viewing_key();
+			Report::new(vec![key.as_str().to_string()], json!({ "viewing_key": key.as_str() }))
+		},
+		Command::Address => {
+			let keystore = Wallet::keystore(&cli.wallet)?;
+			let watch_only = keystore.kind == Kind::Viewing;
+			let mut text = vec![format!("shielded address: {}", keystore.address)];
+			if watch_only {
+				text.push("(watch-only wallet)".into());
+			}
+			Report::new(text, json!({ "address": keystore.address.to_string(), "watch_only": watch_only }))
+		},
+		Command::Sync => {
+			let mut wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
+			let chain = Chain::connect(&cli.url).await?;
+			let r = wallet.sync(&chain, progress()).await?;
+			Report::new(
+				vec![format!("scanned blocks {}..={}: {} note(s) received, {} spent", r.from, r.to, r.received, r.spent)],
+				json!({ "from": r.from, "to": r.to, "received": r.received, "spent": r.spent }),
+			)
+		},
+		Command::Balance { asset } => balance(&cli.wallet, &cli.url, pw_file, units, &asset).await?,
+		Command::Shield { amount, asset, suri } => {
+			let mut wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
+			let payer = match suri {
+				Some(uri) => wallet::signer(&uri)?,
+				None => wallet.account()?,
+			};
+			let chain = Chain::connect(&cli.url).await?;
+			let info = chain.resolve_asset(&asset).await?;
+			let amount = to_u64(info.parse(&amount, units.raw)?)?;
+			let params = wallet::proving_key(cli.params.as_deref(), &cache)?;
+			let outcome = about(&info, wallet.shield(&chain, &params, info.asset, amount, &payer).await)?;
+			save_call(save.as_deref(), &outcome.tx)?;
+			transaction_report("shielded", units, &info, amount.into(), 0, None, &outcome)
+		},
+		Command::Send { amount, to, fee, asset } => {
+			let to: Address = to.parse()?;
+			let mut wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
+			let chain = Chain::connect(&cli.url).await?;
+			let info = chain.resolve_asset(&asset).await?;
+			let fee = match fee {
+				Some(fee) => info.parse(&fee, units.raw)?,
+				None => chain.min_unsigned_fee().await?,
+			};
+			let amount = to_u64(info.parse(&amount, units.raw)?)?;
+			let params = wallet::proving_key(cli.params.as_deref(), &cache)?;
+			let outcome = about(&info, wallet.send(&chain, &params, info.asset, amount, to, fee).await)?;
+			save_call(save.as_deref(), &outcome.tx)?;
+			transaction_report("sent", units, &info, amount.into(), fee, Some(to.to_string()), &outcome)
+		},
+		Command::Unshield { amount, to, fee, asset } => {
+			let to = chain::account(&to)?;
+			let mut wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
+			let chain = Chain::connect(&cli.url).await?;
+			let info = chain.resolve_asset(&asset).await?;
+			let fee = match fee {
+				Some(fee) => info.parse(&fee, units.raw)?,
+				None => chain.min_unsigned_fee().await?,
+			};
+			let amount = to_u64(info.parse(&amount, units.raw)?)?;
+			let params = wallet::proving_key(cli.params.as_deref(), &cache)?;
+			let outcome = about(&info, wallet.unshield(&chain, &params, info.asset, amount, &to, fee).await)?;
+			save_call(save.as_deref(), &outcome.tx)?;
+			transaction_report("unshielded", units, &info, amount.into(), fee, Some(to.to_string()), &outcome)
+		},
+		Command::History => history(&cli.wallet, &cli.url, pw_file, units).await?,
+	};
+	Ok(report)
+}
+
+async fn balance(dir: &Path, url: &str, pw_file: Option<&Path>, units: Units, named: &[String]) -> Result<Report, Failure> {
+	let mut wallet = Wallet::open(dir, &password(pw_file, false)?)?;
+	let chain = Chain::connect(url).await?;
+	wallet.sync(&chain, progress()).await?;
+	let mut text = Vec::new();
+	// Assets to list: the native token, those named, those held in notes.
+	let mut assets = vec![chain.native_info().await?];
+	for name in named {
+		assets.push(chain.resolve_asset(name).await?);
+	}
+	let balances = wallet.state.balances();
+	for asset in balances.keys().filter_map(|field| asset_of_field(*field)) {
+		assets.push(chain.asset_info(asset).await?);
+	}
+	assets.sort_by_key(|i| i.asset.field_value());
+	assets.dedup_by_key(|i| i.asset.field_value());
+
+	let mut public = Vec::new();
+	let account = wallet.account().ok().map(|a| a.public_key().to_account_id());
+	if let Some(id) = &account {
+		for info in &assets {
+			let amount = match info.asset {
+				AssetArg::Native => chain.free_balance(id).await?,
+				AssetArg::Fungible(asset) => chain.asset_balance(asset, id).await?,
+			};
+			text.push(format!("public   {} ({id})", units.show(info, amount)));
+			public.push(amount_json(info, amount));
+		}
+	}
+	let mut shielded = Vec::new();
+	for info in &assets {
+		let field = info.asset.field_value();
+		let value = balances.get(&field).copied().unwrap_or(0);
+		let notes = wallet.state.unspent(field).len();
+		if value == 0 && info.asset != AssetArg::Native {
+			continue;
+		}
+		text.push(format!("shielded {} in {notes} note(s)", units.show(info, value)));
+		shielded.push(json!({ "value": amount_json(info, value), "notes": notes }));
+	}
+	let json = json!({
+		"account": account.map(|a| a.to_string()),
+		"public": public,
+		"shielded": shielded,
+		"synced_to": wallet.state.next_block.saturating_sub(1),
+	});
+	Ok(Report::new(text, json))
+}
+
+/// The wallet's history. Amounts are shown with each asset's decimals, read from the node; with
+/// no node reachable, in base units (and said so).
+async fn history(dir: &Path, url: &str, pw_file: Option<&Path>, units: Units) -> Result<Report, Failure> {
+	let wallet = Wallet::open(dir, &password(pw_file, false)?)?;
+	let chain = match Chain::connect(url).await {
+		Ok(chain) => Some(chain),
+		Err(e) => {
+			tracing::warn!(target: "zksettle", "{e}: amounts in base units");
+			None
+		},
+	};
+	let mut infos: std::collections::BTreeMap<u64, AssetInfo> = Default::default();
+	let (mut text, mut entries) = (Vec::new(), Vec::new());
+	for entry in &wallet.state.history {
+		let info = match infos.entry(entry.asset) {
+			std::collections::btree_map::Entry::Occupied(known) => known.into_mut(),
+			std::collections::btree_map::Entry::Vacant(slot) => {
+				let Some(asset) = asset_of_field(entry.asset) else { continue };
+				slot.insert(match &chain {
+					Some(chain) => chain.asset_info(asset).await?,
+					None => AssetInfo { asset, symbol: format!("(asset field {})", entry.asset), decimals: 0 },
+				})
+			},
+		};
+		let kind = match entry.kind {
+			EntryKind::Received => "received",
+			EntryKind::Spent => "spent",
+			EntryKind::Shield => "shield",
+			EntryKind::Send => "send",
+			EntryKind::Unshield => "unshield",
+			EntryKind::Merge => "merge",
+		};
+		let mut line = format!("#{:<8} {kind:<9} {}", entry.block, units.show(info, entry.amount));
+		if entry.fee != 0 {
+			line += &format!(" (fee {})", units.show(info, entry.fee));
+		}
+		if let Some(other) = &entry.counterparty {
+			line += &format!(" {other}");
+		}
+		text.push(line);
+		entries.push(json!({
+			"block": entry.block,
+			"kind": kind,
+			"value": amount_json(info, entry.amount),
+			"fee": entry.fee.to_string(),
+			"counterparty": entry.counterparty,
+			"tx": entry.tx,
+		}));
+	}
+	Ok(Report::new(text, json!({ "history": entries })))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn errors_show_amounts_in_the_commands_unit() {
+		let zks = AssetInfo { asset: AssetArg::Native, symbol: "ZKS".into(), decimals: 12 };
+		let error = WalletError::InsufficientShieldedBalance { asset: 0, needed: 200_010_000_000_000, available: 100_000_000_000_000 };
+		let failure = Failure { error, asset: Some(zks) };
+		assert_eq!(failure.describe(false), "insufficient shielded balance: need 200.01 ZKS (fees included), have 100 ZKS");
+		assert_eq!(
+			failure.describe(true),
+			"insufficient shielded balance: need 200010000000000 ZKS (fees included), have 100000000000000 ZKS"
+		);
+		let usd = AssetInfo { asset: AssetArg::Fungible(2), symbol: "USD".into(), decimals: 6 };
+		let error = WalletError::InsufficientShieldedBalance { asset: 3, needed: 5_000_000, available: 0 };
+		assert!(Failure { error, asset: Some(usd) }.describe(false).ends_with("need 5 USD (fees included), have 0 USD"));
+		assert_eq!(Failure::from(WalletError::ViewOnly).describe(false), WalletError::ViewOnly.to_string());
+	}
+
+	#[test]
+	fn note_fields_name_assets() {
+		assert_eq!(asset_of_field(0), Some(AssetArg::Native));
+		assert_eq!(asset_of_field(8), Some(AssetArg::Fungible(7)));
+		assert_eq!(asset_of_field(u64::from(u32::MAX) + 1), Some(AssetArg::Fungible(u32::MAX)));
+		assert_eq!(asset_of_field(u64::from(u32::MAX) + 2), None);
+	}
+}

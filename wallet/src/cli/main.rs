@@ -1,0 +1,166 @@
+//! `zksettle`: the command-line private-payments wallet.
+//!
+//! Exit status by class of error: 0 success, 1 internal (proving, randomness), 2 input
+//! (mnemonic, address, amount, asset; also a malformed command line), 3 wallet files (missing,
+//! wrong password, corrupt), 4 funds (balance short, watch-only), 5 chain (refused, stale root,
+//! spent note, other chain or key), 6 node (unreachable, unexpected answer). `--json` prints
+//! one JSON object per command, errors included (see `report`).
+
+mod commands;
+mod report;
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{ArgAction, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "zksettle", version, about = "Private payments on zkSettle: shield, send privately, unshield.")]
+struct Cli {
+	/// Wallet directory (keystore and encrypted state).
+	#[arg(long, global = true, env = "ZKSETTLE_WALLET", default_value_os_t = default_dir())]
+	wallet: PathBuf,
+	/// Node RPC endpoint.
+	#[arg(long, global = true, env = "ZKSETTLE_URL", default_value = "ws://127.0.0.1:9944")]
+	url: String,
+	/// Proving parameters file (default: the public development parameters, derived once and
+	/// cached in the wallet directory; for development networks only).
+	#[arg(long, global = true, env = "ZKSETTLE_PARAMS")]
+	params: Option<PathBuf>,
+	/// Amounts are in base units instead of the asset's decimals.
+	#[arg(long, global = true)]
+	raw: bool,
+	/// Print one JSON object (errors included) instead of lines.
+	#[arg(long, global = true)]
+	json: bool,
+	/// Log what the wallet does on standard error: -v info, -vv debug, -vvv trace
+	/// (`RUST_LOG` overrides).
+	#[arg(short, long, global = true, action = ArgAction::Count)]
+	verbose: u8,
+	/// Read the keystore password from this file (its first line) instead of `ZKSETTLE_PASSWORD`
+	/// or the terminal.
+	#[arg(long, global = true, env = "ZKSETTLE_PASSWORD_FILE")]
+	password_file: Option<PathBuf>,
+	/// Write the submitted call (hex) to this file: a record of exactly what went on chain.
+	#[arg(long, global = true)]
+	save_call: Option<PathBuf>,
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Create a wallet with a new 24-word mnemonic (printed once: write it down). Its birthday
+	/// is the node's finalized height (a new wallet has no older notes), so that its first
+	/// sync scans nothing before it.
+	Init {
+		/// Block to start scanning at, instead of asking the node for its height.
+		#[arg(long)]
+		birthday: Option<u64>,
+	},
+	/// Restore a wallet from its mnemonic (read from standard input).
+	Restore {
+		/// Block to start scanning at: at or before the block of the wallet's first note
+		/// (default 0: the whole chain).
+		#[arg(long, default_value_t = 0)]
+		birthday: u64,
+	},
+	/// Create a watch-only wallet from an exported viewing key.
+	ImportViewingKey {
+		/// The key (`zkview…`).
+		key: String,
+		/// Block to start scanning at (default 0: the whole chain).
+		#[arg(long, default_value_t = 0)]
+		birthday: u64,
+	},
+	/// Print the viewing key: it reveals all notes and balances, but cannot spend.
+	ExportViewingKey,
+	/// Print the shielded address and the public account.
+	Address,
+	/// Scan new blocks for notes and spends.
+	Sync,
+	/// Public and shielded balances: the native token, and each asset named with `--asset` or
+	/// held in shielded notes.
+	Balance {
+		/// An asset to show besides those held (symbol or `pallet-assets` id; repeatable).
+		#[arg(long)]
+		asset: Vec<String>,
+	},
+	/// Move public funds into the pool, to a note of this wallet.
+	Shield {
+		/// Amount.
+		amount: String,
+		/// Asset: its symbol or `pallet-assets` id (default: the native token).
+		#[arg(long, default_value = "native")]
+		asset: String,
+		/// Pay from this account instead of the wallet's own (e.g. `//Alice` on a dev chain).
+		#[arg(long, env = "ZKSETTLE_SURI")]
+		suri: Option<String>,
+	},
+	/// Send privately to a shielded address.
+	Send {
+		/// Amount.
+		amount: String,
+		/// Recipient's shielded address (`zks…`).
+		to: String,
+		/// Fee from shielded value, in the same asset (default: the chain's minimum for
+		/// unsigned transactions). Paid again by each merge when the amount is spread over more
+		/// than two notes.
+		#[arg(long)]
+		fee: Option<String>,
+		/// Asset: its symbol or `pallet-assets` id (default: the native token).
+		#[arg(long, default_value = "native")]
+		asset: String,
+	},
+	/// Withdraw from the pool to any public account (it needs no balance of its own).
+	Unshield {
+		/// Amount the account receives.
+		amount: String,
+		/// SS58 account.
+		to: String,
+		/// Fee from shielded value, in the same asset (default: the chain's minimum for
+		/// unsigned transactions). Paid again by each merge when the amount is spread over more
+		/// than two notes.
+		#[arg(long)]
+		fee: Option<String>,
+		/// Asset: its symbol or `pallet-assets` id (default: the native token).
+		#[arg(long, default_value = "native")]
+		asset: String,
+	},
+	/// What happened to this wallet, oldest first.
+	History,
+}
+
+fn default_dir() -> PathBuf {
+	std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default().join(".zksettle")
+}
+
+/// Logs on standard error: warnings by default, more with each `-v`; `RUST_LOG` overrides.
+fn init_tracing(verbose: u8) {
+	let level = match verbose {
+		0 => "warn",
+		1 => "info",
+		2 => "debug",
+		_ => "trace",
+	};
+	let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+		.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("zksettle={level},zksettle_wallet={level},warn")));
+	let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+	let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).try_init();
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+	let cli = Cli::parse();
+	init_tracing(cli.verbose);
+	let (raw, json) = (cli.raw, cli.json);
+	match commands::run(cli).await {
+		Ok(report) => {
+			report.print(json);
+			ExitCode::SUCCESS
+		},
+		Err(failure) => {
+			report::print_error(&failure.error, &failure.describe(raw), json);
+			ExitCode::from(failure.error.exit_code())
+		},
+	}
+}

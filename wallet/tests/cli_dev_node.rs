@@ -1,0 +1,160 @@
+//! The `zksettle` command line against a dev node, as a script would drive it: `--json` output
+//! and exit codes, assets by symbol with their own decimals, and a payment spread over three
+//! notes that the wallet merges before paying.
+
+use codec::{Compact, Encode};
+use serde_json::Value;
+use zksettle_wallet::{
+	chain::Chain,
+	devnode::{self, DevNode},
+	error::exit,
+	keys::Keys,
+	wallet::signer,
+};
+
+const ALICE_WORDS: &str = "bottom drive obey lake curtain smoke basket hold race lonely fit walk";
+const BOB_WORDS: &str = "legal winner thank year wave sausage worth useful legal winner thank yellow";
+/// The asset the test creates: symbol `USDZ`, 6 decimals.
+const USDZ: u32 = 7;
+
+/// Run `zksettle --json --url url --wallet dir args…` with `stdin`; its exit status and the one
+/// JSON object it printed.
+async fn zksettle(url: &str, dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> (u8, Value) {
+	let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_zksettle"));
+	command
+		.args(["--json", "--url", url, "--wallet"])
+		.arg(dir)
+		.args(args)
+		.env("ZKSETTLE_PASSWORD", "pw")
+		.stdin(std::process::Stdio::piped())
+		.stdout(std::process::Stdio::piped())
+		.stderr(std::process::Stdio::piped());
+	let stdin = stdin.map(str::to_string);
+	let output = tokio::task::spawn_blocking(move || {
+		let mut child = command.spawn().unwrap();
+		if let Some(text) = stdin {
+			use std::io::Write;
+			child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+		}
+		child.wait_with_output().unwrap()
+	})
+	.await
+	.unwrap();
+	let stdout = String::from_utf8_lossy(&output.stdout);
+	let json: Value = serde_json::from_str(stdout.trim())
+		.unwrap_or_else(|e| panic!("zksettle {args:?}: not one JSON object ({e}): {stdout}\nstderr: {}", String::from_utf8_lossy(&output.stderr)));
+	(u8::try_from(output.status.code().unwrap()).unwrap(), json)
+}
+
+/// `pallet_assets` calls by //Alice: create `id`, name it, mint to //Alice, hand the owner,
+/// admin and freezer roles to the pool (which it requires of an asset it holds), and allow it
+/// into the pool (sudo).
+async fn create_asset(chain: &Chain, id: u32, symbol: &str, decimals: u8, mint: u128) {
+	let alice = signer("//Alice").unwrap();
+	let me = (0u8, alice.public_key().to_account_id().0); // MultiAddress::Id
+	let mut pool_account = [0u8; 32];
+	pool_account[..12].copy_from_slice(b"modlzks/pool"); // PalletId(*b"zks/pool"), truncated
+	let pool = (0u8, pool_account);
+	let calls: [(&str, Vec<u8>); 5] = [
+		("create", (Compact(id), me, 1u128).encode()),
+		("set_metadata", (Compact(id), symbol.as_bytes().to_vec(), symbol.as_bytes().to_vec(), decimals).encode()),
+		("mint", (Compact(id), me, Compact(mint)).encode()),
+		("set_team", (Compact(id), me, pool, pool).encode()),
+		("transfer_ownership", (Compact(id), pool).encode()),
+	];
+	for (call, args) in calls {
+		chain.submit_to("Assets", call, &args, Some(&alice)).await.unwrap_or_else(|e| panic!("Assets::{call}: {e}"));
+	}
+	let allow = chain.call_data("ShieldedPool", "allow_asset", &id.encode()).await.unwrap();
+	chain.submit_to("Sudo", "sudo", &allow, Some(&alice)).await.unwrap();
+	let at = chain.client().at_current_block().await.unwrap();
+	let allowed = subxt::dynamic::storage::<(u32,), ()>("ShieldedPool", "AllowedAssets");
+	assert!(at.storage().try_fetch(allowed, (id,)).await.unwrap().is_some(), "asset {id} was not allowed");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a built zksettle-node: ./scripts/test.sh runs it when there is one, or \
+            ZKSETTLE_NODE=<path> cargo test -p zksettle-wallet --test cli_dev_node -- --ignored"]
+async fn json_output_assets_by_symbol_and_merged_notes() {
+	let binary = devnode::require();
+	let (node, chain) = DevNode::start_with(&binary, 500, &[]).await.unwrap();
+	let url = node.url.clone();
+	create_asset(&chain, USDZ, "USDZ", 6, 1_000_000_000).await;
+	// Two assets claim one symbol: a symbol is only a name anyone can pick.
+	create_asset(&chain, 8, "DUP", 0, 10).await;
+	create_asset(&chain, 9, "DUP", 0, 10).await;
+
+	let dir = tempfile::tempdir().unwrap();
+	let (alice, bob) = (dir.path().join("alice"), dir.path().join("bob"));
+	let (code, restored) = zksettle(&url, &alice, &["restore"], Some(&format!("{ALICE_WORDS}\n"))).await;
+	assert_eq!(code, 0, "{restored}");
+	zksettle(&url, &bob, &["restore"], Some(&format!("{BOB_WORDS}\n"))).await;
+	let (_, address) = zksettle(&url, &bob, &["address"], None).await;
+	let bob_address = address["address"].as_str().unwrap().to_string();
+	assert_eq!(bob_address, Keys::from_phrase(BOB_WORDS).unwrap().address().to_string());
+
+	// An asset by its symbol, amounts with its 6 decimals.
+	let (code, out) = zksettle(&url, &alice, &["shield", "2.5", "--asset", "USDZ", "--suri", "//Alice"], None).await;
+	assert_eq!(code, 0, "{out}");
+	assert_eq!(out["value"]["amount"], "2500000");
+	assert_eq!(out["value"]["asset"], serde_json::json!({ "id": USDZ, "symbol": "USDZ", "decimals": 6 }));
+	// Unsigned transactions carry the native token only (the pool's policy): a private USDZ
+	// payment is refused before it is sent, and the wallet says why.
+	let (code, out) = zksettle(&url, &alice, &["send", "1", &bob_address, "--asset", "USDZ", "--fee", "0.01"], None).await;
+	assert_eq!((code, out["error"]["class"].as_str()), (exit::CHAIN, Some("chain")), "{out}");
+	assert!(out["error"]["message"].as_str().unwrap().contains("native token only"), "{out}");
+
+	// Three shields of 10 ZKS: three notes.
+	for _ in 0..3 {
+		let (code, out) = zksettle(&url, &alice, &["shield", "10", "--suri", "//Alice"], None).await;
+		assert_eq!(code, 0, "{out}");
+		assert_eq!(out["value"]["amount"], "10000000000000");
+		assert_eq!(out["value"]["asset"], serde_json::json!({ "id": null, "symbol": "ZKS", "decimals": 12 }));
+		assert_eq!(out["merges"].as_array().unwrap().len(), 0);
+	}
+
+	// 25 needs three notes: one merge, then the payment, each paying the fee.
+	let (code, sent) = zksettle(&url, &alice, &["send", "25", &bob_address], None).await;
+	assert_eq!(code, 0, "{sent}");
+	assert_eq!(sent["merges"].as_array().unwrap().len(), 1, "{sent}");
+	assert!(sent["merges"][0]["block"].as_u64().unwrap() < sent["tx"]["block"].as_u64().unwrap());
+	let fee: u128 = sent["fee"].as_str().unwrap().parse().unwrap();
+	assert_eq!(fee, chain.min_unsigned_fee().await.unwrap());
+
+	let shielded = |balance: &Value| -> Vec<(String, String, u64)> {
+		balance["shielded"]
+			.as_array()
+			.unwrap()
+			.iter()
+			.map(|s| {
+				let symbol = s["value"]["asset"]["symbol"].as_str().unwrap().to_string();
+				(symbol, s["value"]["amount"].as_str().unwrap().to_string(), s["notes"].as_u64().unwrap())
+			})
+			.collect()
+	};
+	let (_, balance) = zksettle(&url, &bob, &["balance"], None).await;
+	assert_eq!(shielded(&balance), [("ZKS".into(), "25000000000000".into(), 1)]);
+	// Alice: 30 - 25 - two fees, in one note (the merge's zero note is not counted), and her
+	// USDZ.
+	let (_, balance) = zksettle(&url, &alice, &["balance"], None).await;
+	let change = (5_000_000_000_000 - 2 * fee).to_string();
+	assert_eq!(shielded(&balance), [("ZKS".into(), change, 1), ("USDZ".into(), "2500000".into(), 1)]);
+	let (_, history) = zksettle(&url, &alice, &["history"], None).await;
+	let kinds: Vec<&str> = history["history"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+	for kind in ["shield", "merge", "send"] {
+		assert!(kinds.contains(&kind), "{kinds:?}");
+	}
+
+	// Errors: one JSON object with the class and the same exit status.
+	let (code, out) = zksettle(&url, &alice, &["shield", "1", "--asset", "DUP", "--suri", "//Alice"], None).await;
+	assert_eq!((code, out["error"]["class"].as_str()), (exit::INPUT, Some("input")), "{out}");
+	assert!(out["error"]["message"].as_str().unwrap().contains("assets 8, 9"), "{out}");
+	let (code, out) = zksettle(&url, &alice, &["send", "1000", &bob_address], None).await;
+	assert_eq!((code, out["error"]["class"].as_str()), (exit::FUNDS, Some("funds")), "{out}");
+	assert!(out["error"]["message"].as_str().unwrap().contains("ZKS"), "{out}");
+	let (code, out) = zksettle(&url, &alice, &["send", "1.0000001", &bob_address, "--asset", "USDZ"], None).await;
+	assert_eq!(code, exit::INPUT, "{out}");
+	let (code, out) = zksettle("ws://127.0.0.1:1", &alice, &["sync"], None).await;
+	assert_eq!((code, out["error"]["class"].as_str()), (exit::NODE, Some("node")), "{out}");
+	drop(node);
+}
