@@ -7,8 +7,9 @@
 //      (EIP-191 over the checkpoint digest, with ethers, independently of the pallet's code);
 //      Dave relays it with `process`. The order settles: Bob receives the held input.
 //   4. A replay of the same message fails with `AlreadyDelivered`.
-//   5. A second order, never filled, cannot be refunded early, and is refunded after its deadline
-//      plus the grace it was opened with.
+//   5. A second order, never filled, cannot be refunded early; after its deadline anyone refunds it
+//      on its destination (no fill can follow), and the refund message, signed and relayed like
+//      a fill, returns Alice's input. `force_refund` is governance's alone.
 import type { ApiPromise } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
@@ -116,22 +117,49 @@ export async function settlement(api: ApiPromise, log: (line: string) => void): 
   check(replay.error === 'settlement.AlreadyDelivered', `replay gave ${replay.error ?? 'success'}`);
   log(`replay rejected: ${replay.error}`);
 
-  // 5. An order nobody fills is refunded after its deadline and grace.
+  // 5. An order nobody fills is refunded on its destination after its deadline: the refund
+  //    message, signed and relayed like a fill, returns the input on the origin.
   const shortDeadline = (await chainTime(api)) + 12;
   const second = await succeed(
     api,
     api.tx.settlement.openOrder(input, domain, settler, output, recipient.publicKey, shortDeadline, FAST, quote),
     alice,
   );
+  const secondOrder = (event(second, 'settlement.OrderOpened').data as Any).order;
   const secondId = (event(second, 'settlement.OrderOpened').data as Any).orderId.toHex() as string;
-  const refundAfter = (await call.settlementApi.order(secondId)).unwrap()[2].toNumber() as number;
-  check(refundAfter > shortDeadline, `refund_after ${refundAfter} is not after the deadline ${shortDeadline}`);
-  const early = await submit(api, api.tx.settlement.refund(secondId), dave);
+  const early = await submit(api, api.tx.settlement.refundOrder(secondOrder), dave);
   check(early.error === 'settlement.RefundTooEarly', `early refund gave ${early.error ?? 'success'}`);
-  await waitForChainTime(api, refundAfter);
-  const refunded = await succeed(api, api.tx.settlement.refund(secondId), dave);
+  const forced = await submit(api, api.tx.settlement.forceRefund(secondId), dave);
+  check(forced.error === 'BadOrigin', `force_refund by a user gave ${forced.error ?? 'success'}`);
+  await waitForChainTime(api, shortDeadline + 1);
+  const refundedHere = await succeed(api, api.tx.settlement.refundOrder(secondOrder), dave);
+  event(refundedHere, 'settlement.OrderRefundDispatched');
+  const lateFill = await submit(api, api.tx.settlement.fillOrder(secondOrder, bob.publicKey), bob);
+  check(lateFill.error === 'settlement.AlreadyRefunded', `a fill after the refund gave ${lateFill.error ?? 'success'}`);
+  const refundMessage = event(refundedHere, 'settlement.Dispatched').data as Any;
+  const refundBytes = refundMessage.message.toU8a(true) as Uint8Array;
+  const refundBody = decodeMessage(refundBytes).body;
+  check(refundBody.length === 33 && refundBody[0] === 2 && u8aToHex(refundBody.slice(1)) === secondId, 'refund message body');
+  const refundCheckpoint: Checkpoint = {
+    origin: domain,
+    merkleTreeHook: hook,
+    root: getBytes(refundMessage.root.toHex()),
+    index: refundMessage.leafIndex.toNumber(),
+    messageId: refundMessage.id.toHex(),
+  };
+  const refundSignatures = await Promise.all(validators.slice(0, threshold).map((v) => signCheckpoint(v, refundCheckpoint)));
+  const refunded = await succeed(
+    api,
+    api.tx.settlement.process(u8aToHex(messageIdMetadata(refundCheckpoint, refundSignatures)), u8aToHex(refundBytes)),
+    dave,
+  );
   const refundEvent = event(refunded, 'settlement.OrderRefunded').data as Any;
   check(refundEvent.amount.toBigInt() === input, 'refunded amount');
   check((await reserved(api, alice.address, refunded.blockHash)) === heldBefore, 'the refunded input is still held');
-  log(`order ${secondId} refunded in #${refunded.blockNumber} (deadline ${shortDeadline}, refundable after ${refundAfter})`);
+  const secondOutcome = await call.settlementApi.orderOutcome(secondId);
+  check(secondOutcome.isSome && secondOutcome.unwrap().isRefundAttested, `order outcome ${secondOutcome}`);
+  log(
+    `order ${secondId} refunded on the destination in #${refundedHere.blockNumber} (deadline ${shortDeadline}), ` +
+      `attested refund processed in #${refunded.blockNumber}`,
+  );
 }

@@ -7,7 +7,7 @@
 //! message however long it was down.
 
 use codec::{Decode, Encode};
-use pallet_settlement::{merkle::IncrementalMerkle, message::Message, FillMessage};
+use pallet_settlement::{merkle::IncrementalMerkle, message::Message, SettlerMessage};
 use subxt::dynamic;
 use zksettle_wallet::chain::{Chain, Included};
 
@@ -120,17 +120,18 @@ impl Mailbox {
 		self.api("SettlementApi_delivered", &id.encode()).await
 	}
 
-	/// The id of the ISM that will verify `message` here: for a fill message to the settler,
-	/// the security level its order chose; otherwise the default ISM (zkSettle's own recipients
-	/// choose none).
+	/// The id of the ISM that will verify `message` here: for a fill or refund message to the
+	/// settler, the security level its order chose; otherwise the default ISM (zkSettle's own
+	/// recipients choose none).
 	pub async fn ism_id_for(&self, message: &Message) -> Result<u32, AgentError> {
 		if message.recipient == self.settler {
-			let fill =
-				FillMessage::decode(&message.body).ok_or_else(|| AgentError::Unsupported("a malformed fill".into()))?;
+			let order_id = SettlerMessage::decode(&message.body)
+				.ok_or_else(|| AgentError::Unsupported("neither a fill nor a refund message".into()))?
+				.order_id();
 			// `order` returns (OrderData, fee, refund_after).
 			let order: Option<(pallet_settlement::OrderData, u128, u64)> =
-				self.api("SettlementApi_order", &fill.order_id.encode()).await?;
-			return Ok(order.ok_or_else(|| AgentError::Unsupported("the fill names no open order".into()))?.0.ism);
+				self.api("SettlementApi_order", &order_id.encode()).await?;
+			return Ok(order.ok_or_else(|| AgentError::Unsupported("the message names no open order".into()))?.0.ism);
 		}
 		let at = self.chain.client().at_current_block().await.map_err(node)?;
 		let value = at

@@ -60,19 +60,17 @@ async fn now(mailbox: &Mailbox) -> u64 {
 	u64::decode(&mut value.bytes()).unwrap() / 1000
 }
 
-/// Open an order on `origin` for `destination` at security level `ism`, fill it on
-/// `destination`; return its id.
-async fn open_and_fill(origin: &Mailbox, destination: &Mailbox, ism: u32) -> [u8; 32] {
+/// Open an order on `origin` for `destination` at security level `ism`, with a fill deadline
+/// `window` seconds away; return its id and data (as the `OrderOpened` event carries them).
+async fn open(origin: &Mailbox, destination: &Mailbox, ism: u32, window: u64) -> ([u8; 32], OrderData) {
 	let alice = signer("//Alice").unwrap();
-	let bob = signer("//Bob").unwrap();
 	let fee: Option<u128> = api(origin, "SettlementApi_quote", &(ism, destination.domain).encode()).await;
 	let fee = fee.expect("a quote for the level");
 	let recipient = signer("//Ferdie").unwrap().public_key().0;
-	let deadline = now(origin).await + 3600;
+	let deadline = now(origin).await + window;
 	let args = (10 * UNIT, destination.domain, destination.settler, 9 * UNIT, recipient, deadline, ism, fee).encode();
 	let opened = origin.chain.submit_to("Settlement", "open_order", &args, Some(&alice)).await.unwrap();
 
-	// The order as the OrderOpened event carries it.
 	let at = origin.chain.client().at_block(opened.block).await.unwrap();
 	let events = at.events().fetch().await.unwrap();
 	let mut order = None;
@@ -87,8 +85,15 @@ async fn open_and_fill(origin: &Mailbox, destination: &Mailbox, ism: u32) -> [u8
 	}
 	let (order_id, order) = order.expect("OrderOpened");
 	assert_eq!(order.ism, ism);
+	(order_id, order)
+}
 
+/// Open an order on `origin` for `destination` at security level `ism`, fill it on
+/// `destination`; return its id.
+async fn open_and_fill(origin: &Mailbox, destination: &Mailbox, ism: u32) -> [u8; 32] {
+	let (order_id, order) = open(origin, destination, ism, 3600).await;
 	// Bob fills it on the destination; his origin account is the solver.
+	let bob = signer("//Bob").unwrap();
 	let args = (order, bob.public_key().0).encode();
 	destination.chain.submit_to("Settlement", "fill_order", &args, Some(&bob)).await.unwrap();
 	order_id
@@ -194,6 +199,23 @@ async fn intents_settle_across_two_chains_through_validators_and_relayers() {
 	let order = open_and_fill(&a, &b, MERKLE_ROOT).await;
 	let outcome = settled(&a, order, Duration::from_secs(120)).await;
 	assert!(matches!(outcome, Some(OrderOutcome::Settled { .. })), "order on A (merkle root): {outcome:?}");
+
+	// 4. Opened on A, nobody fills it: after its deadline Eve refunds it on B, and the refund
+	//    message, attested by B's validators and relayed like a fill, refunds Alice on A.
+	let (order, data) = open(&a, &b, FAST, 4).await;
+	let eve = signer("//Eve").unwrap();
+	let refund_by = Instant::now() + Duration::from_secs(60);
+	loop {
+		match b.chain.submit_to("Settlement", "refund_order", &data.encode(), Some(&eve)).await {
+			Ok(_) => break,
+			Err(e) if e.to_string().contains("RefundTooEarly") && Instant::now() < refund_by => {
+				tokio::time::sleep(Duration::from_secs(1)).await
+			},
+			Err(e) => panic!("refund_order on B: {e}"),
+		}
+	}
+	let outcome = settled(&a, order, Duration::from_secs(120)).await;
+	assert!(matches!(outcome, Some(OrderOutcome::RefundAttested { .. })), "refunded order on A: {outcome:?}");
 
 	for task in tasks {
 		assert!(!task.is_finished(), "an agent stopped: {:?}", task.await);

@@ -226,9 +226,10 @@ fn the_heaviest_calls_fit_in_a_block() {
 			SettlementWeights::open_order().saturating_add(Work::max_open_order::<Runtime>().weight::<Runtime>()),
 		),
 		(
-			"settlement::refund (worst case)",
-			SettlementWeights::refund().saturating_add(Work::max_refund::<Runtime>().weight::<Runtime>()),
+			"settlement::force_refund (worst case)",
+			SettlementWeights::force_refund().saturating_add(Work::max_refund::<Runtime>().weight::<Runtime>()),
 		),
+		("settlement::refund_order", SettlementWeights::refund_order()),
 		("settlement::dispatch(MaxBodyLen)", SettlementWeights::dispatch(body)),
 		("settlement::set_ism(MaxValidators)", SettlementWeights::set_ism(validators)),
 	] {

@@ -278,18 +278,43 @@ mod benchmarks {
 		let id = order.id();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(filler), order, [3; 32]);
-		assert!(Filled::<T>::contains_key(id));
+		assert!(matches!(DestinationOrders::<T>::get(id), Some(DestinationStatus::Filled { .. })));
 	}
 
 	#[benchmark]
-	fn refund() {
+	fn refund_order() {
+		setup::<T>(1);
+		let caller = funded::<T>("caller");
+		let order = OrderData {
+			origin: 2_000,
+			origin_settler: SETTLER,
+			user: [9; 32],
+			nonce: 0,
+			input_amount: amount_u128::<T>(),
+			destination: DOMAIN,
+			destination_settler: Pallet::<T>::settler_address(),
+			output_amount: amount_u128::<T>(),
+			output_recipient: [0x44; 32],
+			fill_deadline: NOW + 60,
+			ism: 1,
+		};
+		let id = order.id();
+		T::BenchmarkHelper::set_time(NOW + 61);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), order);
+		assert_eq!(DestinationOrders::<T>::get(id), Some(DestinationStatus::Refunded));
+	}
+
+	#[benchmark]
+	fn force_refund() -> Result<(), BenchmarkError> {
 		setup::<T>(1);
 		let (_, order_id) = open::<T>();
 		T::BenchmarkHelper::set_time(NOW + 60 + RefundGrace::<T>::get() + 1);
-		let caller = funded::<T>("caller");
+		let origin = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller), order_id);
+		_(origin as T::RuntimeOrigin, order_id);
 		assert!(ClosedOrders::<T>::contains_key(order_id));
+		Ok(())
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

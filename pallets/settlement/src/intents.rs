@@ -7,14 +7,28 @@
 //!    dispatched to the origin's settler.
 //! 3. On the origin, `process` delivers the fill message only if the order's own ISM verifies it;
 //!    the held input then goes to the solver named in the message. The order is closed.
-//! 4. If no attested fill arrives by the fill deadline plus the refund grace (governed, fixed for
-//!    each order when it opens), anyone may refund: the input goes back to the user and the
-//!    order is closed.
+//! 4. If nobody filled by the fill deadline, anyone may refund the order *on the destination*
+//!    (`refund_order`, as ERC-7683 / Hyperlane7683 settlers do): the destination records it as
+//!    refunded, so it can no longer be filled there, and dispatches a [`RefundMessage`] to the
+//!    origin's settler. On the origin, `process` delivers it only if the order's own ISM
+//!    verifies it; the held input then goes back to the user. The order is closed.
 //!
-//! An order ends exactly once: closing removes it from `Orders` and records the outcome in
-//! `ClosedOrders`, so a late fill (after a refund) and a second fill both fail with `OrderClosed`.
-//! Deadlines are Unix seconds, which both chains read alike; the destination refuses fills after
-//! the deadline, the origin refuses refunds until the grace period after it has passed.
+//! Fill and refund exclude each other where the fill happens: the destination keeps one
+//! [`DestinationStatus`] per order, set once, by whichever comes first (a fill until the
+//! deadline, a refund after it). The origin never decides by its own clock, so a fill made in the
+//! deadline's last second whose message arrives hours later still pays the solver, and a user
+//! is refunded only when the destination attests that nobody filled.
+//!
+//! 5. The escape hatch: governance may `force_refund` an order whose deadline and refund grace
+//!    (governed, fixed per order when it opens) have passed, for a destination that is gone. It
+//!    is the one path that can break atomicity: if the destination did fill and its message is
+//!    merely late, the user keeps the output and gets the input back while the solver loses.
+//!    Governance must use it only once the destination is known to be dead; the grace should be
+//!    long (days), far beyond any relaying delay.
+//!
+//! An order ends exactly once on the origin: closing removes it from `Orders` and records the
+//! outcome in `ClosedOrders`, so every later fill or refund message fails with `OrderClosed`.
+//! Deadlines are Unix seconds, which both chains read alike.
 
 #![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used))]
 
@@ -34,8 +48,8 @@ use sp_runtime::traits::{CheckedAdd, CheckedMul, CheckedSub, Zero};
 use crate::{
 	isms::{registry::IsmReads, Domain, Ism, IsmId, MAX_ISM_DEPTH},
 	work::Work,
-	BalanceOf, ClosedOrders, Config, EscrowTotal, Error, Event, Filled, HoldReason, IsmOf, Isms, OrderNonce,
-	Orders, Pallet, RefundGrace, RemoteSettlers,
+	BalanceOf, ClosedOrders, Config, DestinationOrders, EscrowTotal, Error, Event, HoldReason, IsmOf, Isms,
+	OrderNonce, Orders, Pallet, RefundGrace, RemoteSettlers,
 };
 
 /// An order's id: `keccak256` of its SCALE-encoded [`OrderData`].
@@ -88,12 +102,24 @@ pub struct OrderRecord<T: Config> {
 	pub refund_after: u64,
 }
 
-/// How an order ended.
+/// How an order ended (on its origin).
 #[derive(Encode, Decode, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
 pub enum OrderOutcome {
 	/// Settled by the fill message with this id.
 	Settled { message_id: [u8; 32] },
-	/// Refunded to the user.
+	/// Refunded to the user by governance (`force_refund`), without the destination's word.
+	Refunded,
+	/// Refunded to the user on the destination's refund message with this id.
+	RefundAttested { message_id: [u8; 32] },
+}
+
+/// What happened to an order on its destination: set once, so a fill and a refund exclude
+/// each other there.
+#[derive(Encode, Decode, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub enum DestinationStatus {
+	/// Filled; the fill message names this solver (paid on the origin).
+	Filled { solver: [u8; 32] },
+	/// Refunded after its deadline, unfilled; the refund message went to the origin.
 	Refunded,
 }
 
@@ -128,6 +154,61 @@ impl FillMessage {
 		}
 		let (order_id, solver) = rest.split_at(32);
 		Some(FillMessage { order_id: order_id.try_into().ok()?, solver: solver.try_into().ok()? })
+	}
+}
+
+/// The body the destination's settler sends when an order expired unfilled there:
+/// `0x02 ‖ order id` (33 bytes).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct RefundMessage {
+	pub order_id: OrderId,
+}
+
+impl RefundMessage {
+	/// The message type byte.
+	pub const REFUNDED: u8 = 2;
+	/// Encoded length.
+	pub const LEN: usize = 33;
+
+	/// The message body.
+	pub fn encode(&self) -> alloc::vec::Vec<u8> {
+		let mut body = alloc::vec::Vec::with_capacity(Self::LEN);
+		body.push(Self::REFUNDED);
+		body.extend_from_slice(&self.order_id);
+		body
+	}
+
+	/// Parse a body; `None` unless it is exactly a refund message.
+	pub fn decode(body: &[u8]) -> Option<Self> {
+		let (kind, rest) = body.split_first()?;
+		if *kind != Self::REFUNDED {
+			return None;
+		}
+		Some(RefundMessage { order_id: rest.try_into().ok()? })
+	}
+}
+
+/// A message from a destination's settler to an origin's.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SettlerMessage {
+	/// The order was filled: pay the solver.
+	Filled(FillMessage),
+	/// The order expired unfilled: refund the user.
+	Refunded(RefundMessage),
+}
+
+impl SettlerMessage {
+	/// Parse a body; `None` unless it is exactly one of the two messages.
+	pub fn decode(body: &[u8]) -> Option<Self> {
+		FillMessage::decode(body).map(Self::Filled).or_else(|| RefundMessage::decode(body).map(Self::Refunded))
+	}
+
+	/// The order it concerns.
+	pub fn order_id(&self) -> OrderId {
+		match self {
+			Self::Filled(fill) => fill.order_id,
+			Self::Refunded(refund) => refund.order_id,
+		}
 	}
 }
 
@@ -255,24 +336,45 @@ impl<T: Config> Pallet<T> {
 		Ok(order_id)
 	}
 
-	/// Fill `order` here as its destination: pay the output and send the fill message.
-	pub fn do_fill_order(who: T::AccountId, order: OrderData, origin_solver: [u8; 32]) -> sp_runtime::DispatchResult {
+	/// The id of `order` if this chain is its destination and nothing happened to it here yet.
+	fn fresh_here(order: &OrderData) -> Result<OrderId, sp_runtime::DispatchError> {
 		ensure!(
 			order.destination == Self::local_domain()? && order.destination_settler == Self::settler_address(),
 			Error::<T>::NotThisDestination
 		);
-		ensure!(Self::now() <= order.fill_deadline, Error::<T>::FillDeadlinePassed);
 		let order_id = order.id();
-		ensure!(!Filled::<T>::contains_key(order_id), Error::<T>::AlreadyFilled);
+		match DestinationOrders::<T>::get(order_id) {
+			None => Ok(order_id),
+			Some(DestinationStatus::Filled { .. }) => Err(Error::<T>::AlreadyFilled.into()),
+			Some(DestinationStatus::Refunded) => Err(Error::<T>::AlreadyRefunded.into()),
+		}
+	}
+
+	/// Fill `order` here as its destination: pay the output and send the fill message.
+	pub fn do_fill_order(who: T::AccountId, order: OrderData, origin_solver: [u8; 32]) -> sp_runtime::DispatchResult {
+		let order_id = Self::fresh_here(&order)?;
+		ensure!(Self::now() <= order.fill_deadline, Error::<T>::FillDeadlinePassed);
 		let amount = Self::balance_of(order.output_amount)?;
 		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 		let recipient = T::AccountId::from(order.output_recipient);
 
 		T::Currency::transfer(&who, &recipient, amount, Preservation::Expendable)?;
-		Filled::<T>::insert(order_id, origin_solver);
+		DestinationOrders::<T>::insert(order_id, DestinationStatus::Filled { solver: origin_solver });
 		let body = FillMessage { order_id, solver: origin_solver }.encode();
 		let message_id = Self::do_dispatch(Self::settler_address(), order.origin, order.origin_settler, body)?;
 		Self::deposit_event(Event::OrderFilled { order_id, filler: who, recipient, amount, message_id });
+		Ok(())
+	}
+
+	/// Refund `order` here as its destination, after its deadline and unfilled: no fill can
+	/// follow, and the refund message goes to the origin, which returns the input to the user.
+	pub fn do_refund_order(order: OrderData) -> sp_runtime::DispatchResult {
+		let order_id = Self::fresh_here(&order)?;
+		ensure!(Self::now() > order.fill_deadline, Error::<T>::RefundTooEarly);
+		DestinationOrders::<T>::insert(order_id, DestinationStatus::Refunded);
+		let body = RefundMessage { order_id }.encode();
+		let message_id = Self::do_dispatch(Self::settler_address(), order.origin, order.origin_settler, body)?;
+		Self::deposit_event(Event::OrderRefundDispatched { order_id, message_id });
 		Ok(())
 	}
 
@@ -314,18 +416,44 @@ impl<T: Config> Pallet<T> {
 		ClosedOrders::<T>::insert(order_id, outcome);
 	}
 
-	/// Refund an expired order.
-	pub fn do_refund(order_id: OrderId, work: &mut Work) -> sp_runtime::DispatchResult {
-		let record = match Orders::<T>::get(order_id) {
-			Some(record) => record,
-			None if ClosedOrders::<T>::contains_key(order_id) => return Err(Error::<T>::OrderClosed.into()),
-			None => return Err(Error::<T>::UnknownOrder.into()),
-		};
+	/// Refund an open order on the destination's verified refund message.
+	pub(crate) fn refund_attested(
+		order_id: OrderId,
+		record: crate::OrderRecord<T>,
+		message_id: [u8; 32],
+		work: &mut Work,
+	) -> Result<(), Error<T>> {
+		Self::release_to_user(order_id, record, OrderOutcome::RefundAttested { message_id }, work)
+	}
+
+	/// Refund an order past its deadline and grace without the destination's word (governance's
+	/// escape hatch for a destination that is gone; see the module docs for its risk).
+	pub fn do_force_refund(order_id: OrderId, work: &mut Work) -> sp_runtime::DispatchResult {
+		let record = Self::open_record(order_id)?;
 		ensure!(Self::now() > record.refund_after, Error::<T>::RefundTooEarly);
+		Ok(Self::release_to_user(order_id, record, OrderOutcome::Refunded, work)?)
+	}
+
+	/// The open order `order_id`; typed errors for a closed or unknown one.
+	pub(crate) fn open_record(order_id: OrderId) -> Result<crate::OrderRecord<T>, Error<T>> {
+		match Orders::<T>::get(order_id) {
+			Some(record) => Ok(record),
+			None if ClosedOrders::<T>::contains_key(order_id) => Err(Error::<T>::OrderClosed),
+			None => Err(Error::<T>::UnknownOrder),
+		}
+	}
+
+	fn release_to_user(
+		order_id: OrderId,
+		record: crate::OrderRecord<T>,
+		outcome: OrderOutcome,
+		work: &mut Work,
+	) -> Result<(), Error<T>> {
 		let escrow = EscrowTotal::<T>::get().checked_sub(&record.input).ok_or(Error::<T>::EscrowOverflow)?;
-		T::Currency::release(&HoldReason::IntentEscrow.into(), &record.user, record.input, Precision::Exact)?;
+		T::Currency::release(&HoldReason::IntentEscrow.into(), &record.user, record.input, Precision::Exact)
+			.map_err(|_| Error::<T>::EscrowTransferFailed)?;
 		EscrowTotal::<T>::put(escrow);
-		Self::close(order_id, &record, OrderOutcome::Refunded, work);
+		Self::close(order_id, &record, outcome, work);
 		Self::deposit_event(Event::OrderRefunded { order_id, user: record.user, amount: record.input });
 		Ok(())
 	}
@@ -355,5 +483,25 @@ mod tests {
 		let mut longer = body;
 		longer.push(0);
 		assert_eq!(FillMessage::decode(&longer), None);
+	}
+
+	#[test]
+	fn refund_message_layout_and_settler_messages() {
+		let refund = RefundMessage { order_id: [7; 32] };
+		let body = refund.encode();
+		assert_eq!(body.len(), RefundMessage::LEN);
+		assert_eq!(body[0], 2);
+		assert_eq!(RefundMessage::decode(&body), Some(refund));
+		assert_eq!(RefundMessage::decode(&body[..32]), None);
+		let mut longer = body.clone();
+		longer.push(0);
+		assert_eq!(RefundMessage::decode(&longer), None);
+		assert_eq!(SettlerMessage::decode(&body), Some(SettlerMessage::Refunded(refund)));
+		let fill = FillMessage { order_id: [7; 32], solver: [9; 32] };
+		assert_eq!(SettlerMessage::decode(&fill.encode()), Some(SettlerMessage::Filled(fill)));
+		// A fill's bytes cut to a refund's length are neither.
+		assert_eq!(SettlerMessage::decode(&fill.encode()[..33]), None);
+		assert_eq!(SettlerMessage::decode(&[]), None);
+		assert_eq!(SettlerMessage::decode(&longer).map(|m| m.order_id()), None);
 	}
 }

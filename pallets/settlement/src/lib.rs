@@ -52,7 +52,7 @@ pub mod test_vectors;
 #[cfg(test)]
 mod tests;
 
-pub use intents::{FillMessage, OrderData, OrderId, OrderOutcome, OrderRecord};
+pub use intents::{DestinationStatus, FillMessage, OrderData, OrderId, OrderOutcome, OrderRecord, RefundMessage, SettlerMessage};
 pub use isms::{Domain, Ism, IsmId, IsmSpec, ValidatorSet};
 pub use mailbox::MessageRecipient;
 pub use pallet::*;
@@ -92,7 +92,7 @@ pub mod pallet {
 
 	/// 1: [`IsmOrderRefs`] (open orders relying on each ISM), filled from `Orders` by
 	/// [`migrations::v1`].
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -211,9 +211,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ClosedOrders<T> = StorageMap<_, Blake2_128Concat, OrderId, OrderOutcome, OptionQuery>;
 
-	/// Orders of other chains filled here (destination side), with the solver to pay there.
+	/// Orders of other chains that ended here (destination side): filled (with the solver to pay
+	/// on the origin) or refunded. Set once per order: a fill and a refund exclude each other.
+	/// (Storage version 3; version 2 kept fills alone in `Filled`.)
 	#[pallet::storage]
-	pub type Filled<T> = StorageMap<_, Blake2_128Concat, OrderId, [u8; 32], OptionQuery>;
+	pub type DestinationOrders<T> = StorageMap<_, Blake2_128Concat, OrderId, DestinationStatus, OptionQuery>;
 
 	/// Next order nonce.
 	#[pallet::storage]
@@ -327,9 +329,14 @@ pub mod pallet {
 		/// An attested fill settled an order: its input went to the solver.
 		#[codec(index = 9)]
 		OrderSettled { order_id: OrderId, solver: T::AccountId, amount: BalanceOf<T>, message_id: [u8; 32] },
-		/// An order expired unfilled: its input went back to the user.
+		/// An order was refunded: its input went back to the user (on the destination's refund
+		/// message, or by governance's `force_refund`; `ClosedOrders` tells which).
 		#[codec(index = 10)]
 		OrderRefunded { order_id: OrderId, user: T::AccountId, amount: BalanceOf<T> },
+		/// An order of another chain expired unfilled here and is refunded here: it can no
+		/// longer be filled, and the refund message is on its way to the origin.
+		#[codec(index = 12)]
+		OrderRefundDispatched { order_id: OrderId, message_id: [u8; 32] },
 	}
 
 	#[pallet::error]
@@ -388,7 +395,7 @@ pub mod pallet {
 		TreeFull,
 		/// No recipient has this address.
 		UnknownRecipient,
-		/// The body is not a fill message.
+		/// The body is neither a fill nor a refund message.
 		InvalidFillMessage,
 		/// No order has this id.
 		UnknownOrder,
@@ -406,7 +413,8 @@ pub mod pallet {
 		FeeTooHigh,
 		/// The chosen security level cannot attest fills from the destination.
 		UnquotableIsm,
-		/// The order can be refunded only after its deadline and grace period.
+		/// Too early to refund: on the destination before the fill deadline, on the origin
+		/// (`force_refund`) before the deadline and grace period.
 		RefundTooEarly,
 		/// The order is not for this chain's settler.
 		NotThisDestination,
@@ -437,6 +445,8 @@ pub mod pallet {
 		NoLocalDomain,
 		/// A walk of the ISM registry would read more ISMs than `MaxIsmReads`.
 		TooManyIsmReads,
+		/// The order was refunded here already: it can be neither filled nor refunded again.
+		AlreadyRefunded,
 	}
 
 	#[pallet::hooks]
@@ -610,15 +620,28 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Refund an order whose deadline and grace period passed without an attested fill.
-		/// Anyone may call it; the input goes back to the user.
+		/// Governance's escape hatch: refund an order whose deadline and refund grace passed,
+		/// without the destination's refund message, for a destination that is gone. If the
+		/// destination did fill and its message is only late, the solver loses the input: use it
+		/// only when the destination is known dead (see [`intents`]).
 		#[pallet::call_index(8)]
-		#[pallet::weight(T::WeightInfo::refund().saturating_add(Work::max_refund::<T>().weight::<T>()))]
-		pub fn refund(origin: OriginFor<T>, order_id: OrderId) -> DispatchResultWithPostInfo {
-			ensure_signed(origin)?;
+		#[pallet::weight(T::WeightInfo::force_refund().saturating_add(Work::max_refund::<T>().weight::<T>()))]
+		pub fn force_refund(origin: OriginFor<T>, order_id: OrderId) -> DispatchResultWithPostInfo {
+			T::GovernanceOrigin::ensure_origin(origin)?;
 			let mut work = Work::default();
-			Self::do_refund(order_id, &mut work)?;
-			Ok(Some(T::WeightInfo::refund().saturating_add(work.weight::<T>())).into())
+			Self::do_force_refund(order_id, &mut work)?;
+			Ok(Some(T::WeightInfo::force_refund().saturating_add(work.weight::<T>())).into())
+		}
+
+		/// Refund, on this chain as its destination, an order nobody filled by its deadline:
+		/// it can no longer be filled here, and the refund message that returns the input to the
+		/// user on the origin is dispatched. Anyone may call it (the user, a watcher, a
+		/// relayer).
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::refund_order())]
+		pub fn refund_order(origin: OriginFor<T>, order: OrderData) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_refund_order(order)
 		}
 	}
 

@@ -9,7 +9,7 @@ use polkadot_sdk::{frame_support, frame_system};
 
 use crate::{
 	checkpoint::Checkpoint,
-	intents::FillMessage,
+	intents::SettlerMessage,
 	isms::{
 		aggregation::{self, AggregationError},
 		metadata::{self, MetadataError},
@@ -19,7 +19,7 @@ use crate::{
 	},
 	message::{Message, VERSION},
 	work::Work,
-	ClosedOrders, Config, Delivered, DefaultIsm, DispatchedMessages, Error, Event, Orders, OutboundTree, Pallet,
+	Config, Delivered, DefaultIsm, DispatchedMessages, Error, Event, OutboundTree, Pallet,
 };
 
 /// The most messages one [`Pallet::dispatched_messages`] query returns.
@@ -123,10 +123,11 @@ impl<T: Config> Pallet<T> {
 		let id = message.id();
 		ensure!(!Delivered::<T>::contains_key(id), Error::<T>::AlreadyDelivered);
 
-		// The ISM: for a fill, the security level of its order; otherwise the recipient's choice.
+		// The ISM: for a fill or a refund, the security level of its order; otherwise the
+		// recipient's choice.
 		let settler = message.recipient == Self::settler_address();
-		let fill = if settler { Some(Self::fill_for(&message)?) } else { None };
-		let ism = match &fill {
+		let for_order = if settler { Some(Self::settler_message_for(&message)?) } else { None };
+		let ism = match &for_order {
 			Some((_, record)) => record.data.ism,
 			None => match T::Recipients::ism(&message.recipient).map_err(|_| Error::<T>::UnknownRecipient)? {
 				Some(ism) => ism,
@@ -140,8 +141,9 @@ impl<T: Config> Pallet<T> {
 		verified?;
 
 		Delivered::<T>::insert(id, frame_system::Pallet::<T>::block_number());
-		match fill {
-			Some((fill, record)) => Self::settle(fill, record, id, work)?,
+		match for_order {
+			Some((SettlerMessage::Filled(fill), record)) => Self::settle(fill, record, id, work)?,
+			Some((SettlerMessage::Refunded(refund), record)) => Self::refund_attested(refund.order_id, record, id, work)?,
 			None => {
 				work.handled = true;
 				T::Recipients::handle(&message.recipient, message.origin, &message.sender, &message.body)
@@ -159,19 +161,16 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The open order a fill message settles, checked against the message's origin and sender.
-	fn fill_for(message: &Message) -> Result<(FillMessage, crate::OrderRecord<T>), Error<T>> {
-		let fill = FillMessage::decode(&message.body).ok_or(Error::<T>::InvalidFillMessage)?;
-		let record = match Orders::<T>::get(fill.order_id) {
-			Some(record) => record,
-			None if ClosedOrders::<T>::contains_key(fill.order_id) => return Err(Error::<T>::OrderClosed),
-			None => return Err(Error::<T>::UnknownOrder),
-		};
+	/// The open order a fill or refund message ends, checked against the message's origin and
+	/// sender: only the order's destination settler speaks for it.
+	fn settler_message_for(message: &Message) -> Result<(SettlerMessage, crate::OrderRecord<T>), Error<T>> {
+		let parsed = SettlerMessage::decode(&message.body).ok_or(Error::<T>::InvalidFillMessage)?;
+		let record = Self::open_record(parsed.order_id())?;
 		ensure!(
 			message.origin == record.data.destination && message.sender == record.data.destination_settler,
 			Error::<T>::FillFromWrongSettler
 		);
-		Ok((fill, record))
+		Ok((parsed, record))
 	}
 
 	/// Verify `metadata` with ISM `id` for the message `message_id` from `origin` (all an ISM

@@ -116,3 +116,78 @@ pub mod v2 {
 	pub type MigrateV1ToV2<T> =
 		VersionedMigration<1, 2, KeepDispatchedMessages<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
 }
+
+/// Version 2 → 3: the destination side keeps one [`crate::DestinationStatus`] per order in
+/// [`crate::DestinationOrders`], filled or refunded, instead of fills alone in `Filled` (refunds
+/// are now attested by the destination, which must refuse a fill after a refund and a refund
+/// after a fill). Every `Filled` entry moves over as `Filled { solver }`; the old map is
+/// removed. One read and two writes per filled order, in one block: the number of orders filled
+/// here is small on a young chain (check it against the block's weight before upgrading a
+/// busy one).
+pub mod v3 {
+	use crate::{Config, DestinationOrders, DestinationStatus, OrderId, Pallet};
+	use polkadot_sdk::{
+		frame_support::{
+			migrations::VersionedMigration, storage_alias, traits::UncheckedOnRuntimeUpgrade, weights::Weight,
+			Blake2_128Concat,
+		},
+		frame_system,
+	};
+	#[cfg(feature = "try-runtime")]
+	use {
+		alloc::vec::Vec,
+		codec::{Decode, Encode},
+		polkadot_sdk::{frame_support, sp_runtime::TryRuntimeError},
+	};
+
+	/// Version 2's destination-side fills: order id → the solver the fill message names.
+	#[storage_alias]
+	pub type Filled<T: Config> = StorageMap<Pallet<T>, Blake2_128Concat, OrderId, [u8; 32]>;
+
+	/// The migration without its version guard.
+	pub struct FillsBecomeDestinationOrders<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for FillsBecomeDestinationOrders<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut moved = 0u64;
+			for (order_id, solver) in Filled::<T>::drain() {
+				DestinationOrders::<T>::insert(order_id, DestinationStatus::Filled { solver });
+				moved = moved.saturating_add(1);
+			}
+			T::DbWeight::get().reads_writes(moved, moved.saturating_mul(2))
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, TryRuntimeError> {
+			frame_support::ensure!(
+				DestinationOrders::<T>::iter().next().is_none(),
+				"DestinationOrders exists before v3"
+			);
+			let fills: Vec<(OrderId, [u8; 32])> = Filled::<T>::iter().collect();
+			Ok(fills.encode())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: Vec<u8>) -> Result<(), TryRuntimeError> {
+			let fills = Vec::<(OrderId, [u8; 32])>::decode(&mut &state[..]).map_err(|_| "pre_upgrade state does not decode")?;
+			frame_support::ensure!(Filled::<T>::iter().next().is_none(), "Filled still has entries after v3");
+			frame_support::ensure!(
+				DestinationOrders::<T>::iter().count() == fills.len(),
+				"DestinationOrders does not hold exactly the former fills"
+			);
+			for (order_id, solver) in fills {
+				frame_support::ensure!(
+					DestinationOrders::<T>::get(order_id) == Some(DestinationStatus::Filled { solver }),
+					"a fill did not move over with its solver"
+				);
+			}
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	use polkadot_sdk::frame_support::traits::Get;
+
+	/// The migration, run once: only when the on-chain storage version is 2, which it sets to 3.
+	pub type MigrateV2ToV3<T> =
+		VersionedMigration<2, 3, FillsBecomeDestinationOrders<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
+}

@@ -164,6 +164,11 @@ pub fn solver() -> AccountId {
 }
 
 pub fn new_test_ext() -> polkadot_sdk::sp_io::TestExternalities {
+	new_test_ext_of(LOCAL, vec![(REMOTE, REMOTE_SETTLER)])
+}
+
+/// A chain of domain `local_domain` with the mock's ISMs, which opens orders to `settlers`.
+pub fn new_test_ext_of(local_domain: u32, settlers: Vec<(u32, [u8; 32])>) -> polkadot_sdk::sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: vec![(alice(), ENDOWMENT), (bob(), ENDOWMENT), (solver(), ENDOWMENT)],
@@ -172,7 +177,7 @@ pub fn new_test_ext() -> polkadot_sdk::sp_io::TestExternalities {
 	.assimilate_storage(&mut storage)
 	.unwrap();
 	pallet_settlement::GenesisConfig::<Test> {
-		local_domain: LOCAL,
+		local_domain,
 		isms: vec![
 			(1, IsmSpec::MessageIdMultisig { validators: validators(0..3), threshold: 2 }),
 			(2, IsmSpec::MerkleRootMultisig { validators: validators(0..3), threshold: 2 }),
@@ -182,7 +187,7 @@ pub fn new_test_ext() -> polkadot_sdk::sp_io::TestExternalities {
 		],
 		default_ism: Some(1),
 		refund_grace: 600,
-		settlers: vec![(REMOTE, REMOTE_SETTLER)],
+		settlers,
 		_phantom: Default::default(),
 	}
 	.assimilate_storage(&mut storage)

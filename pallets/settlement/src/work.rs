@@ -1,7 +1,7 @@
 //! What a call did beyond its benchmarked baseline, counted as it went, and the weight it is
 //! charged for that.
 //!
-//! The calls whose cost depends on the ISM registry (`process`, `open_order`, `refund`,
+//! The calls whose cost depends on the ISM registry (`process`, `open_order`, `force_refund`,
 //! `set_ism`) are charged up front for the worst case the chain's bounds allow
 //! (`MaxSignatureChecks` recoveries, `MaxIsmReads` reads per registry walk) and refunded, after
 //! the fact, to what a [`Work`] counted. Each unit has a benchmark of its own in the runtime's
@@ -72,7 +72,7 @@ impl Work {
 		Work { ism_reads: walk.ism_reads.saturating_mul(3), ..walk }
 	}
 
-	/// `refund` up front: one closure walk.
+	/// `force_refund` up front: one closure walk.
 	pub fn max_refund<T: Config>() -> Work {
 		Self::walk::<T>()
 	}

@@ -31,8 +31,8 @@ fn an_open_orders_security_level_cannot_be_weakened_or_removed() {
 
 		// Once the orders end, governance is free again.
 		Now::set(DEADLINE + 10_000);
-		assert_ok!(Settlement::refund(RuntimeOrigin::signed(bob()), order_id));
-		assert_ok!(Settlement::refund(RuntimeOrigin::signed(bob()), aggregated));
+		assert_ok!(Settlement::force_refund(RuntimeOrigin::root(), order_id));
+		assert_ok!(Settlement::force_refund(RuntimeOrigin::root(), aggregated));
 		assert_eq!(crate::IsmOrderRefs::<Test>::get(3), 0);
 		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 2, multisig(0..1, 1)));
 		assert_ok!(Settlement::remove_ism(RuntimeOrigin::root(), 3));

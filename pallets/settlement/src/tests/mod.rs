@@ -468,7 +468,7 @@ fn an_attested_fill_settles_the_order() {
 		let again = fill_message(1, order_id);
 		assert_noop!(process(message_id_metadata(&again, [0; 32], 1, &[0, 1, 2, 3, 4]), &again), Error::<Test>::OrderClosed);
 		Now::set(DEADLINE + 10_000);
-		assert_noop!(Settlement::refund(RuntimeOrigin::signed(bob()), order_id), Error::<Test>::OrderClosed);
+		assert_noop!(Settlement::force_refund(RuntimeOrigin::root(), order_id), Error::<Test>::OrderClosed);
 	});
 }
 
@@ -487,22 +487,27 @@ fn fills_must_come_from_the_orders_settler_and_be_well_formed() {
 	});
 }
 
+/// The escape hatch: governance only, and only after the deadline and the grace.
 #[test]
-fn refund_only_after_deadline_and_grace_then_never_settles() {
+fn force_refund_only_by_governance_after_deadline_and_grace_then_never_settles() {
 	run(|| {
 		let (order_id, _) = open(1, 700);
-		assert_noop!(Settlement::refund(RuntimeOrigin::signed(bob()), order_id), Error::<Test>::RefundTooEarly);
+		Now::set(DEADLINE + 10_000);
+		assert_noop!(Settlement::force_refund(RuntimeOrigin::signed(alice()), order_id), DispatchError::BadOrigin);
+		Now::set(GENESIS_TIME);
+		assert_noop!(Settlement::force_refund(RuntimeOrigin::root(), order_id), Error::<Test>::RefundTooEarly);
 		Now::set(DEADLINE + 600);
-		assert_noop!(Settlement::refund(RuntimeOrigin::signed(bob()), order_id), Error::<Test>::RefundTooEarly);
+		assert_noop!(Settlement::force_refund(RuntimeOrigin::root(), order_id), Error::<Test>::RefundTooEarly);
 		Now::set(DEADLINE + 601);
-		assert_ok!(Settlement::refund(RuntimeOrigin::signed(bob()), order_id));
+		assert_ok!(Settlement::force_refund(RuntimeOrigin::root(), order_id));
 		assert_eq!(held(&alice()), 0);
 		assert_eq!(Balances::balance(&alice()), ENDOWMENT - 7);
 		assert_eq!(last_event(), Event::OrderRefunded { order_id, user: alice(), amount: 700 });
-		assert_noop!(Settlement::refund(RuntimeOrigin::signed(bob()), order_id), Error::<Test>::OrderClosed);
+		assert_eq!(ClosedOrders::<Test>::get(order_id), Some(OrderOutcome::Refunded));
+		assert_noop!(Settlement::force_refund(RuntimeOrigin::root(), order_id), Error::<Test>::OrderClosed);
 		let late = fill_message(0, order_id);
 		assert_noop!(process(message_id_metadata(&late, [0; 32], 0, &[0, 1]), &late), Error::<Test>::OrderClosed);
-		assert_noop!(Settlement::refund(RuntimeOrigin::signed(bob()), [0xee; 32]), Error::<Test>::UnknownOrder);
+		assert_noop!(Settlement::force_refund(RuntimeOrigin::root(), [0xee; 32]), Error::<Test>::UnknownOrder);
 	});
 }
 
@@ -522,11 +527,11 @@ fn refund_grace_is_governed_and_fixed_per_order() {
 		assert_eq!(crate::Orders::<Test>::get(after).unwrap().refund_after, DEADLINE + 60);
 
 		Now::set(DEADLINE + 61);
-		assert_ok!(Settlement::refund(RuntimeOrigin::signed(bob()), after));
+		assert_ok!(Settlement::force_refund(RuntimeOrigin::root(), after));
 		// The shorter grace does not reach the order opened under the longer one.
-		assert_noop!(Settlement::refund(RuntimeOrigin::signed(bob()), before), Error::<Test>::RefundTooEarly);
+		assert_noop!(Settlement::force_refund(RuntimeOrigin::root(), before), Error::<Test>::RefundTooEarly);
 		Now::set(DEADLINE + 601);
-		assert_ok!(Settlement::refund(RuntimeOrigin::signed(bob()), before));
+		assert_ok!(Settlement::force_refund(RuntimeOrigin::root(), before));
 	});
 }
 
@@ -633,3 +638,4 @@ fn fill_order_checks() {
 }
 
 mod hardening;
+mod refunds;
