@@ -66,6 +66,23 @@ fn funded<T: Config>(name: &'static str) -> T::AccountId {
 }
 
 /// Open an order from this chain to itself under ISM 1; returns the user and the order id.
+/// An order opened on another chain (domain 2000) whose destination is this one.
+fn foreign_order<T: Config>() -> OrderData {
+	OrderData {
+		origin: 2_000,
+		origin_settler: SETTLER,
+		user: [9; 32],
+		nonce: 0,
+		input_amount: amount_u128::<T>(),
+		destination: DOMAIN,
+		destination_settler: Pallet::<T>::settler_address(),
+		output_amount: amount_u128::<T>(),
+		output_recipient: [0x44; 32],
+		fill_deadline: NOW + 60,
+		ism: 1,
+	}
+}
+
 fn open<T: Config>() -> (T::AccountId, OrderId) {
 	let user = funded::<T>("user");
 	let id = Pallet::<T>::do_open_order(
@@ -262,19 +279,7 @@ mod benchmarks {
 	fn fill_order() {
 		setup::<T>(1);
 		let filler = funded::<T>("filler");
-		let order = OrderData {
-			origin: 2_000,
-			origin_settler: SETTLER,
-			user: [9; 32],
-			nonce: 0,
-			input_amount: amount_u128::<T>(),
-			destination: DOMAIN,
-			destination_settler: Pallet::<T>::settler_address(),
-			output_amount: amount_u128::<T>(),
-			output_recipient: [0x44; 32],
-			fill_deadline: NOW + 60,
-			ism: 1,
-		};
+		let order = foreign_order::<T>();
 		let id = order.id();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(filler), order, [3; 32]);
@@ -285,19 +290,7 @@ mod benchmarks {
 	fn refund_order() {
 		setup::<T>(1);
 		let caller = funded::<T>("caller");
-		let order = OrderData {
-			origin: 2_000,
-			origin_settler: SETTLER,
-			user: [9; 32],
-			nonce: 0,
-			input_amount: amount_u128::<T>(),
-			destination: DOMAIN,
-			destination_settler: Pallet::<T>::settler_address(),
-			output_amount: amount_u128::<T>(),
-			output_recipient: [0x44; 32],
-			fill_deadline: NOW + 60,
-			ism: 1,
-		};
+		let order = foreign_order::<T>();
 		let id = order.id();
 		T::BenchmarkHelper::set_time(NOW + 61);
 		#[extrinsic_call]

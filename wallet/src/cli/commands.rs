@@ -16,7 +16,7 @@ use zksettle_wallet::{
 
 use crate::{
 	report::{amount_json, included_json, Report, Units},
-	Cli, Command,
+	Cli, Command, Spend,
 };
 
 /// An error, with the asset it concerns (to word its amounts in that asset's units).
@@ -138,6 +138,32 @@ fn transaction_report(verb: &str, units: Units, info: &AssetInfo, amount: u128, 
 	Report::new(text, json)
 }
 
+/// A spend made ready: the wallet open, the node connected, the asset resolved, amount and fee
+/// in base units, the proving key loaded.
+struct Prepared {
+	wallet: Wallet,
+	chain: Chain,
+	info: AssetInfo,
+	amount: u64,
+	fee: u128,
+	params: zk_verifier::prover::ProvingKey,
+}
+
+impl Prepared {
+	async fn new(cli: &Cli, pw_file: Option<&Path>, cache: &Path, units: Units, spend: &Spend) -> Result<Self, Failure> {
+		let wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
+		let chain = Chain::connect(&cli.url).await?;
+		let info = chain.resolve_asset(&spend.asset).await?;
+		let fee = match &spend.fee {
+			Some(fee) => info.parse(fee, units.raw)?,
+			None => chain.min_unsigned_fee().await?,
+		};
+		let amount = to_u64(info.parse(&spend.amount, units.raw)?)?;
+		let params = wallet::proving_key(cli.params.as_deref(), cache)?;
+		Ok(Prepared { wallet, chain, info, amount, fee, params })
+	}
+}
+
 pub async fn run(cli: Cli) -> Result<Report, Failure> {
 	let units = Units { raw: cli.raw };
 	let save = cli.save_call.clone();
@@ -229,35 +255,19 @@ pub async fn run(cli: Cli) -> Result<Report, Failure> {
 			save_call(save.as_deref(), &outcome.tx)?;
 			transaction_report("shielded", units, &info, amount.into(), 0, None, &outcome)
 		},
-		Command::Send { amount, to, fee, asset } => {
+		Command::Send { ref to, ref spend } => {
 			let to: Address = to.parse()?;
-			let mut wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
-			let chain = Chain::connect(&cli.url).await?;
-			let info = chain.resolve_asset(&asset).await?;
-			let fee = match fee {
-				Some(fee) => info.parse(&fee, units.raw)?,
-				None => chain.min_unsigned_fee().await?,
-			};
-			let amount = to_u64(info.parse(&amount, units.raw)?)?;
-			let params = wallet::proving_key(cli.params.as_deref(), &cache)?;
-			let outcome = about(&info, wallet.send(&chain, &params, info.asset, amount, to, fee).await)?;
+			let mut p = Prepared::new(&cli, pw_file, &cache, units, spend).await?;
+			let outcome = about(&p.info, p.wallet.send(&p.chain, &p.params, p.info.asset, p.amount, to, p.fee).await)?;
 			save_call(save.as_deref(), &outcome.tx)?;
-			transaction_report("sent", units, &info, amount.into(), fee, Some(to.to_string()), &outcome)
+			transaction_report("sent", units, &p.info, p.amount.into(), p.fee, Some(to.to_string()), &outcome)
 		},
-		Command::Unshield { amount, to, fee, asset } => {
-			let to = chain::account(&to)?;
-			let mut wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
-			let chain = Chain::connect(&cli.url).await?;
-			let info = chain.resolve_asset(&asset).await?;
-			let fee = match fee {
-				Some(fee) => info.parse(&fee, units.raw)?,
-				None => chain.min_unsigned_fee().await?,
-			};
-			let amount = to_u64(info.parse(&amount, units.raw)?)?;
-			let params = wallet::proving_key(cli.params.as_deref(), &cache)?;
-			let outcome = about(&info, wallet.unshield(&chain, &params, info.asset, amount, &to, fee).await)?;
+		Command::Unshield { ref to, ref spend } => {
+			let to = chain::account(to)?;
+			let mut p = Prepared::new(&cli, pw_file, &cache, units, spend).await?;
+			let outcome = about(&p.info, p.wallet.unshield(&p.chain, &p.params, p.info.asset, p.amount, &to, p.fee).await)?;
 			save_call(save.as_deref(), &outcome.tx)?;
-			transaction_report("unshielded", units, &info, amount.into(), fee, Some(to.to_string()), &outcome)
+			transaction_report("unshielded", units, &p.info, p.amount.into(), p.fee, Some(to.to_string()), &outcome)
 		},
 		Command::History => history(&cli.wallet, &cli.url, pw_file, units).await?,
 	};

@@ -98,36 +98,35 @@ enum Command {
 	},
 	/// Send privately to a shielded address.
 	Send {
-		/// Amount.
-		amount: String,
 		/// Recipient's shielded address (`zks…`).
 		to: String,
-		/// Fee from shielded value, in the same asset (default: the chain's minimum for
-		/// unsigned transactions). Paid again by each merge when the amount is spread over more
-		/// than two notes.
-		#[arg(long)]
-		fee: Option<String>,
-		/// Asset: its symbol or `pallet-assets` id (default: the native token).
-		#[arg(long, default_value = "native")]
-		asset: String,
+		#[command(flatten)]
+		spend: Spend,
 	},
 	/// Withdraw from the pool to any public account (it needs no balance of its own).
 	Unshield {
-		/// Amount the account receives.
-		amount: String,
-		/// SS58 account.
+		/// SS58 account that receives the amount.
 		to: String,
-		/// Fee from shielded value, in the same asset (default: the chain's minimum for
-		/// unsigned transactions). Paid again by each merge when the amount is spread over more
-		/// than two notes.
-		#[arg(long)]
-		fee: Option<String>,
-		/// Asset: its symbol or `pallet-assets` id (default: the native token).
-		#[arg(long, default_value = "native")]
-		asset: String,
+		#[command(flatten)]
+		spend: Spend,
 	},
 	/// What happened to this wallet, oldest first.
 	History,
+}
+
+/// What a spend from shielded value takes: the amount, the fee, the asset.
+#[derive(clap::Args)]
+struct Spend {
+	/// Amount.
+	amount: String,
+	/// Fee from shielded value, in the same asset (default: the chain's minimum for unsigned
+	/// transactions). Paid again by each merge when the amount is spread over more than two
+	/// notes.
+	#[arg(long)]
+	fee: Option<String>,
+	/// Asset: its symbol or `pallet-assets` id (default: the native token).
+	#[arg(long, default_value = "native")]
+	asset: String,
 }
 
 fn default_dir() -> PathBuf {
