@@ -10,13 +10,15 @@
 //!   destination collects validator signatures, checks them against the destination ISM's
 //!   validator set, builds the ISM metadata and submits `process`.
 //!
-//! [`mailbox`] is what both read from a chain; [`signer`] is the validator key.
+//! [`mailbox`] is what both read from a chain; [`signer`] is the validator key; [`storage`] is
+//! Hyperlane's checkpoint storage layout, which validators publish to and relayers read.
 
 #![deny(missing_docs)]
 
 pub mod mailbox;
 pub mod relayer;
 pub mod signer;
+pub mod storage;
 pub mod validator;
 
 /// An agent error.

@@ -7,6 +7,7 @@ use zksettle_agent::{
 	mailbox::Mailbox,
 	relayer::{Outcome, Relayer},
 	signer::ValidatorKey,
+	storage::LocalStorage,
 	validator::{self, Store},
 	AgentError,
 };
@@ -38,6 +39,10 @@ enum Command {
 		/// Keep signed checkpoints in this JSON file.
 		#[arg(long)]
 		db: Option<PathBuf>,
+		/// Publish signed checkpoints in this directory, in Hyperlane's checkpoint storage
+		/// layout (`{index}_with_id.json`, `index.json`); relayers read it as `file://DIR`.
+		#[arg(long)]
+		checkpoint_dir: Option<PathBuf>,
 		/// The origin domain this validator signs for; a node serving another is refused.
 		#[arg(long, env = "ZKSETTLE_VALIDATOR_DOMAIN")]
 		domain: u32,
@@ -54,7 +59,8 @@ enum Command {
 		/// The destination chain's node.
 		#[arg(long)]
 		destination: String,
-		/// A validator's checkpoint endpoint (repeat for each validator of the origin).
+		/// A validator's checkpoint endpoint, `http://…` (JSON-RPC) or `file:///…` (its checkpoint
+		/// storage); repeat for each validator of the origin.
 		#[arg(long = "validator", required = true)]
 		validators: Vec<String>,
 		/// The account that submits `process` on the destination (a secret URI).
@@ -69,13 +75,18 @@ enum Command {
 
 async fn run(cli: Cli) -> Result<(), AgentError> {
 	match cli.command {
-		Command::Validator { url, key, rpc, from, db, domain, hook } => {
+		Command::Validator { url, key, rpc, from, db, checkpoint_dir, domain, hook } => {
 			let key = ValidatorKey::from_hex(&key)?;
 			let hook = validator::unhex::<32>(&hook).ok_or(AgentError::Config("--hook: not 32 bytes of hex".into()))?;
 			let pin = validator::Pin { domain, hook };
 			let mailbox = Mailbox::connect(&url).await?;
 			pin.check(mailbox.domain, mailbox.hook)?;
-			let store = Store::open(db)?;
+			let mut store = Store::open(db)?;
+			if let Some(dir) = checkpoint_dir {
+				let storage = LocalStorage::open(dir)?;
+				eprintln!("publishing checkpoints at {}", storage.location());
+				store = store.publishing(storage, &format!("0x{}", hex::encode(key.address()))).await?;
+			}
 			let (_server, local) = validator::serve(store.clone(), key.address(), rpc).await?;
 			eprintln!(
 				"validator 0x{} for domain {} (hook 0x{}), serving http://{local}, from leaf {from}",

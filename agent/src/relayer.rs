@@ -2,7 +2,8 @@
 //!
 //! For each message dispatched (in a finalized block) towards the destination, the relayer
 //! asks the destination which ISM will verify it, collects signed checkpoints from the
-//! validators' endpoints, keeps only signatures that are for exactly the checkpoint it needs and
+//! validators (their JSON-RPC endpoints, or their checkpoint storage `file://…` in Hyperlane's
+//! layout), keeps only signatures that are for exactly the checkpoint it needs and
 //! recover to a validator of that ISM, orders them as the ISM's validator set, and submits
 //! `process` with the metadata Hyperlane's relayer builds for that ISM type:
 //!
@@ -33,6 +34,7 @@ use zksettle_wallet::chain::Included;
 
 use crate::{
 	mailbox::{Dispatched, Ism, Mailbox, Outbox},
+	storage::LocalStorage,
 	validator::{unhex, SignedCheckpoint},
 	AgentError,
 };
@@ -43,10 +45,27 @@ pub struct Relayer {
 	pub origin: Mailbox,
 	/// Where they go.
 	pub destination: Mailbox,
-	/// The validators' endpoints, as (url, client).
-	validators: Vec<(String, HttpClient)>,
+	/// Where each validator's checkpoints are, by the location given.
+	validators: Vec<(String, Source)>,
 	/// The account that submits (and pays for) `process`.
 	signer: subxt_signer::sr25519::Keypair,
+}
+
+/// Where a validator's signed checkpoints are read.
+enum Source {
+	/// Its JSON-RPC endpoint (`validator_checkpoint`).
+	Rpc(Box<HttpClient>),
+	/// Its checkpoint storage (`file://`, Hyperlane's layout).
+	Storage(LocalStorage),
+}
+
+impl Source {
+	async fn checkpoint(&self, location: &str, index: u32) -> Option<SignedCheckpoint> {
+		match self {
+			Source::Rpc(client) => client.request("validator_checkpoint", rpc_params![index]).await.ok().flatten(),
+			Source::Storage(storage) => storage.fetch(index, location).ok().flatten(),
+		}
+	}
 }
 
 /// What happened to one message.
@@ -130,10 +149,13 @@ impl Relayer {
 		let validators = validator_urls
 			.iter()
 			.map(|url| {
+				if url.starts_with("file://") {
+					return LocalStorage::from_location(url).map(|storage| (url.clone(), Source::Storage(storage)));
+				}
 				HttpClientBuilder::default()
 					.request_timeout(Duration::from_secs(10))
 					.build(url)
-					.map(|client| (url.clone(), client))
+					.map(|client| (url.clone(), Source::Rpc(Box::new(client))))
 					.map_err(|e| AgentError::Config(format!("{url}: {e}")))
 			})
 			.collect::<Result<_, _>>()?;
@@ -144,10 +166,8 @@ impl Relayer {
 	async fn signatures(&self, checkpoint: &Checkpoint, set: &[[u8; 20]]) -> Vec<[u8; 65]> {
 		let digest = checkpoint.digest();
 		let mut found: Vec<(usize, [u8; 65])> = Vec::new();
-		for (url, client) in &self.validators {
-			let answer: Result<Option<SignedCheckpoint>, _> =
-				client.request("validator_checkpoint", rpc_params![checkpoint.index]).await;
-			let Ok(Some(signed)) = answer else { continue };
+		for (url, source) in &self.validators {
+			let Some(signed) = source.checkpoint(url, checkpoint.index).await else { continue };
 			// Only a signature over exactly this checkpoint counts.
 			if signed.checkpoint().as_ref() != Some(checkpoint) {
 				eprintln!("validator {url}: checkpoint {} differs from the chain's; ignored", checkpoint.index);

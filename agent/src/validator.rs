@@ -4,8 +4,10 @@
 //! reorganisation could take back (Hyperlane validators wait for their reorg period for the same
 //! reason). The messages are read from the chain's current state and the tree is rebuilt from
 //! them; before signing, the validator checks that each names this chain as its origin and its
-//! leaf as its nonce, and that the rebuilt root is the chain's. Signed checkpoints are kept in memory and, with a
-//! database file, on disk, so a restarted validator serves what it signed before.
+//! leaf as its nonce, and that the rebuilt root is the chain's. Signed checkpoints are kept in
+//! memory and, with a database file, on disk, so a restarted validator serves what it signed
+//! before; with a checkpoint directory they are also published in Hyperlane's checkpoint storage
+//! layout ([`crate::storage`]), which Hyperlane relayers read.
 //!
 //! JSON-RPC methods (jsonrpsee, HTTP and WebSocket on one port):
 //!
@@ -29,6 +31,7 @@ use tokio::sync::RwLock;
 use crate::{
 	mailbox::{Mailbox, Outbox},
 	signer::ValidatorKey,
+	storage::LocalStorage,
 	AgentError,
 };
 
@@ -79,6 +82,8 @@ impl SignedCheckpoint {
 pub struct Store {
 	inner: Arc<RwLock<BTreeMap<u32, SignedCheckpoint>>>,
 	file: Option<PathBuf>,
+	/// Where they are published in Hyperlane's layout, if anywhere.
+	published: Option<LocalStorage>,
 }
 
 impl Store {
@@ -95,7 +100,27 @@ impl Store {
 				Err(e) => return Err(AgentError::Io(path.display().to_string(), e)),
 			}
 		}
-		Ok(Store { inner: Arc::new(RwLock::new(map)), file })
+		Ok(Store { inner: Arc::new(RwLock::new(map)), file, published: None })
+	}
+
+	/// Also publish every checkpoint in `storage` (Hyperlane's checkpoint storage layout), and
+	/// take in what it already holds for `validator` (a restarted validator's earlier work).
+	pub async fn publishing(mut self, storage: LocalStorage, validator: &str) -> Result<Self, AgentError> {
+		let earlier = storage.load(validator)?;
+		{
+			let mut map = self.inner.write().await;
+			for (index, signed) in earlier {
+				map.entry(index).or_insert(signed);
+			}
+		}
+		// What the store held but the directory does not (a validator that starts publishing).
+		for signed in self.inner.read().await.values() {
+			if storage.fetch(signed.index, validator)?.as_ref() != Some(signed) {
+				storage.write(signed)?;
+			}
+		}
+		self.published = Some(storage);
+		Ok(self)
 	}
 
 	/// The checkpoint at `index`.
@@ -110,12 +135,15 @@ impl Store {
 
 	async fn insert(&self, signed: SignedCheckpoint) -> Result<(), AgentError> {
 		let mut map = self.inner.write().await;
-		map.insert(signed.index, signed);
+		map.insert(signed.index, signed.clone());
 		if let Some(path) = &self.file {
 			let json = serde_json::to_vec(&*map).map_err(|e| AgentError::Config(e.to_string()))?;
 			let tmp = path.with_extension("tmp");
 			std::fs::write(&tmp, json).map_err(|e| AgentError::Io(tmp.display().to_string(), e))?;
 			std::fs::rename(&tmp, path).map_err(|e| AgentError::Io(path.display().to_string(), e))?;
+		}
+		if let Some(storage) = &self.published {
+			storage.write(&signed)?;
 		}
 		Ok(())
 	}

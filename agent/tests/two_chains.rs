@@ -6,13 +6,16 @@
 //! 2. the mirror image, so a message dispatched on A is delivered on B, at the aggregated
 //!    security level (message-id and merkle-root multisig metadata in one);
 //! 3. the merkle-root level alone, for a leaf after the first (a real merkle proof);
+//! 4. an order nobody fills is refunded on its destination after its deadline, and the refund
+//!    message, attested and relayed like a fill, returns the input on the origin (B's
+//!    validators publish in Hyperlane's checkpoint storage layout, read as `file://`);
 //!
 //! and, on a destination chain whose node keeps the state of its last 16 blocks only, a fill
 //! dispatched more than 300 blocks before its validators and relayer start is signed, delivered
 //! and settles the order (the agents read messages from the current state, not from events).
 //!
-//! The node is found by `zksettle_wallet::devnode::binary`; when it is not built the test says
-//! so and passes (the unit tests still ran).
+//! The node is found by `zksettle_wallet::devnode::binary`; the tests are `#[ignore]`d, so a run
+//! without `--ignored` reports them skipped, and with `--ignored` and no node they fail.
 
 use std::time::{Duration, Instant};
 
@@ -22,6 +25,7 @@ use zksettle_agent::{
 	mailbox::Mailbox,
 	relayer::{Outcome, Relayer},
 	signer::ValidatorKey,
+	storage::LocalStorage,
 	validator::{self, Store},
 };
 use zksettle_wallet::{
@@ -143,15 +147,23 @@ async fn intents_settle_across_two_chains_through_validators_and_relayers() {
 	let refused = validator::watch(&b, &key, &Store::open(None).unwrap(), 0, pin_a).await;
 	assert!(matches!(refused, Err(zksettle_agent::AgentError::Config(_))), "{refused:?}");
 
-	// Two validators per origin chain, each serving its checkpoints.
+	// Two validators per origin chain: A's serve their checkpoints over JSON-RPC, B's publish
+	// them in Hyperlane's checkpoint storage layout, which the relayer reads as `file://`.
 	let mut endpoints = [Vec::new(), Vec::new()];
 	let mut tasks = Vec::new();
+	let storage_root = tempfile::tempdir().unwrap();
 	for (side, url) in [&node_a.url, &node_b.url].into_iter().enumerate() {
 		for secret in ANVIL {
 			let key = ValidatorKey::from_hex(secret).unwrap();
-			let store = Store::open(None).unwrap();
+			let mut store = Store::open(None).unwrap();
 			let (handle, local) = validator::serve(store.clone(), key.address(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
-			endpoints[side].push(format!("http://{local}"));
+			if side == 0 {
+				endpoints[side].push(format!("http://{local}"));
+			} else {
+				let storage = LocalStorage::open(storage_root.path().join(hex::encode(key.address()))).unwrap();
+				endpoints[side].push(storage.location());
+				store = store.publishing(storage, &format!("0x{}", hex::encode(key.address()))).await.unwrap();
+			}
 			let url = url.clone();
 			tasks.push(tokio::spawn(async move {
 				let _handle = handle;

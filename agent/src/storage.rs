@@ -1,0 +1,281 @@
+//! Hyperlane's checkpoint storage, local layout: what a validator publishes and a relayer reads.
+//!
+//! A validator's storage location is a directory (announced as `file:///absolute/path`) holding,
+//! as Hyperlane's agents write it (`hyperlane-base`, `LocalStorage`):
+//!
+//! * `{index}_with_id.json`: the signed checkpoint of leaf `index`, Hyperlane's
+//!   `SignedType<CheckpointWithMessageId>` JSON:
+//!   `{"value": {"checkpoint": {"merkle_tree_hook_address", "mailbox_domain", "root", "index"},
+//!   "message_id"}, "signature": {"r", "s", "v"}, "serialized_signature"}`;
+//! * `index.json`: the highest index signed, as a bare number.
+//!
+//! A relayer pointed at such a location (`--validator file:///…`) reads the same files a
+//! Hyperlane relayer would, and a Hyperlane relayer can read ours. Files are written to a
+//! temporary name and renamed, so a reader never sees half a checkpoint, and the index is
+//! written after the checkpoint it names.
+
+use std::{
+	collections::BTreeMap,
+	path::{Path, PathBuf},
+};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+	validator::{unhex, SignedCheckpoint},
+	AgentError,
+};
+
+/// A checkpoint storage directory.
+#[derive(Clone, Debug)]
+pub struct LocalStorage {
+	dir: PathBuf,
+}
+
+/// `Checkpoint` of `hyperlane-core`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct HyperlaneCheckpoint {
+	merkle_tree_hook_address: String,
+	mailbox_domain: u32,
+	root: String,
+	index: u32,
+}
+
+/// `CheckpointWithMessageId` of `hyperlane-core`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct CheckpointWithMessageId {
+	checkpoint: HyperlaneCheckpoint,
+	message_id: String,
+}
+
+/// An ECDSA signature as `ethers` serializes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct EthSignature {
+	r: String,
+	s: String,
+	v: u64,
+}
+
+/// `SignedType<CheckpointWithMessageId>` of `hyperlane-core`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct SignedCheckpointWithMessageId {
+	value: CheckpointWithMessageId,
+	signature: EthSignature,
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	serialized_signature: Option<String>,
+}
+
+fn hex32(bytes: &[u8]) -> String {
+	format!("0x{}", hex::encode(bytes))
+}
+
+impl SignedCheckpointWithMessageId {
+	fn from_ours(signed: &SignedCheckpoint) -> Option<Self> {
+		let signature = unhex::<65>(&signed.signature)?;
+		let (r, rest) = signature.split_at(32);
+		let (s, v) = rest.split_at(32);
+		Some(SignedCheckpointWithMessageId {
+			value: CheckpointWithMessageId {
+				checkpoint: HyperlaneCheckpoint {
+					merkle_tree_hook_address: signed.merkle_tree_hook.clone(),
+					mailbox_domain: signed.origin,
+					root: signed.root.clone(),
+					index: signed.index,
+				},
+				message_id: signed.message_id.clone(),
+			},
+			signature: EthSignature { r: hex32(r), s: hex32(s), v: u64::from(*v.first()?) },
+			serialized_signature: Some(signed.signature.clone()),
+		})
+	}
+
+	/// Ours, for validator `validator` (the file does not name its signer: the location does).
+	fn into_ours(self, validator: &str) -> Option<SignedCheckpoint> {
+		let (r, s) = (unhex::<32>(&self.signature.r)?, unhex::<32>(&self.signature.s)?);
+		let mut signature = [0u8; 65];
+		signature[..32].copy_from_slice(&r);
+		signature[32..64].copy_from_slice(&s);
+		signature[64] = u8::try_from(self.signature.v).ok()?;
+		let checkpoint = self.value.checkpoint;
+		// Every field must parse: a malformed file is no checkpoint.
+		unhex::<32>(&checkpoint.merkle_tree_hook_address)?;
+		unhex::<32>(&checkpoint.root)?;
+		unhex::<32>(&self.value.message_id)?;
+		Some(SignedCheckpoint {
+			origin: checkpoint.mailbox_domain,
+			merkle_tree_hook: checkpoint.merkle_tree_hook_address,
+			root: checkpoint.root,
+			index: checkpoint.index,
+			message_id: self.value.message_id,
+			signature: hex32(&signature),
+			validator: validator.to_string(),
+		})
+	}
+}
+
+fn io(path: &Path, e: std::io::Error) -> AgentError {
+	AgentError::Io(path.display().to_string(), e)
+}
+
+impl LocalStorage {
+	/// The storage in `dir`, created if missing.
+	pub fn open(dir: impl Into<PathBuf>) -> Result<Self, AgentError> {
+		let dir = dir.into();
+		std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+		let dir = dir.canonicalize().map_err(|e| io(&dir, e))?;
+		Ok(LocalStorage { dir })
+	}
+
+	/// The storage a `file://` location names.
+	pub fn from_location(location: &str) -> Result<Self, AgentError> {
+		let path = location
+			.strip_prefix("file://")
+			.ok_or_else(|| AgentError::Config(format!("{location}: not a file:// location")))?;
+		Ok(LocalStorage { dir: PathBuf::from(path) })
+	}
+
+	/// Its location, as a validator announces it.
+	pub fn location(&self) -> String {
+		format!("file://{}", self.dir.display())
+	}
+
+	fn checkpoint_path(&self, index: u32) -> PathBuf {
+		self.dir.join(format!("{index}_with_id.json"))
+	}
+
+	fn index_path(&self) -> PathBuf {
+		self.dir.join("index.json")
+	}
+
+	fn write_atomically(&self, path: &Path, bytes: &[u8]) -> Result<(), AgentError> {
+		let tmp = path.with_extension("json.tmp");
+		std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
+		std::fs::rename(&tmp, path).map_err(|e| io(path, e))
+	}
+
+	/// Publish `signed` and, if it is the highest so far, move `index.json` to it.
+	pub fn write(&self, signed: &SignedCheckpoint) -> Result<(), AgentError> {
+		let hyperlane = SignedCheckpointWithMessageId::from_ours(signed)
+			.ok_or_else(|| AgentError::Config(format!("checkpoint {} has a malformed signature", signed.index)))?;
+		let json = serde_json::to_vec_pretty(&hyperlane).map_err(|e| AgentError::Config(e.to_string()))?;
+		self.write_atomically(&self.checkpoint_path(signed.index), &json)?;
+		if self.latest_index()?.is_none_or(|latest| signed.index > latest) {
+			self.write_atomically(&self.index_path(), signed.index.to_string().as_bytes())?;
+		}
+		Ok(())
+	}
+
+	/// The highest index published, if any.
+	pub fn latest_index(&self) -> Result<Option<u32>, AgentError> {
+		let path = self.index_path();
+		match std::fs::read_to_string(&path) {
+			Ok(text) => text
+				.trim()
+				.parse()
+				.map(Some)
+				.map_err(|_| AgentError::Config(format!("{}: not an index", path.display()))),
+			Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+			Err(e) => Err(io(&path, e)),
+		}
+	}
+
+	/// The checkpoint published for leaf `index`, attributed to `validator`; `None` if there is
+	/// none or it is malformed.
+	pub fn fetch(&self, index: u32, validator: &str) -> Result<Option<SignedCheckpoint>, AgentError> {
+		let path = self.checkpoint_path(index);
+		let bytes = match std::fs::read(&path) {
+			Ok(bytes) => bytes,
+			Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+			Err(e) => return Err(io(&path, e)),
+		};
+		let parsed: Option<SignedCheckpointWithMessageId> = serde_json::from_slice(&bytes).ok();
+		Ok(parsed.and_then(|p| p.into_ours(validator)).filter(|c| c.index == index))
+	}
+
+	/// Every checkpoint published up to `index.json`, for `validator` (a restarted validator
+	/// loads what it signed before).
+	pub fn load(&self, validator: &str) -> Result<BTreeMap<u32, SignedCheckpoint>, AgentError> {
+		let mut out = BTreeMap::new();
+		let Some(latest) = self.latest_index()? else { return Ok(out) };
+		for index in 0..=latest {
+			if let Some(signed) = self.fetch(index, validator)? {
+				out.insert(index, signed);
+			}
+		}
+		Ok(out)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// A checkpoint file as Hyperlane's validators write it (values from a public validator
+	/// bucket; the signature is only parsed here).
+	const UPSTREAM: &str = r#"{
+	  "value": {
+	    "checkpoint": {
+	      "merkle_tree_hook_address": "0x0000000000000000000000006543cef9bbe42d66b5b36ccaf9374de2b55f9cbc",
+	      "mailbox_domain": 54322345,
+	      "root": "0x5cd1ceeff6f033960677157f13b472fcfb1617638dbdfb0ab0cde36cd94bf050",
+	      "index": 2
+	    },
+	    "message_id": "0x3eae2775d2a39169fd82693c9883351a72761c9cdf4cddedaf95bf62e454250e"
+	  },
+	  "signature": {
+	    "r": "0x82079df9c6de4d2ab039216e3275cf803d245819150512e50dde105e2802f989",
+	    "s": "0x76b8041d134256ef7df29fa8a8613a5c042af46c3468ab011410e19e6e1cb493",
+	    "v": 28
+	  }
+	}"#;
+
+	fn ours(index: u32) -> SignedCheckpoint {
+		SignedCheckpoint {
+			origin: 1_000_001,
+			merkle_tree_hook: hex32(&[7; 32]),
+			root: hex32(&[8; 32]),
+			index,
+			message_id: hex32(&[9; 32]),
+			signature: format!("0x{}1c", "ab".repeat(64)),
+			validator: "0x00000000000000000000000000000000000000aa".into(),
+		}
+	}
+
+	#[test]
+	fn reads_hyperlanes_files_and_writes_its_layout() {
+		let dir = tempfile::tempdir().unwrap();
+		let storage = LocalStorage::open(dir.path()).unwrap();
+		assert!(storage.location().starts_with("file:///"));
+		std::fs::write(dir.path().join("2_with_id.json"), UPSTREAM).unwrap();
+		let read = storage.fetch(2, "0xv").unwrap().unwrap();
+		assert_eq!(read.origin, 54322345);
+		assert_eq!(read.index, 2);
+		assert!(read.signature.ends_with("1c"), "v 28 is the last byte");
+		assert!(read.checkpoint().is_some());
+
+		// Ours, written in the same layout, read back equal.
+		assert_eq!(storage.latest_index().unwrap(), None);
+		storage.write(&ours(5)).unwrap();
+		storage.write(&ours(3)).unwrap();
+		assert_eq!(storage.latest_index().unwrap(), Some(5), "the index only moves up");
+		assert_eq!(std::fs::read_to_string(dir.path().join("index.json")).unwrap(), "5");
+		let file: serde_json::Value =
+			serde_json::from_slice(&std::fs::read(dir.path().join("5_with_id.json")).unwrap()).unwrap();
+		assert_eq!(file["value"]["checkpoint"]["mailbox_domain"], 1_000_001);
+		assert_eq!(file["value"]["checkpoint"]["index"], 5);
+		assert_eq!(file["signature"]["v"], 28);
+		assert_eq!(storage.fetch(5, &ours(5).validator).unwrap(), Some(ours(5)));
+		// Through the announced location, as a relayer reads it.
+		let relayer_view = LocalStorage::from_location(&storage.location()).unwrap();
+		assert_eq!(relayer_view.fetch(3, &ours(3).validator).unwrap(), Some(ours(3)));
+		let loaded = storage.load(&ours(3).validator).unwrap();
+		assert_eq!(loaded.keys().copied().collect::<Vec<_>>(), [2, 3, 5]);
+
+		// A malformed or misplaced file is no checkpoint.
+		std::fs::write(dir.path().join("7_with_id.json"), "{").unwrap();
+		assert_eq!(storage.fetch(7, "0xv").unwrap(), None);
+		std::fs::copy(dir.path().join("5_with_id.json"), dir.path().join("6_with_id.json")).unwrap();
+		assert_eq!(storage.fetch(6, "0xv").unwrap(), None, "the file of leaf 5 under 6");
+		assert!(LocalStorage::from_location("s3://bucket").is_err());
+	}
+}
