@@ -14,9 +14,12 @@
 //! * aggregation: the offset table and the parts of exactly `threshold` sub-ISMs;
 //! * routing: the metadata of the ISM routed to for the message's origin.
 //!
-//! A message without enough signatures yet stays pending and is retried.
+//! A message is never dropped for a transient failure: without enough signatures yet, or when a
+//! node, a validator or the destination fails, it stays pending and is retried with a backoff
+//! (0.5 s doubling, capped at a minute); a failing origin node is polled again the same way.
+//! Only a message this relayer can never deliver (an unsupported recipient or body) is given up.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use jsonrpsee::{
 	core::client::ClientT,
@@ -280,27 +283,67 @@ impl Relayer {
 	/// proofs: a message dispatched any time before the relayer started is delivered.
 	pub async fn run(&self, from: u32, mut report: impl FnMut(&Dispatched, &Result<Outcome, AgentError>)) -> Result<(), AgentError> {
 		let mut outbox = Outbox::default();
-		let mut pending: Vec<Dispatched> = Vec::new();
+		let mut pending: Vec<Pending> = Vec::new();
+		let mut poll_failures = 0u32;
 		loop {
-			pending.extend(
-				outbox
-					.poll(&self.origin)
-					.await?
-					.into_iter()
-					.filter(|d| d.leaf_index >= from && d.destination == self.destination.domain),
-			);
+			match outbox.poll(&self.origin).await {
+				Ok(new) => {
+					poll_failures = 0;
+					let now = Instant::now();
+					pending.extend(
+						new.into_iter()
+							.filter(|d| d.leaf_index >= from && d.destination == self.destination.domain)
+							.map(|dispatched| Pending { dispatched, attempts: 0, next_try: now }),
+					);
+				},
+				// The origin's node failed: keep what is pending, try again later.
+				Err(e) => {
+					poll_failures = poll_failures.saturating_add(1);
+					eprintln!("origin {}: {e}; retrying in {:?}", self.origin.domain, backoff(poll_failures));
+					tokio::time::sleep(backoff(poll_failures)).await;
+					continue;
+				},
+			}
+			let now = Instant::now();
 			let mut still = Vec::new();
-			for dispatched in pending.drain(..) {
-				let outcome = self.relay(&dispatched, &outbox.ids).await;
-				report(&dispatched, &outcome);
-				if matches!(outcome, Err(AgentError::NotEnoughSignatures { .. }) | Err(AgentError::Validator(..))) {
-					still.push(dispatched);
+			for mut message in pending.drain(..) {
+				if message.next_try > now {
+					still.push(message);
+					continue;
+				}
+				let outcome = self.relay(&message.dispatched, &outbox.ids).await;
+				report(&message.dispatched, &outcome);
+				if let Err(error) = &outcome {
+					if retriable(error) {
+						message.attempts = message.attempts.saturating_add(1);
+						message.next_try = Instant::now() + backoff(message.attempts);
+						still.push(message);
+					}
 				}
 			}
 			pending = still;
 			tokio::time::sleep(Duration::from_millis(500)).await;
 		}
 	}
+}
+
+/// A message not delivered yet, and when to try it again.
+struct Pending {
+	dispatched: Dispatched,
+	attempts: u32,
+	next_try: Instant,
+}
+
+/// The wait before attempt `attempts + 1`: 0.5 s doubling, at most a minute.
+fn backoff(attempts: u32) -> Duration {
+	Duration::from_millis(500u64.saturating_mul(1u64 << attempts.min(10))).min(Duration::from_secs(60))
+}
+
+/// Whether a failed delivery is tried again. Everything is (nodes, validators and chains recover;
+/// a message is never dropped for a transient failure), except a message this relayer can never
+/// deliver: one whose recipient or body it does not support.
+fn retriable(error: &AgentError) -> bool {
+	!matches!(error, AgentError::Unsupported(_) | AgentError::Config(_))
 }
 
 #[cfg(test)]
@@ -325,6 +368,19 @@ mod tests {
 			pallet_settlement::isms::metadata::merkle_root_checkpoint(&metadata, 9, leaves[1]).unwrap();
 		assert_eq!(parsed, signed);
 		assert_eq!(signatures, vec![[5; 65]]);
+	}
+
+	#[test]
+	fn transient_failures_are_retried_with_a_capped_backoff() {
+		assert_eq!(backoff(0), Duration::from_millis(500));
+		assert_eq!(backoff(3), Duration::from_secs(4));
+		assert_eq!(backoff(20), Duration::from_secs(60));
+		assert_eq!(backoff(u32::MAX), Duration::from_secs(60));
+		assert!(retriable(&AgentError::Node("connection reset".into())));
+		assert!(retriable(&AgentError::NotEnoughSignatures { have: 1, need: 2 }));
+		assert!(retriable(&AgentError::Validator("v".into(), "timeout".into())));
+		assert!(retriable(&AgentError::Chain(zksettle_wallet::WalletError::Node("down".into()))));
+		assert!(!retriable(&AgentError::Unsupported("a malformed fill".into())));
 	}
 
 	#[test]
