@@ -51,8 +51,8 @@ pub trait WeightInfo {
 	fn set_refund_grace() -> Weight;
 	fn open_order() -> Weight;
 	fn fill_order() -> Weight;
-	fn force_refund() -> Weight;
 	fn refund_order() -> Weight;
+	fn force_refund() -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -62,18 +62,17 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Settlement::OutboundTree` (`max_values`: Some(1), `max_size`: Some(1028), added: 1523, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::LocalDomain` (r:1 w:0)
 	/// Proof: `Settlement::LocalDomain` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// The range of component `b` is `[0, 2048]`.
 	/// Storage: `Settlement::DispatchedMessages` (r:0 w:1)
-	/// Proof: `Settlement::DispatchedMessages` (`max_values`: None, `max_size`: Some(2129), added: 4604, mode: `MaxEncodedLen`)
-	/// (the write was added by hand with the map: to be re-measured with the next run)
+	/// Proof: `Settlement::DispatchedMessages` (`max_values`: None, `max_size`: Some(2139), added: 4614, mode: `MaxEncodedLen`)
+	/// The range of component `b` is `[0, 2048]`.
 	fn dispatch(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `149`
 		//  Estimated: `2513`
-		// Minimum execution time: 33_390_000 picoseconds.
-		Weight::from_parts(48_119_399, 2513)
-			// Standard Error: 127
-			.saturating_add(Weight::from_parts(1_430, 0).saturating_mul(b.into()))
+		// Minimum execution time: 45_014_000 picoseconds.
+		Weight::from_parts(46_810_783, 2513)
+			// Standard Error: 8
+			.saturating_add(Weight::from_parts(4_400, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -102,10 +101,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1054 + s * (20 ±0)`
 		//  Estimated: `6196`
-		// Minimum execution time: 145_987_000 picoseconds.
-		Weight::from_parts(206_109_584, 6196)
-			// Standard Error: 679_426
-			.saturating_add(Weight::from_parts(45_923_165, 0).saturating_mul(s.into()))
+		// Minimum execution time: 181_638_000 picoseconds.
+		Weight::from_parts(130_095_603, 6196)
+			// Standard Error: 98_890
+			.saturating_add(Weight::from_parts(46_924_239, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -115,8 +114,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `892`
 		//  Estimated: `4120`
-		// Minimum execution time: 8_503_000 picoseconds.
-		Weight::from_parts(13_600_000, 4120)
+		// Minimum execution time: 10_740_000 picoseconds.
+		Weight::from_parts(11_481_000, 4120)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Settlement::IsmOrderRefs` (r:1 w:1)
@@ -125,8 +124,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `188`
 		//  Estimated: `3481`
-		// Minimum execution time: 6_209_000 picoseconds.
-		Weight::from_parts(6_951_000, 3481)
+		// Minimum execution time: 8_777_000 picoseconds.
+		Weight::from_parts(9_467_000, 3481)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -134,8 +133,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 18_868_000 picoseconds.
-		Weight::from_parts(20_170_000, 0)
+		// Minimum execution time: 22_351_000 picoseconds.
+		Weight::from_parts(22_873_000, 0)
 	}
 	/// Storage: `Settlement::RemoteSettlers` (r:0 w:1)
 	/// Proof: `Settlement::RemoteSettlers` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
@@ -143,8 +142,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_530_000 picoseconds.
-		Weight::from_parts(7_411_000, 0)
+		// Minimum execution time: 11_782_000 picoseconds.
+		Weight::from_parts(12_603_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Settlement::Isms` (r:1 w:1)
@@ -156,10 +155,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `269`
 		//  Estimated: `4120`
-		// Minimum execution time: 17_426_000 picoseconds.
-		Weight::from_parts(27_320_719, 4120)
-			// Standard Error: 25_621
-			.saturating_add(Weight::from_parts(1_029_753, 0).saturating_mul(v.into()))
+		// Minimum execution time: 25_919_000 picoseconds.
+		Weight::from_parts(30_165_860, 4120)
+			// Standard Error: 5_627
+			.saturating_add(Weight::from_parts(140_918, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -173,8 +172,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `929`
 		//  Estimated: `4120`
-		// Minimum execution time: 22_774_000 picoseconds.
-		Weight::from_parts(38_407_000, 4120)
+		// Minimum execution time: 28_473_000 picoseconds.
+		Weight::from_parts(30_107_000, 4120)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -186,8 +185,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `314`
 		//  Estimated: `4120`
-		// Minimum execution time: 17_466_000 picoseconds.
-		Weight::from_parts(38_928_000, 4120)
+		// Minimum execution time: 22_422_000 picoseconds.
+		Weight::from_parts(23_694_000, 4120)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -197,8 +196,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_987_000 picoseconds.
-		Weight::from_parts(10_545_000, 0)
+		// Minimum execution time: 9_117_000 picoseconds.
+		Weight::from_parts(9_789_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Timestamp::Now` (r:1 w:0)
@@ -229,8 +228,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1241`
 		//  Estimated: `6196`
-		// Minimum execution time: 159_106_000 picoseconds.
-		Weight::from_parts(244_112_000, 6196)
+		// Minimum execution time: 176_568_000 picoseconds.
+		Weight::from_parts(181_098_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -238,32 +237,45 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Settlement::LocalDomain` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
 	/// Proof: `ParachainInfo::ParachainId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::DestinationOrders` (r:1 w:1)
+	/// Proof: `Settlement::DestinationOrders` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Settlement::Filled` (r:1 w:1)
-	/// Proof: `Settlement::Filled` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::OutboundTree` (r:1 w:1)
 	/// Proof: `Settlement::OutboundTree` (`max_values`: Some(1), `max_size`: Some(1028), added: 1523, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::DispatchedMessages` (r:0 w:1)
-	/// Proof: `Settlement::DispatchedMessages` (`max_values`: None, `max_size`: Some(2129), added: 4604, mode: `MaxEncodedLen`)
-	/// (the write was added by hand with the map: to be re-measured with the next run)
+	/// Proof: `Settlement::DispatchedMessages` (`max_values`: None, `max_size`: Some(2139), added: 4614, mode: `MaxEncodedLen`)
 	fn fill_order() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `410`
 		//  Estimated: `6196`
-		// Minimum execution time: 103_213_000 picoseconds.
-		Weight::from_parts(139_126_000, 6196)
+		// Minimum execution time: 130_854_000 picoseconds.
+		Weight::from_parts(134_560_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
-	/// `fill_order`'s figures, an upper bound (the same reads and writes less a transfer), until
-	/// the next benchmark run measures `refund_order`.
+	/// Storage: `Settlement::LocalDomain` (r:1 w:0)
+	/// Proof: `Settlement::LocalDomain` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
+	/// Proof: `ParachainInfo::ParachainId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::DestinationOrders` (r:1 w:1)
+	/// Proof: `Settlement::DestinationOrders` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::OutboundTree` (r:1 w:1)
+	/// Proof: `Settlement::OutboundTree` (`max_values`: Some(1), `max_size`: Some(1028), added: 1523, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::DispatchedMessages` (r:0 w:1)
+	/// Proof: `Settlement::DispatchedMessages` (`max_values`: None, `max_size`: Some(2139), added: 4614, mode: `MaxEncodedLen`)
 	fn refund_order() -> Weight {
-		Weight::from_parts(139_126_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `255`
+		//  Estimated: `3546`
+		// Minimum execution time: 65_983_000 picoseconds.
+		Weight::from_parts(67_906_000, 3546)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Settlement::Orders` (r:1 w:1)
 	/// Proof: `Settlement::Orders` (`max_values`: None, `max_size`: Some(308), added: 2783, mode: `MaxEncodedLen`)
@@ -285,8 +297,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1010`
 		//  Estimated: `4120`
-		// Minimum execution time: 78_216_000 picoseconds.
-		Weight::from_parts(106_148_000, 4120)
+		// Minimum execution time: 101_820_000 picoseconds.
+		Weight::from_parts(105_036_000, 4120)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -295,70 +307,70 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn dispatch(b: u32, ) -> Weight {
-		Weight::from_parts(48_119_399, 2513)
-			.saturating_add(Weight::from_parts(1_430, 0).saturating_mul(b.into()))
+		Weight::from_parts(46_810_783, 2513)
+			.saturating_add(Weight::from_parts(4_400, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn process(s: u32, ) -> Weight {
-		Weight::from_parts(206_109_584, 6196)
-			.saturating_add(Weight::from_parts(45_923_165, 0).saturating_mul(s.into()))
+		Weight::from_parts(130_095_603, 6196)
+			.saturating_add(Weight::from_parts(46_924_239, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn ism_read() -> Weight {
-		Weight::from_parts(13_600_000, 4120)
+		Weight::from_parts(11_481_000, 4120)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 	fn order_ref() -> Weight {
-		Weight::from_parts(6_951_000, 3481)
+		Weight::from_parts(9_467_000, 3481)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn merkle_branch() -> Weight {
-		Weight::from_parts(20_170_000, 0)
+		Weight::from_parts(22_873_000, 0)
 	}
 	fn enroll_settler() -> Weight {
-		Weight::from_parts(7_411_000, 0)
+		Weight::from_parts(12_603_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_ism(v: u32, ) -> Weight {
-		Weight::from_parts(27_320_719, 4120)
-			.saturating_add(Weight::from_parts(1_029_753, 0).saturating_mul(v.into()))
+		Weight::from_parts(30_165_860, 4120)
+			.saturating_add(Weight::from_parts(140_918, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn remove_ism() -> Weight {
-		Weight::from_parts(38_407_000, 4120)
+		Weight::from_parts(30_107_000, 4120)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_default_ism() -> Weight {
-		Weight::from_parts(38_928_000, 4120)
+		Weight::from_parts(23_694_000, 4120)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_refund_grace() -> Weight {
-		Weight::from_parts(10_545_000, 0)
+		Weight::from_parts(9_789_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn open_order() -> Weight {
-		Weight::from_parts(244_112_000, 6196)
+		Weight::from_parts(181_098_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn fill_order() -> Weight {
-		Weight::from_parts(139_126_000, 6196)
+		Weight::from_parts(134_560_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn refund_order() -> Weight {
-		Weight::from_parts(139_126_000, 6196)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+		Weight::from_parts(67_906_000, 3546)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn force_refund() -> Weight {
-		Weight::from_parts(106_148_000, 4120)
+		Weight::from_parts(105_036_000, 4120)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
