@@ -98,17 +98,17 @@ enum Command {
 	},
 	/// Send privately to a shielded address.
 	Send {
-		/// Recipient's shielded address (`zks…`).
-		to: String,
 		#[command(flatten)]
 		spend: Spend,
+		/// Recipient's shielded address (`zks…`).
+		to: String,
 	},
 	/// Withdraw from the pool to any public account (it needs no balance of its own).
 	Unshield {
-		/// SS58 account that receives the amount.
-		to: String,
 		#[command(flatten)]
 		spend: Spend,
+		/// SS58 account that receives the amount.
+		to: String,
 	},
 	/// What happened to this wallet, oldest first.
 	History,
@@ -161,5 +161,25 @@ async fn main() -> ExitCode {
 			report::print_error(&failure.error, &failure.describe(raw), json);
 			ExitCode::from(failure.error.exit_code())
 		},
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// `send AMOUNT TO` and `unshield AMOUNT TO`, as scripts and the README call them.
+	#[test]
+	fn amounts_come_before_recipients() {
+		for (command, to) in [("send", "zksAddress"), ("unshield", "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty")] {
+			let cli = Cli::try_parse_from(["zksettle", command, "40", to, "--fee", "0.1", "--json"]).unwrap();
+			let (spend, parsed_to) = match cli.command {
+				Command::Send { spend, to } | Command::Unshield { spend, to } => (spend, to),
+				_ => panic!("{command}"),
+			};
+			assert_eq!((spend.amount.as_str(), parsed_to.as_str(), spend.fee.as_deref()), ("40", to, Some("0.1")));
+			assert_eq!(spend.asset, "native");
+			assert!(cli.json);
+		}
 	}
 }
