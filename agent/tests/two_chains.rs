@@ -214,9 +214,9 @@ async fn intents_settle_across_two_chains_through_validators_and_relayers() {
 
 	// 4. Opened on A, nobody fills it: after its deadline Eve refunds it on B, and the refund
 	//    message, attested by B's validators and relayed like a fill, refunds Alice on A.
-	let (order, data) = open(&a, &b, FAST, 4).await;
+	let (order, data) = open(&a, &b, FAST, 20).await;
 	let eve = signer("//Eve").unwrap();
-	let refund_by = Instant::now() + Duration::from_secs(60);
+	let refund_by = Instant::now() + Duration::from_secs(120);
 	loop {
 		match b.chain.submit_to("Settlement", "refund_order", &data.encode(), Some(&eve)).await {
 			Ok(_) => break,
