@@ -11,11 +11,15 @@
 //!   validator set, builds the ISM metadata and submits `process`.
 //!
 //! [`mailbox`] is what both read from a chain; [`signer`] is the validator key; [`storage`] is
-//! Hyperlane's checkpoint storage layout, which validators publish to and relayers read.
+//! Hyperlane's checkpoint storage layout, which validators publish to and relayers read;
+//! [`config`] is how an operator configures them (flags, `ZKSETTLE_*` variables, a file; secrets
+//! from files), and [`metrics`] what they tell Prometheus.
 
 #![deny(missing_docs)]
 
+pub mod config;
 pub mod mailbox;
+pub mod metrics;
 pub mod relayer;
 pub mod signer;
 pub mod storage;
@@ -53,4 +57,35 @@ pub enum AgentError {
 	/// A file could not be read or written.
 	#[error("{0}: {1}")]
 	Io(String, std::io::Error),
+}
+
+impl AgentError {
+	/// The class of the failure, as metrics label it.
+	pub fn kind(&self) -> &'static str {
+		match self {
+			AgentError::Config(_) => "config",
+			AgentError::Node(_) => "node",
+			AgentError::Chain(_) => "chain",
+			AgentError::Validator(..) => "validator",
+			AgentError::NotEnoughSignatures { .. } => "signatures",
+			AgentError::Unsupported(_) => "unsupported",
+			AgentError::Server(_) => "server",
+			AgentError::Io(..) => "io",
+		}
+	}
+}
+
+/// `0x`-hex, as checkpoints and databases write byte strings.
+pub fn hex0x(bytes: &[u8]) -> String {
+	format!("0x{}", hex::encode(bytes))
+}
+
+/// Parse `0x`-hex (the prefix optional) into exactly `N` bytes.
+pub fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
+	hex::decode(text.trim_start_matches("0x")).ok()?.try_into().ok()
+}
+
+/// The wait before attempt `attempts + 1` after a failure: 0.5 s doubling, at most a minute.
+pub fn backoff(attempts: u32) -> std::time::Duration {
+	std::time::Duration::from_millis(500u64.saturating_mul(1u64 << attempts.min(10))).min(std::time::Duration::from_secs(60))
 }

@@ -77,6 +77,8 @@ pub struct Mailbox {
 	pub hook: [u8; 32],
 	/// The intent settler's address.
 	pub settler: [u8; 32],
+	/// Where the node is, to reconnect.
+	pub url: String,
 }
 
 fn node<E: std::fmt::Display>(e: E) -> AgentError {
@@ -87,11 +89,25 @@ impl Mailbox {
 	/// Connect to the node at `url` and read its mailbox identity.
 	pub async fn connect(url: &str) -> Result<Self, AgentError> {
 		let chain = Chain::connect(url).await?;
-		let mut mailbox = Mailbox { chain, domain: 0, hook: [0; 32], settler: [0; 32] };
+		let mut mailbox = Mailbox { chain, domain: 0, hook: [0; 32], settler: [0; 32], url: url.to_string() };
 		mailbox.domain = mailbox.api("SettlementApi_local_domain", &[]).await?;
 		mailbox.hook = mailbox.api("SettlementApi_mailbox_address", &[]).await?;
 		mailbox.settler = mailbox.api("SettlementApi_settler_address", &[]).await?;
 		Ok(mailbox)
+	}
+
+	/// Connect again (after the node restarted or the connection dropped). The node must still
+	/// serve the same chain (genesis, domain, mailbox and settler): an agent never carries its
+	/// position over to another chain. On failure the old connection stays.
+	pub async fn reconnect(&mut self) -> Result<(), AgentError> {
+		let fresh = Mailbox::connect(&self.url).await?;
+		let same = fresh.chain.genesis_hash() == self.chain.genesis_hash() &&
+			(fresh.domain, fresh.hook, fresh.settler) == (self.domain, self.hook, self.settler);
+		if !same {
+			return Err(AgentError::Config(format!("{} now serves another chain than before", self.url)));
+		}
+		*self = fresh;
+		Ok(())
 	}
 
 	/// Call a runtime API at the finalized head.

@@ -1,13 +1,19 @@
 //! `zksettle-agent`: run a settlement validator or relayer.
+//!
+//! Flags, `ZKSETTLE_<ROLE>_<FLAG>` variables and a JSON configuration file (`--config`), in that
+//! order of precedence; secrets from files or the environment ([`zksettle_agent::config`]).
 
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use zksettle_agent::{
+	config,
 	mailbox::Mailbox,
-	relayer::{Outcome, Relayer},
+	metrics::Metrics,
+	relayer::{db::Db, Relayer},
 	signer::ValidatorKey,
 	storage::LocalStorage,
+	unhex,
 	validator::{self, Store},
 	AgentError,
 };
@@ -15,33 +21,40 @@ use zksettle_agent::{
 #[derive(Parser)]
 #[command(name = "zksettle-agent", version, about = "Hyperlane-style validator and relayer for zkSettle chains.")]
 struct Cli {
+	/// A JSON configuration file: an object of the role's long flag names (see the README).
+	#[arg(long, global = true, env = "ZKSETTLE_CONFIG")]
+	config: Option<PathBuf>,
+	/// More logs (`-v` info, `-vv` debug, `-vvv` trace); `RUST_LOG` overrides.
+	#[arg(short, long, global = true, action = clap::ArgAction::Count)]
+	verbose: u8,
 	#[command(subcommand)]
 	command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-	/// Sign the checkpoints of a chain's dispatched messages and serve them over JSON-RPC.
+	/// Sign the checkpoints of a chain's dispatched messages, publish and serve them.
 	Validator {
 		/// The origin chain's node.
-		#[arg(long, default_value = "ws://127.0.0.1:9944")]
+		#[arg(long, env = "ZKSETTLE_VALIDATOR_URL", default_value = "ws://127.0.0.1:9944")]
 		url: String,
-		/// The validator's secp256k1 secret key (hex).
-		#[arg(long, env = "ZKSETTLE_VALIDATOR_KEY", hide_env_values = true)]
-		key: String,
-		/// Where to serve the checkpoints.
-		#[arg(long, default_value = "127.0.0.1:9810")]
+		/// A file holding the validator's secp256k1 secret key (hex; mode 600). Without it, the
+		/// key is read from ZKSETTLE_VALIDATOR_KEY.
+		#[arg(long, env = "ZKSETTLE_VALIDATOR_KEY_FILE")]
+		key_file: Option<PathBuf>,
+		/// Where to serve the checkpoints over JSON-RPC.
+		#[arg(long, env = "ZKSETTLE_VALIDATOR_RPC", default_value = "127.0.0.1:9810")]
 		rpc: SocketAddr,
 		/// First leaf (message nonce) to sign; every message by default. Checkpoints the
 		/// database holds are not signed again.
-		#[arg(long, default_value_t = 0)]
+		#[arg(long, env = "ZKSETTLE_VALIDATOR_FROM", default_value_t = 0)]
 		from: u32,
 		/// Keep signed checkpoints in this JSON file.
-		#[arg(long)]
+		#[arg(long, env = "ZKSETTLE_VALIDATOR_DB")]
 		db: Option<PathBuf>,
 		/// Publish signed checkpoints in this directory, in Hyperlane's checkpoint storage
 		/// layout (`{index}_with_id.json`, `index.json`); relayers read it as `file://DIR`.
-		#[arg(long)]
+		#[arg(long, env = "ZKSETTLE_VALIDATOR_CHECKPOINT_DIR")]
 		checkpoint_dir: Option<PathBuf>,
 		/// The origin domain this validator signs for; a node serving another is refused.
 		#[arg(long, env = "ZKSETTLE_VALIDATOR_DOMAIN")]
@@ -50,75 +63,166 @@ enum Command {
 		/// bytes; `SettlementApi_mailbox_address`).
 		#[arg(long, env = "ZKSETTLE_VALIDATOR_HOOK")]
 		hook: String,
+		/// Serve Prometheus metrics at this address (`/metrics`).
+		#[arg(long, env = "ZKSETTLE_VALIDATOR_METRICS")]
+		metrics: Option<SocketAddr>,
 	},
 	/// Deliver messages from an origin chain to a destination chain.
 	Relayer {
 		/// The origin chain's node.
-		#[arg(long)]
+		#[arg(long, env = "ZKSETTLE_RELAYER_ORIGIN")]
 		origin: String,
 		/// The destination chain's node.
-		#[arg(long)]
+		#[arg(long, env = "ZKSETTLE_RELAYER_DESTINATION")]
 		destination: String,
 		/// A validator's checkpoint endpoint, `http://…` (JSON-RPC) or `file:///…` (its checkpoint
-		/// storage); repeat for each validator of the origin.
-		#[arg(long = "validator", required = true)]
+		/// storage); repeat for each validator of the origin (comma-separated in the variable).
+		#[arg(long = "validator", env = "ZKSETTLE_RELAYER_VALIDATOR", value_delimiter = ',', required = true)]
 		validators: Vec<String>,
-		/// The account that submits `process` on the destination (a secret URI).
-		#[arg(long, env = "ZKSETTLE_RELAYER_SURI", hide_env_values = true)]
-		suri: String,
+		/// A file holding the secret URI of the account that submits `process` (mode 600).
+		/// Without it, the URI is read from ZKSETTLE_RELAYER_SURI.
+		#[arg(long, env = "ZKSETTLE_RELAYER_SURI_FILE")]
+		suri_file: Option<PathBuf>,
 		/// First origin leaf (message nonce) to deliver; every message by default (delivered
 		/// ones are skipped).
-		#[arg(long, default_value_t = 0)]
+		#[arg(long, env = "ZKSETTLE_RELAYER_FROM", default_value_t = 0)]
 		from: u32,
+		/// Keep the relayer's position and pending messages in this JSON file; a restarted
+		/// relayer resumes from it. In memory only without it.
+		#[arg(long, env = "ZKSETTLE_RELAYER_DB")]
+		db: Option<PathBuf>,
+		/// Serve Prometheus metrics at this address (`/metrics`).
+		#[arg(long, env = "ZKSETTLE_RELAYER_METRICS")]
+		metrics: Option<SocketAddr>,
 	},
+}
+
+/// Connect, retrying with a backoff for as long as it takes: an agent started before its node
+/// (or while it restarts) waits for it, as a daemon under a supervisor should.
+async fn connect(url: &str) -> Result<Mailbox, AgentError> {
+	let mut attempts = 0u32;
+	loop {
+		match Mailbox::connect(url).await {
+			Ok(mailbox) => return Ok(mailbox),
+			Err(e @ (AgentError::Node(_) | AgentError::Chain(_))) => {
+				attempts = attempts.saturating_add(1);
+				let wait = zksettle_agent::backoff(attempts);
+				tracing::warn!(target: "zksettle_agent", %url, "{e}; retrying in {wait:?}");
+				tokio::time::sleep(wait).await;
+			},
+			Err(e) => return Err(e),
+		}
+	}
 }
 
 async fn run(cli: Cli) -> Result<(), AgentError> {
 	match cli.command {
-		Command::Validator { url, key, rpc, from, db, checkpoint_dir, domain, hook } => {
-			let key = ValidatorKey::from_hex(&key)?;
-			let hook = validator::unhex::<32>(&hook).ok_or(AgentError::Config("--hook: not 32 bytes of hex".into()))?;
+		Command::Validator { url, key_file, rpc, from, db, checkpoint_dir, domain, hook, metrics } => {
+			let key = ValidatorKey::from_hex(&config::secret(key_file.as_deref(), "ZKSETTLE_VALIDATOR_KEY", "key")?)?;
+			let hook = unhex::<32>(&hook).ok_or(AgentError::Config("--hook: not 32 bytes of hex".into()))?;
 			let pin = validator::Pin { domain, hook };
-			let mailbox = Mailbox::connect(&url).await?;
+			let mut mailbox = connect(&url).await?;
 			pin.check(mailbox.domain, mailbox.hook)?;
+			let address = zksettle_agent::hex0x(&key.address());
 			let mut store = Store::open(db)?;
 			if let Some(dir) = checkpoint_dir {
 				let storage = LocalStorage::open(dir)?;
-				eprintln!("publishing checkpoints at {}", storage.location());
-				store = store.publishing(storage, &format!("0x{}", hex::encode(key.address()))).await?;
+				tracing::info!(target: "zksettle_agent", location = %storage.location(), "publishing checkpoints");
+				store = store.publishing(storage, &address).await?;
 			}
+			let metrics = match metrics {
+				Some(addr) => {
+					let m = Metrics::new(&[("role", "validator".into()), ("origin", domain.to_string()), ("validator", address.clone())])?;
+					m.serve(addr);
+					Some(m)
+				},
+				None => None,
+			};
 			let (_server, local) = validator::serve(store.clone(), key.address(), rpc).await?;
-			eprintln!(
-				"validator 0x{} for domain {} (hook 0x{}), serving http://{local}, from leaf {from}",
-				hex::encode(key.address()),
-				mailbox.domain,
-				hex::encode(mailbox.hook)
+			tracing::warn!(
+				target: "zksettle_agent",
+				"validator {address} for domain {domain} (hook {}), serving http://{local}, from leaf {from}, resuming after {:?}",
+				zksettle_agent::hex0x(&hook),
+				store.latest().await
 			);
-			validator::watch(&mailbox, &key, &store, from, pin).await
+			validator::watch(&mut mailbox, &key, &store, from, pin, metrics.as_ref()).await
 		},
-		Command::Relayer { origin, destination, validators, suri, from } => {
+		Command::Relayer { origin, destination, validators, suri_file, from, db, metrics } => {
+			let suri = config::secret(suri_file.as_deref(), "ZKSETTLE_RELAYER_SURI", "suri")?;
 			let signer = zksettle_wallet::wallet::signer(&suri)?;
-			let origin = Mailbox::connect(&origin).await?;
-			let destination = Mailbox::connect(&destination).await?;
-			eprintln!("relaying domain {} -> {} from leaf {from}", origin.domain, destination.domain);
-			let relayer = Relayer::new(origin, destination, &validators, signer)?;
-			relayer
-				.run(from, |dispatched, outcome| {
-					let id = hex::encode(dispatched.id);
-					match outcome {
-						Ok(Outcome::Delivered(included)) => eprintln!("0x{id}: delivered at block #{}", included.block),
-						Ok(Outcome::AlreadyDelivered) => eprintln!("0x{id}: already delivered"),
-						Err(e) => eprintln!("0x{id}: {e}"),
-					}
-				})
-				.await
+			let origin = connect(&origin).await?;
+			let destination = connect(&destination).await?;
+			let labels = [("role", "relayer".into()), ("origin", origin.domain.to_string()), ("destination", destination.domain.to_string())];
+			let mut relayer = Relayer::new(origin, destination, &validators, signer)?;
+			if let Some(addr) = metrics {
+				let m = Metrics::new(&labels)?;
+				m.serve(addr);
+				relayer = relayer.with_metrics(m);
+			}
+			let db = Db::open(db, relayer.route())?;
+			tracing::warn!(
+				target: "zksettle_agent",
+				"relaying domain {} -> {} from leaf {from}: resuming at leaf {} with {} pending",
+				relayer.origin.domain,
+				relayer.destination.domain,
+				db.next(),
+				db.pending().len()
+			);
+			relayer.run(from, db, |_, _| {}).await
 		},
 	}
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
-	match run(Cli::parse()).await {
+/// Logs on standard error: warnings by default, more with each `-v`; `RUST_LOG` overrides.
+fn init_tracing(verbose: u8) {
+	let level = match verbose {
+		0 => "warn",
+		1 => "info",
+		2 => "debug",
+		_ => "trace",
+	};
+	let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+		.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("zksettle_agent={level},zksettle={level},warn")));
+	let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+	let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).try_init();
+}
+
+/// Read the configuration file, if any, into the environment (where no variable is set), so
+/// that clap sees flags over variables over the file.
+fn load_config_file() -> Result<(), AgentError> {
+	let args: Vec<String> = std::env::args().collect();
+	let Some(path) = config::file_from_args(&args) else { return Ok(()) };
+	let text = std::fs::read_to_string(&path).map_err(|e| AgentError::Io(path.clone(), e))?;
+	let command = Cli::command();
+	let matches = Cli::command().ignore_errors(true).get_matches_from(&args);
+	let role = matches
+		.subcommand_name()
+		.and_then(|name| command.find_subcommand(name))
+		.ok_or_else(|| AgentError::Config("name the role (validator or relayer) before the configuration file applies".into()))?;
+	for (variable, value) in config::assignments(role, &text)? {
+		if std::env::var_os(&variable).is_none() {
+			// Sound: no other thread runs yet (the async runtime is built after this).
+			std::env::set_var(variable, value);
+		}
+	}
+	Ok(())
+}
+
+fn main() -> ExitCode {
+	if let Err(e) = load_config_file() {
+		eprintln!("error: {e}");
+		return ExitCode::FAILURE;
+	}
+	let cli = Cli::parse();
+	init_tracing(cli.verbose);
+	let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+		Ok(runtime) => runtime,
+		Err(e) => {
+			eprintln!("error: {e}");
+			return ExitCode::FAILURE;
+		},
+	};
+	match runtime.block_on(run(cli)) {
 		Ok(()) => ExitCode::SUCCESS,
 		Err(e) => {
 			eprintln!("error: {e}");

@@ -22,7 +22,9 @@ use std::{
 use serde::{Deserialize, Serialize};
 
 use crate::{
-	validator::{unhex, SignedCheckpoint},
+	hex0x,
+	unhex,
+	validator::SignedCheckpoint,
 	AgentError,
 };
 
@@ -65,10 +67,6 @@ struct SignedCheckpointWithMessageId {
 	serialized_signature: Option<String>,
 }
 
-fn hex32(bytes: &[u8]) -> String {
-	format!("0x{}", hex::encode(bytes))
-}
-
 impl SignedCheckpointWithMessageId {
 	fn from_ours(signed: &SignedCheckpoint) -> Option<Self> {
 		let signature = unhex::<65>(&signed.signature)?;
@@ -84,7 +82,7 @@ impl SignedCheckpointWithMessageId {
 				},
 				message_id: signed.message_id.clone(),
 			},
-			signature: EthSignature { r: hex32(r), s: hex32(s), v: u64::from(*v.first()?) },
+			signature: EthSignature { r: hex0x(r), s: hex0x(s), v: u64::from(*v.first()?) },
 			serialized_signature: Some(signed.signature.clone()),
 		})
 	}
@@ -107,7 +105,7 @@ impl SignedCheckpointWithMessageId {
 			root: checkpoint.root,
 			index: checkpoint.index,
 			message_id: self.value.message_id,
-			signature: hex32(&signature),
+			signature: hex0x(&signature),
 			validator: validator.to_string(),
 		})
 	}
@@ -232,10 +230,10 @@ mod tests {
 	fn ours(index: u32) -> SignedCheckpoint {
 		SignedCheckpoint {
 			origin: 1_000_001,
-			merkle_tree_hook: hex32(&[7; 32]),
-			root: hex32(&[8; 32]),
+			merkle_tree_hook: hex0x(&[7; 32]),
+			root: hex0x(&[8; 32]),
 			index,
-			message_id: hex32(&[9; 32]),
+			message_id: hex0x(&[9; 32]),
 			signature: format!("0x{}1c", "ab".repeat(64)),
 			validator: "0x00000000000000000000000000000000000000aa".into(),
 		}

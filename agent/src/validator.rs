@@ -29,7 +29,9 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::RwLock;
 
 use crate::{
+	hex0x, unhex,
 	mailbox::{Mailbox, Outbox},
+	metrics::Metrics,
 	signer::ValidatorKey,
 	storage::LocalStorage,
 	AgentError,
@@ -53,15 +55,6 @@ pub struct SignedCheckpoint {
 	pub signature: String,
 	/// The signer.
 	pub validator: String,
-}
-
-fn h(bytes: &[u8]) -> String {
-	format!("0x{}", hex::encode(bytes))
-}
-
-/// Parse 0x-hex into `N` bytes.
-pub fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
-	hex::decode(text.trim_start_matches("0x")).ok()?.try_into().ok()
 }
 
 impl SignedCheckpoint {
@@ -149,6 +142,9 @@ impl Store {
 	}
 }
 
+/// The log target of the validator.
+const LOG: &str = "zksettle_agent::validator";
+
 /// What a validator signs for, fixed in its configuration: a node that serves another chain
 /// (another domain, or another mailbox: a re-genesis, a wrong URL, a chain that took a domain
 /// not its own) gets no signature.
@@ -179,13 +175,45 @@ impl Pin {
 /// as they come, forever (until the task is dropped), for the pinned chain only. The messages
 /// come from the chain's current state ([`Outbox`]), so a validator that was down signs what was
 /// dispatched meanwhile however long ago, and one whose rebuilt tree disagrees with the chain's
-/// root signs nothing. Checkpoints the store holds are not signed again. Returns only on an
-/// error.
-pub async fn watch(mailbox: &Mailbox, key: &ValidatorKey, store: &Store, from: u32, pin: Pin) -> Result<(), AgentError> {
+/// root signs nothing. Checkpoints the store holds are not signed again. A failing node is
+/// polled again with a backoff and connected to again; this returns only when the chain is not
+/// the pinned one or the store cannot be written.
+pub async fn watch(
+	mailbox: &mut Mailbox,
+	key: &ValidatorKey,
+	store: &Store,
+	from: u32,
+	pin: Pin,
+	metrics: Option<&Metrics>,
+) -> Result<(), AgentError> {
 	pin.check(mailbox.domain, mailbox.hook)?;
 	let mut outbox = Outbox::default();
+	let mut failures = 0u32;
 	loop {
-		for dispatched in outbox.poll(mailbox).await? {
+		let new = match outbox.poll(mailbox).await {
+			Ok(new) => {
+				failures = 0;
+				new
+			},
+			Err(e) => {
+				if let Some(metrics) = metrics {
+					metrics.error(&e);
+				}
+				failures = failures.saturating_add(1);
+				let wait = crate::backoff(failures);
+				tracing::warn!(target: LOG, domain = pin.domain, "{e}; retrying in {wait:?}");
+				tokio::time::sleep(wait).await;
+				if let Err(e) = mailbox.reconnect().await {
+					tracing::warn!(target: LOG, domain = pin.domain, "reconnecting: {e}");
+				}
+				continue;
+			},
+		};
+		for dispatched in new {
+			if let Some(metrics) = metrics {
+				metrics.seen.inc();
+				metrics.latest_leaf.set(u64::from(dispatched.leaf_index));
+			}
 			if dispatched.leaf_index < from || store.get(dispatched.leaf_index).await.is_some() {
 				continue;
 			}
@@ -200,14 +228,18 @@ pub async fn watch(mailbox: &Mailbox, key: &ValidatorKey, store: &Store, from: u
 			store
 				.insert(SignedCheckpoint {
 					origin: checkpoint.origin,
-					merkle_tree_hook: h(&checkpoint.merkle_tree_hook),
-					root: h(&checkpoint.root),
+					merkle_tree_hook: hex0x(&checkpoint.merkle_tree_hook),
+					root: hex0x(&checkpoint.root),
 					index: checkpoint.index,
-					message_id: h(&checkpoint.message_id),
-					signature: h(&signature),
-					validator: h(&key.address()),
+					message_id: hex0x(&checkpoint.message_id),
+					signature: hex0x(&signature),
+					validator: hex0x(&key.address()),
 				})
 				.await?;
+			tracing::info!(target: LOG, index = checkpoint.index, id = %hex0x(&checkpoint.message_id), "signed");
+			if let Some(metrics) = metrics {
+				metrics.signed.inc();
+			}
 		}
 		tokio::time::sleep(Duration::from_millis(500)).await;
 	}
@@ -218,7 +250,7 @@ pub async fn serve(store: Store, address: [u8; 20], addr: SocketAddr) -> Result<
 	let server = Server::builder().build(addr).await.map_err(|e| AgentError::Server(e.to_string()))?;
 	let local = server.local_addr().map_err(|e| AgentError::Server(e.to_string()))?;
 	let mut module = RpcModule::new(store);
-	let shown = h(&address);
+	let shown = hex0x(&address);
 	module
 		.register_method("validator_address", move |_, _, _| Ok::<_, ErrorObjectOwned>(shown.clone()))
 		.map_err(|e| AgentError::Server(e.to_string()))?;

@@ -16,10 +16,18 @@
 //!
 //! A message is never dropped for a transient failure: without enough signatures yet, or when a
 //! node, a validator or the destination fails, it stays pending and is retried with a backoff
-//! (0.5 s doubling, capped at a minute); a failing origin node is polled again the same way.
-//! Only a message this relayer can never deliver (an unsupported recipient or body) is given up.
+//! (0.5 s doubling, capped at a minute); a failing origin node is polled again the same way, and
+//! a failing node is connected to again. Only a message this relayer can never deliver (an
+//! unsupported recipient or body) is given up. Its position and the messages it owes are kept in
+//! a database ([`db`]), so a relayer killed at any moment resumes where it was.
 
-use std::time::{Duration, Instant};
+pub mod db;
+pub mod metadata;
+
+use std::{
+	collections::BTreeMap,
+	time::{Duration, Instant},
+};
 
 use jsonrpsee::{
 	core::client::ClientT,
@@ -29,16 +37,22 @@ use jsonrpsee::{
 use pallet_settlement::{
 	checkpoint::Checkpoint,
 	isms::{aggregation, multisig::recover},
-	merkle::{branch_root, TREE_DEPTH, ZERO_HASHES},
+	merkle::branch_root,
 	message::Message,
 };
-use sha3::{Digest, Keccak256};
 use zksettle_wallet::chain::Included;
 
+use self::{
+	db::{Db, Route},
+	metadata::{merkle_proof, merkle_root_metadata, message_id_metadata},
+};
 use crate::{
+	backoff, hex0x,
 	mailbox::{Dispatched, Ism, Mailbox, Outbox},
+	metrics::Metrics,
 	storage::LocalStorage,
-	validator::{unhex, SignedCheckpoint},
+	unhex,
+	validator::SignedCheckpoint,
 	AgentError,
 };
 
@@ -52,7 +66,12 @@ pub struct Relayer {
 	validators: Vec<(String, Source)>,
 	/// The account that submits (and pays for) `process`.
 	signer: subxt_signer::sr25519::Keypair,
+	/// What it tells Prometheus, if anything.
+	metrics: Option<Metrics>,
 }
+
+/// The log target of the relayer.
+const LOG: &str = "zksettle_agent::relayer";
 
 /// Where a validator's signed checkpoints are read.
 enum Source {
@@ -83,64 +102,6 @@ pub enum Outcome {
 /// How deep aggregation and routing ISMs may nest (the pallet's own limit is lower).
 const MAX_DEPTH: u32 = 8;
 
-fn hash_pair(left: &[u8; 32], right: &[u8; 32]) -> [u8; 32] {
-	let mut hasher = Keccak256::new();
-	hasher.update(left);
-	hasher.update(right);
-	hasher.finalize().into()
-}
-
-/// The proof of leaf `index` in the tree of `leaves` (Hyperlane's incremental tree: unused
-/// leaves are zero, parents are `keccak256(left ‖ right)`).
-pub fn merkle_proof(leaves: &[[u8; 32]], index: usize) -> [[u8; 32]; TREE_DEPTH] {
-	let mut proof = [[0u8; 32]; TREE_DEPTH];
-	let mut level: Vec<[u8; 32]> = leaves.to_vec();
-	let mut position = index;
-	for (height, node) in proof.iter_mut().enumerate() {
-		*node = level.get(position ^ 1).copied().unwrap_or(ZERO_HASHES[height]);
-		level = level
-			.chunks(2)
-			.map(|pair| hash_pair(&pair[0], pair.get(1).unwrap_or(&ZERO_HASHES[height])))
-			.collect();
-		position /= 2;
-	}
-	proof
-}
-
-/// `merkleTreeHook ‖ message index ‖ signed message id ‖ proof ‖ signed index ‖ signatures`.
-pub fn merkle_root_metadata(
-	hook: &[u8; 32],
-	message_index: u32,
-	proof: &[[u8; 32]; TREE_DEPTH],
-	signed: &Checkpoint,
-	signatures: &[[u8; 65]],
-) -> Vec<u8> {
-	let mut out = Vec::with_capacity(1096 + 65 * signatures.len());
-	out.extend_from_slice(hook);
-	out.extend_from_slice(&message_index.to_be_bytes());
-	out.extend_from_slice(&signed.message_id);
-	for node in proof {
-		out.extend_from_slice(node);
-	}
-	out.extend_from_slice(&signed.index.to_be_bytes());
-	for signature in signatures {
-		out.extend_from_slice(signature);
-	}
-	out
-}
-
-/// `merkleTreeHook ‖ root ‖ index (big-endian) ‖ signatures`.
-pub fn message_id_metadata(checkpoint: &Checkpoint, signatures: &[[u8; 65]]) -> Vec<u8> {
-	let mut out = Vec::with_capacity(68 + 65 * signatures.len());
-	out.extend_from_slice(&checkpoint.merkle_tree_hook);
-	out.extend_from_slice(&checkpoint.root);
-	out.extend_from_slice(&checkpoint.index.to_be_bytes());
-	for signature in signatures {
-		out.extend_from_slice(signature);
-	}
-	out
-}
-
 impl Relayer {
 	/// A relayer between two connected mailboxes.
 	pub fn new(
@@ -162,7 +123,13 @@ impl Relayer {
 					.map_err(|e| AgentError::Config(format!("{url}: {e}")))
 			})
 			.collect::<Result<_, _>>()?;
-		Ok(Relayer { origin, destination, validators, signer })
+		Ok(Relayer { origin, destination, validators, signer, metrics: None })
+	}
+
+	/// Count in `metrics`.
+	pub fn with_metrics(mut self, metrics: Metrics) -> Self {
+		self.metrics = Some(metrics);
+		self
 	}
 
 	/// Signatures for `checkpoint` from the validators of `set`, in the set's order.
@@ -173,7 +140,7 @@ impl Relayer {
 			let Some(signed) = source.checkpoint(url, checkpoint.index).await else { continue };
 			// Only a signature over exactly this checkpoint counts.
 			if signed.checkpoint().as_ref() != Some(checkpoint) {
-				eprintln!("validator {url}: checkpoint {} differs from the chain's; ignored", checkpoint.index);
+				tracing::warn!(target: LOG, validator = %url, index = checkpoint.index, "a checkpoint that differs from the chain's; ignored");
 				continue;
 			}
 			let Some(signature) = unhex::<65>(&signed.signature) else { continue };
@@ -277,66 +244,127 @@ impl Relayer {
 		Ok(Outcome::Delivered(included))
 	}
 
-	/// Relay every message to the destination from origin leaf `from` on, forever; pending
-	/// messages are retried each round. `report` hears of each outcome. The origin's messages
-	/// are read from its current state from leaf 0 ([`Outbox`]), to rebuild its tree for merkle
-	/// proofs: a message dispatched any time before the relayer started is delivered.
-	pub async fn run(&self, from: u32, mut report: impl FnMut(&Dispatched, &Result<Outcome, AgentError>)) -> Result<(), AgentError> {
+	/// Count failures in the metrics, if any.
+	fn failed(&self, error: &AgentError) {
+		if let Some(metrics) = &self.metrics {
+			metrics.error(error);
+		}
+	}
+
+	/// The route this relayer serves, as its database names it.
+	pub fn route(&self) -> Route {
+		Route {
+			origin: self.origin.domain,
+			origin_genesis: hex0x(&self.origin.chain.genesis_hash()),
+			destination: self.destination.domain,
+			destination_genesis: hex0x(&self.destination.chain.genesis_hash()),
+		}
+	}
+
+	/// Relay every message to the destination from origin leaf `from` on, forever, keeping its
+	/// position and the messages it owes in `db` (so a restarted relayer resumes: what it took in
+	/// before is not looked at again, what it owed it still owes). `report` hears of each
+	/// outcome. The origin's messages are read from its current state from leaf 0 ([`Outbox`]),
+	/// to rebuild its tree for merkle proofs: a message dispatched any time before the relayer
+	/// started is delivered. A failing node is connected to again; the relayer returns only
+	/// when its database cannot be written or belongs to another chain.
+	pub async fn run(
+		&mut self,
+		from: u32,
+		mut db: Db,
+		mut report: impl FnMut(&Dispatched, &Result<Outcome, AgentError>),
+	) -> Result<(), AgentError> {
 		let mut outbox = Outbox::default();
-		let mut pending: Vec<Pending> = Vec::new();
+		// The messages owed, as the origin serves them, and when each is tried next.
+		let mut owed: BTreeMap<u32, (Dispatched, Instant)> = BTreeMap::new();
 		let mut poll_failures = 0u32;
 		loop {
 			match outbox.poll(&self.origin).await {
 				Ok(new) => {
 					poll_failures = 0;
+					let before = db.next();
+					let ours = |d: &&Dispatched| d.leaf_index >= from && d.destination == self.destination.domain;
+					db.take_in(new.iter().filter(ours).map(|d| (d.leaf_index, d.id)), outbox.next())?;
 					let now = Instant::now();
-					pending.extend(
-						new.into_iter()
-							.filter(|d| d.leaf_index >= from && d.destination == self.destination.domain)
-							.map(|dispatched| Pending { dispatched, attempts: 0, next_try: now }),
-					);
+					for dispatched in new {
+						let Some(entry) = db.pending().get(&dispatched.leaf_index) else { continue };
+						if entry.id != hex0x(&dispatched.id) {
+							return Err(AgentError::Config(format!(
+								"the origin's message at leaf {} is {}, not the {} the database owes",
+								dispatched.leaf_index,
+								hex0x(&dispatched.id),
+								entry.id
+							)));
+						}
+						if dispatched.leaf_index >= before {
+							tracing::info!(target: LOG, leaf = dispatched.leaf_index, id = %entry.id, "message to deliver");
+							if let Some(metrics) = &self.metrics {
+								metrics.seen.inc();
+							}
+						}
+						owed.entry(dispatched.leaf_index).or_insert((dispatched, now));
+					}
+					if let Some(metrics) = &self.metrics {
+						metrics.latest_leaf.set(u64::from(outbox.next().saturating_sub(1)));
+					}
 				},
-				// The origin's node failed: keep what is pending, try again later.
+				// The origin's node failed: keep what is owed, connect again, try again later.
 				Err(e) => {
+					self.failed(&e);
 					poll_failures = poll_failures.saturating_add(1);
-					eprintln!("origin {}: {e}; retrying in {:?}", self.origin.domain, backoff(poll_failures));
+					tracing::warn!(target: LOG, origin = self.origin.domain, "{e}; retrying in {:?}", backoff(poll_failures));
 					tokio::time::sleep(backoff(poll_failures)).await;
+					if let Err(e) = self.origin.reconnect().await {
+						tracing::warn!(target: LOG, origin = self.origin.domain, "reconnecting: {e}");
+					}
 					continue;
 				},
 			}
 			let now = Instant::now();
-			let mut still = Vec::new();
-			for mut message in pending.drain(..) {
-				if message.next_try > now {
-					still.push(message);
-					continue;
-				}
-				let outcome = self.relay(&message.dispatched, &outbox.ids).await;
-				report(&message.dispatched, &outcome);
-				if let Err(error) = &outcome {
-					if retriable(error) {
-						message.attempts = message.attempts.saturating_add(1);
-						message.next_try = Instant::now() + backoff(message.attempts);
-						still.push(message);
-					}
+			let due: Vec<u32> = owed.iter().filter(|(_, (_, next_try))| *next_try <= now).map(|(leaf, _)| *leaf).collect();
+			let mut reconnect = false;
+			for leaf in due {
+				let Some((dispatched, _)) = owed.get(&leaf) else { continue };
+				let outcome = self.relay(dispatched, &outbox.ids).await;
+				report(dispatched, &outcome);
+				match &outcome {
+					Ok(done) => {
+						let by_us = matches!(done, Outcome::Delivered(_));
+						tracing::info!(target: LOG, leaf, id = %hex0x(&dispatched.id), by_us, "delivered");
+						db.done(leaf, by_us)?;
+						owed.remove(&leaf);
+						if let (Some(metrics), true) = (&self.metrics, by_us) {
+							metrics.delivered.inc();
+						}
+					},
+					Err(error) if retriable(error) => {
+						self.failed(error);
+						let attempts = db.failed(leaf, error)?;
+						tracing::warn!(target: LOG, leaf, attempts, "{error}; retrying in {:?}", backoff(attempts));
+						reconnect |= matches!(error, AgentError::Node(_) | AgentError::Chain(zksettle_wallet::WalletError::Node(_)));
+						if let Some(slot) = owed.get_mut(&leaf) {
+							slot.1 = Instant::now() + backoff(attempts);
+						}
+					},
+					Err(error) => {
+						self.failed(error);
+						tracing::error!(target: LOG, leaf, "{error}: given up");
+						db.give_up(leaf, error)?;
+						owed.remove(&leaf);
+					},
 				}
 			}
-			pending = still;
+			if reconnect {
+				if let Err(e) = self.destination.reconnect().await {
+					tracing::warn!(target: LOG, destination = self.destination.domain, "reconnecting: {e}");
+				}
+			}
+			if let Some(metrics) = &self.metrics {
+				metrics.pending.set(u64::try_from(db.pending().len()).unwrap_or(u64::MAX));
+			}
 			tokio::time::sleep(Duration::from_millis(500)).await;
 		}
 	}
-}
-
-/// A message not delivered yet, and when to try it again.
-struct Pending {
-	dispatched: Dispatched,
-	attempts: u32,
-	next_try: Instant,
-}
-
-/// The wait before attempt `attempts + 1`: 0.5 s doubling, at most a minute.
-fn backoff(attempts: u32) -> Duration {
-	Duration::from_millis(500u64.saturating_mul(1u64 << attempts.min(10))).min(Duration::from_secs(60))
 }
 
 /// Whether a failed delivery is tried again. Everything is (nodes, validators and chains recover;
@@ -351,26 +379,6 @@ mod tests {
 	use super::*;
 
 	#[test]
-	fn merkle_proofs_match_the_pallets_tree_and_parser() {
-		let leaves: Vec<[u8; 32]> = (0u8..5).map(|i| [i + 1; 32]).collect();
-		let mut tree = pallet_settlement::merkle::IncrementalMerkle::default();
-		for (i, leaf) in leaves.iter().enumerate() {
-			tree.insert(*leaf).unwrap();
-			let proof = merkle_proof(&leaves[..=i], i);
-			assert_eq!(branch_root(leaf, &proof, i as u32), tree.root(), "leaf {i}");
-		}
-		// An earlier leaf proven against the latest root.
-		assert_eq!(branch_root(&leaves[1], &merkle_proof(&leaves, 1), 1), tree.root());
-
-		let signed = Checkpoint { origin: 9, merkle_tree_hook: [4; 32], root: tree.root(), index: 4, message_id: leaves[4] };
-		let metadata = merkle_root_metadata(&[4; 32], 1, &merkle_proof(&leaves, 1), &signed, &[[5; 65]]);
-		let (parsed, signatures) =
-			pallet_settlement::isms::metadata::merkle_root_checkpoint(&metadata, 9, leaves[1]).unwrap();
-		assert_eq!(parsed, signed);
-		assert_eq!(signatures, vec![[5; 65]]);
-	}
-
-	#[test]
 	fn transient_failures_are_retried_with_a_capped_backoff() {
 		assert_eq!(backoff(0), Duration::from_millis(500));
 		assert_eq!(backoff(3), Duration::from_secs(4));
@@ -381,22 +389,5 @@ mod tests {
 		assert!(retriable(&AgentError::Validator("v".into(), "timeout".into())));
 		assert!(retriable(&AgentError::Chain(zksettle_wallet::WalletError::Node("down".into()))));
 		assert!(!retriable(&AgentError::Unsupported("a malformed fill".into())));
-	}
-
-	#[test]
-	fn metadata_layout_is_hyperlanes() {
-		let checkpoint =
-			Checkpoint { origin: 1, merkle_tree_hook: [1; 32], root: [2; 32], index: 0x0102_0304, message_id: [3; 32] };
-		let metadata = message_id_metadata(&checkpoint, &[[7; 65], [8; 65]]);
-		assert_eq!(metadata.len(), 68 + 130);
-		assert_eq!(&metadata[..32], &[1; 32]);
-		assert_eq!(&metadata[32..64], &[2; 32]);
-		assert_eq!(&metadata[64..68], &[1, 2, 3, 4]);
-		assert_eq!(&metadata[68..133], &[7; 65]);
-		// The pallet's own parser reads back the same checkpoint and signatures.
-		let (parsed, signatures) =
-			pallet_settlement::isms::metadata::message_id_checkpoint(&metadata, 1, [3; 32]).unwrap();
-		assert_eq!(parsed, checkpoint);
-		assert_eq!(signatures, vec![[7; 65], [8; 65]]);
 	}
 }
