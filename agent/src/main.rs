@@ -127,7 +127,8 @@ async fn run(cli: Cli) -> Result<(), AgentError> {
 			let mut store = Store::open(db)?;
 			if let Some(dir) = checkpoint_dir {
 				let storage = LocalStorage::open(dir)?;
-				tracing::info!(target: "zksettle_agent", location = %storage.location(), "publishing checkpoints");
+				storage.announce(&key, domain, &hook)?;
+				tracing::info!(target: "zksettle_agent", location = %storage.location(), "publishing checkpoints (announced)");
 				store = store.publishing(storage, &address).await?;
 			}
 			let metrics = match metrics {

@@ -5,7 +5,7 @@
 
 use k256::ecdsa::SigningKey;
 use sha3::{Digest, Keccak256};
-use pallet_settlement::checkpoint::Checkpoint;
+use pallet_settlement::checkpoint::{eth_signed_message_hash, Checkpoint};
 
 use crate::AgentError;
 
@@ -34,13 +34,38 @@ impl ValidatorKey {
 
 	/// The 65-byte signature of `checkpoint`.
 	pub fn sign(&self, checkpoint: &Checkpoint) -> Result<[u8; 65], AgentError> {
+		self.sign_digest(&checkpoint.digest())
+	}
+
+	/// The 65-byte signature of the announcement that this validator's checkpoints for the
+	/// mailbox `mailbox` of `domain` are at `location`.
+	pub fn sign_announcement(&self, domain: u32, mailbox: &[u8; 32], location: &str) -> Result<[u8; 65], AgentError> {
+		self.sign_digest(&announcement_digest(domain, mailbox, location))
+	}
+
+	/// `r ‖ s ‖ v` over a digest, `v ∈ {27, 28}`, `s` low (RFC 6979 nonces).
+	fn sign_digest(&self, digest: &[u8; 32]) -> Result<[u8; 65], AgentError> {
 		let (signature, recovery) =
-			self.0.sign_prehash_recoverable(&checkpoint.digest()).map_err(|e| AgentError::Config(format!("signing: {e}")))?;
+			self.0.sign_prehash_recoverable(digest).map_err(|e| AgentError::Config(format!("signing: {e}")))?;
 		let mut out = [0u8; 65];
 		out[..64].copy_from_slice(&signature.to_bytes());
 		out[64] = 27 + recovery.to_byte();
 		Ok(out)
 	}
+}
+
+/// What a validator signs to announce where its checkpoints are (`ValidatorAnnounce.sol`,
+/// `hyperlane-core`'s `Announcement`): EIP-191 over
+/// `keccak256(keccak256(domain ‖ mailbox ‖ "HYPERLANE_ANNOUNCEMENT") ‖ storageLocation)`.
+pub fn announcement_digest(domain: u32, mailbox: &[u8; 32], location: &str) -> [u8; 32] {
+	let announcement_domain: [u8; 32] = Keccak256::new()
+		.chain_update(domain.to_be_bytes())
+		.chain_update(mailbox)
+		.chain_update(b"HYPERLANE_ANNOUNCEMENT")
+		.finalize()
+		.into();
+	let signing_hash: [u8; 32] = Keccak256::new().chain_update(announcement_domain).chain_update(location.as_bytes()).finalize().into();
+	eth_signed_message_hash(&signing_hash)
 }
 
 #[cfg(test)]
@@ -80,6 +105,22 @@ mod tests {
 		let signature = key.sign(&checkpoint).unwrap();
 		assert!(signature[64] == 27 || signature[64] == 28);
 		assert_eq!(recover(&checkpoint.digest(), &signature).unwrap(), key.address());
+	}
+
+	#[test]
+	fn announcements_are_signed_as_ethers_signs_them() {
+		// The same announcement made with ethers in `e2e/lib/hyperlane.test.ts` (an independent
+		// implementation: solidityPacked keccak, `Wallet.signMessage`).
+		let key = ValidatorKey::from_hex(ANVIL_0).unwrap();
+		let location = "file:///var/lib/zksettle/v0";
+		let signature = key.sign_announcement(1_000_001, &[7; 32], location).unwrap();
+		assert_eq!(
+			hex::encode(signature),
+			"a8a6ce383f5842b2a1e4bd43391e3e411554c6ad014725ee48986efb73d3c574520ac1d777d0e2d52b603e59c63290591e677381f7e637221296425a52bb55351b"
+		);
+		let digest = announcement_digest(1_000_001, &[7; 32], location);
+		assert_eq!(recover(&digest, &signature).unwrap(), key.address());
+		assert_ne!(recover(&announcement_digest(1_000_001, &[7; 32], "file:///elsewhere"), &signature).ok(), Some(key.address()));
 	}
 
 	#[test]

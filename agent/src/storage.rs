@@ -7,7 +7,10 @@
 //!   `SignedType<CheckpointWithMessageId>` JSON:
 //!   `{"value": {"checkpoint": {"merkle_tree_hook_address", "mailbox_domain", "root", "index"},
 //!   "message_id"}, "signature": {"r", "s", "v"}, "serialized_signature"}`;
-//! * `index.json`: the highest index signed, as a bare number.
+//! * `index.json`: the highest index signed, as a bare number;
+//! * `announcement.json`: the validator's signed announcement that its checkpoints for a
+//!   mailbox are at this location (`SignedType<Announcement>`: `{"value": {"validator",
+//!   "mailbox_address", "mailbox_domain", "storage_location"}, "signature", …}`).
 //!
 //! A relayer pointed at such a location (`--validator file:///…`) reads the same files a
 //! Hyperlane relayer would, and a Hyperlane relayer can read ours. Files are written to a
@@ -21,8 +24,11 @@ use std::{
 
 use serde::{Deserialize, Serialize};
 
+use pallet_settlement::isms::multisig::recover;
+
 use crate::{
 	hex0x,
+	signer::{announcement_digest, ValidatorKey},
 	unhex,
 	validator::SignedCheckpoint,
 	AgentError,
@@ -58,6 +64,44 @@ struct EthSignature {
 	v: u64,
 }
 
+/// `Announcement` of `hyperlane-core`: where a validator's checkpoints for a mailbox are.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Announcement {
+	/// The validator's address, hex.
+	pub validator: String,
+	/// The mailbox (merkle tree hook) address, hex.
+	pub mailbox_address: String,
+	/// The mailbox's domain.
+	pub mailbox_domain: u32,
+	/// The storage location announced.
+	pub storage_location: String,
+}
+
+/// `SignedType<Announcement>` of `hyperlane-core`: `announcement.json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct SignedAnnouncement {
+	value: Announcement,
+	signature: EthSignature,
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	serialized_signature: Option<String>,
+}
+
+impl EthSignature {
+	fn from_bytes(signature: &[u8; 65]) -> Self {
+		let (r, rest) = signature.split_at(32);
+		let (s, v) = rest.split_at(32);
+		EthSignature { r: hex0x(r), s: hex0x(s), v: v.first().map_or(0, |v| u64::from(*v)) }
+	}
+
+	fn to_bytes(&self) -> Option<[u8; 65]> {
+		let mut signature = [0u8; 65];
+		signature[..32].copy_from_slice(&unhex::<32>(&self.r)?);
+		signature[32..64].copy_from_slice(&unhex::<32>(&self.s)?);
+		signature[64] = u8::try_from(self.v).ok()?;
+		Some(signature)
+	}
+}
+
 /// `SignedType<CheckpointWithMessageId>` of `hyperlane-core`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct SignedCheckpointWithMessageId {
@@ -70,8 +114,6 @@ struct SignedCheckpointWithMessageId {
 impl SignedCheckpointWithMessageId {
 	fn from_ours(signed: &SignedCheckpoint) -> Option<Self> {
 		let signature = unhex::<65>(&signed.signature)?;
-		let (r, rest) = signature.split_at(32);
-		let (s, v) = rest.split_at(32);
 		Some(SignedCheckpointWithMessageId {
 			value: CheckpointWithMessageId {
 				checkpoint: HyperlaneCheckpoint {
@@ -82,18 +124,14 @@ impl SignedCheckpointWithMessageId {
 				},
 				message_id: signed.message_id.clone(),
 			},
-			signature: EthSignature { r: hex0x(r), s: hex0x(s), v: u64::from(*v.first()?) },
+			signature: EthSignature::from_bytes(&signature),
 			serialized_signature: Some(signed.signature.clone()),
 		})
 	}
 
 	/// Ours, for validator `validator` (the file does not name its signer: the location does).
 	fn into_ours(self, validator: &str) -> Option<SignedCheckpoint> {
-		let (r, s) = (unhex::<32>(&self.signature.r)?, unhex::<32>(&self.signature.s)?);
-		let mut signature = [0u8; 65];
-		signature[..32].copy_from_slice(&r);
-		signature[32..64].copy_from_slice(&s);
-		signature[64] = u8::try_from(self.signature.v).ok()?;
+		let signature = self.signature.to_bytes()?;
 		let checkpoint = self.value.checkpoint;
 		// Every field must parse: a malformed file is no checkpoint.
 		unhex::<32>(&checkpoint.merkle_tree_hook_address)?;
@@ -161,6 +199,50 @@ impl LocalStorage {
 			self.write_atomically(&self.index_path(), signed.index.to_string().as_bytes())?;
 		}
 		Ok(())
+	}
+
+	fn announcement_path(&self) -> PathBuf {
+		self.dir.join("announcement.json")
+	}
+
+	/// Publish `announcement.json`: `key` announces this storage as where its checkpoints for
+	/// the mailbox `mailbox` of `domain` are (what Hyperlane validators write at start, and what
+	/// relayers and `ValidatorAnnounce` check).
+	pub fn announce(&self, key: &ValidatorKey, domain: u32, mailbox: &[u8; 32]) -> Result<(), AgentError> {
+		let location = self.location();
+		let signature = key.sign_announcement(domain, mailbox, &location)?;
+		let signed = SignedAnnouncement {
+			value: Announcement {
+				validator: hex0x(&key.address()),
+				mailbox_address: hex0x(mailbox),
+				mailbox_domain: domain,
+				storage_location: location,
+			},
+			signature: EthSignature::from_bytes(&signature),
+			serialized_signature: Some(hex0x(&signature)),
+		};
+		let json = serde_json::to_vec_pretty(&signed).map_err(|e| AgentError::Config(e.to_string()))?;
+		self.write_atomically(&self.announcement_path(), &json)
+	}
+
+	/// The announcement this storage holds, if its signature recovers to the validator it names
+	/// for the location it names; `None` if there is none or it does not verify.
+	pub fn announcement(&self) -> Result<Option<Announcement>, AgentError> {
+		let path = self.announcement_path();
+		let bytes = match std::fs::read(&path) {
+			Ok(bytes) => bytes,
+			Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+			Err(e) => return Err(io(&path, e)),
+		};
+		let Ok(signed) = serde_json::from_slice::<SignedAnnouncement>(&bytes) else { return Ok(None) };
+		let value = signed.value;
+		let (Some(signature), Some(mailbox), Some(validator)) =
+			(signed.signature.to_bytes(), unhex::<32>(&value.mailbox_address), unhex::<20>(&value.validator))
+		else {
+			return Ok(None);
+		};
+		let digest = announcement_digest(value.mailbox_domain, &mailbox, &value.storage_location);
+		Ok((recover(&digest, &signature).ok() == Some(validator)).then_some(value))
 	}
 
 	/// The highest index published, if any.
@@ -275,5 +357,27 @@ mod tests {
 		std::fs::copy(dir.path().join("5_with_id.json"), dir.path().join("6_with_id.json")).unwrap();
 		assert_eq!(storage.fetch(6, "0xv").unwrap(), None, "the file of leaf 5 under 6");
 		assert!(LocalStorage::from_location("s3://bucket").is_err());
+	}
+
+	#[test]
+	fn announcements_verify_and_name_their_location() {
+		let dir = tempfile::tempdir().unwrap();
+		let storage = LocalStorage::open(dir.path()).unwrap();
+		assert_eq!(storage.announcement().unwrap(), None);
+		let key = ValidatorKey::from_hex("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80").unwrap();
+		storage.announce(&key, 1_000_001, &[7; 32]).unwrap();
+		let announced = storage.announcement().unwrap().unwrap();
+		assert_eq!(announced.validator, hex0x(&key.address()));
+		assert_eq!(announced.storage_location, storage.location());
+		assert_eq!(announced.mailbox_domain, 1_000_001);
+		let file: serde_json::Value =
+			serde_json::from_slice(&std::fs::read(dir.path().join("announcement.json")).unwrap()).unwrap();
+		assert_eq!(file["value"]["mailbox_address"], hex0x(&[7; 32]));
+		assert!(file["signature"]["v"] == 27 || file["signature"]["v"] == 28);
+
+		// Moved elsewhere (another location than the one signed), it no longer verifies.
+		let text = std::fs::read_to_string(dir.path().join("announcement.json")).unwrap();
+		std::fs::write(dir.path().join("announcement.json"), text.replace(&storage.location(), "file:///elsewhere")).unwrap();
+		assert_eq!(storage.announcement().unwrap(), None);
 	}
 }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { getBytes, hexlify, verifyMessage } from 'ethers';
 import {
+  announcementDigest,
   checkpointDigest,
   decodeMessage,
   devValidators,
@@ -77,4 +78,16 @@ test('dev validators are the Anvil accounts, and sign as validators do', async (
   const metadata = messageIdMetadata(checkpoint, [signature, signature]);
   assert.equal(metadata.length, 68 + 2 * 65);
   assert.equal(hexlify(metadata.slice(64, 68)), '0x00000046');
+});
+
+test('a validator announcement: digest and signature (agent/src/signer.rs pins the same values)', async () => {
+  const location = 'file:///var/lib/zksettle/v0';
+  const digest = announcementDigest(1000001, new Uint8Array(32).fill(7), location);
+  assert.equal(digest, '0x347a4ab63e2fc1ec7fbf97053781498e549574045441811289d5f0a634eec719');
+  const signature = await devValidators()[0].signMessage(getBytes(digest));
+  assert.equal(
+    signature,
+    '0xa8a6ce383f5842b2a1e4bd43391e3e411554c6ad014725ee48986efb73d3c574520ac1d777d0e2d52b603e59c63290591e677381f7e637221296425a52bb55351b',
+  );
+  assert.equal(verifyMessage(getBytes(digest), signature), devValidators()[0].address);
 });

@@ -59,6 +59,15 @@ export function checkpointDigest(c: Checkpoint): string {
   return keccak256(concat([domainHash(c.origin, c.merkleTreeHook), c.root, u32(c.index), c.messageId]));
 }
 
+/**
+ * `keccak256(keccak256(domain ‖ mailbox ‖ "HYPERLANE_ANNOUNCEMENT") ‖ storageLocation)`: what a
+ * validator signs (EIP-191) to announce where its checkpoints are (`ValidatorAnnounce.sol`).
+ */
+export function announcementDigest(domain: number, mailbox: Uint8Array, storageLocation: string): string {
+  const announcementDomain = keccak256(concat([u32(domain), mailbox, toUtf8Bytes('HYPERLANE_ANNOUNCEMENT')]));
+  return keccak256(concat([announcementDomain, toUtf8Bytes(storageLocation)]));
+}
+
 /** A validator's 65-byte signature `r ‖ s ‖ v` (v 27/28) of a checkpoint. */
 export async function signCheckpoint(validator: Wallet, c: Checkpoint): Promise<Uint8Array> {
   const signature = await validator.signMessage(getBytes(checkpointDigest(c)));
