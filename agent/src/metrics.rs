@@ -105,10 +105,18 @@ mod tests {
 		metrics.error(&AgentError::Node("down".into()));
 		metrics.error(&AgentError::NotEnoughSignatures { have: 1, need: 2 });
 		let text = metrics.render();
-		assert!(text.contains(r#"zksettle_agent_messages_seen_total{origin="7",role="relayer"} 3"#), "{text}");
-		assert!(text.contains(r#"zksettle_agent_messages_pending{origin="7",role="relayer"} 2"#), "{text}");
-		assert!(text.contains(r#"zksettle_agent_errors_total{kind="node",origin="7",role="relayer"} 1"#), "{text}");
-		assert!(text.contains(r#"zksettle_agent_errors_total{kind="signatures",origin="7",role="relayer"} 1"#), "{text}");
-		assert!(!text.contains("last_error_timestamp_seconds{origin=\"7\",role=\"relayer\"} 0"), "{text}");
+		// The line of `name` with every one of `labels` (their order is the registry's), its value.
+		let value = |name: &str, labels: &[&str]| {
+			text.lines()
+				.find(|l| l.starts_with(&format!("{name}{{")) && labels.iter().all(|label| l.contains(label)))
+				.and_then(|l| l.rsplit(' ').next())
+				.map(str::to_string)
+		};
+		let ours = [r#"origin="7""#, r#"role="relayer""#];
+		assert_eq!(value("zksettle_agent_messages_seen_total", &ours).as_deref(), Some("3"), "{text}");
+		assert_eq!(value("zksettle_agent_messages_pending", &ours).as_deref(), Some("2"), "{text}");
+		assert_eq!(value("zksettle_agent_errors_total", &[ours[0], ours[1], r#"kind="node""#]).as_deref(), Some("1"), "{text}");
+		assert_eq!(value("zksettle_agent_errors_total", &[ours[0], ours[1], r#"kind="signatures""#]).as_deref(), Some("1"), "{text}");
+		assert_ne!(value("zksettle_agent_last_error_timestamp_seconds", &ours).as_deref(), Some("0"), "{text}");
 	}
 }

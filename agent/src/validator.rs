@@ -81,16 +81,47 @@ pub struct Store {
 
 impl Store {
 	/// A store kept in `file` (loaded if it exists), or in memory only.
+	///
+	/// The file is a log, one signed checkpoint per line, appended and synced as each is signed:
+	/// a signature costs one short write however many came before. A line torn by a crash
+	/// mid-append is dropped at the next start (that checkpoint is signed again, identically:
+	/// RFC 6979 signatures are deterministic). A file of the earlier format (one JSON object of
+	/// every checkpoint by index) is read and rewritten as a log.
 	pub fn open(file: Option<PathBuf>) -> Result<Self, AgentError> {
 		let mut map = BTreeMap::new();
 		if let Some(path) = &file {
-			match std::fs::read(path) {
-				Ok(bytes) => {
-					map = serde_json::from_slice(&bytes)
-						.map_err(|e| AgentError::Config(format!("{}: {e}", path.display())))?;
-				},
-				Err(e) if e.kind() == std::io::ErrorKind::NotFound => {},
+			let text = match std::fs::read_to_string(path) {
+				Ok(text) => text,
+				Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
 				Err(e) => return Err(AgentError::Io(path.display().to_string(), e)),
+			};
+			let mut rewrite = false;
+			if let Ok(earlier) = serde_json::from_str::<BTreeMap<u32, SignedCheckpoint>>(&text) {
+				map = earlier;
+				rewrite = true;
+			} else {
+				let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+				for (n, line) in lines.iter().enumerate() {
+					match serde_json::from_str::<SignedCheckpoint>(line) {
+						Ok(signed) => {
+							map.insert(signed.index, signed);
+						},
+						Err(_) if n + 1 == lines.len() => {
+							tracing::warn!(target: LOG, file = %path.display(), "dropping a torn last line");
+							rewrite = true;
+						},
+						Err(e) => return Err(AgentError::Config(format!("{}: line {}: {e}", path.display(), n + 1))),
+					}
+				}
+			}
+			if rewrite {
+				let mut log = String::new();
+				for signed in map.values() {
+					log.push_str(&log_line(signed)?);
+				}
+				let tmp = path.with_extension("tmp");
+				std::fs::write(&tmp, log).map_err(|e| AgentError::Io(tmp.display().to_string(), e))?;
+				std::fs::rename(&tmp, path).map_err(|e| AgentError::Io(path.display().to_string(), e))?;
 			}
 		}
 		Ok(Store { inner: Arc::new(RwLock::new(map)), file, published: None })
@@ -128,13 +159,13 @@ impl Store {
 
 	async fn insert(&self, signed: SignedCheckpoint) -> Result<(), AgentError> {
 		let mut map = self.inner.write().await;
-		map.insert(signed.index, signed.clone());
 		if let Some(path) = &self.file {
-			let json = serde_json::to_vec(&*map).map_err(|e| AgentError::Config(e.to_string()))?;
-			let tmp = path.with_extension("tmp");
-			std::fs::write(&tmp, json).map_err(|e| AgentError::Io(tmp.display().to_string(), e))?;
-			std::fs::rename(&tmp, path).map_err(|e| AgentError::Io(path.display().to_string(), e))?;
+			use std::io::Write;
+			let io = |e| AgentError::Io(path.display().to_string(), e);
+			let mut log = std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(io)?;
+			log.write_all(log_line(&signed)?.as_bytes()).and_then(|()| log.sync_data()).map_err(io)?;
 		}
+		map.insert(signed.index, signed.clone());
 		if let Some(storage) = &self.published {
 			storage.write(&signed)?;
 		}
@@ -144,6 +175,13 @@ impl Store {
 
 /// The log target of the validator.
 const LOG: &str = "zksettle_agent::validator";
+
+/// One line of the store's log.
+fn log_line(signed: &SignedCheckpoint) -> Result<String, AgentError> {
+	let mut line = serde_json::to_string(signed).map_err(|e| AgentError::Config(e.to_string()))?;
+	line.push('\n');
+	Ok(line)
+}
 
 /// What a validator signs for, fixed in its configuration: a node that serves another chain
 /// (another domain, or another mailbox: a re-genesis, a wrong URL, a chain that took a domain
@@ -271,6 +309,48 @@ pub async fn serve(store: Store, address: [u8; 20], addr: SocketAddr) -> Result<
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	fn signed(index: u32) -> SignedCheckpoint {
+		SignedCheckpoint {
+			origin: 1,
+			merkle_tree_hook: hex0x(&[1; 32]),
+			root: hex0x(&[2; 32]),
+			index,
+			message_id: hex0x(&[3; 32]),
+			signature: hex0x(&[4; 65]),
+			validator: hex0x(&[5; 20]),
+		}
+	}
+
+	#[tokio::test]
+	async fn the_store_is_a_log_that_survives_a_torn_append_and_reads_the_old_format() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("store.json");
+		let store = Store::open(Some(path.clone())).unwrap();
+		for index in 0..3 {
+			store.insert(signed(index)).await.unwrap();
+		}
+		assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 3, "one line per checkpoint");
+		// A crash in the middle of the fourth append.
+		let mut text = std::fs::read_to_string(&path).unwrap();
+		text.push_str(&log_line(&signed(3)).unwrap()[..20]);
+		std::fs::write(&path, text).unwrap();
+		let store = Store::open(Some(path.clone())).unwrap();
+		assert_eq!(store.latest().await, Some(2));
+		store.insert(signed(3)).await.unwrap();
+		let store = Store::open(Some(path.clone())).unwrap();
+		assert_eq!(store.latest().await, Some(3));
+		assert_eq!(store.get(1).await, Some(signed(1)));
+		// A torn line that is not the last is corruption, not a crash: refused.
+		std::fs::write(&path, format!("{{\n{}", log_line(&signed(0)).unwrap())).unwrap();
+		assert!(matches!(Store::open(Some(path.clone())), Err(AgentError::Config(_))));
+		// The earlier format: one object of every checkpoint by index.
+		let old: BTreeMap<u32, SignedCheckpoint> = (0..2).map(|i| (i, signed(i))).collect();
+		std::fs::write(&path, serde_json::to_vec(&old).unwrap()).unwrap();
+		let store = Store::open(Some(path.clone())).unwrap();
+		assert_eq!(store.latest().await, Some(1));
+		assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 2, "rewritten as a log");
+	}
 
 	#[test]
 	fn a_validator_signs_only_for_its_pinned_chain() {
