@@ -85,6 +85,12 @@ fn secret_file(path: &Path, text: &str) -> String {
 	path.display().to_string()
 }
 
+/// What the killed relayer's database held.
+fn report_kill(db: &Path) {
+	let db: serde_json::Value = serde_json::from_slice(&std::fs::read(db).unwrap()).unwrap();
+	eprintln!("relayer killed: next leaf {}, owing {:?}", db["next"], db["pending"].as_object().map(|p| p.keys().collect::<Vec<_>>()));
+}
+
 fn free_port() -> u16 {
 	std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -205,8 +211,7 @@ async fn twenty_orders_end_exactly_once_while_a_validator_and_the_relayer_are_ki
 	}
 	v0.kill();
 	relayer.kill();
-	let db: serde_json::Value = serde_json::from_slice(&std::fs::read(&relayer_db).unwrap()).unwrap();
-	eprintln!("relayer killed at leaf {} with {} pending", db["next"], db["pending"].as_object().map_or(0, |p| p.len()));
+	report_kill(&relayer_db);
 	for (_, order) in &filled[6..] {
 		fill(&b, order.clone()).await;
 	}
@@ -218,6 +223,7 @@ async fn twenty_orders_end_exactly_once_while_a_validator_and_the_relayer_are_ki
 		refund_on_destination(&b, order).await;
 		if i == 3 {
 			relayer.kill();
+			report_kill(&relayer_db);
 		}
 	}
 	relayer.start();
