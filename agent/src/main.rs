@@ -174,20 +174,6 @@ async fn run(cli: Cli) -> Result<(), AgentError> {
 	}
 }
 
-/// Logs on standard error: warnings by default, more with each `-v`; `RUST_LOG` overrides.
-fn init_tracing(verbose: u8) {
-	let level = match verbose {
-		0 => "warn",
-		1 => "info",
-		2 => "debug",
-		_ => "trace",
-	};
-	let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-		.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("zksettle_agent={level},zksettle={level},warn")));
-	let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-	let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).try_init();
-}
-
 /// Read the configuration file, if any, into the environment (where no variable is set), so
 /// that clap sees flags over variables over the file.
 fn load_config_file() -> Result<(), AgentError> {
@@ -215,7 +201,7 @@ fn main() -> ExitCode {
 		return ExitCode::FAILURE;
 	}
 	let cli = Cli::parse();
-	init_tracing(cli.verbose);
+	zksettle_wallet::logs::init(cli.verbose, &["zksettle_agent", "zksettle"]);
 	let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
 		Ok(runtime) => runtime,
 		Err(e) => {

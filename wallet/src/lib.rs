@@ -30,6 +30,7 @@ pub mod devnode;
 pub mod error;
 pub mod keys;
 pub mod keystore;
+pub mod logs;
 pub mod note_encryption;
 pub mod scan;
 pub mod store;

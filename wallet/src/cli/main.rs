@@ -133,24 +133,10 @@ fn default_dir() -> PathBuf {
 	std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default().join(".zksettle")
 }
 
-/// Logs on standard error: warnings by default, more with each `-v`; `RUST_LOG` overrides.
-fn init_tracing(verbose: u8) {
-	let level = match verbose {
-		0 => "warn",
-		1 => "info",
-		2 => "debug",
-		_ => "trace",
-	};
-	let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-		.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("zksettle={level},zksettle_wallet={level},warn")));
-	let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-	let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).try_init();
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
 	let cli = Cli::parse();
-	init_tracing(cli.verbose);
+	zksettle_wallet::logs::init(cli.verbose, &["zksettle", "zksettle_wallet"]);
 	let (raw, json) = (cli.raw, cli.json);
 	match commands::run(cli).await {
 		Ok(report) => {

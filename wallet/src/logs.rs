@@ -1,0 +1,18 @@
+//! Logs on standard error for zkSettle's command-line tools (the wallet and the agents), through
+//! `tracing`: warnings by default, more with each `-v`; `RUST_LOG` overrides.
+
+/// Install the subscriber: `verbose` 0 warn, 1 info, 2 debug, 3+ trace for the `targets` (log
+/// targets such as `zksettle_agent`), warnings for every other crate.
+pub fn init(verbose: u8, targets: &[&str]) {
+	let level = match verbose {
+		0 => "warn",
+		1 => "info",
+		2 => "debug",
+		_ => "trace",
+	};
+	let directives: Vec<String> = targets.iter().map(|t| format!("{t}={level}")).chain(["warn".to_string()]).collect();
+	let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+		.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(directives.join(",")));
+	let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+	let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).try_init();
+}
