@@ -37,6 +37,10 @@ pub struct Chain {
 	rpc: LegacyRpcMethods<RpcConfigFor<PolkadotConfig>>,
 	/// The same connection, raw (block hashes of many numbers in one request).
 	raw: RpcClient,
+	/// Held from reading an account's next nonce until its transaction is in the node's pool, so
+	/// that transactions submitted at once from one account (a relayer's) get distinct nonces;
+	/// waiting for inclusion happens outside it, concurrently.
+	submitting: tokio::sync::Mutex<()>,
 }
 
 /// A block header.
@@ -59,7 +63,7 @@ impl Chain {
 		let cannot = |e: &dyn std::fmt::Display| WalletError::Node(format!("cannot connect to {url}: {e}"));
 		let rpc = RpcClient::from_insecure_url(url).await.map_err(|e| cannot(&e))?;
 		let client = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone()).await.map_err(|e| cannot(&e))?;
-		Ok(Chain { client, rpc: LegacyRpcMethods::new(rpc.clone()), raw: rpc })
+		Ok(Chain { client, rpc: LegacyRpcMethods::new(rpc.clone()), raw: rpc, submitting: tokio::sync::Mutex::new(()) })
 	}
 
 	/// The chain's genesis hash, hex.
@@ -249,6 +253,7 @@ impl Chain {
 		call_data: Vec<u8>,
 		signer: Option<&subxt_signer::sr25519::Keypair>,
 	) -> Result<Included, WalletError> {
+		let submitting = self.submitting.lock().await;
 		let at = self.client.at_current_block().await.map_err(node)?;
 		let mut txs = at.transactions();
 		// Decoding against the node's metadata checks our encoding of the arguments.
@@ -268,6 +273,7 @@ impl Chain {
 		tracing::debug!(target: "zksettle::chain", ?hash, bytes = submittable.encoded().len(), "submitting");
 		let mut progress =
 			submittable.submit_and_watch().await.map_err(|e| WalletError::from_submission(&e.to_string()))?;
+		drop(submitting);
 		let in_block = loop {
 			let status = match tokio::time::timeout(Duration::from_secs(300), progress.next()).await {
 				Ok(Some(status)) => status.map_err(node)?,

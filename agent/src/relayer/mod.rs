@@ -24,6 +24,7 @@
 pub mod db;
 pub mod metadata;
 
+use futures::StreamExt;
 use std::{
 	collections::BTreeMap,
 	time::{Duration, Instant},
@@ -69,6 +70,9 @@ pub struct Relayer {
 	/// What it tells Prometheus, if anything.
 	metrics: Option<Metrics>,
 }
+
+/// How many deliveries a relayer has in flight at once.
+const IN_FLIGHT: usize = 16;
 
 /// The log target of the relayer.
 const LOG: &str = "zksettle_agent::relayer";
@@ -323,9 +327,18 @@ impl Relayer {
 			let now = Instant::now();
 			let due: Vec<u32> = owed.iter().filter(|(_, (_, next_try))| *next_try <= now).map(|(leaf, _)| *leaf).collect();
 			let mut reconnect = false;
-			for leaf in due {
+			// Up to IN_FLIGHT deliveries at once: each waits for its `process` to be finalized,
+			// and one at a time would deliver one message per destination block.
+			let this = &*self;
+			let ids = &outbox.ids;
+			let outcomes: Vec<(u32, Result<Outcome, AgentError>)> =
+				futures::stream::iter(due.into_iter().filter_map(|leaf| owed.get(&leaf).map(|(d, _)| (leaf, d.clone()))))
+					.map(|(leaf, dispatched)| async move { (leaf, this.relay(&dispatched, ids).await) })
+					.buffer_unordered(IN_FLIGHT)
+				.collect()
+				.await;
+			for (leaf, outcome) in outcomes {
 				let Some((dispatched, _)) = owed.get(&leaf) else { continue };
-				let outcome = self.relay(dispatched, &outbox.ids).await;
 				report(dispatched, &outcome);
 				match &outcome {
 					Ok(done) => {
