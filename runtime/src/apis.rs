@@ -305,6 +305,10 @@ impl_runtime_apis! {
 			Settlement::dispatched_messages(start, count)
 		}
 
+		fn announced_storage_locations(validators: Vec<[u8; 20]>) -> Vec<Vec<Vec<u8>>> {
+			Settlement::announced_storage_locations(&validators)
+		}
+
 		fn delivered(message_id: [u8; 32]) -> bool {
 			Settlement::delivered(message_id)
 		}

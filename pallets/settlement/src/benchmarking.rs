@@ -310,5 +310,28 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// The validator has announced all but one of its locations, each as long as allowed (the
+	/// replay check compares against all of them), and announces one more of `l` bytes.
+	#[benchmark]
+	fn announce(l: Linear<1, { T::MaxLocationLen::get() }>) {
+		setup::<T>(1);
+		let caller = funded::<T>("caller");
+		let key = secret(0);
+		let validator = address_of(&key);
+		let location = |byte: u8, len: u32| -> crate::announce::LocationOf<T> {
+			BoundedVec::truncate_from(alloc::vec![byte; len as usize])
+		};
+		let earlier: Vec<_> = (0..T::MaxLocationsPerValidator::get().saturating_sub(1))
+			.map(|i| location(b'a'.saturating_add(u8::try_from(i % 26).unwrap_or(0)), T::MaxLocationLen::get()))
+			.collect();
+		crate::StorageLocations::<T>::insert(validator, BoundedVec::truncate_from(earlier));
+		let new = location(b'/', l);
+		let digest = crate::announce::announcement_digest(DOMAIN, &Pallet::<T>::mailbox_address(), &new);
+		let signature = sign(&key, &digest);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), validator, new.clone(), signature);
+		assert!(crate::StorageLocations::<T>::get(validator).contains(&new));
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

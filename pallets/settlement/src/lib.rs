@@ -11,6 +11,7 @@
 //! * [`isms`]: ISM configurations, multisig verification, multisig and aggregation metadata;
 //! * [`mailbox`]: `dispatch` and `process`, and ISM verification against the registry;
 //! * [`intents`]: orders: escrow, fill on the destination, settlement by an attested fill, refund;
+//! * [`announce`]: validators' announcements of where their signed checkpoints are;
 //! * this file: the FRAME pallet (storage, calls, events, errors).
 //!
 //! ## Mailbox
@@ -33,8 +34,11 @@
 
 extern crate alloc;
 
+pub mod announce;
 pub mod checkpoint;
 pub mod intents;
+#[cfg(any(test, feature = "std", feature = "try-runtime"))]
+mod invariants;
 pub mod isms;
 pub mod mailbox;
 pub mod merkle;
@@ -158,6 +162,18 @@ pub mod pallet {
 		/// Fee per signature a security level requires.
 		#[pallet::constant]
 		type FeePerSignature: Get<BalanceOf<Self>>;
+		/// Longest storage location a validator may announce, in bytes.
+		#[pallet::constant]
+		type MaxLocationLen: Get<u32>;
+		/// Most storage locations one validator may announce over its life.
+		#[pallet::constant]
+		type MaxLocationsPerValidator: Get<u32>;
+		/// Fee of an announcement, paid to the fee account: the location is kept for good.
+		#[pallet::constant]
+		type AnnouncementFee: Get<BalanceOf<Self>>;
+		/// Fee per byte of an announced location, on top of [`Config::AnnouncementFee`].
+		#[pallet::constant]
+		type AnnouncementByteFee: Get<BalanceOf<Self>>;
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
 		/// What the benchmarks need from the runtime.
@@ -239,6 +255,18 @@ pub mod pallet {
 	/// weakened: an order keeps the security it paid for ([`Pallet::check_replacement`]).
 	#[pallet::storage]
 	pub type IsmOrderRefs<T> = StorageMap<_, Twox64Concat, IsmId, u32, ValueQuery>;
+
+	/// Where each validator publishes its signed checkpoints, oldest first: the locations it
+	/// announced ([`announce`]). Relayers read the latest. A new map, empty until the first
+	/// announcement, so adding it needed no migration.
+	#[pallet::storage]
+	pub type StorageLocations<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		isms::multisig::EthAddress,
+		BoundedVec<announce::LocationOf<T>, T::MaxLocationsPerValidator>,
+		ValueQuery,
+	>;
 
 	/// Sum of the inputs of open orders (what [`HoldReason::IntentEscrow`] holds).
 	#[pallet::storage]
@@ -337,6 +365,9 @@ pub mod pallet {
 		/// longer be filled, and the refund message is on its way to the origin.
 		#[codec(index = 12)]
 		OrderRefundDispatched { order_id: OrderId, message_id: [u8; 32] },
+		/// A validator announced where its signed checkpoints are (`ValidatorAnnouncement`).
+		#[codec(index = 13)]
+		ValidatorAnnounced { validator: isms::multisig::EthAddress, storage_location: alloc::vec::Vec<u8>, fee: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -447,6 +478,14 @@ pub mod pallet {
 		TooManyIsmReads,
 		/// The order was refunded here already: it can be neither filled nor refunded again.
 		AlreadyRefunded,
+		/// An announced storage location is empty or not UTF-8.
+		InvalidStorageLocation,
+		/// The validator announced this location already (Hyperlane's `replay`).
+		AlreadyAnnounced,
+		/// The announcement's signature does not recover to the validator it names.
+		NotSignedByValidator,
+		/// The validator announced `MaxLocationsPerValidator` locations already.
+		TooManyLocations,
 	}
 
 	#[pallet::hooks]
@@ -466,6 +505,10 @@ pub mod pallet {
 			assert!(
 				T::MaxMessageLen::get() as usize >= message::HEADER_LEN + T::MaxBodyLen::get() as usize,
 				"every message this chain dispatches must fit in DispatchedMessages"
+			);
+			assert!(
+				T::MaxLocationLen::get() >= 64 && T::MaxLocationsPerValidator::get() > 0,
+				"a validator must be able to announce a location (s3://bucket/region/folder)"
 			);
 		}
 
@@ -643,6 +686,22 @@ pub mod pallet {
 			ensure_signed(origin)?;
 			Self::do_refund_order(order)
 		}
+
+		/// Announce, for `validator`, that its signed checkpoints are at `storage_location`
+		/// (Hyperlane's `ValidatorAnnounce.announce`): `signature` is the validator's over
+		/// [`announce::announcement_digest`] of this chain's domain and mailbox. Anyone may
+		/// submit it and pays [`Pallet::announcement_fee`]; each location is announced once.
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::announce(storage_location.len() as u32))]
+		pub fn announce(
+			origin: OriginFor<T>,
+			validator: isms::multisig::EthAddress,
+			storage_location: announce::LocationOf<T>,
+			signature: isms::multisig::Signature,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_announce(&who, validator, storage_location, &signature)
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -710,51 +769,5 @@ pub mod pallet {
 			Self::check_replacement(id, ism)?;
 			Ok(reads)
 		}
-	}
-}
-
-impl<T: Config> Pallet<T> {
-	/// The invariants: every held escrow belongs to an open order and sums to [`EscrowTotal`];
-	/// an order is open or closed, never both; every stored ISM is valid.
-	#[cfg(any(test, feature = "std", feature = "try-runtime"))]
-	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-		use frame_support::traits::fungible::InspectHold;
-		use sp_runtime::traits::{CheckedAdd, Zero};
-
-		let mut total = BalanceOf::<T>::zero();
-		let mut per_user = alloc::collections::BTreeMap::<T::AccountId, BalanceOf<T>>::new();
-		for (id, record) in Orders::<T>::iter() {
-			frame_support::ensure!(!ClosedOrders::<T>::contains_key(id), "an order is both open and closed");
-			frame_support::ensure!(record.data.id() == id, "an order is stored under another id");
-			total = total.checked_add(&record.input).ok_or("escrow overflows")?;
-			let user = per_user.entry(record.user.clone()).or_insert_with(Zero::zero);
-			*user = user.checked_add(&record.input).ok_or("escrow overflows")?;
-		}
-		frame_support::ensure!(total == EscrowTotal::<T>::get(), "EscrowTotal is not the sum of open orders");
-		frame_support::ensure!(LocalDomain::<T>::get() != 0, "genesis set no local domain");
-		let reason = T::RuntimeHoldReason::from(HoldReason::IntentEscrow);
-		for (user, held) in per_user {
-			frame_support::ensure!(
-				T::Currency::balance_on_hold(&reason, &user) == held,
-				"a user's escrow hold differs from their open orders"
-			);
-		}
-		for (id, ism) in Isms::<T>::iter() {
-			ism.validate(id).map_err(|_| "a stored ISM is invalid")?;
-		}
-		let refs = Self::expected_order_refs().map_err(|_| "an open order's ISM closure cannot be walked")?;
-		frame_support::ensure!(
-			IsmOrderRefs::<T>::iter().collect::<alloc::collections::BTreeMap<_, _>>() == refs,
-			"IsmOrderRefs does not count the open orders relying on each ISM"
-		);
-		for id in refs.keys() {
-			frame_support::ensure!(Isms::<T>::contains_key(id), "an open order's ISM is missing");
-		}
-		let count = OutboundTree::<T>::get().count;
-		for (index, bytes) in DispatchedMessages::<T>::iter() {
-			let message = message::Message::from_bytes(&bytes).map_err(|_| "a kept message is shorter than its header")?;
-			frame_support::ensure!(index < count && message.nonce == index, "a kept message is not at its nonce");
-		}
-		Ok(())
 	}
 }

@@ -129,6 +129,10 @@ impl pallet_settlement::Config for Test {
 	type MaxFillWindow = ConstU64<86_400>;
 	type FeePerValidator = ConstU128<1>;
 	type FeePerSignature = ConstU128<2>;
+	type MaxLocationLen = ConstU32<128>;
+	type MaxLocationsPerValidator = ConstU32<3>;
+	type AnnouncementFee = ConstU128<100>;
+	type AnnouncementByteFee = ConstU128<1>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkHelper;

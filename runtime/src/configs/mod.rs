@@ -409,6 +409,12 @@ impl pallet_settlement::Config for Runtime {
 	type MaxFillWindow = ConstU64<{ 7 * 24 * 3600 }>;
 	type FeePerValidator = ConstU128<MILLI_UNIT>;
 	type FeePerSignature = ConstU128<{ 2 * MILLI_UNIT }>;
+	// `s3://bucket/region/folder`, `gs://…` and `file:///…` locations are well under 256 bytes;
+	// a validator moves its storage rarely. The fee pays once for bytes kept for good.
+	type MaxLocationLen = ConstU32<256>;
+	type MaxLocationsPerValidator = ConstU32<16>;
+	type AnnouncementFee = ConstU128<{ 10 * MILLI_UNIT }>;
+	type AnnouncementByteFee = ConstU128<{ MILLI_UNIT / 10 }>;
 	type WeightInfo = pallet_settlement::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = SettlementBenchmarkHelper;

@@ -10,8 +10,9 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 	/// Mailbox state, checkpoints, quotes and orders.
 	///
 	/// Version 2: `dispatched_messages`, from which validators and relayers read outbound
-	/// messages without historical state.
-	#[api_version(2)]
+	/// messages without historical state. Version 3: `announced_storage_locations`, from which
+	/// relayers find validators' checkpoints.
+	#[api_version(3)]
 	pub trait SettlementApi<Balance: codec::Codec> {
 		/// This chain's Hyperlane domain.
 		fn local_domain() -> Domain;
@@ -23,9 +24,12 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		fn latest_checkpoint() -> Option<([u8; 32], u32)>;
 		/// Messages dispatched so far (the next nonce).
 		fn outbound_count() -> u32;
-		/// Up to `count` dispatched messages from leaf `start` (at most 256), in order.
-		#[api_version(2)]
+		/// Up to `count` dispatched messages from leaf `start` (at most 256), in order (since
+		/// version 2).
 		fn dispatched_messages(start: u32, count: u32) -> alloc::vec::Vec<alloc::vec::Vec<u8>>;
+		/// Every storage location each of `validators` announced, oldest first (Hyperlane's
+		/// `getAnnouncedStorageLocations`); at most 256 validators a query (since version 3).
+		fn announced_storage_locations(validators: alloc::vec::Vec<[u8; 20]>) -> alloc::vec::Vec<alloc::vec::Vec<alloc::vec::Vec<u8>>>;
 		/// Whether an inbound message was delivered.
 		fn delivered(message_id: [u8; 32]) -> bool;
 		/// The fee of security level `ism` for an order to `destination`; `None` if it cannot

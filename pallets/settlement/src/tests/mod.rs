@@ -637,5 +637,6 @@ fn fill_order_checks() {
 	});
 }
 
+mod announce;
 mod hardening;
 mod refunds;
