@@ -108,12 +108,14 @@ pub fn read_secret(path: &Path) -> Result<String, AgentError> {
 
 /// A secret from `file` if given, else from the environment variable `env`.
 pub fn secret(file: Option<&Path>, env: &str, what: &str) -> Result<String, AgentError> {
+	optional_secret(file, env)?.ok_or_else(|| AgentError::Config(format!("no {what}: give --{what}-file or set {env}")))
+}
+
+/// A secret from `file` if given, else from the environment variable `env` if set, else none.
+pub fn optional_secret(file: Option<&Path>, env: &str) -> Result<Option<String>, AgentError> {
 	match file {
-		Some(path) => read_secret(path),
-		None => std::env::var(env)
-			.ok()
-			.filter(|s| !s.trim().is_empty())
-			.ok_or_else(|| AgentError::Config(format!("no {what}: give --{what}-file or set {env}"))),
+		Some(path) => read_secret(path).map(Some),
+		None => Ok(std::env::var(env).ok().filter(|s| !s.trim().is_empty())),
 	}
 }
 

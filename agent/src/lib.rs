@@ -11,7 +11,8 @@
 //!   validator set, builds the ISM metadata and submits `process`.
 //!
 //! [`mailbox`] is what both read from a chain; [`signer`] is the validator key; [`storage`] is
-//! Hyperlane's checkpoint storage layout, which validators publish to and relayers read;
+//! Hyperlane's checkpoint storage layout, which validators publish to (and announce on-chain)
+//! and relayers read, from a directory or an object store;
 //! [`config`] is how an operator configures them (flags, `ZKSETTLE_*` variables, a file; secrets
 //! from files), and [`metrics`] what they tell Prometheus.
 

@@ -171,6 +171,28 @@ impl Mailbox {
 		Ism::decode(&mut value.bytes()).map_err(node)
 	}
 
+	/// Every storage location each of `validators` announced here, oldest first (relayers read
+	/// the last). A location that is not UTF-8 (the pallet refuses those) is left out.
+	pub async fn announced_storage_locations(&self, validators: &[EthAddress]) -> Result<Vec<Vec<String>>, AgentError> {
+		let locations: Vec<Vec<Vec<u8>>> = self.api("SettlementApi_announced_storage_locations", &validators.encode()).await?;
+		if locations.len() != validators.len() {
+			return Err(AgentError::Node(format!("{} answers for {} validators", locations.len(), validators.len())));
+		}
+		Ok(locations.into_iter().map(|ls| ls.into_iter().filter_map(|l| String::from_utf8(l).ok()).collect()).collect())
+	}
+
+	/// Submit `announce(validator, location, signature)`, paid by `payer`.
+	pub async fn announce(
+		&self,
+		validator: EthAddress,
+		location: &str,
+		signature: &[u8; 65],
+		payer: &subxt_signer::sr25519::Keypair,
+	) -> Result<Included, AgentError> {
+		let args = (validator, location.as_bytes(), signature).encode();
+		Ok(self.chain.submit_to(SETTLEMENT, "announce", &args, Some(payer)).await?)
+	}
+
 	/// Submit `process(metadata, message)` signed by `relayer`.
 	pub async fn process(
 		&self,

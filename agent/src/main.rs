@@ -10,9 +10,9 @@ use zksettle_agent::{
 	config,
 	mailbox::Mailbox,
 	metrics::Metrics,
-	relayer::{db::Db, Relayer},
+	relayer::{db::Db, sources::Validators, Relayer},
 	signer::ValidatorKey,
-	storage::LocalStorage,
+	storage::{remote::s3_endpoint_from_env, LocalStorage},
 	unhex,
 	validator::{self, Store},
 	AgentError,
@@ -53,9 +53,20 @@ enum Command {
 		#[arg(long, env = "ZKSETTLE_VALIDATOR_DB")]
 		db: Option<PathBuf>,
 		/// Publish signed checkpoints in this directory, in Hyperlane's checkpoint storage
-		/// layout (`{index}_with_id.json`, `index.json`); relayers read it as `file://DIR`.
+		/// layout (`{index}_with_id.json`, `index.json`, `announcement.json`); relayers read it
+		/// as `file://DIR`.
 		#[arg(long, env = "ZKSETTLE_VALIDATOR_CHECKPOINT_DIR")]
 		checkpoint_dir: Option<PathBuf>,
+		/// The storage location to announce, where relayers read the checkpoint directory: by
+		/// default `file://DIR`; an `s3://bucket/region/folder`, `gs://bucket/folder` or
+		/// `https://…` location when the directory is published to an object store.
+		#[arg(long, env = "ZKSETTLE_VALIDATOR_LOCATION", requires = "checkpoint_dir")]
+		location: Option<String>,
+		/// A file holding the secret URI of the account that pays for announcing the location
+		/// on-chain (mode 600); without it, ZKSETTLE_VALIDATOR_SURI, and without that the
+		/// location is not announced on-chain (relayers must then be given it).
+		#[arg(long, env = "ZKSETTLE_VALIDATOR_SURI_FILE", requires = "checkpoint_dir")]
+		suri_file: Option<PathBuf>,
 		/// The origin domain this validator signs for; a node serving another is refused.
 		#[arg(long, env = "ZKSETTLE_VALIDATOR_DOMAIN")]
 		domain: u32,
@@ -75,10 +86,16 @@ enum Command {
 		/// The destination chain's node.
 		#[arg(long, env = "ZKSETTLE_RELAYER_DESTINATION")]
 		destination: String,
-		/// A validator's checkpoint endpoint, `http://…` (JSON-RPC) or `file:///…` (its checkpoint
-		/// storage); repeat for each validator of the origin (comma-separated in the variable).
-		#[arg(long = "validator", env = "ZKSETTLE_RELAYER_VALIDATOR", value_delimiter = ',', required = true)]
+		/// A validator's checkpoint endpoint, `http://…` (its JSON-RPC) or a storage location
+		/// (`file:///…`, `s3://…`, `gs://…`); repeat for each validator (comma-separated in the
+		/// variable). Without any, the relayer reads the locations the ISMs' validators announced
+		/// on the origin chain, as Hyperlane relayers do.
+		#[arg(long = "validator", env = "ZKSETTLE_RELAYER_VALIDATOR", value_delimiter = ',')]
 		validators: Vec<String>,
+		/// Read announced `file://` locations too (Hyperlane's `allowLocalCheckpointSyncers`):
+		/// for validators on this machine; anyone can announce a path.
+		#[arg(long, env = "ZKSETTLE_RELAYER_ALLOW_LOCAL_CHECKPOINT_SYNCERS")]
+		allow_local_checkpoint_syncers: bool,
 		/// A file holding the secret URI of the account that submits `process` (mode 600).
 		/// Without it, the URI is read from ZKSETTLE_RELAYER_SURI.
 		#[arg(long, env = "ZKSETTLE_RELAYER_SURI_FILE")]
@@ -117,7 +134,7 @@ async fn connect(url: &str) -> Result<Mailbox, AgentError> {
 
 async fn run(cli: Cli) -> Result<(), AgentError> {
 	match cli.command {
-		Command::Validator { url, key_file, rpc, from, db, checkpoint_dir, domain, hook, metrics } => {
+		Command::Validator { url, key_file, rpc, from, db, checkpoint_dir, location, suri_file, domain, hook, metrics } => {
 			let key = ValidatorKey::from_hex(&config::secret(key_file.as_deref(), "ZKSETTLE_VALIDATOR_KEY", "key")?)?;
 			let hook = unhex::<32>(&hook).ok_or(AgentError::Config("--hook: not 32 bytes of hex".into()))?;
 			let pin = validator::Pin { domain, hook };
@@ -127,8 +144,31 @@ async fn run(cli: Cli) -> Result<(), AgentError> {
 			let mut store = Store::open(db)?;
 			if let Some(dir) = checkpoint_dir {
 				let storage = LocalStorage::open(dir)?;
-				storage.announce(&key, domain, &hook)?;
-				tracing::info!(target: "zksettle_agent", location = %storage.location(), "publishing checkpoints (announced)");
+				let location = location.unwrap_or_else(|| storage.location());
+				let signature = storage.announce(&key, domain, &hook, &location)?;
+				tracing::info!(target: "zksettle_agent", %location, "publishing checkpoints (announcement.json written)");
+				match config::optional_secret(suri_file.as_deref(), "ZKSETTLE_VALIDATOR_SURI")? {
+					Some(suri) => {
+						let payer = zksettle_wallet::wallet::signer(&suri)?;
+						let (url, validator) = (url.clone(), key.address());
+						// Beside signing, not before it: an announcement waiting for funds must not
+						// hold back the checkpoints relayers configured by hand are reading.
+						tokio::spawn(async move {
+							let result = async {
+								let mailbox = connect(&url).await?;
+								validator::announce_on_chain(&mailbox, validator, &location, &signature, &payer).await
+							};
+							if let Err(e) = result.await {
+								tracing::error!(target: "zksettle_agent", "announcing on-chain: {e}");
+							}
+						});
+					},
+					None => tracing::warn!(
+						target: "zksettle_agent",
+						%location,
+						"not announced on-chain (no --suri-file or ZKSETTLE_VALIDATOR_SURI): relayers must be given the location"
+					),
+				}
 				store = store.publishing(storage, &address).await?;
 			}
 			let metrics = match metrics {
@@ -148,13 +188,17 @@ async fn run(cli: Cli) -> Result<(), AgentError> {
 			);
 			validator::watch(&mut mailbox, &key, &store, from, pin, metrics.as_ref()).await
 		},
-		Command::Relayer { origin, destination, validators, suri_file, from, db, metrics } => {
+		Command::Relayer { origin, destination, validators, allow_local_checkpoint_syncers, suri_file, from, db, metrics } => {
 			let suri = config::secret(suri_file.as_deref(), "ZKSETTLE_RELAYER_SURI", "suri")?;
 			let signer = zksettle_wallet::wallet::signer(&suri)?;
 			let origin = connect(&origin).await?;
 			let destination = connect(&destination).await?;
 			let labels = [("role", "relayer".into()), ("origin", origin.domain.to_string()), ("destination", destination.domain.to_string())];
-			let mut relayer = Relayer::new(origin, destination, &validators, signer)?;
+			let validators = Validators::new(&validators, s3_endpoint_from_env(), allow_local_checkpoint_syncers)?;
+			if validators.discovers() {
+				tracing::warn!(target: "zksettle_agent", "no --validator given: reading the locations validators announced on the origin");
+			}
+			let mut relayer = Relayer::new(origin, destination, validators, signer);
 			if let Some(addr) = metrics {
 				let m = Metrics::new(&labels)?;
 				m.serve(addr);

@@ -5,7 +5,7 @@
 
 use k256::ecdsa::SigningKey;
 use sha3::{Digest, Keccak256};
-use pallet_settlement::checkpoint::{eth_signed_message_hash, Checkpoint};
+use pallet_settlement::{announce::announcement_digest, checkpoint::Checkpoint};
 
 use crate::AgentError;
 
@@ -40,7 +40,7 @@ impl ValidatorKey {
 	/// The 65-byte signature of the announcement that this validator's checkpoints for the
 	/// mailbox `mailbox` of `domain` are at `location`.
 	pub fn sign_announcement(&self, domain: u32, mailbox: &[u8; 32], location: &str) -> Result<[u8; 65], AgentError> {
-		self.sign_digest(&announcement_digest(domain, mailbox, location))
+		self.sign_digest(&announcement_digest(domain, mailbox, location.as_bytes()))
 	}
 
 	/// `r ‖ s ‖ v` over a digest, `v ∈ {27, 28}`, `s` low (RFC 6979 nonces).
@@ -52,20 +52,6 @@ impl ValidatorKey {
 		out[64] = 27 + recovery.to_byte();
 		Ok(out)
 	}
-}
-
-/// What a validator signs to announce where its checkpoints are (`ValidatorAnnounce.sol`,
-/// `hyperlane-core`'s `Announcement`): EIP-191 over
-/// `keccak256(keccak256(domain ‖ mailbox ‖ "HYPERLANE_ANNOUNCEMENT") ‖ storageLocation)`.
-pub fn announcement_digest(domain: u32, mailbox: &[u8; 32], location: &str) -> [u8; 32] {
-	let announcement_domain: [u8; 32] = Keccak256::new()
-		.chain_update(domain.to_be_bytes())
-		.chain_update(mailbox)
-		.chain_update(b"HYPERLANE_ANNOUNCEMENT")
-		.finalize()
-		.into();
-	let signing_hash: [u8; 32] = Keccak256::new().chain_update(announcement_domain).chain_update(location.as_bytes()).finalize().into();
-	eth_signed_message_hash(&signing_hash)
 }
 
 #[cfg(test)]
@@ -118,9 +104,9 @@ mod tests {
 			hex::encode(signature),
 			"a8a6ce383f5842b2a1e4bd43391e3e411554c6ad014725ee48986efb73d3c574520ac1d777d0e2d52b603e59c63290591e677381f7e637221296425a52bb55351b"
 		);
-		let digest = announcement_digest(1_000_001, &[7; 32], location);
+		let digest = announcement_digest(1_000_001, &[7; 32], location.as_bytes());
 		assert_eq!(recover(&digest, &signature).unwrap(), key.address());
-		assert_ne!(recover(&announcement_digest(1_000_001, &[7; 32], "file:///elsewhere"), &signature).ok(), Some(key.address()));
+		assert_ne!(recover(&announcement_digest(1_000_001, &[7; 32], b"file:///elsewhere"), &signature).ok(), Some(key.address()));
 	}
 
 	#[test]

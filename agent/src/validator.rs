@@ -209,6 +209,43 @@ impl Pin {
 	}
 }
 
+/// Announce on `mailbox`'s chain that `validator`'s checkpoints are at `location` (the chain's
+/// `announce`, paid by `payer`), unless the chain already lists that location for it; retried
+/// with a backoff until it is listed, as Hyperlane validators wait until their announcement
+/// lands. Relayers that find validators from the chain read `location` from then on.
+pub async fn announce_on_chain(
+	mailbox: &Mailbox,
+	validator: crate::signer::EthAddress,
+	location: &str,
+	signature: &[u8; 65],
+	payer: &subxt_signer::sr25519::Keypair,
+) -> Result<(), AgentError> {
+	let address = validator;
+	let mut failures = 0u32;
+	loop {
+		let attempt = async {
+			let announced = mailbox.announced_storage_locations(&[address]).await?;
+			if announced.first().is_some_and(|ls| ls.iter().any(|l| l == location)) {
+				return Ok(false);
+			}
+			mailbox.announce(address, location, signature, payer).await.map(|_| true)
+		};
+		match attempt.await {
+			Ok(submitted) => {
+				tracing::warn!(target: LOG, %location, "{}", if submitted { "announced on-chain" } else { "already announced on-chain" });
+				return Ok(());
+			},
+			Err(e @ AgentError::Config(_)) => return Err(e),
+			Err(e) => {
+				failures = failures.saturating_add(1);
+				let wait = crate::backoff(failures);
+				tracing::warn!(target: LOG, %location, "announcing on-chain: {e}; retrying in {wait:?}");
+				tokio::time::sleep(wait).await;
+			},
+		}
+	}
+}
+
 /// Sign the checkpoint of every message from leaf `from` on, up to the finalized head and then
 /// as they come, forever (until the task is dropped), for the pinned chain only. The messages
 /// come from the chain's current state ([`Outbox`]), so a validator that was down signs what was

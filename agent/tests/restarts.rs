@@ -3,7 +3,9 @@
 //! B → A (the `zksettle-agent` binary, configured by file, variables and secret files) are killed
 //! with SIGKILL mid-stream and restarted on their databases. Every order must end exactly once:
 //! the filled ones pay the solver, the expired ones return the user's input, nothing stays open
-//! or escrowed, and the relayer owes nothing at the end.
+//! or escrowed, and the relayer owes nothing at the end. The relayer is given no validator list:
+//! it finds V0 and V1 through the storage locations they announced on B, as Hyperlane relayers
+//! find validators through `ValidatorAnnounce`.
 //!
 //! The node is found by `zksettle_wallet::devnode::binary`; the test is `#[ignore]`d, so a run
 //! without `--ignored` reports it skipped, and with `--ignored` and no node it fails.
@@ -155,6 +157,7 @@ async fn twenty_orders_end_exactly_once_while_a_validator_and_the_relayer_are_ki
 			"url": node_b.url, "domain": b.domain, "hook": hook, "rpc": "127.0.0.1:0",
 			"key-file": secret_file(&dir.path().join("v0.key"), ANVIL[0]),
 			"db": path("validator-0.db.json"), "checkpoint-dir": path("checkpoints-0"),
+			"suri-file": secret_file(&dir.path().join("v0.suri"), "//Charlie"),
 		})
 		.to_string(),
 	)
@@ -172,16 +175,18 @@ async fn twenty_orders_end_exactly_once_while_a_validator_and_the_relayer_are_ki
 			("ZKSETTLE_VALIDATOR_KEY", ANVIL[1].into()),
 			("ZKSETTLE_VALIDATOR_DB", path("validator-1.db.json")),
 			("ZKSETTLE_VALIDATOR_CHECKPOINT_DIR", path("checkpoints-1")),
+			("ZKSETTLE_VALIDATOR_SURI", "//Eve".into()),
 		],
 	);
-	// The relayer B -> A, reading both validators' checkpoint storage, with metrics.
+	// The relayer B -> A, with metrics, given no validator: it reads the locations V0 and V1
+	// announced on B (local ones, which it must be allowed to read).
 	let metrics_port = free_port();
 	let relayer_db = dir.path().join("relayer.db.json");
 	let relayer_config = path("relayer.json");
 	std::fs::write(
 		&relayer_config,
 		serde_json::json!({
-			"origin": node_b.url, "destination": node_a.url, "validator": locations,
+			"origin": node_b.url, "destination": node_a.url, "allow-local-checkpoint-syncers": true,
 			"suri-file": secret_file(&dir.path().join("relayer.suri"), "//Dave"),
 			"db": relayer_db.display().to_string(), "metrics": format!("127.0.0.1:{metrics_port}"),
 		})
@@ -269,6 +274,9 @@ async fn twenty_orders_end_exactly_once_while_a_validator_and_the_relayer_are_ki
 		assert_eq!(announced.validator, zksettle_agent::hex0x(&ValidatorKey::from_hex(ANVIL[i]).unwrap().address()));
 		assert_eq!((announced.mailbox_domain, announced.storage_location.as_str()), (b.domain, locations[i].as_str()));
 	}
+	// ... and on B, once each (V0 restarted and found its location listed).
+	let addresses: Vec<[u8; 20]> = (0..2).map(|i| ValidatorKey::from_hex(ANVIL[i]).unwrap().address()).collect();
+	assert_eq!(b.announced_storage_locations(&addresses).await.unwrap(), vec![vec![locations[0].clone()], vec![locations[1].clone()]]);
 	for agent in [&mut v0, &mut v1, &mut relayer] {
 		agent.assert_running();
 	}

@@ -23,7 +23,7 @@ use codec::Encode;
 use pallet_settlement::OrderOutcome;
 use zksettle_agent::{
 	mailbox::Mailbox,
-	relayer::{db::Db, Outcome, Relayer},
+	relayer::{db::Db, sources::Validators, Outcome, Relayer},
 	signer::ValidatorKey,
 	storage::LocalStorage,
 	validator::{self, Store},
@@ -83,10 +83,9 @@ async fn intents_settle_across_two_chains_through_validators_and_relayers() {
 		let mut relayer = Relayer::new(
 			Mailbox::connect(from).await.unwrap(),
 			Mailbox::connect(to).await.unwrap(),
-			&validators,
+			Validators::new(&validators, None, false).unwrap(),
 			signer("//Dave").unwrap(),
-		)
-		.unwrap();
+		);
 		tasks.push(tokio::spawn(async move {
 			let db = Db::open(None, relayer.route()).unwrap();
 			relayer
@@ -167,10 +166,9 @@ async fn a_fill_dispatched_300_blocks_before_the_agents_started_is_delivered() {
 	let mut relayer = Relayer::new(
 		Mailbox::connect(&node_b.url).await.unwrap(),
 		Mailbox::connect(&node_a.url).await.unwrap(),
-		&endpoints,
+		Validators::new(&endpoints, None, false).unwrap(),
 		signer("//Dave").unwrap(),
-	)
-	.unwrap();
+	);
 	let db = Db::open(None, relayer.route()).unwrap();
 	tasks.push(tokio::spawn(async move { relayer.run(0, db, |_, _| {}).await }));
 	let outcome = settled(&a, order, Duration::from_secs(120)).await;

@@ -1,9 +1,10 @@
 //! The relayer: deliver an origin chain's messages to a destination chain.
 //!
 //! For each message dispatched (in a finalized block) towards the destination, the relayer
-//! asks the destination which ISM will verify it, collects signed checkpoints from the
-//! validators (their JSON-RPC endpoints, or their checkpoint storage `file://…` in Hyperlane's
-//! layout), keeps only signatures that are for exactly the checkpoint it needs and
+//! asks the destination which ISM will verify it, collects signed checkpoints from the ISM's
+//! validators ([`sources`]: the storage locations they announced on the origin, as Hyperlane's
+//! relayer finds them, or endpoints the operator lists), keeps only signatures that are for
+//! exactly the checkpoint it needs and
 //! recover to a validator of that ISM, orders them as the ISM's validator set, and submits
 //! `process` with the metadata Hyperlane's relayer builds for that ISM type:
 //!
@@ -23,6 +24,7 @@
 
 pub mod db;
 pub mod metadata;
+pub mod sources;
 
 use futures::StreamExt;
 use std::{
@@ -30,11 +32,6 @@ use std::{
 	time::{Duration, Instant},
 };
 
-use jsonrpsee::{
-	core::client::ClientT,
-	http_client::{HttpClient, HttpClientBuilder},
-	rpc_params,
-};
 use pallet_settlement::{
 	checkpoint::Checkpoint,
 	isms::{aggregation, multisig::recover},
@@ -46,15 +43,13 @@ use zksettle_wallet::chain::Included;
 use self::{
 	db::{Db, Route},
 	metadata::{merkle_proof, merkle_root_metadata, message_id_metadata},
+	sources::Validators,
 };
 use crate::{
 	backoff, hex0x,
 	mailbox::{Dispatched, Ism, Mailbox, Outbox},
 	metrics::Metrics,
-	storage::LocalStorage,
-	unhex,
-	validator::SignedCheckpoint,
-	AgentError,
+	unhex, AgentError,
 };
 
 /// A relayer for one direction, origin → destination.
@@ -63,8 +58,8 @@ pub struct Relayer {
 	pub origin: Mailbox,
 	/// Where they go.
 	pub destination: Mailbox,
-	/// Where each validator's checkpoints are, by the location given.
-	validators: Vec<(String, Source)>,
+	/// Where the validators' checkpoints are.
+	validators: Validators,
 	/// The account that submits (and pays for) `process`.
 	signer: subxt_signer::sr25519::Keypair,
 	/// What it tells Prometheus, if anything.
@@ -76,23 +71,6 @@ const IN_FLIGHT: usize = 16;
 
 /// The log target of the relayer.
 const LOG: &str = "zksettle_agent::relayer";
-
-/// Where a validator's signed checkpoints are read.
-enum Source {
-	/// Its JSON-RPC endpoint (`validator_checkpoint`).
-	Rpc(Box<HttpClient>),
-	/// Its checkpoint storage (`file://`, Hyperlane's layout).
-	Storage(LocalStorage),
-}
-
-impl Source {
-	async fn checkpoint(&self, location: &str, index: u32) -> Option<SignedCheckpoint> {
-		match self {
-			Source::Rpc(client) => client.request("validator_checkpoint", rpc_params![index]).await.ok().flatten(),
-			Source::Storage(storage) => storage.fetch(index, location).ok().flatten(),
-		}
-	}
-}
 
 /// What happened to one message.
 #[derive(Clone, Debug)]
@@ -107,27 +85,9 @@ pub enum Outcome {
 const MAX_DEPTH: u32 = 8;
 
 impl Relayer {
-	/// A relayer between two connected mailboxes.
-	pub fn new(
-		origin: Mailbox,
-		destination: Mailbox,
-		validator_urls: &[String],
-		signer: subxt_signer::sr25519::Keypair,
-	) -> Result<Self, AgentError> {
-		let validators = validator_urls
-			.iter()
-			.map(|url| {
-				if url.starts_with("file://") {
-					return LocalStorage::from_location(url).map(|storage| (url.clone(), Source::Storage(storage)));
-				}
-				HttpClientBuilder::default()
-					.request_timeout(Duration::from_secs(10))
-					.build(url)
-					.map(|client| (url.clone(), Source::Rpc(Box::new(client))))
-					.map_err(|e| AgentError::Config(format!("{url}: {e}")))
-			})
-			.collect::<Result<_, _>>()?;
-		Ok(Relayer { origin, destination, validators, signer, metrics: None })
+	/// A relayer between two connected mailboxes, reading `validators`.
+	pub fn new(origin: Mailbox, destination: Mailbox, validators: Validators, signer: subxt_signer::sr25519::Keypair) -> Self {
+		Relayer { origin, destination, validators, signer, metrics: None }
 	}
 
 	/// Count in `metrics`.
@@ -137,10 +97,11 @@ impl Relayer {
 	}
 
 	/// Signatures for `checkpoint` from the validators of `set`, in the set's order.
-	async fn signatures(&self, checkpoint: &Checkpoint, set: &[[u8; 20]]) -> Vec<[u8; 65]> {
+	async fn signatures(&self, checkpoint: &Checkpoint, set: &[[u8; 20]]) -> Result<Vec<[u8; 65]>, AgentError> {
 		let digest = checkpoint.digest();
 		let mut found: Vec<(usize, [u8; 65])> = Vec::new();
-		for (url, source) in &self.validators {
+		for (url, source) in self.validators.sources(&self.origin, set).await? {
+			let url = &url;
 			let Some(signed) = source.checkpoint(url, checkpoint.index).await else { continue };
 			// Only a signature over exactly this checkpoint counts.
 			if signed.checkpoint().as_ref() != Some(checkpoint) {
@@ -156,7 +117,7 @@ impl Relayer {
 			}
 		}
 		found.sort_by_key(|(position, _)| *position);
-		found.into_iter().map(|(_, signature)| signature).collect()
+		Ok(found.into_iter().map(|(_, signature)| signature).collect())
 	}
 
 	/// The metadata ISM `ism_id` needs to verify `dispatched`; `leaves` are the origin's
@@ -181,7 +142,7 @@ impl Relayer {
 			};
 			match self.destination.ism(ism_id).await? {
 				Ism::MessageIdMultisig { validators, threshold } => {
-					let signatures = self.signatures(&checkpoint, &validators).await;
+					let signatures = self.signatures(&checkpoint, &validators).await?;
 					let need = usize::from(threshold);
 					let signatures = signatures.get(..need).ok_or(AgentError::NotEnoughSignatures { have: signatures.len(), need })?;
 					Ok(message_id_metadata(&checkpoint, signatures))
@@ -194,7 +155,7 @@ impl Relayer {
 					if branch_root(&dispatched.id, &proof, dispatched.leaf_index) != dispatched.root {
 						return Err(AgentError::Node("the origin's tree disagrees with the rebuilt one".into()));
 					}
-					let signatures = self.signatures(&checkpoint, &validators).await;
+					let signatures = self.signatures(&checkpoint, &validators).await?;
 					let need = usize::from(threshold);
 					let signatures = signatures.get(..need).ok_or(AgentError::NotEnoughSignatures { have: signatures.len(), need })?;
 					Ok(merkle_root_metadata(&checkpoint.merkle_tree_hook, dispatched.leaf_index, &proof, &checkpoint, signatures))

@@ -12,10 +12,13 @@
 //!   mailbox are at this location (`SignedType<Announcement>`: `{"value": {"validator",
 //!   "mailbox_address", "mailbox_domain", "storage_location"}, "signature", …}`).
 //!
-//! A relayer pointed at such a location (`--validator file:///…`) reads the same files a
-//! Hyperlane relayer would, and a Hyperlane relayer can read ours. Files are written to a
-//! temporary name and renamed, so a reader never sees half a checkpoint, and the index is
-//! written after the checkpoint it names.
+//! A relayer pointed at such a location (`--validator file:///…`, or the location a validator
+//! announced on-chain) reads the same files a Hyperlane relayer would, and a Hyperlane relayer
+//! can read ours. Files are written to a temporary name and renamed, so a reader never sees half
+//! a checkpoint, and the index is written after the checkpoint it names. The same layout in an
+//! object store is read by [`remote`].
+
+pub mod remote;
 
 use std::{
 	collections::BTreeMap,
@@ -24,11 +27,11 @@ use std::{
 
 use serde::{Deserialize, Serialize};
 
-use pallet_settlement::isms::multisig::recover;
+use pallet_settlement::{announce::announcement_digest, isms::multisig::recover};
 
 use crate::{
 	hex0x,
-	signer::{announcement_digest, ValidatorKey},
+	signer::ValidatorKey,
 	unhex,
 	validator::SignedCheckpoint,
 	AgentError,
@@ -149,6 +152,18 @@ impl SignedCheckpointWithMessageId {
 	}
 }
 
+/// A `{index}_with_id.json` file's checkpoint, attributed to `validator`; `None` if malformed or
+/// of another index.
+pub(crate) fn parse_checkpoint(bytes: &[u8], index: u32, validator: &str) -> Option<SignedCheckpoint> {
+	let parsed: SignedCheckpointWithMessageId = serde_json::from_slice(bytes).ok()?;
+	parsed.into_ours(validator).filter(|c| c.index == index)
+}
+
+/// `index.json`: a bare number.
+pub(crate) fn parse_index(bytes: &[u8]) -> Option<u32> {
+	std::str::from_utf8(bytes).ok()?.trim().parse().ok()
+}
+
 fn io(path: &Path, e: std::io::Error) -> AgentError {
 	AgentError::Io(path.display().to_string(), e)
 }
@@ -205,11 +220,12 @@ impl LocalStorage {
 		self.dir.join("announcement.json")
 	}
 
-	/// Publish `announcement.json`: `key` announces this storage as where its checkpoints for
-	/// the mailbox `mailbox` of `domain` are (what Hyperlane validators write at start, and what
-	/// relayers and `ValidatorAnnounce` check).
-	pub fn announce(&self, key: &ValidatorKey, domain: u32, mailbox: &[u8; 32]) -> Result<(), AgentError> {
-		let location = self.location();
+	/// Publish `announcement.json`: `key` announces `location` (this directory's own, or the
+	/// object store it is published to) as where its checkpoints for the mailbox `mailbox` of
+	/// `domain` are (what Hyperlane validators write at start, and what relayers and
+	/// `ValidatorAnnounce` check). Returns the signature, which the chain's `announce` takes.
+	pub fn announce(&self, key: &ValidatorKey, domain: u32, mailbox: &[u8; 32], location: &str) -> Result<[u8; 65], AgentError> {
+		let location = location.to_string();
 		let signature = key.sign_announcement(domain, mailbox, &location)?;
 		let signed = SignedAnnouncement {
 			value: Announcement {
@@ -222,7 +238,8 @@ impl LocalStorage {
 			serialized_signature: Some(hex0x(&signature)),
 		};
 		let json = serde_json::to_vec_pretty(&signed).map_err(|e| AgentError::Config(e.to_string()))?;
-		self.write_atomically(&self.announcement_path(), &json)
+		self.write_atomically(&self.announcement_path(), &json)?;
+		Ok(signature)
 	}
 
 	/// The announcement this storage holds, if its signature recovers to the validator it names
@@ -241,19 +258,15 @@ impl LocalStorage {
 		else {
 			return Ok(None);
 		};
-		let digest = announcement_digest(value.mailbox_domain, &mailbox, &value.storage_location);
+		let digest = announcement_digest(value.mailbox_domain, &mailbox, value.storage_location.as_bytes());
 		Ok((recover(&digest, &signature).ok() == Some(validator)).then_some(value))
 	}
 
 	/// The highest index published, if any.
 	pub fn latest_index(&self) -> Result<Option<u32>, AgentError> {
 		let path = self.index_path();
-		match std::fs::read_to_string(&path) {
-			Ok(text) => text
-				.trim()
-				.parse()
-				.map(Some)
-				.map_err(|_| AgentError::Config(format!("{}: not an index", path.display()))),
+		match std::fs::read(&path) {
+			Ok(bytes) => parse_index(&bytes).map(Some).ok_or_else(|| AgentError::Config(format!("{}: not an index", path.display()))),
 			Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
 			Err(e) => Err(io(&path, e)),
 		}
@@ -268,8 +281,7 @@ impl LocalStorage {
 			Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
 			Err(e) => return Err(io(&path, e)),
 		};
-		let parsed: Option<SignedCheckpointWithMessageId> = serde_json::from_slice(&bytes).ok();
-		Ok(parsed.and_then(|p| p.into_ours(validator)).filter(|c| c.index == index))
+		Ok(parse_checkpoint(&bytes, index, validator))
 	}
 
 	/// Every checkpoint published up to `index.json`, for `validator` (a restarted validator
@@ -365,7 +377,7 @@ mod tests {
 		let storage = LocalStorage::open(dir.path()).unwrap();
 		assert_eq!(storage.announcement().unwrap(), None);
 		let key = ValidatorKey::from_hex("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80").unwrap();
-		storage.announce(&key, 1_000_001, &[7; 32]).unwrap();
+		storage.announce(&key, 1_000_001, &[7; 32], &storage.location()).unwrap();
 		let announced = storage.announcement().unwrap().unwrap();
 		assert_eq!(announced.validator, hex0x(&key.address()));
 		assert_eq!(announced.storage_location, storage.location());

@@ -1,0 +1,166 @@
+//! Where the relayer reads validators' signed checkpoints: a list the operator gives, or the
+//! storage locations the validators announced on the origin chain (Hyperlane relayers find
+//! validators this way: the ISM names them, `ValidatorAnnounce` says where they publish).
+//!
+//! Announced locations are looked up for the validators of the ISM at hand, the latest location
+//! of each is read, and the answer is kept for [`REFRESH`] (a validator that is not announced yet
+//! is looked up again at the next attempt). As in Hyperlane's relayer
+//! (`allowLocalCheckpointSyncers`), an announced `file://` location is read only when the
+//! operator allows it: anyone can announce, and a path on the relayer's machine is the
+//! relayer's business, not the chain's.
+
+use std::{
+	collections::HashMap,
+	sync::{Arc, Mutex},
+	time::{Duration, Instant},
+};
+
+use jsonrpsee::{
+	core::client::ClientT,
+	http_client::{HttpClient, HttpClientBuilder},
+	rpc_params,
+};
+
+use crate::{
+	hex0x,
+	mailbox::Mailbox,
+	signer::EthAddress,
+	storage::{remote::RemoteStorage, LocalStorage},
+	validator::SignedCheckpoint,
+	AgentError,
+};
+
+/// How long an announced location is trusted before it is looked up again.
+pub const REFRESH: Duration = Duration::from_secs(60);
+
+/// The log target.
+const LOG: &str = "zksettle_agent::relayer";
+
+/// One validator's signed checkpoints.
+pub enum Source {
+	/// Its JSON-RPC endpoint (`validator_checkpoint`).
+	Rpc(Box<HttpClient>),
+	/// Its checkpoint storage in a directory (`file://`).
+	Local(LocalStorage),
+	/// Its checkpoint storage in an object store (`s3://`, `gs://`, `http(s)://`).
+	Remote(Box<RemoteStorage>),
+}
+
+impl Source {
+	/// A storage location, as validators announce them.
+	pub fn storage(location: &str, s3_endpoint: Option<&str>) -> Result<Self, AgentError> {
+		if location.starts_with("file://") {
+			return LocalStorage::from_location(location).map(Source::Local);
+		}
+		RemoteStorage::from_location(location, s3_endpoint).map(|s| Source::Remote(Box::new(s)))
+	}
+
+	/// What `--validator` names: `http(s)://` is a validator's JSON-RPC endpoint, anything else
+	/// a storage location.
+	pub fn from_flag(url: &str, s3_endpoint: Option<&str>) -> Result<Self, AgentError> {
+		if url.starts_with("http://") || url.starts_with("https://") {
+			return HttpClientBuilder::default()
+				.request_timeout(Duration::from_secs(10))
+				.build(url)
+				.map(|client| Source::Rpc(Box::new(client)))
+				.map_err(|e| AgentError::Config(format!("{url}: {e}")));
+		}
+		Source::storage(url, s3_endpoint)
+	}
+
+	/// The checkpoint at leaf `index`, attributed to `label`; `None` if there is none yet or the
+	/// source failed (another validator may answer; the message is retried).
+	pub async fn checkpoint(&self, label: &str, index: u32) -> Option<SignedCheckpoint> {
+		let result = match self {
+			Source::Rpc(client) => client.request("validator_checkpoint", rpc_params![index]).await.map_err(|e| e.to_string()),
+			Source::Local(storage) => storage.fetch(index, label).map_err(|e| e.to_string()),
+			Source::Remote(storage) => storage.fetch(index, label).await.map_err(|e| e.to_string()),
+		};
+		result.unwrap_or_else(|e| {
+			tracing::debug!(target: LOG, validator = %label, index, "{e}");
+			None
+		})
+	}
+}
+
+/// A validator's announced location, as last looked up.
+struct Announced {
+	/// Its latest location and the source reading it; `None` if it announced nothing readable.
+	latest: Option<(String, Arc<Source>)>,
+	looked_up: Instant,
+}
+
+/// The validators a relayer reads.
+pub struct Validators {
+	/// Given by the operator; when empty, the relayer discovers validators from the origin.
+	configured: Vec<(String, Arc<Source>)>,
+	announced: Mutex<HashMap<EthAddress, Announced>>,
+	s3_endpoint: Option<String>,
+	allow_local: bool,
+}
+
+impl Validators {
+	/// The validators `flags` name (see [`Source::from_flag`]); none: discover them from the
+	/// origin chain. `allow_local` lets announced `file://` locations be read.
+	pub fn new(flags: &[String], s3_endpoint: Option<String>, allow_local: bool) -> Result<Self, AgentError> {
+		let configured = flags
+			.iter()
+			.map(|url| Source::from_flag(url, s3_endpoint.as_deref()).map(|s| (url.clone(), Arc::new(s))))
+			.collect::<Result<_, _>>()?;
+		Ok(Validators { configured, announced: Mutex::new(HashMap::new()), s3_endpoint, allow_local })
+	}
+
+	/// Whether the validators are discovered from the chain.
+	pub fn discovers(&self) -> bool {
+		self.configured.is_empty()
+	}
+
+	/// Where to read checkpoints of the validators in `set`: every configured source, or the
+	/// latest location each of them announced on `origin`.
+	pub async fn sources(&self, origin: &Mailbox, set: &[EthAddress]) -> Result<Vec<(String, Arc<Source>)>, AgentError> {
+		if !self.discovers() {
+			return Ok(self.configured.clone());
+		}
+		let stale: Vec<EthAddress> = {
+			let announced = self.announced.lock().map_err(|_| AgentError::Config("a poisoned lock".into()))?;
+			set.iter()
+				.filter(|v| announced.get(*v).is_none_or(|a| a.latest.is_none() || a.looked_up.elapsed() > REFRESH))
+				.copied()
+				.collect()
+		};
+		let looked_up = if stale.is_empty() { Vec::new() } else { origin.announced_storage_locations(&stale).await? };
+		let mut announced = self.announced.lock().map_err(|_| AgentError::Config("a poisoned lock".into()))?;
+		for (validator, locations) in stale.iter().zip(looked_up) {
+			let previous = announced.remove(validator).and_then(|a| a.latest);
+			let latest = match locations.last() {
+				// The same location: keep its source (and its connections).
+				Some(location) if previous.as_ref().is_some_and(|(l, _)| l == location) => previous,
+				Some(location) => self.open(validator, location),
+				None => None,
+			};
+			announced.insert(*validator, Announced { latest, looked_up: Instant::now() });
+		}
+		Ok(set
+			.iter()
+			.filter_map(|v| announced.get(v).and_then(|a| a.latest.as_ref()).map(|(_, source)| (hex0x(v), source.clone())))
+			.collect())
+	}
+
+	/// A source for `validator`'s announced `location`, if this relayer reads that kind.
+	fn open(&self, validator: &EthAddress, location: &str) -> Option<(String, Arc<Source>)> {
+		if location.starts_with("file://") && !self.allow_local {
+			tracing::warn!(target: LOG, validator = %hex0x(validator), %location, "a local location announced; not read without --allow-local-checkpoint-syncers");
+			return None;
+		}
+		match Source::storage(location, self.s3_endpoint.as_deref()) {
+			Ok(source) => {
+				tracing::info!(target: LOG, validator = %hex0x(validator), %location, "reading the announced location");
+				Some((location.to_string(), Arc::new(source)))
+			},
+			Err(e) => {
+				tracing::warn!(target: LOG, validator = %hex0x(validator), %location, "an announced location this relayer cannot read: {e}");
+				None
+			},
+		}
+	}
+}
