@@ -1,9 +1,10 @@
 // Runs end-to-end suites against a running zkSettle node and reports each with its duration.
 //
-// Usage: npx tsx run.ts [--ws ws://127.0.0.1:9944] [suite ...]   (suites: transfer shielded settlement state-kept)
+// Usage: npx tsx run.ts [--ws ws://127.0.0.1:9944] [suite ...]   (suites: transfer shielded settlement agents state-kept)
 // Exit status 0 only if every suite passed.
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import type { ApiPromise } from '@polkadot/api';
+import { agents } from './agents.js';
 import { connect } from './lib/chain.js';
 import { settlement } from './settlement.js';
 import { shielded } from './shielded.js';
@@ -14,10 +15,11 @@ const suites: Record<string, (api: ApiPromise, log: (line: string) => void, endp
   transfer,
   shielded,
   settlement,
+  agents,
   'state-kept': stateKept,
 };
 /** What runs when no suite is named (state-kept needs a restart between). */
-const defaults = ['transfer', 'shielded', 'settlement'];
+const defaults = ['transfer', 'shielded', 'settlement', 'agents'];
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);

@@ -10,14 +10,18 @@
 //   5. A second order, never filled, cannot be refunded early; after its deadline anyone refunds it
 //      on its destination (no fill can follow), and the refund message, signed and relayed like
 //      a fill, returns Alice's input. `force_refund` is governance's alone.
+//   6. A validator (a fresh ethers key) announces where its checkpoints are, signed with ethers
+//      as Hyperlane validators sign `announcement.json`; Dave submits it and the runtime API lists
+//      it. The same announcement again, and one signed by another key, are refused.
 import type { ApiPromise } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { mnemonicGenerate } from '@polkadot/util-crypto';
-import { getBytes } from 'ethers';
+import { Signature, Wallet, getBytes } from 'ethers';
 import { chainTime, check, event, free, reserved, submit, succeed, waitForChainTime } from './lib/chain.js';
 import {
   VERSION,
+  announcementDigest,
   decodeFill,
   decodeMessage,
   devValidators,
@@ -162,4 +166,30 @@ export async function settlement(api: ApiPromise, log: (line: string) => void): 
     `order ${secondId} refunded on the destination in #${refundedHere.blockNumber} (deadline ${shortDeadline}), ` +
       `attested refund processed in #${refunded.blockNumber}`,
   );
+
+  // 6. A validator announces its storage location on-chain (Hyperlane's ValidatorAnnounce).
+  const freshKey = (): Wallet => new Wallet(Wallet.createRandom().privateKey);
+  const validator = freshKey();
+  const location = `s3://zksettle-e2e/eu-west-1/${validator.address.toLowerCase()}`;
+  const announcement = async (signer: Wallet): Promise<string> =>
+    Signature.from(await signer.signMessage(getBytes(announcementDigest(domain, hook, location)))).serialized;
+  const announced = await succeed(
+    api,
+    api.tx.settlement.announce(validator.address, location, await announcement(validator)),
+    dave,
+  );
+  const announcedEvent = event(announced, 'settlement.ValidatorAnnounced').data as Any;
+  check(announcedEvent.validator.toHex() === validator.address.toLowerCase(), 'ValidatorAnnounced names another validator');
+  const listed = (await call.settlementApi.announcedStorageLocations([validator.address])) as Any;
+  const lastLocation = listed[0][listed[0].length - 1];
+  check(listed.length === 1 && new TextDecoder().decode(lastLocation.toU8a(true)) === location, `announced locations ${listed}`);
+  const again = await submit(api, api.tx.settlement.announce(validator.address, location, await announcement(validator)), dave);
+  check(again.error === 'settlement.AlreadyAnnounced', `a replayed announcement gave ${again.error ?? 'success'}`);
+  const forged = await submit(
+    api,
+    api.tx.settlement.announce(validator.address, `${location}/forged`, await announcement(freshKey())),
+    dave,
+  );
+  check(forged.error === 'settlement.NotSignedByValidator', `a forged announcement gave ${forged.error ?? 'success'}`);
+  log(`validator ${validator.address} announced ${location} in #${announced.blockNumber}; replay and forgery refused`);
 }

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Build the node, start `zksettle-node --dev` on a spare port, and run the end-to-end suites
 # (e2e/run.ts, @polkadot/api) against it: a Polkadot.js-style transfer, the settlement flow with
-# Hyperlane-signed checkpoints, the shielded flow through the `zksettle` wallet CLI (real proofs). The node is stopped on exit, also on failure.
+# Hyperlane-signed checkpoints, the shielded flow through the `zksettle` wallet CLI (real proofs),
+# and the settlement agents (`zksettle-agent`) killed and restarted mid-stream. The node is
+# stopped on exit, also on failure.
 #
 # Usage: ./scripts/e2e-dev.sh [suite ...]   (default: every suite)
-# ZKSETTLE_NODE and ZKSETTLE_WALLET_BIN name prebuilt binaries (then nothing is built).
+# ZKSETTLE_NODE, ZKSETTLE_WALLET_BIN and ZKSETTLE_AGENT_BIN name prebuilt binaries (then nothing
+# is built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/zksettle-target}"
@@ -15,6 +18,7 @@ port="${E2E_RPC_PORT:-9955}"
 # graph and rebuild much of the SDK.
 [ -n "${ZKSETTLE_NODE:-}" ] || cargo build --locked --release -p zksettle-node
 [ -n "${ZKSETTLE_WALLET_BIN:-}" ] || cargo build --locked --release -p zksettle-wallet
+[ -n "${ZKSETTLE_AGENT_BIN:-}" ] || cargo build --locked --release -p zksettle-agent
 node_bin="${ZKSETTLE_NODE:-$CARGO_TARGET_DIR/release/zksettle-node}"
 
 base="$(mktemp -d)"

@@ -2,7 +2,8 @@
 # Start zkSettle's relay-chain network (zombienet/network.toml: rococo-local with two
 # validators, two zkSettle collators for para 2042) and run its tests
 # (zombienet/0001-parachain.zndsl: registration, blocks and finality, the end-to-end suites
-# through a collator, a collator restart, clean logs). Everything it started is stopped on exit,
+# through a collator, the settlement agents killed and restarted mid-stream, a collator restart,
+# clean logs). Everything it started is stopped on exit,
 # also on failure.
 #
 # First run: builds the relay binaries once (scripts/relay-binaries.sh, long: see the README).
@@ -18,7 +19,7 @@ relay_bin="$(./scripts/relay-binaries.sh)"
 cargo build --locked --release -p zksettle-node
 # Separately: built together, Cargo would unify the wallet's features into the node's dependency
 # graph and rebuild much of the SDK.
-cargo build --locked --release -p zksettle-wallet
+cargo build --locked --release -p zksettle-wallet -p zksettle-agent
 export PATH="$relay_bin:$CARGO_TARGET_DIR/release:$PATH"
 for b in polkadot polkadot-prepare-worker polkadot-execute-worker zksettle-node; do
 	command -v "$b" >/dev/null || { echo "missing $b" >&2; exit 1; }
