@@ -1,6 +1,6 @@
 // Runs end-to-end suites against a running zkSettle node and reports each with its duration.
 //
-// Usage: npx tsx run.ts [--ws ws://127.0.0.1:9944] [suite ...]   (suites: transfer shielded settlement agents state-kept)
+// Usage: npx tsx run.ts [--ws ws://127.0.0.1:9944] [suite ...]   (suites: transfer shielded settlement agents state-kept upgrade)
 // Exit status 0 only if every suite passed.
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import type { ApiPromise } from '@polkadot/api';
@@ -10,6 +10,7 @@ import { settlement } from './settlement.js';
 import { shielded } from './shielded.js';
 import { stateKept } from './state-kept.js';
 import { transfer } from './transfer.js';
+import { upgrade } from './upgrade.js';
 
 const suites: Record<string, (api: ApiPromise, log: (line: string) => void, endpoint: string) => Promise<void>> = {
   transfer,
@@ -17,8 +18,10 @@ const suites: Record<string, (api: ApiPromise, log: (line: string) => void, endp
   settlement,
   agents,
   'state-kept': stateKept,
+  upgrade,
 };
-/** What runs when no suite is named (state-kept needs a restart between). */
+/** What runs when no suite is named (state-kept needs a restart between; upgrade, a chain of an
+ *  earlier release). */
 const defaults = ['transfer', 'shielded', 'settlement', 'agents'];
 
 async function main(): Promise<number> {

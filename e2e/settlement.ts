@@ -19,17 +19,7 @@ import { u8aToHex } from '@polkadot/util';
 import { mnemonicGenerate } from '@polkadot/util-crypto';
 import { Signature, Wallet, getBytes } from 'ethers';
 import { chainTime, check, event, free, reserved, submit, succeed, waitForChainTime } from './lib/chain.js';
-import {
-  VERSION,
-  announcementDigest,
-  decodeFill,
-  decodeMessage,
-  devValidators,
-  messageId,
-  messageIdMetadata,
-  signCheckpoint,
-  type Checkpoint,
-} from './lib/hyperlane.js';
+import { VERSION, announcementDigest, attest, decodeFill, decodeMessage, devValidators, messageId } from './lib/hyperlane.js';
 
 const ZKS = 10n ** 12n;
 /** Security level 1 of the presets: message-id multisig, 2 of the first 3 dev validators. */
@@ -84,7 +74,7 @@ export async function settlement(api: ApiPromise, log: (line: string) => void): 
   const filled = await succeed(api, api.tx.settlement.fillOrder(openedEvent.order, bob.publicKey), bob);
   check((await free(api, recipient.address, filled.blockHash)) === output, 'the recipient did not receive the output');
   const dispatched = event(filled, 'settlement.Dispatched').data as Any;
-  const message = dispatched.message.toU8a(true) as Uint8Array;
+  const { message, metadata, checkpoint } = await attest(dispatched, domain, hook, validators.slice(0, threshold));
   const id = dispatched.id.toHex() as string;
   check(messageId(message) === id, `keccak(message) ${messageId(message)} is not the event's id ${id}`);
   const decoded = decodeMessage(message);
@@ -93,18 +83,9 @@ export async function settlement(api: ApiPromise, log: (line: string) => void): 
   check(decodeFill(decoded.body).orderId === orderId, 'the fill message names another order');
   log(`filled in #${filled.blockNumber}: output ${output} delivered, fill message ${id} at leaf ${dispatched.leafIndex}`);
 
-  // 3. Validators sign the checkpoint at the message's leaf; a relayer delivers it.
-  const checkpoint: Checkpoint = {
-    origin: domain,
-    merkleTreeHook: hook,
-    root: getBytes(dispatched.root.toHex()),
-    index: dispatched.leafIndex.toNumber(),
-    messageId: id,
-  };
+  // 3. Validators sign the checkpoint at the message's leaf (above); a relayer delivers it.
   const latest = (await call.settlementApi.latestCheckpoint()).unwrap();
   check(u8aToHex(latest[0].toU8a()) === dispatched.root.toHex() && latest[1].toNumber() === checkpoint.index, 'latest_checkpoint');
-  const signatures = await Promise.all(validators.slice(0, threshold).map((v) => signCheckpoint(v, checkpoint)));
-  const metadata = messageIdMetadata(checkpoint, signatures);
   const bobBefore = await free(api, bob.address);
   const processed = await succeed(api, api.tx.settlement.process(u8aToHex(metadata), u8aToHex(message)), dave);
   event(processed, 'settlement.Processed');
@@ -140,23 +121,10 @@ export async function settlement(api: ApiPromise, log: (line: string) => void): 
   event(refundedHere, 'settlement.OrderRefundDispatched');
   const lateFill = await submit(api, api.tx.settlement.fillOrder(secondOrder, bob.publicKey), bob);
   check(lateFill.error === 'settlement.AlreadyRefunded', `a fill after the refund gave ${lateFill.error ?? 'success'}`);
-  const refundMessage = event(refundedHere, 'settlement.Dispatched').data as Any;
-  const refundBytes = refundMessage.message.toU8a(true) as Uint8Array;
-  const refundBody = decodeMessage(refundBytes).body;
+  const refund = await attest(event(refundedHere, 'settlement.Dispatched').data, domain, hook, validators.slice(0, threshold));
+  const refundBody = decodeMessage(refund.message).body;
   check(refundBody.length === 33 && refundBody[0] === 2 && u8aToHex(refundBody.slice(1)) === secondId, 'refund message body');
-  const refundCheckpoint: Checkpoint = {
-    origin: domain,
-    merkleTreeHook: hook,
-    root: getBytes(refundMessage.root.toHex()),
-    index: refundMessage.leafIndex.toNumber(),
-    messageId: refundMessage.id.toHex(),
-  };
-  const refundSignatures = await Promise.all(validators.slice(0, threshold).map((v) => signCheckpoint(v, refundCheckpoint)));
-  const refunded = await succeed(
-    api,
-    api.tx.settlement.process(u8aToHex(messageIdMetadata(refundCheckpoint, refundSignatures)), u8aToHex(refundBytes)),
-    dave,
-  );
+  const refunded = await succeed(api, api.tx.settlement.process(u8aToHex(refund.metadata), u8aToHex(refund.message)), dave);
   const refundEvent = event(refunded, 'settlement.OrderRefunded').data as Any;
   check(refundEvent.amount.toBigInt() === input, 'refunded amount');
   check((await reserved(api, alice.address, refunded.blockHash)) === heldBefore, 'the refunded input is still held');

@@ -10,48 +10,25 @@
 //   6. a double spend of Bob's unshield is refused and pays nothing: the same call with its proof
 //      re-randomized (lib/groth16.ts), a different transaction whose proof the runtime accepts on
 //      the state before the spend, so only the pool's nullifier check stops a second payout.
-// The wallet binary is $ZKSETTLE_WALLET_BIN, else $CARGO_TARGET_DIR/release/zksettle.
-import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// The wallet binary: see lib/wallet.ts.
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { ApiPromise } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { mnemonicGenerate } from '@polkadot/util-crypto';
-import { check, fail, finalizedAtBest, free, nextBlocks } from './lib/chain.js';
+import { check, finalizedAtBest, free, nextBlocks } from './lib/chain.js';
 import { PROOF_SIZE, rerandomize } from './lib/groth16.js';
+import { PARAMS, scratchWallets } from './lib/wallet.js';
 
-const run = promisify(execFile);
 const UNIT = 10n ** 12n;
-const PARAMS = 'dev-transfer-v2.params';
-
-function walletBin(): string {
-  if (process.env.ZKSETTLE_WALLET_BIN) return process.env.ZKSETTLE_WALLET_BIN;
-  return join(process.env.CARGO_TARGET_DIR ?? '/var/tmp/zksettle-target', 'release', 'zksettle');
-}
 
 async function totalShielded(api: ApiPromise): Promise<bigint> {
   return BigInt((await api.query.shieldedPool.totalShielded({ Native: null })).toString());
 }
 
 export async function shielded(api: ApiPromise, log: (line: string) => void, endpoint: string): Promise<void> {
-  const base = mkdtempSync(join(tmpdir(), 'zksettle-e2e-'));
-  const env = { ...process.env, ZKSETTLE_PASSWORD: 'e2e password', ZKSETTLE_URL: endpoint };
-  const wallet = async (name: string, args: string[], input?: string): Promise<string> => {
-    const child = run(walletBin(), ['--wallet', join(base, name), ...args], { env, maxBuffer: 1 << 20, timeout: 600_000 });
-    if (input !== undefined) {
-      child.child.stdin?.write(input);
-      child.child.stdin?.end();
-    }
-    try {
-      return (await child).stdout;
-    } catch (error) {
-      const e = error as { stderr?: string; message: string };
-      fail(`zksettle ${args.join(' ')}: ${e.stderr?.trim() || e.message}`);
-    }
-  };
+  const { base, wallet, remove } = scratchWallets(endpoint);
   try {
     await wallet('alice', ['restore'], `${mnemonicGenerate(24)}\n`);
     await wallet('bob', ['restore'], `${mnemonicGenerate(24)}\n`);
@@ -154,6 +131,6 @@ export async function shielded(api: ApiPromise, log: (line: string) => void, end
     const history = await wallet('bob', ['history']);
     for (const kind of ['received', 'spent', 'unshield']) check(history.includes(kind), `Bob's history lacks ${kind}`);
   } finally {
-    rmSync(base, { recursive: true, force: true });
+    remove();
   }
 }

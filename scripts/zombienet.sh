@@ -3,8 +3,12 @@
 # validators, two zkSettle collators for para 2042) and run its tests
 # (zombienet/0001-parachain.zndsl: registration, blocks and finality, the end-to-end suites
 # through a collator, the settlement agents killed and restarted mid-stream, a collator restart,
-# clean logs). Everything it started is stopped on exit,
-# also on failure.
+# clean logs). Everything it started is stopped on exit, also on failure.
+#
+# ./scripts/zombienet.sh upgrade: the runtime-upgrade rehearsal instead
+# (zombienet/0002-upgrade.zndsl): the network starts from the local spec of an earlier release
+# (ZKSETTLE_DEPLOYED_RELEASE, a commit; spec_version 5 by default) and e2e/upgrade.ts upgrades it
+# to the current runtime through governance.
 #
 # First run: builds the relay binaries once (scripts/relay-binaries.sh, long: see the README).
 set -euo pipefail
@@ -26,10 +30,20 @@ for b in polkadot polkadot-prepare-worker polkadot-execute-worker zksettle-node;
 done
 
 work="$(mktemp -d /var/tmp/zksettle-zombienet.XXXXXX)"
+test=0001-parachain.zndsl
+export ZKSETTLE_PARA_SPEC="../chain-specs/local.plain.json"
+if [ "${1:-}" = upgrade ]; then
+	# c3de715: the chain specs of spec_version 5 (settlement storage version 2, before the refunds
+	# attested by the destination), the release a live chain would be upgraded from.
+	release="${ZKSETTLE_DEPLOYED_RELEASE:-c3de715}"
+	git show "$release:chain-specs/local.plain.json" >"$work/deployed.plain.json"
+	export ZKSETTLE_PARA_SPEC="$work/deployed.plain.json"
+	test=0002-upgrade.zndsl
+fi
 # zombienet and every node it spawns run in their own process group, killed as a whole on exit.
 # From zombienet/: zombienet resolves the paths in network.toml (the chain spec) from its working
 # directory, not from the file.
-(cd zombienet && exec setsid npx zombienet --provider native --dir "$work/network" test 0001-parachain.zndsl) &
+(cd zombienet && exec setsid npx zombienet --provider native --dir "$work/network" test "$test") &
 group=$!
 cleanup() {
 	kill -TERM -- "-$group" 2>/dev/null || true

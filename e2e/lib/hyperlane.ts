@@ -93,3 +93,24 @@ export const ANVIL_KEYS = [
 ] as const;
 
 export const devValidators = (): Wallet[] => ANVIL_KEYS.map((key) => new Wallet(key));
+
+/** What a relayer submits for a message `settlement.Dispatched` announced (the event's fields as
+ *  @polkadot/api decodes them): the message, and message-id multisig metadata over the checkpoint
+ *  at its leaf, signed by `signers` in the set's order. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function attest(dispatched: any, origin: number, hook: Uint8Array, signers: Wallet[]): Promise<{
+  message: Uint8Array;
+  metadata: Uint8Array;
+  checkpoint: Checkpoint;
+}> {
+  const message = dispatched.message.toU8a(true) as Uint8Array;
+  const checkpoint: Checkpoint = {
+    origin,
+    merkleTreeHook: hook,
+    root: getBytes(dispatched.root.toHex()),
+    index: dispatched.leafIndex.toNumber(),
+    messageId: dispatched.id.toHex(),
+  };
+  const signatures = await Promise.all(signers.map((v) => signCheckpoint(v, checkpoint)));
+  return { message, metadata: messageIdMetadata(checkpoint, signatures), checkpoint };
+}

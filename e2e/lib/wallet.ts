@@ -1,0 +1,42 @@
+// The `zksettle` wallet CLI as the suites drive it: wallets by name in one scratch directory,
+// each command run to completion, a failure reported with the wallet's own message.
+// The binary is $ZKSETTLE_WALLET_BIN, else $CARGO_TARGET_DIR/release/zksettle.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fail } from './chain.js';
+
+const run = promisify(execFile);
+
+/** The development proving parameters' file, derived by a wallet's first proof. */
+export const PARAMS = 'dev-transfer-v2.params';
+
+export function walletBin(): string {
+  if (process.env.ZKSETTLE_WALLET_BIN) return process.env.ZKSETTLE_WALLET_BIN;
+  return join(process.env.CARGO_TARGET_DIR ?? '/var/tmp/zksettle-target', 'release', 'zksettle');
+}
+
+/** Run `zksettle --wallet <base>/<name> ...args` (stdin `input`, if any); its standard output. */
+export type WalletCli = (name: string, args: string[], input?: string) => Promise<string>;
+
+/** Wallets in a fresh scratch directory against `endpoint`; `remove` deletes them. */
+export function scratchWallets(endpoint: string): { base: string; wallet: WalletCli; remove: () => void } {
+  const base = mkdtempSync(join(tmpdir(), 'zksettle-e2e-'));
+  const env = { ...process.env, ZKSETTLE_PASSWORD: 'e2e password', ZKSETTLE_URL: endpoint };
+  const wallet: WalletCli = async (name, args, input) => {
+    const child = run(walletBin(), ['--wallet', join(base, name), ...args], { env, maxBuffer: 1 << 20, timeout: 600_000 });
+    if (input !== undefined) {
+      child.child.stdin?.write(input);
+      child.child.stdin?.end();
+    }
+    try {
+      return (await child).stdout;
+    } catch (error) {
+      const e = error as { stderr?: string; message: string };
+      fail(`zksettle ${args.join(' ')}: ${e.stderr?.trim() || e.message}`);
+    }
+  };
+  return { base, wallet, remove: () => rmSync(base, { recursive: true, force: true }) };
+}
