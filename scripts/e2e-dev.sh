@@ -6,6 +6,9 @@
 # stopped on exit, also on failure.
 #
 # Usage: ./scripts/e2e-dev.sh [suite ...]   (default: every suite)
+#        ./scripts/e2e-dev.sh upgrade     (the runtime-upgrade rehearsal: the node starts from the
+#                                          dev spec of the spec_version-5 release, see
+#                                          ./scripts/zombienet.sh upgrade for the relay-chain one)
 # ZKSETTLE_NODE, ZKSETTLE_WALLET_BIN and ZKSETTLE_AGENT_BIN name prebuilt binaries (then nothing
 # is built).
 set -euo pipefail
@@ -23,7 +26,13 @@ node_bin="${ZKSETTLE_NODE:-$CARGO_TARGET_DIR/release/zksettle-node}"
 
 base="$(mktemp -d)"
 log="$base/node.log"
-"$node_bin" --dev --dev-block-time 1000 --base-path "$base/data" --rpc-port "$port" --no-prometheus \
+chain=()
+if [ "${1:-}" = upgrade ]; then
+	git show "${ZKSETTLE_DEPLOYED_RELEASE:-c3de715}:chain-specs/dev.json" >"$base/deployed.json"
+	chain=(--chain "$base/deployed.json")
+	export ZKSETTLE_UPGRADE_SPEC="$PWD/chain-specs/dev.plain.json"
+fi
+"$node_bin" --dev "${chain[@]}" --dev-block-time 1000 --base-path "$base/data" --rpc-port "$port" --no-prometheus \
 	--no-telemetry >"$log" 2>&1 &
 node_pid=$!
 cleanup() {
