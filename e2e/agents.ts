@@ -186,10 +186,12 @@ export async function agents(api: ApiPromise, log: (line: string) => void, endpo
     const escrowAfter = BigInt((await api.query.settlement.escrowTotal()).toString());
     check(escrowAfter === escrowBefore, `escrow ${escrowAfter}, was ${escrowBefore}`);
 
+    // The outcomes above are read at the best block; the relayer marks a delivery done once its
+    // `process` is finalized, which on a relay-chain network lags by tens of seconds.
     let pending: number | undefined;
-    for (let i = 0; i < 40 && pending !== 0; i += 1) {
+    for (let i = 0; i < 180 && pending !== 0; i += 1) {
       pending = await metric(metricsPort, 'zksettle_agent_messages_pending');
-      if (pending !== 0) await new Promise((r) => setTimeout(r, 500));
+      if (pending !== 0) await new Promise((r) => setTimeout(r, 1000));
     }
     check(pending === 0, `the relayer's pending gauge is ${pending}`);
     const db = JSON.parse(readFileSync(relayerDb, 'utf8'));

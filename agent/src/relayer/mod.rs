@@ -205,8 +205,15 @@ impl Relayer {
 		}
 		let ism_id = self.destination.ism_id_for(&message).await?;
 		let metadata = self.metadata(ism_id, dispatched, leaves, 0).await?;
-		let included = self.destination.process(&metadata, &dispatched.message, &self.signer).await?;
-		Ok(Outcome::Delivered(included))
+		match self.destination.process(&metadata, &dispatched.message, &self.signer).await {
+			Ok(included) => Ok(Outcome::Delivered(included)),
+			// Delivered meanwhile: by another relayer, or by this one's own submission from before
+			// a restart, which landed first. Done, not a failure to retry.
+			Err(e) => match self.destination.delivered(dispatched.id).await {
+				Ok(true) => Ok(Outcome::AlreadyDelivered),
+				_ => Err(e),
+			},
+		}
 	}
 
 	/// Count failures in the metrics, if any.
