@@ -1,6 +1,7 @@
 // Runs end-to-end suites against a running zkSettle node and reports each with its duration.
 //
-// Usage: npx tsx run.ts [--ws ws://127.0.0.1:9944] [suite ...]   (suites: transfer shielded settlement agents state-kept upgrade)
+// Usage: npx tsx run.ts [--ws ws://127.0.0.1:9944] [--relay ws://…] [suite ...]
+//   (suites: transfer shielded settlement agents state-kept upgrade xcm; xcm needs the relay chain)
 // Exit status 0 only if every suite passed.
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import type { ApiPromise } from '@polkadot/api';
@@ -11,14 +12,19 @@ import { shielded } from './shielded.js';
 import { stateKept } from './state-kept.js';
 import { transfer } from './transfer.js';
 import { upgrade } from './upgrade.js';
+import { xcm } from './xcm.js';
 
-const suites: Record<string, (api: ApiPromise, log: (line: string) => void, endpoint: string) => Promise<void>> = {
+const suites: Record<
+  string,
+  (api: ApiPromise, log: (line: string) => void, endpoint: string, relayEndpoint?: string) => Promise<void>
+> = {
   transfer,
   shielded,
   settlement,
   agents,
   'state-kept': stateKept,
   upgrade,
+  xcm,
 };
 /** What runs when no suite is named (state-kept needs a restart between; upgrade, a chain of an
  *  earlier release). */
@@ -32,6 +38,12 @@ async function main(): Promise<number> {
     endpoint = args[wsAt + 1] ?? endpoint;
     args.splice(wsAt, 2);
   }
+  let relayEndpoint: string | undefined;
+  const relayAt = args.indexOf('--relay');
+  if (relayAt >= 0) {
+    relayEndpoint = args[relayAt + 1];
+    args.splice(relayAt, 2);
+  }
   const chosen = args.length > 0 ? args : defaults;
   for (const name of chosen) if (!(name in suites)) throw new Error(`unknown suite ${name} (have: ${Object.keys(suites).join(', ')})`);
 
@@ -42,7 +54,7 @@ async function main(): Promise<number> {
   for (const name of chosen) {
     const started = Date.now();
     try {
-      await suites[name](api, (line) => console.log(`  [${name}] ${line}`), endpoint);
+      await suites[name](api, (line) => console.log(`  [${name}] ${line}`), endpoint, relayEndpoint);
       console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     } catch (error) {
       failed += 1;

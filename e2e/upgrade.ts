@@ -112,6 +112,19 @@ export async function upgrade(api: ApiPromise, log: (line: string) => void, endp
     const migrated = (await api.query.settlement.destinationOrders(a.orderId)) as Any;
     check(migrated.isSome && migrated.unwrap().isFilled, `order A on the destination after the migration: ${migrated}`);
     log(`enacted: spec_version ${newSpec}, settlement storage ${settlementBefore} -> ${settlementAfter}, order A's fill migrated`);
+    // The runtime-level migration of spec_version 8: the relay token's foreign asset, guarded by
+    // the pool and registered with it (a chain from before had neither).
+    const relayToken = { parents: 1, interior: 'Here' };
+    const asset = (await api.query.foreignAssets.asset(relayToken)) as Any;
+    // The pool's account: PalletId `zks/pool` as `into_account_truncating` writes it.
+    const pool = u8aToHex(u8aConcat(new TextEncoder().encode('modlzks/pool'), new Uint8Array(20)));
+    check(asset.isSome, 'no foreign asset for the relay token after the upgrade');
+    const details = asset.unwrap();
+    check(details.owner.eq(details.issuer) && details.owner.eq(details.admin) && details.owner.eq(details.freezer), 'the relay token\'s roles are not all one account');
+    check(u8aToHex(details.owner.toU8a()) === pool, `the relay token is owned by ${details.owner}, not the pool`);
+    const index = (await api.query.shieldedPool.foreignAssetIndex(relayToken)) as Any;
+    check(index.isSome, 'the relay token is not registered with the pool after the upgrade');
+    log(`the relay token's foreign asset exists and is the pool's foreign asset ${index.unwrap().toNumber()}`);
 
     const settledA = await succeed(api, api.tx.settlement.process(u8aToHex(fillA.metadata), u8aToHex(fillA.message)), dave);
     check((event(settledA, 'settlement.OrderSettled').data as Any).orderId.toHex() === a.orderId.toHex(), 'order A settled');

@@ -11,8 +11,11 @@ const path = require('node:path');
 function run(nodeName, networkInfo, suites) {
   const node = networkInfo.nodesByName[nodeName];
   const names = suites ?? [];
+  // The relay chain's first validator, for suites that act on both chains (xcm).
+  const relay = networkInfo.nodesByName.alice;
+  const relayArgs = relay ? ['--relay', relay.wsUri] : [];
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'run.ts', '--ws', node.wsUri, ...names], {
+    const child = spawn('npx', ['tsx', 'run.ts', '--ws', node.wsUri, ...relayArgs, ...names], {
       cwd: path.join(__dirname, '..', 'e2e'),
       stdio: 'inherit',
     });

@@ -204,7 +204,11 @@ impl_runtime_apis! {
 
 	impl xcm_runtime_apis::fees::XcmPaymentApi<Block> for Runtime {
 		fn query_acceptable_payment_assets(xcm_version: xcm::Version) -> Result<Vec<VersionedAssetId>, XcmPaymentApiError> {
-			let acceptable = alloc::vec![xcm::latest::AssetId(xcm_config::RelayLocation::get())];
+			// What the trader takes: ZKS, and the relay token at its fixed rate.
+			let acceptable = alloc::vec![
+				xcm::latest::AssetId(xcm_config::NativeLocation::get()),
+				xcm::latest::AssetId(xcm_config::RelayLocation::get()),
+			];
 			PolkadotXcm::query_acceptable_payment_assets(xcm_version, acceptable)
 		}
 

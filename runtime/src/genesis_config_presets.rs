@@ -1,13 +1,19 @@
 //! Genesis presets: `development` (one collator, Alice) and `local_testnet` (Alice and Bob
 //! collating, for a relay-chain network). Both fund the well-known dev accounts, make Alice
 //! sudo, and install the development verifying key of the shielded pool (from the public dev
-//! setup: never for real value).
+//! setup: never for real value), and register the relay token as a foreign asset the pool
+//! takes.
 
 use crate::{
-	AccountId, AuraId, AuthorityDiscoveryId, BalancesConfig, CollatorSelectionConfig, ParachainInfoConfig, PolkadotXcmConfig,
-	RuntimeGenesisConfig, SessionConfig, SessionKeys, SettlementConfig, ShieldedPoolConfig, SudoConfig,
-	EXISTENTIAL_DEPOSIT, UNIT,
+	configs::{
+		assets::{relay_token, RELAY_TOKEN_METADATA, RELAY_TOKEN_MIN_BALANCE},
+		ShieldedPoolPalletId,
+	},
+	AccountId, AuraId, AuthorityDiscoveryId, BalancesConfig, CollatorSelectionConfig, ForeignAssetsConfig,
+	ParachainInfoConfig, PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SettlementConfig,
+	ShieldedPoolConfig, SudoConfig, EXISTENTIAL_DEPOSIT, UNIT,
 };
+use sp_runtime::traits::AccountIdConversion;
 use pallet_settlement::IsmSpec;
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::{staging_xcm as xcm, *};
@@ -118,6 +124,8 @@ fn testnet_genesis(
 	domain: u32,
 	refund_grace: u64,
 ) -> Value {
+	let pool: AccountId = ShieldedPoolPalletId::get().into_account_truncating();
+	let (name, symbol, decimals) = RELAY_TOKEN_METADATA;
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances: endowed.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>() },
 		parachain_info: ParachainInfoConfig { parachain_id: id },
@@ -130,8 +138,15 @@ fn testnet_genesis(
 		},
 		polkadot_xcm: PolkadotXcmConfig { safe_xcm_version: Some(xcm::prelude::XCM_VERSION) },
 		sudo: SudoConfig { key: Some(root) },
+		// The relay token, owned, administered and frozen by the pool's keyless account, and
+		// allowed into the pool.
+		foreign_assets: ForeignAssetsConfig {
+			assets: vec![(relay_token(), pool.clone(), true, RELAY_TOKEN_MIN_BALANCE)],
+			metadata: vec![(relay_token(), name.to_vec(), symbol.to_vec(), decimals)],
+		},
 		shielded_pool: ShieldedPoolConfig {
 			verifying_keys: vec![(1, zk_verifier::DEV_TRANSFER_VERIFYING_KEY.to_vec())],
+			foreign_assets: vec![relay_token()],
 		},
 		settlement: settlement_genesis(domain, refund_grace),
 	})

@@ -14,6 +14,7 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod migrations;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -96,6 +97,7 @@ type Migrations = (
 	pallet_shielded_pool::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_shielded_pool::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_shielded_pool::migrations::v3::MigrateV2ToV3<Runtime>,
+	migrations::RegisterRelayToken,
 );
 
 /// Dispatches calls to the pallets.
@@ -153,7 +155,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("zksettle"),
 	impl_name: alloc::borrow::Cow::Borrowed("zksettle"),
 	authoring_version: 1,
-	spec_version: 7,
+	spec_version: 8,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -242,6 +244,8 @@ mod runtime {
 	pub type TransactionPayment = pallet_transaction_payment;
 	#[runtime::pallet_index(12)]
 	pub type Assets = pallet_assets;
+	#[runtime::pallet_index(13)]
+	pub type ForeignAssets = pallet_assets<Instance1>;
 
 	#[runtime::pallet_index(15)]
 	pub type Sudo = pallet_sudo;

@@ -40,7 +40,24 @@ fn prove(
 	ext_data: ExtData<Runtime>,
 	rng: &mut ChaCha20Rng,
 ) -> Transaction<Runtime> {
-	let witness = build_witness(tree, spends, outputs, 0, ext_amount, ext_data.fee, ext_data.hash(&ShieldedPool::chain_binding()), rng).expect("valid");
+	let hash = ext_data.hash(&ShieldedPool::chain_binding());
+	prove_bound(tree, spends, outputs, Asset::Native, ext_amount, ext_data, hash, rng)
+}
+
+/// A transaction of `asset` whose proof is bound to `ext_data_hash`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn prove_bound(
+	tree: &MerkleTree,
+	spends: &[SpendableNote],
+	outputs: [Note; 2],
+	asset: Asset<u32>,
+	ext_amount: i128,
+	ext_data: ExtData<Runtime>,
+	ext_data_hash: Scalar,
+	rng: &mut ChaCha20Rng,
+) -> Transaction<Runtime> {
+	let field = asset.field_value().expect("a representable asset");
+	let witness = build_witness(tree, spends, outputs, field, ext_amount, ext_data.fee, ext_data_hash, rng).expect("valid");
 	let proof = proving_key().prove_with_rng(&witness, rng).expect("proof");
 	Transaction {
 		proof: proof.to_uncompressed_bytes(),
@@ -48,13 +65,13 @@ fn prove(
 		root: witness.public.root.to_bytes(),
 		nullifiers: witness.public.nullifiers.map(|n| n.to_bytes()),
 		commitments: witness.public.commitments.map(|c| c.to_bytes()),
-		asset: Asset::Native,
+		asset,
 		ext_amount,
 		ext_data,
 	}
 }
 
-fn ext_data(recipient: Option<AccountId>, relayer: Option<AccountId>, fee: Balance) -> ExtData<Runtime> {
+pub(crate) fn ext_data(recipient: Option<AccountId>, relayer: Option<AccountId>, fee: Balance) -> ExtData<Runtime> {
 	ExtData { recipient, relayer, fee, encrypted_notes: [BoundedVec::truncate_from(vec![1; 64]), BoundedVec::truncate_from(vec![2; 64])] }
 }
 
@@ -346,5 +363,46 @@ fn open_fill_dispatch_process_settle_through_the_runtime() {
 		.dispatch(RuntimeOrigin::signed(dave))
 		.is_err());
 		Settlement::do_try_state().unwrap();
+	});
+}
+
+/// A chain from before foreign assets (`spec_version` < 8) gets the relay token's asset, owned
+/// by the pool and allowed into it, from the upgrade; a chain that has it is left alone.
+#[test]
+fn the_upgrade_registers_the_relay_token_once() {
+	use configs::assets::{relay_token, ForeignAssetsInstance, RELAY_TOKEN_MIN_BALANCE};
+	use frame_support::traits::{
+		fungibles::{metadata::Inspect as _, roles::Inspect as _, Inspect as _},
+		GetStorageVersion, OnRuntimeUpgrade, PalletInfoAccess, StorageVersion,
+	};
+	development_state().execute_with(|| {
+		// Genesis registered it already: the migration changes nothing.
+		let before = sp_io::storage::root(sp_runtime::StateVersion::V1);
+		migrations::RegisterRelayToken::on_runtime_upgrade();
+		assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), before);
+
+		// The state of an old chain: no ForeignAssets storage, no pool registry.
+		let prefix = sp_io::hashing::twox_128(<ForeignAssets as PalletInfoAccess>::name().as_bytes());
+		let _ = frame_support::storage::unhashed::clear_prefix(&prefix, None, None);
+		let _ = pallet_shielded_pool::ForeignAssetRegistry::<Runtime>::clear(u32::MAX, None);
+		let _ = pallet_shielded_pool::ForeignAssetIndex::<Runtime>::clear(u32::MAX, None);
+		pallet_shielded_pool::NextForeignAssetIndex::<Runtime>::kill();
+		assert!(!ForeignAssets::asset_exists(relay_token()));
+		assert_eq!(ForeignAssets::on_chain_storage_version(), StorageVersion::new(0));
+
+		migrations::RegisterRelayToken::on_runtime_upgrade();
+		let pool = ShieldedPool::account_id();
+		assert_eq!(ForeignAssets::owner(relay_token()), Some(pool.clone()));
+		assert_eq!((ForeignAssets::admin(relay_token()), ForeignAssets::freezer(relay_token())), (Some(pool.clone()), Some(pool)));
+		assert_eq!(ForeignAssets::minimum_balance(relay_token()), RELAY_TOKEN_MIN_BALANCE);
+		assert_eq!(ForeignAssets::symbol(relay_token()), b"ROC".to_vec());
+		assert_eq!(
+			pallet_shielded_pool::ForeignAssetRegistry::<Runtime>::get(0).map(|info| (info.id, info.allowed)),
+			Some((relay_token(), true))
+		);
+		assert_eq!(
+			ForeignAssets::on_chain_storage_version(),
+			pallet_assets::Pallet::<Runtime, ForeignAssetsInstance>::in_code_storage_version()
+		);
 	});
 }

@@ -1,12 +1,18 @@
 //! Assets as a user names them: by symbol, with their decimals, read from the chain.
 //!
 //! The native token's symbol and decimals are the chain's properties (`system_properties`, as
-//! Polkadot.js reads them); a `pallet-assets` asset's are its `Assets::Metadata`. Anyone can
-//! create an asset and give it any symbol, so a symbol that names more than one asset is
-//! refused with the ids it names, and the user picks by id; an asset without metadata shows in
-//! base units under `#id`.
+//! Polkadot.js reads them); a `pallet-assets` asset's are its `Assets::Metadata`; a foreign
+//! asset's (the relay token, Asset Hub's USDT) are its `ForeignAssets::Metadata`, found through
+//! the pool's registry (`ShieldedPool::ForeignAssetRegistry`, index → location).
+//!
+//! Anyone can create a local asset and give it any symbol; only governance creates foreign
+//! ones. So a symbol resolves to the one foreign asset that has it, if there is one (a local
+//! asset calling itself `ROC` cannot shadow the relay token), and otherwise to the one local
+//! asset that has it; a symbol that names several is refused with their ids, and the user picks
+//! by id (`7`, `#7`, or `f0` for foreign index 0). An asset without metadata shows in base units
+//! under its id.
 
-use subxt::dynamic;
+use subxt::{dynamic, ext::scale_value::Value};
 
 use crate::{
 	builder::AssetArg,
@@ -106,6 +112,7 @@ impl Chain {
 		let id = match asset {
 			AssetArg::Native => return self.native_info().await,
 			AssetArg::Fungible(id) => id,
+			AssetArg::Foreign(index) => return self.foreign_info(index).await,
 		};
 		let at = self.client().at_current_block().await.map_err(node)?;
 		let entry = at
@@ -120,8 +127,64 @@ impl Chain {
 		Ok(info_from_metadata(id, metadata))
 	}
 
-	/// The asset `name` names: `native` or the native symbol, an asset id, or the symbol of
-	/// exactly one `pallet-assets` asset (case-sensitive).
+	/// Symbol and decimals of the foreign asset the pool registered under `index`.
+	pub async fn foreign_info(&self, index: u32) -> Result<AssetInfo, WalletError> {
+		let location = self.foreign_location(index).await?;
+		let at = self.client().at_current_block().await.map_err(node)?;
+		let entry = at
+			.storage()
+			.try_fetch(dynamic::storage::<(Value,), Metadata>("ForeignAssets", "Metadata"), (location,))
+			.await
+			.map_err(node)?;
+		let metadata = match entry {
+			Some(value) => Some(value.decode().map_err(node)?),
+			None => None,
+		};
+		Ok(info_of(AssetArg::Foreign(index), metadata))
+	}
+
+	/// The location of the foreign asset the pool registered under `index`.
+	pub async fn foreign_location(&self, index: u32) -> Result<Value, WalletError> {
+		#[derive(scale_decode::DecodeAsType)]
+		struct Registered {
+			id: Value,
+		}
+		let at = self.client().at_current_block().await.map_err(node)?;
+		let entry = at
+			.storage()
+			.try_fetch(dynamic::storage::<(u32,), Registered>(crate::chain::POOL, "ForeignAssetRegistry"), (index,))
+			.await
+			.map_err(node)?
+			.ok_or_else(|| WalletError::UnknownAsset(format!("the pool has no foreign asset f{index}")))?;
+		Ok(entry.decode().map_err(node)?.id)
+	}
+
+	/// The foreign assets the pool registered whose symbol is `symbol`.
+	async fn foreign_by_symbol(&self, symbol: &str) -> Result<Vec<AssetInfo>, WalletError> {
+		let at = self.client().at_current_block().await.map_err(node)?;
+		let mut entries = at
+			.storage()
+			.iter(dynamic::storage::<(u32,), Value>(crate::chain::POOL, "ForeignAssetRegistry"), ())
+			.await
+			.map_err(node)?;
+		let mut indices = Vec::new();
+		while let Some(entry) = entries.next().await {
+			let (index,) = entry.map_err(node)?.key().map_err(node)?.decode().map_err(node)?;
+			indices.push(index);
+		}
+		let mut found = Vec::new();
+		for index in indices {
+			let info = self.foreign_info(index).await?;
+			if info.symbol == symbol {
+				found.push(info);
+			}
+		}
+		Ok(found)
+	}
+
+	/// The asset `name` names: `native` or the native symbol, a local asset id (`7`, `#7`), a
+	/// foreign asset index (`f0`), or a symbol: of exactly one foreign asset, else of exactly
+	/// one local asset (case-sensitive).
 	pub async fn resolve_asset(&self, name: &str) -> Result<AssetInfo, WalletError> {
 		let native = self.native_info().await?;
 		if name.eq_ignore_ascii_case("native") || name == native.symbol {
@@ -129,6 +192,13 @@ impl Chain {
 		}
 		if let Ok(id) = name.trim_start_matches('#').parse::<u32>() {
 			return self.asset_info(AssetArg::Fungible(id)).await;
+		}
+		if let Some(Ok(index)) = name.strip_prefix('f').map(str::parse::<u32>) {
+			return self.foreign_info(index).await;
+		}
+		let foreign = self.foreign_by_symbol(name).await?;
+		if !foreign.is_empty() {
+			return pick(name, foreign);
 		}
 		let at = self.client().at_current_block().await.map_err(node)?;
 		let mut entries = at
@@ -159,12 +229,22 @@ fn node<E: std::fmt::Display>(e: E) -> WalletError {
 }
 
 fn info_from_metadata(id: u32, metadata: Option<Metadata>) -> AssetInfo {
+	info_of(AssetArg::Fungible(id), metadata)
+}
+
+/// How `asset` shows: its metadata's symbol and decimals, or its id in base units.
+fn info_of(asset: AssetArg, metadata: Option<Metadata>) -> AssetInfo {
+	let id = match asset {
+		AssetArg::Native => "native".to_string(),
+		AssetArg::Fungible(id) => format!("#{id}"),
+		AssetArg::Foreign(index) => format!("f{index}"),
+	};
 	let (symbol, decimals) = match metadata {
 		Some(m) if !m.symbol.is_empty() => (String::from_utf8_lossy(&m.symbol).into_owned(), m.decimals),
-		Some(m) => (format!("#{id}"), m.decimals),
-		None => (format!("#{id}"), 0),
+		Some(m) => (id, m.decimals),
+		None => (id, 0),
 	};
-	AssetInfo { asset: AssetArg::Fungible(id), symbol, decimals }
+	AssetInfo { asset, symbol, decimals }
 }
 
 /// The one asset a symbol names; none or several is an error that says what to do.
@@ -177,6 +257,7 @@ fn pick(name: &str, mut found: Vec<AssetInfo>) -> Result<AssetInfo, WalletError>
 				.iter()
 				.filter_map(|i| match i.asset {
 					AssetArg::Fungible(id) => Some(id.to_string()),
+					AssetArg::Foreign(index) => Some(format!("f{index}")),
 					AssetArg::Native => None,
 				})
 				.collect();

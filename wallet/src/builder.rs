@@ -21,9 +21,14 @@ use crate::{error::WalletError, keys::{Address, Keys}, note_encryption, store::O
 pub enum AssetArg {
 	/// The native token.
 	Native,
-	/// A `pallet-assets` asset.
+	/// A local `pallet-assets` asset.
 	Fungible(u32),
+	/// A foreign asset by the index the pool registered it under.
+	Foreign(u32),
 }
+
+/// `pallet_shielded_pool::FOREIGN_ASSET_TAG`: the bit of a foreign asset's field value.
+pub const FOREIGN_ASSET_TAG: u64 = 1 << 63;
 
 impl AssetArg {
 	/// The asset as notes carry it.
@@ -31,6 +36,18 @@ impl AssetArg {
 		match self {
 			AssetArg::Native => 0,
 			AssetArg::Fungible(id) => u64::from(*id) + 1,
+			AssetArg::Foreign(index) => FOREIGN_ASSET_TAG | u64::from(*index),
+		}
+	}
+
+	/// The asset a note's field value names (`None` for a value no asset has).
+	pub fn of_field(field: u64) -> Option<AssetArg> {
+		if field & FOREIGN_ASSET_TAG != 0 {
+			return u32::try_from(field & !FOREIGN_ASSET_TAG).ok().map(AssetArg::Foreign);
+		}
+		match field.checked_sub(1) {
+			None => Some(AssetArg::Native),
+			Some(id) => u32::try_from(id).ok().map(AssetArg::Fungible),
 		}
 	}
 }
@@ -50,9 +67,47 @@ pub struct ExtDataArg {
 
 impl ExtDataArg {
 	/// The `ext_data_hash` public input, as the pallet computes it on the chain with genesis
-	/// hash `chain` (the proof is then valid on that chain only).
-	pub fn hash(&self, chain: &[u8; 32]) -> Scalar {
-		ext_data_hash(&(chain, &self.recipient, &self.relayer, self.fee, &self.encrypted_notes).encode())
+	/// hash `chain` (the proof is then valid on that chain only); for an unshield to a reserve,
+	/// bound to the beneficiary there too (`ExtData::hash_to_reserve`).
+	pub fn hash(&self, chain: &[u8; 32], reserve: Option<&Beneficiary>) -> Scalar {
+		let mut preimage = (chain, &self.recipient, &self.relayer, self.fee, &self.encrypted_notes).encode();
+		if let Some(beneficiary) = reserve {
+			preimage.extend_from_slice(RESERVE_TAG);
+			preimage.extend_from_slice(&beneficiary.0);
+		}
+		ext_data_hash(&preimage)
+	}
+}
+
+/// `ExtData::RESERVE_TAG` of the pallet.
+const RESERVE_TAG: &[u8] = b"zksettle/reserve";
+/// The domain of the pallet's reserve outboxes.
+const OUTBOX_DOMAIN: &[u8] = b"zksettle/shielded-pool/reserve-outbox";
+
+/// A beneficiary on a foreign asset's reserve chain: the SCALE encoding of an XCM
+/// `VersionedLocation` relative to that chain (the runtime re-decodes it before submitting).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Beneficiary(pub Vec<u8>);
+
+impl Beneficiary {
+	/// A 32-byte account on the reserve chain: `V5 (0, [AccountId32 { network: None, id }])`.
+	pub fn account32(id: [u8; 32]) -> Self {
+		// VersionedLocation::V5 (5), parents 0, Junctions::X1 (1), Junction::AccountId32 (1),
+		// network None (0), id.
+		let mut bytes = vec![5, 0, 1, 1, 0];
+		bytes.extend_from_slice(&id);
+		Beneficiary(bytes)
+	}
+
+	/// The pool's outbox for this beneficiary: `blake2_256((domain, beneficiary))`, the account
+	/// the unshield pays and the transfer to the reserve empties in the same call.
+	pub fn outbox(&self) -> [u8; 32] {
+		let mut preimage = OUTBOX_DOMAIN.encode();
+		preimage.extend_from_slice(&self.0);
+		let hash = blake2b_simd::Params::new().hash_length(32).hash(&preimage);
+		let mut outbox = [0u8; 32];
+		outbox.copy_from_slice(hash.as_bytes());
+		outbox
 	}
 }
 
@@ -92,6 +147,9 @@ pub struct Plan {
 	pub relayer: Option<[u8; 32]>,
 	/// Value for the other party, and their address (`None`: the wallet's own change only).
 	pub payment: Option<(u64, Address)>,
+	/// For an unshield to a foreign asset's reserve: the beneficiary there (`recipient` is then
+	/// its outbox).
+	pub reserve: Option<Beneficiary>,
 }
 
 impl Plan {
@@ -178,7 +236,7 @@ pub fn prove(
 		asset,
 		plan.ext_amount,
 		plan.fee,
-		ext_data.hash(&anchor.genesis),
+		ext_data.hash(&anchor.genesis, plan.reserve.as_ref()),
 		&mut rng,
 	)
 	.map_err(|e| WalletError::Prover(e.to_string()))?;
@@ -221,10 +279,35 @@ mod tests {
 		assert_eq!((&genesis, &ext.recipient, &ext.relayer, ext.fee, &ext.encrypted_notes).encode(), expected);
 	}
 
+	/// The same vector as the runtime's `tests_xcm::the_wallets_outbox_is_the_pools`: an
+	/// account beneficiary encodes as the runtime's `VersionedLocation`, and its outbox is the
+	/// pool's.
+	#[test]
+	fn reserve_beneficiaries_and_outboxes_match_the_pallet() {
+		let beneficiary = Beneficiary::account32([7; 32]);
+		assert_eq!(&beneficiary.0[..5], &[5, 0, 1, 1, 0]);
+		assert_eq!(hex::encode(beneficiary.outbox()), "da7764212fb02d1d6359b88c9fb5a152c1e7f26fc2885f7de0bae8932c1e07d9");
+		// The reserve hash is the plain preimage, the tag and the beneficiary.
+		let ext = ExtDataArg { recipient: Some(beneficiary.outbox()), relayer: None, fee: 5, encrypted_notes: [vec![9], vec![]] };
+		let genesis = [3u8; 32];
+		let mut preimage = (&genesis, &ext.recipient, &ext.relayer, ext.fee, &ext.encrypted_notes).encode();
+		preimage.extend_from_slice(b"zksettle/reserve");
+		preimage.extend_from_slice(&beneficiary.0);
+		assert_eq!(ext.hash(&genesis, Some(&beneficiary)), ext_data_hash(&preimage));
+		assert_ne!(ext.hash(&genesis, Some(&beneficiary)), ext.hash(&genesis, None));
+	}
+
 	#[test]
 	fn asset_field_values_match_the_pallet() {
 		assert_eq!(AssetArg::Native.field_value(), 0);
 		assert_eq!(AssetArg::Fungible(7).field_value(), 8);
 		assert_eq!(AssetArg::Fungible(7).encode(), [1, 7, 0, 0, 0]);
+		assert_eq!(AssetArg::Foreign(2).field_value(), (1 << 63) | 2);
+		assert_eq!(AssetArg::Foreign(2).encode(), [2, 2, 0, 0, 0]);
+		for asset in [AssetArg::Native, AssetArg::Fungible(0), AssetArg::Fungible(u32::MAX), AssetArg::Foreign(0), AssetArg::Foreign(u32::MAX)] {
+			assert_eq!(AssetArg::of_field(asset.field_value()), Some(asset));
+		}
+		assert_eq!(AssetArg::of_field(u64::from(u32::MAX) + 2), None);
+		assert_eq!(AssetArg::of_field((1 << 63) | (1 << 32)), None);
 	}
 }

@@ -206,6 +206,28 @@ impl Chain {
 		}
 	}
 
+	/// Public balance of `account` in the foreign asset the pool registered under `index`.
+	pub async fn foreign_asset_balance(&self, index: u32, account: &AccountId32) -> Result<u128, WalletError> {
+		#[derive(scale_decode::DecodeAsType)]
+		struct AssetAccount {
+			balance: u128,
+		}
+		let location = self.foreign_location(index).await?;
+		let at = self.client.at_current_block().await.map_err(node)?;
+		let entry = at
+			.storage()
+			.try_fetch(
+				dynamic::storage::<(subxt::ext::scale_value::Value, [u8; 32]), AssetAccount>("ForeignAssets", "Account"),
+				(location, account.0),
+			)
+			.await
+			.map_err(node)?;
+		match entry {
+			Some(value) => Ok(value.decode().map_err(node)?.balance),
+			None => Ok(0),
+		}
+	}
+
 	/// Submit the shielded pool's `call_name` with SCALE-encoded arguments `args`, signed by
 	/// `signer` or unsigned when `signer` is `None`; wait until a finalized block holds it and
 	/// report where, or the chain's error.

@@ -95,8 +95,9 @@ impl From<TxFields> for PoolTx {
 	}
 }
 
-/// The shielded transactions of one extrinsic: the pool's `transact`, `transact_unsigned` and
-/// `transact_batch` calls (the ones that add notes), none for anything else.
+/// The shielded transactions of one extrinsic: the pool's `transact`, `transact_unsigned`,
+/// `transact_to_reserve` and `transact_batch` calls (the ones that add notes), none for
+/// anything else.
 pub(crate) fn pool_txs<T, C>(ext: &subxt::extrinsics::Extrinsic<'_, T, C>) -> Result<Vec<PoolTx>, WalletError>
 where
 	T: subxt::Config,
@@ -109,7 +110,7 @@ where
 	let mut out = Vec::new();
 	for field in ext.iter_call_data_fields() {
 		match (ext.call_name(), field.name()) {
-			("transact" | "transact_unsigned", "tx") => out.push(field.decode_as::<TxFields>().map_err(|e| bad(&e))?.into()),
+			("transact" | "transact_unsigned" | "transact_to_reserve", "tx") => out.push(field.decode_as::<TxFields>().map_err(|e| bad(&e))?.into()),
 			("transact_batch", "txs") => {
 				out.extend(field.decode_as::<Vec<TxFields>>().map_err(|e| bad(&e))?.into_iter().map(PoolTx::from))
 			},

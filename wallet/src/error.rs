@@ -65,6 +65,9 @@ pub enum WalletError {
 	/// No asset, or more than one, has the symbol given.
 	#[error("{0}")]
 	UnknownAsset(String),
+	/// The command cannot be carried out as given (an option it needs is missing).
+	#[error("{0}")]
+	Usage(String),
 	/// An amount does not fit.
 	#[error("amount out of range: {0}")]
 	Amount(String),
@@ -118,7 +121,7 @@ impl WalletError {
 	pub fn exit_code(&self) -> u8 {
 		match self {
 			WalletError::Prover(_) | WalletError::Randomness | WalletError::Encryption => exit::INTERNAL,
-			WalletError::Mnemonic(_) | WalletError::BadEncoding(_) | WalletError::Amount(_) | WalletError::LowOrderKey | WalletError::UnknownAsset(_) => {
+			WalletError::Mnemonic(_) | WalletError::BadEncoding(_) | WalletError::Amount(_) | WalletError::LowOrderKey | WalletError::UnknownAsset(_) | WalletError::Usage(_) => {
 				exit::INPUT
 			},
 			WalletError::WrongPassword |

@@ -8,7 +8,7 @@ use subxt::utils::AccountId32;
 use zk_verifier::prover::ProvingKey;
 
 use crate::{
-	builder::{self, Anchor, AssetArg, Plan},
+	builder::{self, Anchor, AssetArg, Beneficiary, Plan},
 	chain::{Chain, Included},
 	error::WalletError,
 	keys::{Address, Keys},
@@ -150,6 +150,7 @@ impl Wallet {
 			recipient: None,
 			relayer: None,
 			payment: None,
+			reserve: None,
 		};
 		let outcome = self.transact(chain, params, &plan, Some(payer)).await?;
 		let payer = payer.public_key().to_account_id().to_string();
@@ -158,8 +159,10 @@ impl Wallet {
 		Ok(outcome)
 	}
 
-	/// Send `amount` privately to `to`, paying `fee` from shielded value to the block author.
-	/// Submitted unsigned: no public account is linked to the payment.
+	/// Send `amount` privately to `to`, paying `fee` from shielded value. Without a relayer it
+	/// is submitted unsigned (native token only) and the fee goes to the block author: no public
+	/// account is linked to the payment. With one (any other asset), the relayer signs and
+	/// takes the fee, and is the only account the transaction shows.
 	pub async fn send(
 		&mut self,
 		chain: &Chain,
@@ -168,16 +171,26 @@ impl Wallet {
 		amount: u64,
 		to: Address,
 		fee: u128,
+		relayer: Option<&subxt_signer::sr25519::Keypair>,
 	) -> Result<Outcome, WalletError> {
-		let plan = Plan { asset, ext_amount: 0, fee, recipient: None, relayer: None, payment: Some((amount, to)) };
-		let outcome = self.transact(chain, params, &plan, None).await?;
+		let plan = Plan {
+			asset,
+			ext_amount: 0,
+			fee,
+			recipient: None,
+			relayer: relayer.map(account_of),
+			payment: Some((amount, to)),
+			reserve: None,
+		};
+		let outcome = self.transact(chain, params, &plan, relayer).await?;
 		self.record(&outcome.tx, EntryKind::Send, asset.field_value(), amount.into(), fee, to.to_string());
 		self.save()?;
 		Ok(outcome)
 	}
 
 	/// Unshield `amount` to the public account `to` (which needs no balance: the transaction is
-	/// unsigned and its fee comes from shielded value).
+	/// unsigned, or signed by a relayer as for [`Self::send`], and its fee comes from shielded
+	/// value).
 	pub async fn unshield(
 		&mut self,
 		chain: &Chain,
@@ -186,17 +199,52 @@ impl Wallet {
 		amount: u64,
 		to: &AccountId32,
 		fee: u128,
+		relayer: Option<&subxt_signer::sr25519::Keypair>,
 	) -> Result<Outcome, WalletError> {
 		let plan = Plan {
 			asset,
 			ext_amount: -i128::from(amount),
 			fee,
 			recipient: Some(to.0),
-			relayer: None,
+			relayer: relayer.map(account_of),
 			payment: None,
+			reserve: None,
 		};
-		let outcome = self.transact(chain, params, &plan, None).await?;
+		let outcome = self.transact(chain, params, &plan, relayer).await?;
 		self.record(&outcome.tx, EntryKind::Unshield, asset.field_value(), amount.into(), fee, to.to_string());
+		self.save()?;
+		Ok(outcome)
+	}
+
+	/// Unshield `amount` of a foreign asset straight to `beneficiary` on its reserve chain (the
+	/// relay chain for its token, Asset Hub for its assets): the pool pays the beneficiary's
+	/// outbox, which the runtime empties over XCM in the same call. Signed by `relayer`, which
+	/// takes `fee` in the asset; the reserve takes its execution fee from `amount`.
+	pub async fn unshield_to_reserve(
+		&mut self,
+		chain: &Chain,
+		params: &ProvingKey,
+		asset: AssetArg,
+		amount: u64,
+		beneficiary: Beneficiary,
+		fee: u128,
+		relayer: &subxt_signer::sr25519::Keypair,
+	) -> Result<Outcome, WalletError> {
+		if !matches!(asset, AssetArg::Foreign(_)) {
+			return Err(WalletError::Usage("only a foreign asset has a reserve to go back to".into()));
+		}
+		let to = format!("reserve beneficiary 0x{}", hex::encode(&beneficiary.0));
+		let plan = Plan {
+			asset,
+			ext_amount: -i128::from(amount),
+			fee,
+			recipient: Some(beneficiary.outbox()),
+			relayer: Some(account_of(relayer)),
+			payment: None,
+			reserve: Some(beneficiary),
+		};
+		let outcome = self.transact(chain, params, &plan, Some(relayer)).await?;
+		self.record(&outcome.tx, EntryKind::Unshield, asset.field_value(), amount.into(), fee, to);
 		self.save()?;
 		Ok(outcome)
 	}
@@ -220,8 +268,10 @@ impl Wallet {
 		for round in 1..=merges {
 			let joined: u128 = self.state.unspent(asset).iter().take(2).map(|n| u128::from(n.value)).sum();
 			tracing::info!(target: "zksettle::wallet", round, of = merges, joined, "merging two notes");
-			let merge = Plan { payment: None, ext_amount: 0, recipient: None, ..plan.clone() };
-			let included = self.submit_retrying_stale_root(chain, params, &merge, None, Spend::LargestTwo).await?;
+			// Signed by the transaction's relayer when it has one (a merge of a non-native asset
+			// cannot go unsigned).
+			let merge = Plan { payment: None, ext_amount: 0, recipient: None, reserve: None, ..plan.clone() };
+			let included = self.submit_retrying_stale_root(chain, params, &merge, signer, Spend::LargestTwo).await?;
 			self.record(&included, EntryKind::Merge, asset, joined.saturating_sub(plan.fee), plan.fee, "self".into());
 			self.sync(chain, |_, _| {}).await?;
 			merged.push(included);
@@ -282,9 +332,22 @@ impl Wallet {
 		let started = std::time::Instant::now();
 		let tx = builder::prove(&self.keys, plan, &spends, &Anchor { root, paths, key_version, genesis: chain.genesis_hash() }, params)?;
 		tracing::debug!(target: "zksettle::wallet", spent = spends.len(), ms = started.elapsed().as_millis() as u64, "proved");
-		let call = if signer.is_some() { "transact" } else { "transact_unsigned" };
-		chain.submit(call, &tx.encode(), signer).await
+		let mut args = tx.encode();
+		let call = match (&plan.reserve, signer) {
+			(Some(beneficiary), _) => {
+				args.extend_from_slice(&beneficiary.0);
+				"transact_to_reserve"
+			},
+			(None, Some(_)) => "transact",
+			(None, None) => "transact_unsigned",
+		};
+		chain.submit(call, &args, signer).await
 	}
+}
+
+/// The account of a signer, as the pool names fee recipients.
+fn account_of(signer: &subxt_signer::sr25519::Keypair) -> [u8; 32] {
+	signer.public_key().0
 }
 
 /// An sr25519 signer from a secret URI: a mnemonic, or a dev URI such as `//Alice`.

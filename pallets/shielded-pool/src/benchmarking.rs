@@ -11,7 +11,7 @@ use crate::{
 	engines,
 	fixtures::{self, FixtureTx, Fixtures},
 };
-use alloc::vec::Vec;
+use alloc::{boxed::Box, vec::Vec};
 use zk_verifier::{public_inputs::TRANSFER_INPUTS, Proof, Scalar};
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
@@ -80,6 +80,19 @@ where
 	Ok(asset)
 }
 
+/// A fresh foreign asset (the id all zero bytes decode to), guarded by the pool.
+fn guarded_foreign_asset<T: Config>() -> Result<T::ForeignAssetId, BenchmarkError>
+where
+	T::ForeignAssets: fungibles::Create<T::AccountId>,
+{
+	let asset = <T::ForeignAssetId as codec::Decode>::decode(&mut TrailingZeroInput::zeroes())
+		.map_err(|_| BenchmarkError::Stop("foreign asset id"))?;
+	let min = BalanceOf::<T>::unique_saturated_from(1u128);
+	<T::ForeignAssets as fungibles::Create<_>>::create(asset.clone(), Pallet::<T>::account_id(), true, min)
+		.map_err(|_| BenchmarkError::Stop("create the foreign asset"))?;
+	Ok(asset)
+}
+
 /// A fixture transaction as a call argument, paying its fee to [`fixtures::RELAYER`].
 fn transaction<T: Config>(tx: &FixtureTx) -> Result<Transaction<T>, BenchmarkError>
 where
@@ -138,7 +151,11 @@ where
 	engines::PairingCheck::new(&fixtures.verifying_key, &proof, &inputs).ok_or(BenchmarkError::Stop("pairing check"))
 }
 
-#[benchmarks(where T::AccountId: From<[u8; 32]>, T::Assets: fungibles::Create<T::AccountId>)]
+#[benchmarks(where
+	T::AccountId: From<[u8; 32]>,
+	T::Assets: fungibles::Create<T::AccountId>,
+	T::ForeignAssets: fungibles::Create<T::AccountId>,
+)]
 mod benchmarks {
 	use super::*;
 
@@ -415,6 +432,28 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, asset);
 		assert!(!AllowedAssets::<T>::contains_key(asset));
+		Ok(())
+	}
+
+	/// A first registration: the index counter and both registry maps are written.
+	#[benchmark]
+	fn allow_foreign_asset() -> Result<(), BenchmarkError> {
+		let asset = guarded_foreign_asset::<T>()?;
+		let origin = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, Box::new(asset.clone()));
+		assert_eq!(ForeignAssetIndex::<T>::get(&asset), Some(0));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn disallow_foreign_asset() -> Result<(), BenchmarkError> {
+		let asset = guarded_foreign_asset::<T>()?;
+		Pallet::<T>::do_allow_foreign_asset(asset.clone()).map_err(|_| BenchmarkError::Stop("allow"))?;
+		let origin = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, Box::new(asset));
+		assert_eq!(ForeignAssetRegistry::<T>::get(0).map(|info| info.allowed), Some(false));
 		Ok(())
 	}
 

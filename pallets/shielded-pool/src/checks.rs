@@ -16,9 +16,9 @@ use crate::{
 	VerifyingKeys,
 };
 #[cfg(any(feature = "try-runtime", test))]
-use crate::{Leaves, PendingLeaves, TotalShielded};
+use crate::{ForeignAssetIndex, ForeignAssetRegistry, Leaves, NextForeignAssetIndex, PendingLeaves, TotalShielded};
 #[cfg(any(feature = "try-runtime", test))]
-use polkadot_sdk::frame_support::traits::{fungible::Inspect as _, fungibles};
+use polkadot_sdk::frame_support::traits::fungible::Inspect as _;
 
 impl<T: Config> Pallet<T> {
 	/// The pool account.
@@ -112,7 +112,17 @@ impl<T: Config> Pallet<T> {
 	/// Every check but the proof, and the public inputs rebuilt from the call.
 	pub(crate) fn check_transaction(tx: &Transaction<T>) -> Result<[Scalar; TRANSFER_INPUTS], Error<T>> {
 		Self::check_state(tx)?;
-		Self::public_inputs(tx)
+		Self::public_inputs(tx, tx.ext_data.hash(&Self::chain_binding()))
+	}
+
+	/// [`Self::check_transaction`] for an unshield to `beneficiary` on the reserve chain: the
+	/// proof must commit to the beneficiary ([`crate::ExtData::hash_to_reserve`]).
+	pub(crate) fn check_reserve_transaction(
+		tx: &Transaction<T>,
+		beneficiary: &crate::BeneficiaryOf<T>,
+	) -> Result<[Scalar; TRANSFER_INPUTS], Error<T>> {
+		Self::check_state(tx)?;
+		Self::public_inputs(tx, tx.ext_data.hash_to_reserve(&Self::chain_binding(), beneficiary))
 	}
 
 	/// The checks against the chain's state: the key, the root, the nullifiers, the asset and
@@ -124,15 +134,22 @@ impl<T: Config> Pallet<T> {
 		ensure!(n0 != n1, Error::<T>::DuplicateNullifier);
 		ensure!(!Self::is_spent(n0) && !Self::is_spent(n1), Error::<T>::NullifierAlreadySpent);
 		ensure!((tx.ext_amount < 0) == tx.ext_data.recipient.is_some(), Error::<T>::RecipientMismatch);
-		if let Asset::Fungible(id) = tx.asset {
-			ensure!(tx.ext_amount <= 0 || AllowedAssets::<T>::contains_key(id), Error::<T>::AssetNotAllowed);
+		match tx.asset {
+			Asset::Native => {},
+			Asset::Fungible(id) =>
+				ensure!(tx.ext_amount <= 0 || AllowedAssets::<T>::contains_key(id), Error::<T>::AssetNotAllowed),
+			// A registered asset's notes can always leave; only an allowed one can enter.
+			Asset::Foreign(index) => {
+				let allowed = Self::foreign_asset(index)?.allowed;
+				ensure!(tx.ext_amount <= 0 || allowed, Error::<T>::AssetNotAllowed)
+			},
 		}
 		ensure!(Self::next_leaf_index().saturating_add(2) <= merkle::CAPACITY, Error::<T>::TreeFull);
 		Ok(())
 	}
 
 	/// The statement's public inputs, rebuilt from the call and the chain binding.
-	fn public_inputs(tx: &Transaction<T>) -> Result<[Scalar; TRANSFER_INPUTS], Error<T>> {
+	fn public_inputs(tx: &Transaction<T>, ext_data_hash: Scalar) -> Result<[Scalar; TRANSFER_INPUTS], Error<T>> {
 		let ([n0, n1], [c0, c1]) = (&tx.nullifiers, &tx.commitments);
 		let fee: u128 = polkadot_sdk::sp_runtime::traits::UniqueSaturatedInto::unique_saturated_into(tx.ext_data.fee);
 		let public_amount =
@@ -141,7 +158,7 @@ impl<T: Config> Pallet<T> {
 		Ok(zk_verifier::public_inputs::TransferPublicInputs {
 			root: Self::scalar(&tx.root)?,
 			public_amount,
-			ext_data_hash: tx.ext_data.hash(&Self::chain_binding()),
+			ext_data_hash,
 			asset: Scalar::from(asset),
 			nullifiers: [Self::scalar(n0)?, Self::scalar(n1)?],
 			commitments: [Self::scalar(c0)?, Self::scalar(c1)?],
@@ -195,10 +212,23 @@ impl<T: Config> Pallet<T> {
 			let held = match asset {
 				Asset::Native => T::NativeCurrency::balance(&pool)
 					.saturating_sub(T::NativeCurrency::minimum_balance()),
-				Asset::Fungible(id) => <T::Assets as fungibles::Inspect<_>>::balance(id, &pool),
+				_ => Self::balance_of(asset, &pool).map_err(|_| "value shielded in an unregistered foreign asset")?,
 			};
 			ensure!(held >= total, "pool holds less than was shielded");
 		}
+		let next = NextForeignAssetIndex::<T>::get();
+		ensure!(next <= T::MaxForeignAssets::get(), "more foreign assets than MaxForeignAssets");
+		for (index, info) in ForeignAssetRegistry::<T>::iter() {
+			ensure!(index < next, "a foreign asset's index was never handed out");
+			ensure!(ForeignAssetIndex::<T>::get(&info.id) == Some(index), "foreign asset registry is not a bijection");
+			// Governance can reassign roles with `force_asset_status`; doing so for a registered
+			// foreign asset hands someone the power to mint it unbacked.
+			ensure!(Self::foreign_roles_guarded(&info.id), "a registered foreign asset's roles left the pool");
+		}
+		ensure!(
+			ForeignAssetIndex::<T>::iter().all(|(_, index)| ForeignAssetRegistry::<T>::contains_key(index)),
+			"foreign asset registry is not a bijection"
+		);
 		Ok(())
 	}
 }

@@ -1,62 +1,4 @@
-//! # Shielded pool
-//!
-//! Private value transfer for zkSettle: users **shield** public tokens into notes, **transfer**
-//! notes privately, and **unshield** notes back to any account. One transaction shape serves all
-//! three ([`Transaction`]), and one Groth16 proof of the transfer circuit of [`zk_verifier`]
-//! authorises it. The chain sees nullifiers (which notes were spent, unlinkably), new note
-//! commitments, and the public amount; it never sees who paid whom inside the pool.
-//!
-//! ## What the chain checks
-//!
-//! The public inputs of the proof are **rebuilt from the call's fields**, never taken from the
-//! caller: the root must be the current root or the root at the end of one of the last
-//! [`Config::RootHistorySize`] blocks that added notes; nullifiers must be canonical field elements, distinct and unspent (a non-canonical
-//! encoding of the same value would otherwise be a second storage key: a double spend); the
-//! public amount is `ext_amount - fee` and must lie in `[-2^64, 2^64)`; the ext-data hash is
-//! computed here from recipient, relayer, fee and encrypted notes, so a relayer or front-runner
-//! cannot change them without invalidating the proof.
-//!
-//! ## State
-//!
-//! * the note tree's **frontier** only (4-ary, depth 16, Poseidon; [`TreeState`]), which is all that
-//!   insertion and the root need, plus a ring of recent roots. The root advances once per block:
-//!   a transaction's notes get their leaf indices when it is applied, and the tree takes in all
-//!   of a block's notes in `on_finalize`, each touched node hashed once (see `tree.rs`);
-//! * the spent-nullifier set;
-//! * verifying keys by version, set by [`Config::GovernanceOrigin`] (development keys come from
-//!   genesis);
-//! * for wallets, the commitments by leaf index and the roots of completed subtrees of height
-//!   [`SUBTREE_HEIGHT`], so that the runtime API serves any leaf's path with
-//!   `O(2^10 + n / 2^10)` hashes instead of storing 16 nodes per leaf.
-//!
-//! ## Paying fees without a funded account
-//!
-//! An unshield or transfer can come from an account that holds nothing: a fresh recipient, or a
-//! user who wants no public trace. Two ways are offered:
-//!
-//! * **Relayers** ([`Call::transact`] signed by anyone): the proof binds `relayer` and `fee`
-//!   through `ext_data_hash`, and the fee is paid to the relayer out of the shielded value. The
-//!   relayer pays the transaction fee and takes the usual spam risk; nobody can redirect its fee.
-//! * **Unsigned** ([`Call::transact_unsigned`]): the proof *is* the authorisation. The
-//!   transaction pool validates it before inclusion: the policy, known root, unspent nullifiers
-//!   (as `provides` tags, so two spends of a note never coexist in the pool), a dry run of the
-//!   payouts in a storage layer that is rolled back, and the proof last. A bare extrinsic is
-//!   included whatever its dispatch returns, so everything dispatch could fail on is checked
-//!   before inclusion, and again when the block is built. Spam limits: only native-token
-//!   transfers and unshields with a fee of at least [`Config::MinUnsignedFee`]; the fee goes to
-//!   the block author, or is burned when the author is unknown, and never to an account the
-//!   sender names (an unsigned transaction names no relayer), so every included unsigned
-//!   transaction really pays; the pool priority grows with the fee; an invalid proof costs the
-//!   sender nothing on-chain but never propagates, and the networking layer lowers the
-//!   reputation of peers that send invalid transactions. Refusals carry the codes of
-//!   [`validity`].
-//!
-//! ## Conservation
-//!
-//! The pool account holds every shielded unit: [`TotalShielded`] tracks, per asset, what went
-//! in minus what came out, and `try_state` checks that the pool account holds at least that
-//! (more only if someone sent tokens to the pool account directly). The native pool account is
-//! created at genesis with the existential deposit, which is never counted as shielded.
+#![doc = include_str!("../README.md")]
 
 #![cfg_attr(not(feature = "std"), no_std)]
 // See the note on `ValidateUnsigned` below.
@@ -78,6 +20,7 @@ mod mock;
 mod tests;
 mod assets;
 mod checks;
+mod foreign;
 mod payouts;
 pub mod migrations;
 mod tree;
@@ -86,11 +29,14 @@ mod unsigned;
 pub mod weights;
 
 pub use assets::AssetGuard;
+pub use foreign::{BeneficiaryOf, ForeignAssetGuard, ReserveTransfer};
+pub use tree::MerklePath;
+pub use unsigned::validity;
 pub use payouts::Payer;
 pub use types::*;
 pub use weights::WeightInfo;
 
-use alloc::vec::Vec;
+use alloc::{boxed::Box, vec::Vec};
 use polkadot_sdk::{
 	frame_support::traits::fungible,
 	frame_system,
@@ -116,42 +62,6 @@ impl<AccountId> BlockAuthor<AccountId> for () {
 	fn block_author() -> Option<AccountId> {
 		None
 	}
-}
-
-/// Custom codes of `InvalidTransaction::Custom` with which the transaction pool refuses an
-/// unsigned shielded transaction. Wallets map them to their own errors; a code never changes
-/// meaning.
-pub mod validity {
-	/// Outside the unsigned policy: not the native token, a shield, a fee below
-	/// `MinUnsignedFee`, or a relayer named.
-	pub const POLICY: u8 = 0;
-	/// The root is neither current nor recent.
-	pub const UNKNOWN_ROOT: u8 = 1;
-	/// A nullifier was spent already.
-	pub const NULLIFIER_SPENT: u8 = 2;
-	/// The proof does not verify.
-	pub const INVALID_PROOF: u8 = 3;
-	/// The proof bytes do not decode.
-	pub const MALFORMED_PROOF: u8 = 4;
-	/// No verifying key has the transaction's version.
-	pub const UNKNOWN_KEY: u8 = 5;
-	/// Any other check of the transaction failed.
-	pub const OTHER: u8 = 6;
-	/// The payout or the fee could not be paid (for example an amount below the existential
-	/// deposit to a new account), so dispatch would fail.
-	pub const PAYOUT_FAILED: u8 = 7;
-}
-
-/// A Merkle authentication path, as the runtime API returns it.
-#[derive(Clone, PartialEq, Eq, codec::Encode, codec::Decode, scale_info::TypeInfo, Debug)]
-pub struct MerklePath {
-	/// The leaf (a note commitment).
-	pub leaf: Hash32,
-	/// Siblings, three per level of the 4-ary tree, left to right, from the leaf level up
-	/// (`3 × 16 = 48` of them; see `zk_verifier::merkle::Path`).
-	pub siblings: Vec<Hash32>,
-	/// The current root the path leads to.
-	pub root: Hash32,
 }
 
 #[polkadot_sdk::frame_support::pallet]
@@ -224,6 +134,18 @@ pub mod pallet {
 		type UnsignedLongevity: Get<u64>;
 		/// The block author, for unsigned fees.
 		type BlockAuthor: BlockAuthor<Self::AccountId>;
+		/// Identifier of a foreign asset: its XCM location in the runtime.
+		type ForeignAssetId: Member + Parameter + MaxEncodedLen + MaybeSerializeDeserialize;
+		/// Assets that live on other chains and arrived over XCM (a `pallet-assets` instance
+		/// keyed by location), in the native balance type. Governance registers those the pool
+		/// takes ([`Call::allow_foreign_asset`]).
+		type ForeignAssets: fungibles::Mutate<Self::AccountId, AssetId = Self::ForeignAssetId, Balance = BalanceOf<Self>>
+			+ fungibles::roles::Inspect<Self::AccountId>;
+		/// Most foreign assets ever registered (indices are never reused).
+		#[pallet::constant]
+		type MaxForeignAssets: Get<u32>;
+		/// Sends an unshielded foreign asset to its reserve chain ([`Call::transact_to_reserve`]).
+		type ReserveTransfer: ReserveTransfer<Self::AccountId, Self::ForeignAssetId, BalanceOf<Self>>;
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
 	}
@@ -281,6 +203,21 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type AllowedAssets<T: Config> = StorageMap<_, Blake2_128Concat, T::AssetId, (), OptionQuery>;
 
+	/// Foreign assets registered with the pool, by index (the index notes carry, see [`Asset`]).
+	/// An entry stays while its asset exists, allowed or not, so that its notes can leave; the
+	/// asset's destruction removes it ([`ForeignAssetGuard`]), and the index is never reused.
+	#[pallet::storage]
+	pub type ForeignAssetRegistry<T: Config> =
+		StorageMap<_, Twox64Concat, u32, ForeignAssetInfo<T::ForeignAssetId>, OptionQuery>;
+
+	/// The index of each registered foreign asset.
+	#[pallet::storage]
+	pub type ForeignAssetIndex<T: Config> = StorageMap<_, Blake2_128Concat, T::ForeignAssetId, u32, OptionQuery>;
+
+	/// The index the next registered foreign asset gets.
+	#[pallet::storage]
+	pub type NextForeignAssetIndex<T> = StorageValue<_, u32, ValueQuery>;
+
 	/// Per asset: shielded in minus unshielded out (fees included in what went out).
 	#[pallet::storage]
 	pub type TotalShielded<T: Config> = StorageMap<_, Blake2_128Concat, Asset<T::AssetId>, BalanceOf<T>, ValueQuery>;
@@ -290,6 +227,8 @@ pub mod pallet {
 	pub struct GenesisConfig<T: Config> {
 		/// Verifying keys to install, `(version, groth16 encoding)`.
 		pub verifying_keys: Vec<(u32, Vec<u8>)>,
+		/// Foreign assets to register and allow, in index order (each must exist, guarded).
+		pub foreign_assets: Vec<T::ForeignAssetId>,
 		#[serde(skip)]
 		pub _phantom: core::marker::PhantomData<T>,
 	}
@@ -300,6 +239,10 @@ pub mod pallet {
 			for (version, bytes) in &self.verifying_keys {
 				Pallet::<T>::install_key(*version, bytes)
 					.unwrap_or_else(|e| panic!("genesis verifying key {version} is invalid: {e:?}"));
+			}
+			for asset in &self.foreign_assets {
+				Pallet::<T>::do_allow_foreign_asset(asset.clone())
+					.unwrap_or_else(|e| panic!("genesis foreign asset {asset:?} cannot be allowed: {e:?}"));
 			}
 			Pallet::<T>::remember_root(Tree::<T>::get().root);
 			// The pool account exists from the start and keeps the existential deposit, which is
@@ -347,6 +290,18 @@ pub mod pallet {
 		AssetDisallowed { asset: T::AssetId },
 		/// A destroyed asset left the allowed assets: a new asset under its id is another asset.
 		AssetForgotten { asset: T::AssetId },
+		/// Governance allowed a foreign asset into the pool; notes carry it as `Asset::Foreign(index)`.
+		ForeignAssetAllowed { index: u32, asset: T::ForeignAssetId },
+		/// Governance stopped new deposits of a foreign asset (its notes can still leave).
+		ForeignAssetDisallowed { index: u32, asset: T::ForeignAssetId },
+		/// A destroyed foreign asset left the registry; its index is retired.
+		ForeignAssetForgotten { index: u32, asset: T::ForeignAssetId },
+		/// An unshielded foreign asset left for its reserve chain, to `beneficiary` there.
+		SentToReserve {
+			asset: T::ForeignAssetId,
+			amount: BalanceOf<T>,
+			beneficiary: BeneficiaryOf<T>,
+		},
 	}
 
 	#[pallet::error]
@@ -411,6 +366,17 @@ pub mod pallet {
 		AssetNotGuarded,
 		/// No asset has this id.
 		UnknownAsset,
+		/// The foreign asset is registered already (under the index it has).
+		ForeignAssetRegistered,
+		/// [`Config::MaxForeignAssets`] foreign assets were registered already.
+		TooManyForeignAssets,
+		/// A transaction to a reserve must unshield (`ext_amount < 0`) a foreign asset.
+		NotAForeignUnshield,
+		/// The unshield's recipient is not the outbox account of the named beneficiary
+		/// ([`Pallet::reserve_outbox`]): the proof did not commit to sending there.
+		OutboxMismatch,
+		/// The reserve chain cannot be reached with this asset, or the XCM transfer failed.
+		ReserveTransferFailed,
 	}
 
 	#[pallet::hooks]
@@ -541,6 +507,50 @@ pub mod pallet {
 			ensure!(AllowedAssets::<T>::take(asset).is_some(), Error::<T>::AssetNotAllowed);
 			Self::deposit_event(Event::AssetDisallowed { asset });
 			Ok(())
+		}
+
+		/// Register a foreign asset with the pool and allow it (governance), or allow again one
+		/// registered earlier. A new registration gets the next index, which its notes carry.
+		/// Its owner, admin and freezer must be the pool account, as for [`Call::allow_asset`].
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::allow_foreign_asset())]
+		pub fn allow_foreign_asset(origin: OriginFor<T>, asset: Box<T::ForeignAssetId>) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Self::do_allow_foreign_asset(*asset)
+		}
+
+		/// Stop new deposits of a foreign asset (governance). Its notes can still be spent and
+		/// unshielded, and it keeps its index.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::disallow_foreign_asset())]
+		pub fn disallow_foreign_asset(origin: OriginFor<T>, asset: Box<T::ForeignAssetId>) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Self::do_disallow_foreign_asset(*asset)
+		}
+
+		/// Unshield a foreign asset straight to `beneficiary` on its reserve chain (for example an
+		/// Asset Hub account), so that it leaves the pool without a public account here holding
+		/// it. The proof commits to `beneficiary` ([`ExtData::hash_to_reserve`]), so nobody can
+		/// redirect the funds, nor apply the proof as a plain unshield; the funds pass through the
+		/// beneficiary's keyless outbox ([`Pallet::reserve_outbox`], the transaction's
+		/// recipient) and leave in the same call. The signer is a relayer, as for [`Call::transact`]; the
+		/// fee, in the asset, goes to the relayer the proof names. The reserve takes its execution
+		/// fee from the amount sent.
+		#[pallet::call_index(9)]
+		#[pallet::weight(Pallet::<T>::transact_weight(true).saturating_add(T::ReserveTransfer::weight()))]
+		pub fn transact_to_reserve(
+			origin: OriginFor<T>,
+			tx: Transaction<T>,
+			beneficiary: Box<BeneficiaryOf<T>>,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let (asset, amount) = Self::check_reserve_unshield(&tx, &beneficiary)?;
+			let key = Self::prepared_key(tx.key_version)?;
+			let inputs = Self::check_reserve_transaction(&tx, &beneficiary)?;
+			Self::verify(&key, &tx, &inputs)?;
+			let opens_block = Self::apply(&tx, Payer::Signed(&who))?;
+			Self::send_to_reserve(&tx, asset, amount, *beneficiary)?;
+			Ok(Some(Self::transact_weight(opens_block).saturating_add(T::ReserveTransfer::weight())).into())
 		}
 
 		/// Remove a verifying key: proofs for it are no longer accepted.

@@ -31,6 +31,8 @@ mod runtime {
 	pub type Assets = pallet_assets;
 	#[runtime::pallet_index(3)]
 	pub type ShieldedPool = pallet_shielded_pool;
+	#[runtime::pallet_index(4)]
+	pub type ForeignAssets = pallet_assets<Instance2>;
 }
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
@@ -63,6 +65,58 @@ impl pallet_assets::Config for Test {
 	type CallbackHandle = pallet_shielded_pool::AssetGuard<Test>;
 }
 
+/// Foreign assets as the runtime has them, but keyed by a number instead of a location.
+#[derive_impl(pallet_assets::config_preludes::TestDefaultConfig)]
+impl pallet_assets::Config<pallet_assets::Instance2> for Test {
+	type Balance = Balance;
+	type AssetId = ForeignAssetId;
+	type AssetIdParameter = ForeignAssetId;
+	type Currency = Balances;
+	type CreateOrigin = polkadot_sdk::frame_support::traits::NeverEnsureOrigin<AccountId>;
+	type ForceOrigin = EnsureRoot<AccountId>;
+	type Freezer = pallet_shielded_pool::ForeignAssetGuard<Test>;
+	type Holder = ();
+	type CallbackHandle = pallet_shielded_pool::ForeignAssetGuard<Test>;
+}
+
+pub type ForeignAssetId = u64;
+
+parameter_types! {
+	/// What [`TestReserve`] sent: `(asset, amount, beneficiary)`.
+	pub static SentToReserve: Vec<(ForeignAssetId, Balance, [u8; 32])> = Vec::new();
+	/// Whether the reserve chain is unreachable.
+	pub static ReserveDown: bool = false;
+}
+
+/// A reserve transfer as the XCM executor does it: the amount leaves the sender's account here
+/// (burned: the reserve releases it there), and a message goes out.
+pub struct TestReserve;
+impl crate::ReserveTransfer<AccountId, ForeignAssetId, Balance> for TestReserve {
+	type Beneficiary = [u8; 32];
+
+	fn transfer(
+		from: &AccountId,
+		asset: &ForeignAssetId,
+		amount: Balance,
+		beneficiary: &[u8; 32],
+	) -> polkadot_sdk::sp_runtime::DispatchResult {
+		use polkadot_sdk::frame_support::traits::{
+			fungibles::Mutate,
+			tokens::{Fortitude, Precision, Preservation},
+		};
+		if ReserveDown::get() {
+			return Err(polkadot_sdk::sp_runtime::DispatchError::Other("unroutable"));
+		}
+		ForeignAssets::burn_from(*asset, from, amount, Preservation::Expendable, Precision::Exact, Fortitude::Polite)?;
+		SentToReserve::mutate(|sent| sent.push((*asset, amount, *beneficiary)));
+		Ok(())
+	}
+
+	fn weight() -> polkadot_sdk::frame_support::weights::Weight {
+		polkadot_sdk::frame_support::weights::Weight::from_parts(1_000_000, 1_000)
+	}
+}
+
 parameter_types! {
 	pub const PoolPalletId: PalletId = PalletId(*b"zk/pool_");
 	pub static Author: Option<AccountId> = None;
@@ -89,6 +143,10 @@ impl pallet_shielded_pool::Config for Test {
 	type UnsignedPriority = ConstU64<100>;
 	type UnsignedLongevity = ConstU64<64>;
 	type BlockAuthor = TestAuthor;
+	type ForeignAssetId = ForeignAssetId;
+	type ForeignAssets = ForeignAssets;
+	type MaxForeignAssets = ConstU32<3>;
+	type ReserveTransfer = TestReserve;
 	type WeightInfo = ();
 }
 
@@ -100,8 +158,11 @@ pub const ALICE: u8 = 1;
 pub const BOB: u8 = 2;
 pub const RELAYER: u8 = 3;
 pub const ASSET: u32 = 7;
+/// A foreign asset (the relay token, say), guarded by the pool from genesis but not registered.
+pub const RELAY_TOKEN: ForeignAssetId = 100;
 
-/// Alice and Bob funded with 1 000 000 native and 1 000 000 of asset 7; the dev key installed
+/// Alice and Bob funded with 1 000 000 native and 1 000 000 of asset 7, Alice with 1 000 000
+/// of [`RELAY_TOKEN`] (min balance 5, owned by the pool); the dev key installed
 /// as version 1 (when `with_key`).
 pub fn new_test_ext(verifying_keys: Vec<(u32, Vec<u8>)>) -> polkadot_sdk::sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
@@ -119,7 +180,16 @@ pub fn new_test_ext(verifying_keys: Vec<(u32, Vec<u8>)>) -> polkadot_sdk::sp_io:
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
-	pallet_shielded_pool::GenesisConfig::<Test> { verifying_keys, _phantom: Default::default() }
+	let pool = pallet_shielded_pool::Pallet::<Test>::account_id();
+	pallet_assets::GenesisConfig::<Test, pallet_assets::Instance2> {
+		assets: vec![(RELAY_TOKEN, pool, true, 5)],
+		metadata: vec![],
+		accounts: vec![(RELAY_TOKEN, account(ALICE), 1_000_000)],
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	pallet_shielded_pool::GenesisConfig::<Test> { verifying_keys, foreign_assets: vec![], _phantom: Default::default() }
 		.assimilate_storage(&mut storage)
 		.unwrap();
 	let mut ext = polkadot_sdk::sp_io::TestExternalities::new(storage);

@@ -6,7 +6,7 @@ use polkadot_sdk::{
 	frame_support::{
 		storage::{with_transaction, TransactionOutcome},
 		traits::{
-			fungible::Mutate as _,
+			fungible::{Inspect as _, Mutate as _},
 			fungibles::{Inspect as _, Mutate as _},
 			tokens::{Fortitude, Precision, Preservation},
 		},
@@ -149,27 +149,29 @@ impl<T: Config> Pallet<T> {
 	/// Pay from the pool. The native pool account keeps its existential deposit; an asset
 	/// pool account may be emptied exactly, never left below the asset's minimum.
 	fn pay_out(asset: Asset<T::AssetId>, pool: &T::AccountId, to: &T::AccountId, amount: BalanceOf<T>) -> Result<(), Error<T>> {
-		let preservation = Self::pool_preservation(asset, pool, amount);
+		let preservation = Self::pool_preservation(asset, pool, amount)?;
 		Self::transfer(asset, pool, to, amount, preservation).map(|_| ()).map_err(|_| Error::<T>::PayoutFailed)
 	}
 
 	/// Burn from the pool, with the same preservation as a payout.
 	fn burn(asset: Asset<T::AssetId>, pool: &T::AccountId, amount: BalanceOf<T>) -> Result<(), Error<T>> {
-		let preservation = Self::pool_preservation(asset, pool, amount);
-		match asset {
-			Asset::Native => T::NativeCurrency::burn_from(pool, amount, preservation, Precision::Exact, Fortitude::Polite),
-			Asset::Fungible(id) => T::Assets::burn_from(id, pool, amount, preservation, Precision::Exact, Fortitude::Polite),
+		let preservation = Self::pool_preservation(asset, pool, amount)?;
+		let (precision, force) = (Precision::Exact, Fortitude::Polite);
+		match Self::ledger(asset)? {
+			Ledger::Native => T::NativeCurrency::burn_from(pool, amount, preservation, precision, force),
+			Ledger::Local(id) => T::Assets::burn_from(id, pool, amount, preservation, precision, force),
+			Ledger::Foreign(id) => T::ForeignAssets::burn_from(id, pool, amount, preservation, precision, force),
 		}
 		.map(|_| ())
 		.map_err(|_| Error::<T>::PayoutFailed)
 	}
 
-	fn pool_preservation(asset: Asset<T::AssetId>, pool: &T::AccountId, amount: BalanceOf<T>) -> Preservation {
-		match asset {
+	fn pool_preservation(asset: Asset<T::AssetId>, pool: &T::AccountId, amount: BalanceOf<T>) -> Result<Preservation, Error<T>> {
+		Ok(match asset {
 			Asset::Native => Preservation::Preserve,
-			Asset::Fungible(id) if T::Assets::balance(id, pool) == amount => Preservation::Expendable,
-			Asset::Fungible(_) => Preservation::Preserve,
-		}
+			_ if Self::balance_of(asset, pool)? == amount => Preservation::Expendable,
+			_ => Preservation::Preserve,
+		})
 	}
 
 	fn transfer(
@@ -179,9 +181,35 @@ impl<T: Config> Pallet<T> {
 		amount: BalanceOf<T>,
 		preservation: Preservation,
 	) -> Result<BalanceOf<T>, DispatchError> {
-		match asset {
-			Asset::Native => T::NativeCurrency::transfer(from, to, amount, preservation),
-			Asset::Fungible(id) => T::Assets::transfer(id, from, to, amount, preservation),
+		match Self::ledger(asset)? {
+			Ledger::Native => T::NativeCurrency::transfer(from, to, amount, preservation),
+			Ledger::Local(id) => T::Assets::transfer(id, from, to, amount, preservation),
+			Ledger::Foreign(id) => T::ForeignAssets::transfer(id, from, to, amount, preservation),
 		}
 	}
+
+	/// What `who` holds of `asset`.
+	pub(crate) fn balance_of(asset: Asset<T::AssetId>, who: &T::AccountId) -> Result<BalanceOf<T>, Error<T>> {
+		Ok(match Self::ledger(asset)? {
+			Ledger::Native => T::NativeCurrency::balance(who),
+			Ledger::Local(id) => T::Assets::balance(id, who),
+			Ledger::Foreign(id) => T::ForeignAssets::balance(id, who),
+		})
+	}
+
+	/// Where the balances of `asset` live; a foreign asset by its registered location.
+	fn ledger(asset: Asset<T::AssetId>) -> Result<Ledger<T>, Error<T>> {
+		Ok(match asset {
+			Asset::Native => Ledger::Native,
+			Asset::Fungible(id) => Ledger::Local(id),
+			Asset::Foreign(index) => Ledger::Foreign(Self::foreign_asset(index)?.id),
+		})
+	}
+}
+
+/// The pallet an asset's balances live in.
+enum Ledger<T: Config> {
+	Native,
+	Local(T::AssetId),
+	Foreign(T::ForeignAssetId),
 }

@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 use zk_verifier::{merkle, Scalar};
 
 use crate::{
-	Config, Error, Event, Hash32, KnownRoots, Leaves, MerklePath, NotesDigest, Pallet, PendingLeaves, RootRing,
+	Config, Error, Event, Hash32, KnownRoots, Leaves, NotesDigest, Pallet, PendingLeaves, RootRing,
 	RootRingCursor, SubtreeRoots, Tree, TreeState, MAX_LEAVES_PER_QUERY, SUBTREE_HEIGHT,
 };
 use polkadot_sdk::{
@@ -153,4 +153,16 @@ impl<T: Config> Pallet<T> {
 		KnownRoots::<T>::insert(root, slot);
 		RootRingCursor::<T>::put(slot.saturating_add(1) % size);
 	}
+}
+
+/// A Merkle authentication path, as the runtime API returns it.
+#[derive(Clone, PartialEq, Eq, codec::Encode, codec::Decode, scale_info::TypeInfo, Debug)]
+pub struct MerklePath {
+	/// The leaf (a note commitment).
+	pub leaf: Hash32,
+	/// Siblings, three per level of the 4-ary tree, left to right, from the leaf level up
+	/// (`3 × 16 = 48` of them; see `zk_verifier::merkle::Path`).
+	pub siblings: Vec<Hash32>,
+	/// The current root the path leads to.
+	pub root: Hash32,
 }

@@ -28,7 +28,15 @@ pub type ProofBytes = [u8; PROOF_UNCOMPRESSED_SIZE];
 /// The size of a prepared transfer-circuit key ([`crate::PreparedKeys`]).
 pub type PreparedKeyLen = ConstU32<{ zk_verifier::prepared_key_len(TRANSFER_INPUTS) as u32 }>;
 
-/// What a transaction moves: the native token or a `pallet-assets` asset.
+/// What a transaction moves: the native token, a local `pallet-assets` asset, or a foreign
+/// asset (one that lives on another chain and arrived over XCM) registered with the pool.
+///
+/// Notes carry the asset as one field element ([`Asset::field_value`]), and the three kinds
+/// never share a value: the native token is 0, a local asset `id + 1` (below
+/// [`FOREIGN_ASSET_TAG`]), a foreign asset `FOREIGN_ASSET_TAG | index`. A foreign asset is named by
+/// its registration index rather than by its XCM location, which does not fit a field element
+/// and has several encodings across XCM versions; the index is given once by governance
+/// ([`crate::Call::allow_foreign_asset`]) and never reused.
 #[derive(
 	Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, DecodeWithMemTracking, Debug, TypeInfo, MaxEncodedLen,
 )]
@@ -37,16 +45,34 @@ pub enum Asset<AssetId> {
 	Native,
 	/// A `pallet-assets` asset (field value `id + 1` in notes).
 	Fungible(AssetId),
+	/// A foreign asset by its registration index ([`crate::ForeignAssetRegistry`]; field value
+	/// `FOREIGN_ASSET_TAG | index` in notes).
+	Foreign(u32),
 }
 
+/// The bit that marks a foreign asset's field value (see [`Asset`]).
+pub const FOREIGN_ASSET_TAG: u64 = 1 << 63;
+
 impl<AssetId: Copy + Into<u64>> Asset<AssetId> {
-	/// The asset as notes carry it; `None` for an id that does not fit.
+	/// The asset as notes carry it; `None` for a local id that does not fit below
+	/// [`FOREIGN_ASSET_TAG`].
 	pub fn field_value(&self) -> Option<u64> {
 		match self {
 			Asset::Native => Some(0),
-			Asset::Fungible(id) => (*id).into().checked_add(1),
+			Asset::Fungible(id) => (*id).into().checked_add(1).filter(|value| *value < FOREIGN_ASSET_TAG),
+			Asset::Foreign(index) => Some(FOREIGN_ASSET_TAG | u64::from(*index)),
 		}
 	}
+}
+
+/// A foreign asset registered with the pool ([`crate::ForeignAssetRegistry`]).
+#[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo, MaxEncodedLen)]
+pub struct ForeignAssetInfo<ForeignAssetId> {
+	/// The asset's id in the foreign-assets pallet (its XCM location in the runtime).
+	pub id: ForeignAssetId,
+	/// Whether it may be shielded now. A disallowed asset's notes can still be spent and
+	/// unshielded.
+	pub allowed: bool,
 }
 
 /// Data a proof commits to through `ext_data_hash` without it being part of the statement:
@@ -71,9 +97,28 @@ impl<T: Config> ExtData<T> {
 	/// another that shares the verifying key and a root. The fee is hashed as a `u128` so that
 	/// the hash does not depend on the width of the runtime's balance type.
 	pub fn hash(&self, chain: &Hash32) -> Scalar {
-		let fee: u128 = self.fee.unique_saturated_into();
-		let preimage = (chain, &self.recipient, &self.relayer, fee, &self.encrypted_notes).encode();
+		zk_verifier::public_inputs::ext_data_hash(&self.preimage(chain))
+	}
+
+	/// The `ext_data_hash` of an unshield to `beneficiary` on the asset's reserve chain
+	/// ([`crate::Call::transact_to_reserve`]): the plain preimage, then [`Self::RESERVE_TAG`] and
+	/// the beneficiary's encoding. The plain preimage is a SCALE encoding, which no other
+	/// ext-data's encoding extends, so the two hashes never coincide: a proof made for the
+	/// reserve does not verify as a plain unshield (which would strand the funds in the keyless
+	/// outbox), and the beneficiary cannot be swapped.
+	pub fn hash_to_reserve(&self, chain: &Hash32, beneficiary: &impl Encode) -> Scalar {
+		let mut preimage = self.preimage(chain);
+		preimage.extend_from_slice(Self::RESERVE_TAG);
+		beneficiary.encode_to(&mut preimage);
 		zk_verifier::public_inputs::ext_data_hash(&preimage)
+	}
+
+	/// Marks the preimage of an unshield to a reserve.
+	pub const RESERVE_TAG: &'static [u8] = b"zksettle/reserve";
+
+	fn preimage(&self, chain: &Hash32) -> alloc::vec::Vec<u8> {
+		let fee: u128 = self.fee.unique_saturated_into();
+		(chain, &self.recipient, &self.relayer, fee, &self.encrypted_notes).encode()
 	}
 }
 

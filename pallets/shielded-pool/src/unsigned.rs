@@ -6,7 +6,7 @@ use polkadot_sdk::sp_runtime::{
 	transaction_validity::{InvalidTransaction, TransactionPriority, TransactionValidityError},
 };
 
-use crate::{validity, Asset, Config, Error, Pallet, Transaction};
+use crate::{Asset, Config, Error, Pallet, Transaction};
 use polkadot_sdk::frame_support::traits::Get;
 
 impl<T: Config> Pallet<T> {
@@ -60,4 +60,28 @@ impl<T: Config> Pallet<T> {
 		};
 		InvalidTransaction::Custom(code).into()
 	}
+}
+
+/// Custom codes of `InvalidTransaction::Custom` with which the transaction pool refuses an
+/// unsigned shielded transaction. Wallets map them to their own errors; a code never changes
+/// meaning.
+pub mod validity {
+	/// Outside the unsigned policy: not the native token, a shield, a fee below
+	/// `MinUnsignedFee`, or a relayer named.
+	pub const POLICY: u8 = 0;
+	/// The root is neither current nor recent.
+	pub const UNKNOWN_ROOT: u8 = 1;
+	/// A nullifier was spent already.
+	pub const NULLIFIER_SPENT: u8 = 2;
+	/// The proof does not verify.
+	pub const INVALID_PROOF: u8 = 3;
+	/// The proof bytes do not decode.
+	pub const MALFORMED_PROOF: u8 = 4;
+	/// No verifying key has the transaction's version.
+	pub const UNKNOWN_KEY: u8 = 5;
+	/// Any other check of the transaction failed.
+	pub const OTHER: u8 = 6;
+	/// The payout or the fee could not be paid (for example an amount below the existential
+	/// deposit to a new account), so dispatch would fail.
+	pub const PAYOUT_FAILED: u8 = 7;
 }

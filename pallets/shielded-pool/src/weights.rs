@@ -57,6 +57,8 @@ pub trait WeightInfo {
 	fn set_verifying_key() -> Weight;
 	fn allow_asset() -> Weight;
 	fn disallow_asset() -> Weight;
+	fn allow_foreign_asset() -> Weight;
+	fn disallow_foreign_asset() -> Weight;
 	fn remove_verifying_key() -> Weight;
 }
 
@@ -288,7 +290,23 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(15_503_000, 3485)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}	/// Not yet measured (added with foreign assets, 2026-12-04): `allow_asset`'s measured time
+	/// twice over, for a location-keyed asset read, the registry's two reads and three writes.
+	/// Storage: `ForeignAssets::Asset` (r:1 w:0), `ShieldedPool::ForeignAssetIndex` (r:1 w:1),
+	/// `ShieldedPool::NextForeignAssetIndex` (r:1 w:1), `ShieldedPool::ForeignAssetRegistry` (r:0 w:1)
+	fn allow_foreign_asset() -> Weight {
+		Weight::from_parts(48_412_000, 8_000)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	/// Not yet measured: `disallow_asset`'s measured time twice over.
+	/// Storage: `ShieldedPool::ForeignAssetIndex` (r:1 w:0), `ShieldedPool::ForeignAssetRegistry` (r:1 w:1)
+	fn disallow_foreign_asset() -> Weight {
+		Weight::from_parts(31_006_000, 5_000)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+
 	/// Storage: `ShieldedPool::VerifyingKeys` (r:1 w:1)
 	/// Proof: `ShieldedPool::VerifyingKeys` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `ShieldedPool::PreparedKeys` (r:0 w:1)
@@ -381,7 +399,23 @@ impl WeightInfo for () {
 		Weight::from_parts(15_503_000, 3485)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}	/// Not yet measured (added with foreign assets, 2026-12-04): `allow_asset`'s measured time
+	/// twice over, for a location-keyed asset read, the registry's two reads and three writes.
+	/// Storage: `ForeignAssets::Asset` (r:1 w:0), `ShieldedPool::ForeignAssetIndex` (r:1 w:1),
+	/// `ShieldedPool::NextForeignAssetIndex` (r:1 w:1), `ShieldedPool::ForeignAssetRegistry` (r:0 w:1)
+	fn allow_foreign_asset() -> Weight {
+		Weight::from_parts(48_412_000, 8_000)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
+	/// Not yet measured: `disallow_asset`'s measured time twice over.
+	/// Storage: `ShieldedPool::ForeignAssetIndex` (r:1 w:0), `ShieldedPool::ForeignAssetRegistry` (r:1 w:1)
+	fn disallow_foreign_asset() -> Weight {
+		Weight::from_parts(31_006_000, 5_000)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+
 	fn remove_verifying_key() -> Weight {
 		Weight::from_parts(45_308_000, 7575)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))

@@ -1,5 +1,6 @@
 //! Configuration of every pallet of the runtime.
 
+pub mod assets;
 pub mod xcm_config;
 
 use polkadot_sdk::{staging_parachain_info as parachain_info, staging_xcm as xcm, *};
@@ -11,7 +12,7 @@ use frame_support::{
 	dispatch::DispatchClass,
 	parameter_types,
 	traits::{
-		AsEnsureOriginWithArg, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, EitherOfDiverse, TransformOrigin,
+		ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, EitherOfDiverse, TransformOrigin,
 		VariantCountOf,
 	},
 	weights::{
@@ -22,7 +23,7 @@ use frame_support::{
 };
 use frame_system::{
 	limits::{BlockLength, BlockWeights},
-	EnsureRoot, EnsureSigned,
+	EnsureRoot,
 };
 use pallet_xcm::{EnsureXcm, IsVoiceOfBody};
 use parachains_common::message_queue::{NarrowOriginToSibling, ParaIdToSibling};
@@ -134,42 +135,6 @@ impl pallet_transaction_payment::Config for Runtime {
 /// Deposit for `items` storage items taking `bytes` bytes.
 pub const fn deposit(items: u32, bytes: u32) -> Balance {
 	items as Balance * 20 * UNIT + (bytes as Balance) * 100 * MICRO_UNIT
-}
-
-parameter_types! {
-	pub const AssetDeposit: Balance = 10 * UNIT;
-	pub const AssetAccountDeposit: Balance = deposit(1, 16);
-	pub const ApprovalDeposit: Balance = EXISTENTIAL_DEPOSIT;
-	pub const MetadataDepositBase: Balance = deposit(1, 68);
-	pub const MetadataDepositPerByte: Balance = deposit(0, 1);
-}
-
-impl pallet_assets::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
-	type Balance = Balance;
-	type RemoveItemsLimit = ConstU32<1000>;
-	type AssetId = u32;
-	type AssetIdParameter = codec::Compact<u32>;
-	type Currency = Balances;
-	type ReserveData = ();
-	type CreateOrigin = AsEnsureOriginWithArg<EnsureSigned<AccountId>>;
-	type ForceOrigin = EnsureRoot<AccountId>;
-	type AssetDeposit = AssetDeposit;
-	type AssetAccountDeposit = AssetAccountDeposit;
-	type MetadataDepositBase = MetadataDepositBase;
-	type MetadataDepositPerByte = MetadataDepositPerByte;
-	type ApprovalDeposit = ApprovalDeposit;
-	type StringLimit = ConstU32<50>;
-	// The shielded pool refuses the destruction of an asset with shielded value and forgets a
-	// destroyed one (see `pallet_shielded_pool::AssetGuard`).
-	type Freezer = pallet_shielded_pool::AssetGuard<Runtime>;
-	type Holder = ();
-	type Extra = ();
-	type CallbackHandle = pallet_shielded_pool::AssetGuard<Runtime>;
-	type AssetIdAllocator = ();
-	type WeightInfo = pallet_assets::weights::SubstrateWeight<Runtime>;
-	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = ();
 }
 
 impl pallet_sudo::Config for Runtime {
@@ -361,6 +326,12 @@ impl pallet_shielded_pool::Config for Runtime {
 	type UnsignedPriority = ConstU64<{ 10 * MILLI_UNIT as u64 * 19 }>;
 	type UnsignedLongevity = ConstU64<64>;
 	type BlockAuthor = BlockAuthor;
+	type ForeignAssetId = assets::ForeignAssetId;
+	type ForeignAssets = super::ForeignAssets;
+	// The relay token and a handful of Asset Hub assets; room to spare, and each entry a few
+	// hundred bytes.
+	type MaxForeignAssets = ConstU32<64>;
+	type ReserveTransfer = xcm_config::ToReserve;
 	type WeightInfo = pallet_shielded_pool::weights::SubstrateWeight<Runtime>;
 }
 

@@ -1,45 +1,92 @@
-//! XCM: signed accounts and sibling parachains map to local origins; this chain's own token
-//! (ZKS, `Here`) is the only asset XCM deposits and withdraws, and pays for incoming XCM.
+//! XCM: signed accounts and sibling parachains map to local origins; ZKS (`Here`) and the
+//! foreign assets (`ForeignAssets`, keyed by location) are what XCM deposits and withdraws.
 //!
-//! The relay chain's token is *not* ZKS: the template transacted it onto `Balances`, so every
-//! relay token reserve-transferred here would have minted native tokens. Until the relay token
-//! has its own foreign asset, a message that deposits it finds no transactor and fails (its
-//! assets are trapped and claimable by the sender).
+//! * **Reserves.** The relay chain's token is reserved where [`RelayTokenReserve`] says (the
+//!   relay chain on this network; Asset Hub on Polkadot and Kusama since the Asset Hub
+//!   migration), and Asset Hub is the reserve of its own assets ([`AssetsOf`]). No other chain
+//!   may deposit a foreign asset here, and nothing is teleported.
+//! * **Foreign assets never mint ZKS.** The template transacted the relay token onto
+//!   `Balances`: every DOT sent here would have minted a native token. The relay token is the
+//!   foreign asset `(1, Here)` instead.
+//! * **Fees** for incoming XCM are paid in ZKS or in the relay token, at a fixed rate
+//!   ([`RelayTokenFeeRate`]); relay-token fees go to the collators' pot.
+//! * **Out**: reserve transfers of foreign assets go back to their reserve (`pallet-xcm`
+//!   `limited_reserve_transfer_assets`, and the shielded pool's unshield to a reserve through
+//!   [`ToReserve`]).
 
 use crate::{
-	AccountId, AllPalletsWithSystem, Balances, ParachainInfo, ParachainSystem, PolkadotXcm, Runtime, RuntimeCall,
-	RuntimeEvent, RuntimeOrigin, WeightToFee, XcmpQueue,
+	configs::{assets::ForeignAssetId, PotId},
+	AccountId, AllPalletsWithSystem, Balance, Balances, ForeignAssets, ParachainInfo, ParachainSystem, PolkadotXcm,
+	Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, WeightToFee, XcmpQueue,
 };
+use alloc::{boxed::Box, vec::Vec};
+use core::marker::PhantomData;
 use polkadot_sdk::{
 	staging_xcm as xcm, staging_xcm_builder as xcm_builder, staging_xcm_executor as xcm_executor, *,
 };
 
 use frame_support::{
 	parameter_types,
-	traits::{ConstU32, Contains, Disabled, Everything, Nothing},
+	traits::{ConstU32, Contains, ContainsPair, Disabled, Everything, EverythingBut, Get, Nothing},
 	weights::Weight,
+};
+use sp_runtime::{
+	traits::{AccountIdConversion, Identity},
+	DispatchError, DispatchResult,
 };
 use frame_system::EnsureRoot;
 use pallet_xcm::XcmPassthrough;
 use polkadot_parachain_primitives::primitives::Sibling;
 use polkadot_runtime_common::impls::ToAuthor;
-use xcm::latest::prelude::*;
+use frame_support::traits::ProcessMessageError;
+use xcm::{latest::prelude::*, VersionedLocation};
 use xcm_builder::{
-	AccountId32Aliases, AllowExplicitUnpaidExecutionFrom, AllowTopLevelPaidExecutionFrom, DenyRecursively,
-	DenyReserveTransferToRelayChain, DenyThenTry, EnsureXcmOrigin, FixedWeightBounds, FrameTransactionalProcessor,
-	FungibleAdapter, IsConcrete, NativeAsset, ParentIsPreset, RelayChainAsNative, SiblingParachainAsNative,
-	SiblingParachainConvertsVia, SignedAccountId32AsNative, SignedToAccountId32, SovereignSignedViaLocation,
-	TakeWeightCredit, TrailingSetTopicAsId, UsingComponents, WithComputedOrigin, WithUniqueTopic,
+	AccountId32Aliases, AllowExplicitUnpaidExecutionFrom, AllowTopLevelPaidExecutionFrom, Case, DenyRecursively,
+	DenyReserveTransferToRelayChain, DenyThenTry, EnsureXcmOrigin, FixedRateOfFungible, FixedWeightBounds,
+	FrameTransactionalProcessor, FungibleAdapter, FungiblesAdapter, IsConcrete, MatchedConvertedConcreteId, NoChecking,
+	ParentIsPreset, RelayChainAsNative, SiblingParachainAsNative, SiblingParachainConvertsVia,
+	SignedAccountId32AsNative, SignedToAccountId32, SovereignSignedViaLocation, StartsWith, TakeRevenue,
+	TakeWeightCredit, TrailingSetTopicAsId, UsingComponents, WithComputedOrigin, WithLatestLocationConverter,
+	WithUniqueTopic,
 };
-use xcm_executor::XcmExecutor;
+use xcm_executor::{
+	traits::{DenyExecution, Properties, TransactAsset},
+	AssetsInHolding, XcmExecutor,
+};
+
+/// Asset Hub's para id (the same on Polkadot, Kusama, Westend, Paseo and Rococo).
+pub const ASSET_HUB_PARA_ID: u32 = 1000;
+
+/// The relay token's fee for one second of XCM execution weight (in its smallest unit: with 12
+/// decimals, 0.1 of a token). A 4-instruction transfer is weighed at 4 ms and 256 KiB of proof
+/// here, so it pays 0.0004 + 0.00025 of a token.
+pub const RELAY_TOKEN_PER_SECOND: u128 = 100_000_000_000;
+/// The relay token's fee for one MB of proof.
+pub const RELAY_TOKEN_PER_MB: u128 = 1_000_000_000;
 
 parameter_types! {
+	/// The relay chain, and its token.
 	pub const RelayLocation: Location = Location::parent();
 	/// This chain's own token, as XCM names it here.
 	pub const NativeLocation: Location = Location::here();
+	/// Where the relay token is reserved for this chain: the relay chain itself on the
+	/// rococo-local network this repository runs. On Polkadot and Kusama, since the Asset Hub
+	/// migration, Asset Hub is the reserve (`(1, [Parachain(1000)])`): one constant to change
+	/// per deployment, together with the genesis of the relay token's foreign asset.
+	pub const RelayTokenReserve: Location = Location::parent();
+	pub AssetHubLocation: Location = Location::new(1, [Parachain(ASSET_HUB_PARA_ID)]);
+	/// The relay token, deposited by its reserve.
+	pub RelayTokenFromReserve: (AssetFilter, Location) =
+		(Wild(AllOf { id: AssetId(RelayLocation::get()), fun: WildFungible }), RelayTokenReserve::get());
+	/// Incoming XCM may pay its fees in the relay token at this rate (per second of weight, per
+	/// MB of proof).
+	pub RelayTokenFeeRate: (AssetId, u128, u128) =
+		(AssetId(RelayLocation::get()), RELAY_TOKEN_PER_SECOND, RELAY_TOKEN_PER_MB);
 	pub const RelayNetwork: Option<NetworkId> = None;
 	pub RelayChainOrigin: RuntimeOrigin = cumulus_pallet_xcm::Origin::Relay.into();
 	pub UniversalLocation: InteriorLocation = Parachain(ParachainInfo::parachain_id().into()).into();
+	/// Teleports are not accepted, so nothing is ever checked in or out.
+	pub CheckingAccount: AccountId = PolkadotXcm::check_account();
 }
 
 /// How a `Location` becomes a local account.
@@ -49,8 +96,73 @@ pub type LocationToAccountId = (
 	AccountId32Aliases<RelayNetwork, AccountId>,
 );
 
-/// Deposits and withdrawals of the native token (ZKS) only.
+/// Deposits and withdrawals of the native token (ZKS).
 pub type LocalAssetTransactor = FungibleAdapter<Balances, IsConcrete<NativeLocation>, LocationToAccountId, AccountId, ()>;
+
+/// Foreign assets by location: any location outside this chain. An asset governance did not
+/// create is refused when it is deposited (no such asset), and [`IsReserve`] decides which
+/// chain may deposit which.
+pub type ForeignAssetsMatcher = MatchedConvertedConcreteId<
+	ForeignAssetId,
+	Balance,
+	EverythingBut<StartsWith<NativeLocation>>,
+	WithLatestLocationConverter<ForeignAssetId>,
+	Identity,
+>;
+
+/// Deposits and withdrawals of foreign assets: minted when their reserve sends them, burned
+/// when they leave for it.
+pub type ForeignAssetsTransactor =
+	FungiblesAdapter<ForeignAssets, ForeignAssetsMatcher, LocationToAccountId, AccountId, NoChecking, CheckingAccount>;
+
+/// Every asset XCM moves here.
+pub type AssetTransactors = (LocalAssetTransactor, ForeignAssetsTransactor);
+
+/// Assets of the chain `Chain`, deposited by `Chain`: the assets whose locations are inside it
+/// (Asset Hub's `(1, [Parachain(1000), PalletInstance(50), GeneralIndex(1984)])` is USDT).
+pub struct AssetsOf<Chain>(PhantomData<Chain>);
+impl<Chain: Get<Location>> ContainsPair<Asset, Location> for AssetsOf<Chain> {
+	fn contains(asset: &Asset, origin: &Location) -> bool {
+		let chain = Chain::get();
+		origin == &chain && asset.id.0 != chain && asset.id.0.starts_with(&chain)
+	}
+}
+
+/// Which chain is trusted as the reserve of which asset.
+pub type IsReserve = (Case<RelayTokenFromReserve>, AssetsOf<AssetHubLocation>);
+
+/// The reserve a foreign asset goes back to, or `None` for an asset with no reserve we trust.
+pub fn reserve_of(asset: &Location) -> Option<Location> {
+	if *asset == RelayLocation::get() {
+		return Some(RelayTokenReserve::get());
+	}
+	let asset_hub = AssetHubLocation::get();
+	(*asset != asset_hub && asset.starts_with(&asset_hub)).then_some(asset_hub)
+}
+
+/// The reserve transfers `pallet-xcm` may start (it passes the origin and the assets): of
+/// foreign assets with a reserve we trust, which `pallet-xcm` then sends home, or through their
+/// reserve to a third chain. No chain we reach accepts ZKS as a reserve-backed asset yet, so a
+/// "reserve transfer" of ZKS would only park it in the destination's sovereign account here
+/// while its message is refused there.
+pub struct ForeignAssetsOnly;
+impl Contains<(Location, Vec<Asset>)> for ForeignAssetsOnly {
+	fn contains((_origin, assets): &(Location, Vec<Asset>)) -> bool {
+		!assets.is_empty() && assets.iter().all(|asset| reserve_of(&asset.id.0).is_some())
+	}
+}
+
+/// Relay-token fees of incoming XCM go to the collators' pot (when they cannot be deposited,
+/// because they are below the asset's minimum balance for a new account, they are burned: the
+/// reserve then holds more than was minted here, never less).
+pub struct FeesToCollatorPot;
+impl TakeRevenue for FeesToCollatorPot {
+	fn take_revenue(revenue: AssetsInHolding) {
+		let pot: AccountId = PotId::get().into_account_truncating();
+		let pot = Location::from(AccountId32 { network: None, id: pot.into() });
+		let _ = AssetTransactors::deposit_asset(revenue, &pot, None);
+	}
+}
 
 /// How XCM origins become local dispatch origins.
 pub type XcmOriginToTransactDispatchOrigin = (
@@ -75,10 +187,27 @@ impl Contains<Location> for ParentOrParentsExecutivePlurality {
 	}
 }
 
-/// Which incoming messages may execute.
+/// Denies reserve transfers to the relay chain, unless it is the relay token's reserve here
+/// (then they are how the relay token goes home).
+pub struct DenyReserveTransferToNonReserveRelay;
+impl DenyExecution for DenyReserveTransferToNonReserveRelay {
+	fn deny_execution<Call>(
+		origin: &Location,
+		message: &mut [Instruction<Call>],
+		max_weight: Weight,
+		properties: &mut Properties,
+	) -> Result<(), ProcessMessageError> {
+		if RelayTokenReserve::get() == RelayLocation::get() {
+			return Ok(());
+		}
+		DenyReserveTransferToRelayChain::deny_execution(origin, message, max_weight, properties)
+	}
+}
+
+/// Which messages may execute (incoming ones, and those executed locally by `pallet-xcm`).
 pub type Barrier = TrailingSetTopicAsId<
 	DenyThenTry<
-		DenyRecursively<DenyReserveTransferToRelayChain>,
+		DenyRecursively<DenyReserveTransferToNonReserveRelay>,
 		(
 			TakeWeightCredit,
 			WithComputedOrigin<
@@ -96,14 +225,17 @@ impl xcm_executor::Config for XcmConfig {
 	type RuntimeCall = RuntimeCall;
 	type XcmSender = XcmRouter;
 	type XcmEventEmitter = PolkadotXcm;
-	type AssetTransactor = LocalAssetTransactor;
+	type AssetTransactor = AssetTransactors;
 	type OriginConverter = XcmOriginToTransactDispatchOrigin;
-	type IsReserve = NativeAsset;
+	type IsReserve = IsReserve;
 	type IsTeleporter = ();
 	type UniversalLocation = UniversalLocation;
 	type Barrier = Barrier;
 	type Weigher = FixedWeightBounds<UnitWeightCost, RuntimeCall, MaxInstructions>;
-	type Trader = UsingComponents<WeightToFee, NativeLocation, AccountId, Balances, ToAuthor<Runtime>>;
+	type Trader = (
+		UsingComponents<WeightToFee, NativeLocation, AccountId, Balances, ToAuthor<Runtime>>,
+		FixedRateOfFungible<RelayTokenFeeRate, FeesToCollatorPot>,
+	);
 	type ResponseHandler = PolkadotXcm;
 	type AssetTrap = PolkadotXcm;
 	type AssetLocker = ();
@@ -138,7 +270,7 @@ impl pallet_xcm::Config for Runtime {
 	type XcmExecuteFilter = Nothing;
 	type XcmExecutor = XcmExecutor<XcmConfig>;
 	type XcmTeleportFilter = Everything;
-	type XcmReserveTransferFilter = Nothing;
+	type XcmReserveTransferFilter = ForeignAssetsOnly;
 	type Weigher = FixedWeightBounds<UnitWeightCost, RuntimeCall, MaxInstructions>;
 	type UniversalLocation = UniversalLocation;
 	type RuntimeOrigin = RuntimeOrigin;
@@ -160,4 +292,33 @@ impl pallet_xcm::Config for Runtime {
 impl cumulus_pallet_xcm::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type XcmExecutor = XcmExecutor<XcmConfig>;
+}
+
+/// The shielded pool's unshield to a reserve: a `pallet-xcm` reserve transfer from the outbox
+/// account to the asset's reserve, fees for the reserve's execution taken from the amount.
+pub struct ToReserve;
+impl pallet_shielded_pool::ReserveTransfer<AccountId, ForeignAssetId, Balance> for ToReserve {
+	/// The beneficiary on the reserve chain, relative to it (for example
+	/// `(0, [AccountId32 { network: None, id }])`).
+	type Beneficiary = VersionedLocation;
+
+	fn transfer(from: &AccountId, asset: &ForeignAssetId, amount: Balance, beneficiary: &VersionedLocation) -> DispatchResult {
+		let asset: Location = asset.clone().try_into().map_err(|_| DispatchError::Other("asset location"))?;
+		let reserve = reserve_of(&asset).ok_or(DispatchError::Other("no reserve for this asset"))?;
+		PolkadotXcm::limited_reserve_transfer_assets(
+			RuntimeOrigin::signed(from.clone()),
+			Box::new(reserve.into()),
+			Box::new(beneficiary.clone()),
+			Box::new(Assets::from(Asset::from((asset, amount))).into()),
+			0,
+			Unlimited,
+		)
+	}
+
+	/// `pallet-xcm`'s weight of the call, and the local program it executes (withdraw and
+	/// initiate the reserve withdrawal, then the message to the reserve).
+	fn weight() -> Weight {
+		use pallet_xcm::WeightInfo as _;
+		<Runtime as pallet_xcm::Config>::WeightInfo::reserve_transfer_assets().saturating_add(UnitWeightCost::get().saturating_mul(4))
+	}
 }

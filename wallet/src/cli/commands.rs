@@ -5,7 +5,7 @@ use std::path::Path;
 use serde_json::json;
 use zksettle_wallet::{
 	assets::AssetInfo,
-	builder::AssetArg,
+	builder::{AssetArg, Beneficiary},
 	chain::{self, Chain, Included},
 	keys::{Address, Keys},
 	keystore::{Kind, LOG_N},
@@ -99,12 +99,18 @@ fn save_call(path: Option<&Path>, included: &Included) -> Result<(), WalletError
 	}
 }
 
-/// The asset a note's field value names (`None` beyond the `u32` ids the pool accepts).
+/// The asset a note's field value names (`None` for a value no asset has).
 fn asset_of_field(field: u64) -> Option<AssetArg> {
-	match field.checked_sub(1) {
-		None => Some(AssetArg::Native),
-		Some(id) => u32::try_from(id).ok().map(AssetArg::Fungible),
+	AssetArg::of_field(field)
+}
+
+/// A 32-byte account on a reserve chain: SS58 (any prefix) or `0x` and 64 hex digits.
+fn reserve_account(text: &str) -> Result<[u8; 32], WalletError> {
+	if let Some(hex_digits) = text.strip_prefix("0x") {
+		let bytes = hex::decode(hex_digits).map_err(|_| WalletError::BadEncoding("not hex"))?;
+		return bytes.try_into().map_err(|_| WalletError::BadEncoding("not 32 bytes"));
 	}
+	Ok(chain::account(text)?.0)
 }
 
 fn to_u64(amount: u128) -> Result<u64, WalletError> {
@@ -147,6 +153,7 @@ struct Prepared {
 	amount: u64,
 	fee: u128,
 	params: zk_verifier::prover::ProvingKey,
+	relayer: Option<subxt_signer::sr25519::Keypair>,
 }
 
 impl Prepared {
@@ -160,7 +167,15 @@ impl Prepared {
 		};
 		let amount = to_u64(info.parse(&spend.amount, units.raw)?)?;
 		let params = wallet::proving_key(cli.params.as_deref(), cache)?;
-		Ok(Prepared { wallet, chain, info, amount, fee, params })
+		let relayer = spend.relayer.as_deref().map(wallet::signer).transpose()?;
+		if relayer.is_none() && info.asset != AssetArg::Native {
+			return Err(WalletError::Usage(format!(
+				"{} cannot be spent unsigned (the chain prices the unsigned fee in its native token): pass --relayer",
+				info.symbol
+			))
+			.into());
+		}
+		Ok(Prepared { wallet, chain, info, amount, fee, params, relayer })
 	}
 }
 
@@ -258,16 +273,30 @@ pub async fn run(cli: Cli) -> Result<Report, Failure> {
 		Command::Send { ref to, ref spend } => {
 			let to: Address = to.parse()?;
 			let mut p = Prepared::new(&cli, pw_file, &cache, units, spend).await?;
-			let outcome = about(&p.info, p.wallet.send(&p.chain, &p.params, p.info.asset, p.amount, to, p.fee).await)?;
+			let relayer = p.relayer.as_ref();
+			let outcome = about(&p.info, p.wallet.send(&p.chain, &p.params, p.info.asset, p.amount, to, p.fee, relayer).await)?;
 			save_call(save.as_deref(), &outcome.tx)?;
 			transaction_report("sent", units, &p.info, p.amount.into(), p.fee, Some(to.to_string()), &outcome)
 		},
-		Command::Unshield { ref to, ref spend } => {
+		Command::Unshield { ref to, ref spend, to_reserve: false } => {
 			let to = chain::account(to)?;
 			let mut p = Prepared::new(&cli, pw_file, &cache, units, spend).await?;
-			let outcome = about(&p.info, p.wallet.unshield(&p.chain, &p.params, p.info.asset, p.amount, &to, p.fee).await)?;
+			let relayer = p.relayer.as_ref();
+			let outcome =
+				about(&p.info, p.wallet.unshield(&p.chain, &p.params, p.info.asset, p.amount, &to, p.fee, relayer).await)?;
 			save_call(save.as_deref(), &outcome.tx)?;
 			transaction_report("unshielded", units, &p.info, p.amount.into(), p.fee, Some(to.to_string()), &outcome)
+		},
+		Command::Unshield { ref to, ref spend, to_reserve: true } => {
+			let beneficiary = Beneficiary::account32(reserve_account(to)?);
+			let mut p = Prepared::new(&cli, pw_file, &cache, units, spend).await?;
+			let relayer = p.relayer.clone().ok_or(WalletError::Usage("--to-reserve needs --relayer: the transfer is signed, and the relayer takes the fee".into()))?;
+			let outcome = about(
+				&p.info,
+				p.wallet.unshield_to_reserve(&p.chain, &p.params, p.info.asset, p.amount, beneficiary, p.fee, &relayer).await,
+			)?;
+			save_call(save.as_deref(), &outcome.tx)?;
+			transaction_report("sent to the reserve", units, &p.info, p.amount.into(), p.fee, Some(to.clone()), &outcome)
 		},
 		Command::History => history(&cli.wallet, &cli.url, pw_file, units).await?,
 	};
@@ -298,6 +327,7 @@ async fn balance(dir: &Path, url: &str, pw_file: Option<&Path>, units: Units, na
 			let amount = match info.asset {
 				AssetArg::Native => chain.free_balance(id).await?,
 				AssetArg::Fungible(asset) => chain.asset_balance(asset, id).await?,
+				AssetArg::Foreign(index) => chain.foreign_asset_balance(index, id).await?,
 			};
 			text.push(format!("public   {} ({id})", units.show(info, amount)));
 			public.push(amount_json(info, amount));

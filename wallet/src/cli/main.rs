@@ -103,12 +103,19 @@ enum Command {
 		/// Recipient's shielded address (`zks…`).
 		to: String,
 	},
-	/// Withdraw from the pool to any public account (it needs no balance of its own).
+	/// Withdraw from the pool to any public account (it needs no balance of its own), or with
+	/// `--to-reserve` straight to an account on a foreign asset's reserve chain.
 	Unshield {
 		#[command(flatten)]
 		spend: Spend,
-		/// SS58 account that receives the amount.
+		/// SS58 account that receives the amount (with `--to-reserve`: an account on the reserve
+		/// chain, SS58 or 0x-hex 32 bytes).
 		to: String,
+		/// Send a foreign asset back to its reserve chain (the relay chain for its token, Asset Hub
+		/// for its assets) over XCM, to `to` there; needs `--relayer`. The reserve takes its
+		/// execution fee from the amount.
+		#[arg(long)]
+		to_reserve: bool,
 	},
 	/// What happened to this wallet, oldest first.
 	History,
@@ -124,9 +131,15 @@ struct Spend {
 	/// notes.
 	#[arg(long)]
 	fee: Option<String>,
-	/// Asset: its symbol or `pallet-assets` id (default: the native token).
+	/// Asset: its symbol, its `pallet-assets` id, or `f<index>` for the pool's foreign asset
+	/// `index` (default: the native token).
 	#[arg(long, default_value = "native")]
 	asset: String,
+	/// Secret URI of a relayer that signs the transaction and takes the fee (in the asset).
+	/// Needed for any asset but the native token, whose transactions can go unsigned; the
+	/// relayer's account is the only one the transaction shows.
+	#[arg(long)]
+	relayer: Option<String>,
 }
 
 fn default_dir() -> PathBuf {
@@ -160,7 +173,7 @@ mod tests {
 		for (command, to) in [("send", "zksAddress"), ("unshield", "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty")] {
 			let cli = Cli::try_parse_from(["zksettle", command, "40", to, "--fee", "0.1", "--json"]).unwrap();
 			let (spend, parsed_to) = match cli.command {
-				Command::Send { spend, to } | Command::Unshield { spend, to } => (spend, to),
+				Command::Send { spend, to } | Command::Unshield { spend, to, .. } => (spend, to),
 				_ => panic!("{command}"),
 			};
 			assert_eq!((spend.amount.as_str(), parsed_to.as_str(), spend.fee.as_deref()), ("40", to, Some("0.1")));

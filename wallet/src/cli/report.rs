@@ -64,6 +64,7 @@ pub fn asset_json(info: &AssetInfo) -> Value {
 	let id = match info.asset {
 		AssetArg::Native => Value::Null,
 		AssetArg::Fungible(id) => json!(id),
+		AssetArg::Foreign(index) => json!(format!("f{index}")),
 	};
 	json!({ "id": id, "symbol": info.symbol, "decimals": info.decimals })
 }

@@ -63,6 +63,20 @@ impl Wallet {
 		ext_amount: i128,
 		ext_data: ExtData<Test>,
 	) -> Transaction<Test> {
+		let hash = ext_data.hash(&ShieldedPool::chain_binding());
+		self.transaction_bound(spend, outputs, asset, ext_amount, ext_data, hash)
+	}
+
+	/// [`Self::transaction`] with the proof bound to `ext_data_hash`.
+	fn transaction_bound(
+		&mut self,
+		spend: &[Owned],
+		outputs: [Note; 2],
+		asset: Asset<u32>,
+		ext_amount: i128,
+		ext_data: ExtData<Test>,
+		ext_data_hash: Scalar,
+	) -> Transaction<Test> {
 		let witness = build_witness(
 			&self.tree,
 			spend,
@@ -70,7 +84,7 @@ impl Wallet {
 			asset.field_value().unwrap(),
 			ext_amount,
 			ext_data.fee,
-			ext_data.hash(&ShieldedPool::chain_binding()),
+			ext_data_hash,
 			&mut self.rng,
 		)
 		.unwrap();
@@ -570,6 +584,7 @@ fn recent_roots_are_accepted() {
 	});
 }
 
+mod foreign;
 mod hardening;
 
 /// The notes digests in the current block's header so far.

@@ -1,0 +1,82 @@
+//! Runtime-level migrations: state that no single pallet's storage version covers.
+
+use alloc::boxed::Box;
+#[cfg(feature = "try-runtime")]
+use alloc::vec::Vec;
+use polkadot_sdk::*;
+
+use frame_support::{
+	traits::{fungibles, GetStorageVersion, OnRuntimeUpgrade},
+	weights::Weight,
+};
+use sp_runtime::traits::AccountIdConversion;
+
+use crate::{
+	configs::{
+		assets::{relay_token, ForeignAssetsInstance, RELAY_TOKEN_METADATA, RELAY_TOKEN_MIN_BALANCE},
+		ShieldedPoolPalletId,
+	},
+	AccountId, Runtime,
+};
+
+type ForeignAssets = pallet_assets::Pallet<Runtime, ForeignAssetsInstance>;
+type ShieldedPool = pallet_shielded_pool::Pallet<Runtime>;
+
+/// On a chain that predates foreign assets (`spec_version` < 8): create the relay token's
+/// foreign asset as the genesis of a new chain does (owner, admin and freezer the pool's
+/// keyless account, sufficient, with its metadata) and allow it into the pool. Without it the
+/// relay token sent to an upgraded chain would find no asset and be trapped.
+///
+/// Idempotent: it does nothing where the relay token exists already (every chain started at
+/// `spec_version` 8 or later, and an upgraded one after its first run), so it needs no version
+/// of its own and can stay in `Migrations` until the next cleanup.
+pub struct RegisterRelayToken;
+
+impl OnRuntimeUpgrade for RegisterRelayToken {
+	fn on_runtime_upgrade() -> Weight {
+		let db = <Runtime as frame_system::Config>::DbWeight::get();
+		if <ForeignAssets as fungibles::Inspect<AccountId>>::asset_exists(relay_token()) {
+			return db.reads(1);
+		}
+		// The instance is new with this upgrade: its storage starts at the code's version.
+		if ForeignAssets::on_chain_storage_version() == 0 {
+			ForeignAssets::in_code_storage_version().put::<ForeignAssets>();
+		}
+		let pool: AccountId = ShieldedPoolPalletId::get().into_account_truncating();
+		let (name, symbol, decimals) = RELAY_TOKEN_METADATA;
+		let root = || crate::RuntimeOrigin::root();
+		// `Create` is `force_create` without an origin: no deposit, every role the pool's.
+		let registered =
+			<ForeignAssets as fungibles::Create<AccountId>>::create(relay_token(), pool, true, RELAY_TOKEN_MIN_BALANCE)
+				.and_then(|()| {
+					ForeignAssets::force_set_metadata(root(), relay_token(), name.to_vec(), symbol.to_vec(), decimals, false)
+				})
+				.and_then(|()| ShieldedPool::allow_foreign_asset(root(), Box::new(relay_token())));
+		if let Err(error) = registered {
+			log::error!(target: "runtime::migrations", "registering the relay token failed: {error:?}");
+		}
+		// Storage version, asset, metadata, the pool's registry (index, entry, counter).
+		db.reads_writes(5, 7)
+	}
+
+	#[cfg(feature = "try-runtime")]
+	fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+		Ok(Vec::new())
+	}
+
+	#[cfg(feature = "try-runtime")]
+	fn post_upgrade(_: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+		use frame_support::ensure;
+		ensure!(
+			<ForeignAssets as fungibles::Inspect<AccountId>>::asset_exists(relay_token()),
+			"the relay token's foreign asset is missing"
+		);
+		let index = pallet_shielded_pool::ForeignAssetIndex::<Runtime>::get(relay_token())
+			.ok_or("the relay token is not registered with the pool")?;
+		ensure!(
+			pallet_shielded_pool::ForeignAssetRegistry::<Runtime>::get(index).is_some(),
+			"the relay token's registry entry is missing"
+		);
+		Ok(())
+	}
+}
