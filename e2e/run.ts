@@ -1,11 +1,13 @@
 // Runs end-to-end suites against a running zkSettle node and reports each with its duration.
 //
 // Usage: npx tsx run.ts [--ws ws://127.0.0.1:9944] [--relay ws://…] [suite ...]
-//   (suites: transfer shielded settlement agents state-kept upgrade xcm; xcm needs the relay chain)
+//   (suites: transfer shielded foreign settlement agents state-kept upgrade xcm; xcm needs the relay
+//   chain, foreign a dev chain's sudo)
 // Exit status 0 only if every suite passed.
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import type { ApiPromise } from '@polkadot/api';
 import { agents } from './agents.js';
+import { foreign } from './foreign.js';
 import { connect } from './lib/chain.js';
 import { settlement } from './settlement.js';
 import { shielded } from './shielded.js';
@@ -20,6 +22,7 @@ const suites: Record<
 > = {
   transfer,
   shielded,
+  foreign,
   settlement,
   agents,
   'state-kept': stateKept,
@@ -28,7 +31,7 @@ const suites: Record<
 };
 /** What runs when no suite is named (state-kept needs a restart between; upgrade, a chain of an
  *  earlier release). */
-const defaults = ['transfer', 'shielded', 'settlement', 'agents'];
+const defaults = ['transfer', 'shielded', 'foreign', 'settlement', 'agents'];
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);

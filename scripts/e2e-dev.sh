@@ -2,6 +2,7 @@
 # Build the node, start `zksettle-node --dev` on a spare port, and run the end-to-end suites
 # (e2e/run.ts, @polkadot/api) against it: a Polkadot.js-style transfer, the settlement flow with
 # Hyperlane-signed checkpoints, the shielded flow through the `zksettle` wallet CLI (real proofs),
+# foreign assets (the relay token) shielded, relayed and unshielded to the reserve by the wallet,
 # and the settlement agents (`zksettle-agent`) killed and restarted mid-stream. The node is
 # stopped on exit, also on failure.
 #

@@ -115,6 +115,7 @@ fn nobody_but_its_reserve_deposits_the_relay_token() {
 #[test]
 fn asset_hub_is_the_reserve_of_its_own_assets_only() {
 	development_state().execute_with(|| {
+		#[allow(clippy::useless_conversion)]
 		let usdt_id: ForeignAssetId = usdt().try_into().unwrap();
 		let pool = ShieldedPool::account_id();
 		assert_ok!(ForeignAssets::force_create(RuntimeOrigin::root(), usdt_id.clone(), pool.into(), true, 10_000));

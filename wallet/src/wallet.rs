@@ -170,9 +170,9 @@ impl Wallet {
 		asset: AssetArg,
 		amount: u64,
 		to: Address,
-		fee: u128,
-		relayer: Option<&subxt_signer::sr25519::Keypair>,
+		fee: Fee<'_>,
 	) -> Result<Outcome, WalletError> {
+		let Fee { amount: fee, relayer } = fee;
 		let plan = Plan {
 			asset,
 			ext_amount: 0,
@@ -198,9 +198,9 @@ impl Wallet {
 		asset: AssetArg,
 		amount: u64,
 		to: &AccountId32,
-		fee: u128,
-		relayer: Option<&subxt_signer::sr25519::Keypair>,
+		fee: Fee<'_>,
 	) -> Result<Outcome, WalletError> {
+		let Fee { amount: fee, relayer } = fee;
 		let plan = Plan {
 			asset,
 			ext_amount: -i128::from(amount),
@@ -227,9 +227,10 @@ impl Wallet {
 		asset: AssetArg,
 		amount: u64,
 		beneficiary: Beneficiary,
-		fee: u128,
-		relayer: &subxt_signer::sr25519::Keypair,
+		fee: Fee<'_>,
 	) -> Result<Outcome, WalletError> {
+		let Fee { amount: fee, relayer } = fee;
+		let relayer = relayer.ok_or(WalletError::Usage("an unshield to a reserve is signed by a relayer".into()))?;
 		if !matches!(asset, AssetArg::Foreign(_)) {
 			return Err(WalletError::Usage("only a foreign asset has a reserve to go back to".into()));
 		}
@@ -342,6 +343,28 @@ impl Wallet {
 			(None, None) => "transact_unsigned",
 		};
 		chain.submit(call, &args, signer).await
+	}
+}
+
+/// The fee of a spend, from shielded value, and who submits it.
+#[derive(Clone, Copy)]
+pub struct Fee<'a> {
+	/// In the transaction's asset.
+	pub amount: u128,
+	/// `None`: unsigned, the fee to the block author (native token only). `Some`: the relayer
+	/// signs and takes the fee.
+	pub relayer: Option<&'a subxt_signer::sr25519::Keypair>,
+}
+
+impl<'a> Fee<'a> {
+	/// An unsigned transaction's fee.
+	pub fn unsigned(amount: u128) -> Self {
+		Fee { amount, relayer: None }
+	}
+
+	/// A fee for `relayer`, which signs.
+	pub fn relayed(amount: u128, relayer: Option<&'a subxt_signer::sr25519::Keypair>) -> Self {
+		Fee { amount, relayer }
 	}
 }
 

@@ -8,7 +8,7 @@ use zksettle_wallet::{
 	builder::{self, Anchor, AssetArg, Plan},
 	devnode::{self, DevNode},
 	keys::Keys,
-	wallet::{proving_key, signer, Wallet},
+	wallet::{proving_key, signer, Fee, Wallet},
 	WalletError,
 };
 
@@ -38,11 +38,11 @@ async fn shield_send_scan_unshield_and_refuse_a_double_spend() {
 	assert_eq!(alice.state.balances().get(&0), Some(&u128::from(100 * UNIT)));
 
 	// Too much is refused before anything is proven or sent.
-	let err = alice.send(&chain, &params, AssetArg::Native, 200 * UNIT, bob_address, fee, None).await.unwrap_err();
+	let err = alice.send(&chain, &params, AssetArg::Native, 200 * UNIT, bob_address, Fee::unsigned(fee)).await.unwrap_err();
 	assert!(matches!(err, WalletError::InsufficientShieldedBalance { .. }), "{err}");
 
 	// Alice pays Bob 40 privately; Bob finds the note by trial decryption.
-	alice.send(&chain, &params, AssetArg::Native, 40 * UNIT, bob_address, fee, None).await.unwrap();
+	alice.send(&chain, &params, AssetArg::Native, 40 * UNIT, bob_address, Fee::unsigned(fee)).await.unwrap();
 	assert_eq!(alice.state.balances().get(&0), Some(&(u128::from(60 * UNIT) - fee)));
 	let report = bob.sync(&chain, |_, _| {}).await.unwrap();
 	assert_eq!(report.received, 1);
@@ -61,14 +61,14 @@ async fn shield_send_scan_unshield_and_refuse_a_double_spend() {
 	// A watch-only wallet sees the same, and cannot spend.
 	watcher.sync(&chain, |_, _| {}).await.unwrap();
 	assert_eq!(watcher.state.balances(), bob.state.balances());
-	let err = watcher.send(&chain, &params, AssetArg::Native, UNIT, bob_address, fee, None).await.unwrap_err();
+	let err = watcher.send(&chain, &params, AssetArg::Native, UNIT, bob_address, Fee::unsigned(fee)).await.unwrap_err();
 	assert!(matches!(err, WalletError::ViewOnly), "{err}");
 
 	// Bob unshields 30 to a brand-new account that never held anything.
 	let fresh = signer(&Keys::generate_phrase().unwrap()).unwrap().public_key().to_account_id();
 	assert_eq!(chain.free_balance(&fresh).await.unwrap(), 0);
 	let before_unshield = bob.state.clone();
-	bob.unshield(&chain, &params, AssetArg::Native, 30 * UNIT, &fresh, fee, None).await.unwrap();
+	bob.unshield(&chain, &params, AssetArg::Native, 30 * UNIT, &fresh, Fee::unsigned(fee)).await.unwrap();
 	assert_eq!(chain.free_balance(&fresh).await.unwrap(), u128::from(30 * UNIT));
 	assert_eq!(bob.state.balances().get(&0), Some(&(u128::from(10 * UNIT) - fee)));
 

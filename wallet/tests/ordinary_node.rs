@@ -23,7 +23,7 @@ use zksettle_wallet::{
 	devnode::{self, DevNode},
 	keys::Keys,
 	sync::CHUNK,
-	wallet::{proving_key, signer, Wallet},
+	wallet::{proving_key, signer, Fee, Wallet},
 };
 
 const UNIT: u64 = 1_000_000_000_000;
@@ -116,7 +116,7 @@ async fn restore_and_spend_on_a_pruned_node_without_naming_the_note() {
 	let mut alice = Wallet::create(&dir.path().join("alice"), Keys::from_phrase(ALICE_WORDS).unwrap(), "pw", 10, 0).unwrap();
 	alice.shield(&chain, &params, AssetArg::Native, 100 * UNIT, &signer("//Alice").unwrap()).await.unwrap();
 	let before_payment = chain.finalized().await.unwrap();
-	let paid = alice.send(&chain, &params, AssetArg::Native, 40 * UNIT, bob_address, fee, None).await.unwrap();
+	let paid = alice.send(&chain, &params, AssetArg::Native, 40 * UNIT, bob_address, Fee::unsigned(fee)).await.unwrap();
 
 	// More than 300 blocks later, the payment block's state is gone from the node.
 	wait_for_block(&chain, paid.tx.block + 310).await;
@@ -142,7 +142,7 @@ async fn restore_and_spend_on_a_pruned_node_without_naming_the_note() {
 	let carol_address = carol_keys.address();
 	let mut carol = Wallet::create(&dir.path().join("carol"), carol_keys, "pw", 10, chain.finalized().await.unwrap()).unwrap();
 	requests.lock().unwrap().clear();
-	bob.send(&bob_chain, &params, AssetArg::Native, 15 * UNIT, carol_address, fee, None).await.unwrap();
+	bob.send(&bob_chain, &params, AssetArg::Native, 15 * UNIT, carol_address, Fee::unsigned(fee)).await.unwrap();
 	carol.sync(&chain, |_, _| {}).await.unwrap();
 	assert_eq!(carol.state.balances().get(&0), Some(&u128::from(15 * UNIT)));
 	assert_eq!(bob.state.balances().get(&0), Some(&(u128::from(25 * UNIT) - fee)));

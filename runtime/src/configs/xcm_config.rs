@@ -303,6 +303,8 @@ impl pallet_shielded_pool::ReserveTransfer<AccountId, ForeignAssetId, Balance> f
 	type Beneficiary = VersionedLocation;
 
 	fn transfer(from: &AccountId, asset: &ForeignAssetId, amount: Balance, beneficiary: &VersionedLocation) -> DispatchResult {
+		// The identity while XCM v5 is the latest version; a conversion once a newer one is.
+		#[allow(clippy::useless_conversion)]
 		let asset: Location = asset.clone().try_into().map_err(|_| DispatchError::Other("asset location"))?;
 		let reserve = reserve_of(&asset).ok_or(DispatchError::Other("no reserve for this asset"))?;
 		PolkadotXcm::limited_reserve_transfer_assets(

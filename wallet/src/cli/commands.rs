@@ -10,7 +10,7 @@ use zksettle_wallet::{
 	keys::{Address, Keys},
 	keystore::{Kind, LOG_N},
 	store::EntryKind,
-	wallet::{self, Outcome, Wallet},
+	wallet::{self, Fee, Outcome, Wallet},
 	WalletError,
 };
 
@@ -274,7 +274,7 @@ pub async fn run(cli: Cli) -> Result<Report, Failure> {
 			let to: Address = to.parse()?;
 			let mut p = Prepared::new(&cli, pw_file, &cache, units, spend).await?;
 			let relayer = p.relayer.as_ref();
-			let outcome = about(&p.info, p.wallet.send(&p.chain, &p.params, p.info.asset, p.amount, to, p.fee, relayer).await)?;
+			let outcome = about(&p.info, p.wallet.send(&p.chain, &p.params, p.info.asset, p.amount, to, Fee::relayed(p.fee, relayer)).await)?;
 			save_call(save.as_deref(), &outcome.tx)?;
 			transaction_report("sent", units, &p.info, p.amount.into(), p.fee, Some(to.to_string()), &outcome)
 		},
@@ -283,18 +283,19 @@ pub async fn run(cli: Cli) -> Result<Report, Failure> {
 			let mut p = Prepared::new(&cli, pw_file, &cache, units, spend).await?;
 			let relayer = p.relayer.as_ref();
 			let outcome =
-				about(&p.info, p.wallet.unshield(&p.chain, &p.params, p.info.asset, p.amount, &to, p.fee, relayer).await)?;
+				about(&p.info, p.wallet.unshield(&p.chain, &p.params, p.info.asset, p.amount, &to, Fee::relayed(p.fee, relayer)).await)?;
 			save_call(save.as_deref(), &outcome.tx)?;
 			transaction_report("unshielded", units, &p.info, p.amount.into(), p.fee, Some(to.to_string()), &outcome)
 		},
 		Command::Unshield { ref to, ref spend, to_reserve: true } => {
 			let beneficiary = Beneficiary::account32(reserve_account(to)?);
 			let mut p = Prepared::new(&cli, pw_file, &cache, units, spend).await?;
-			let relayer = p.relayer.clone().ok_or(WalletError::Usage("--to-reserve needs --relayer: the transfer is signed, and the relayer takes the fee".into()))?;
-			let outcome = about(
-				&p.info,
-				p.wallet.unshield_to_reserve(&p.chain, &p.params, p.info.asset, p.amount, beneficiary, p.fee, &relayer).await,
-			)?;
+			if p.relayer.is_none() {
+				return Err(WalletError::Usage("--to-reserve needs --relayer: the transfer is signed, and the relayer takes the fee".into()).into());
+			}
+			let fee = Fee::relayed(p.fee, p.relayer.as_ref());
+			let outcome =
+				about(&p.info, p.wallet.unshield_to_reserve(&p.chain, &p.params, p.info.asset, p.amount, beneficiary, fee).await)?;
 			save_call(save.as_deref(), &outcome.tx)?;
 			transaction_report("sent to the reserve", units, &p.info, p.amount.into(), p.fee, Some(to.clone()), &outcome)
 		},
