@@ -234,6 +234,12 @@ fn the_heaviest_calls_fit_in_a_block() {
 	for (call, weight) in [
 		("shielded_pool::transact", PoolWeights::transact().saturating_add(ShieldedPool::tree_weight(1, true))),
 		(
+			"shielded_pool::transact_to_reserve",
+			PoolWeights::transact()
+				.saturating_add(ShieldedPool::tree_weight(1, true))
+				.saturating_add(<configs::xcm_config::ToReserve as pallet_shielded_pool::ReserveTransfer<_, _, _>>::weight()),
+		),
+		(
 			"shielded_pool::transact_batch(MaxBatchSize)",
 			PoolWeights::transact_batch(batch).saturating_add(ShieldedPool::tree_weight(batch, true)),
 		),

@@ -114,32 +114,14 @@ impl Chain {
 			AssetArg::Fungible(id) => id,
 			AssetArg::Foreign(index) => return self.foreign_info(index).await,
 		};
-		let at = self.client().at_current_block().await.map_err(node)?;
-		let entry = at
-			.storage()
-			.try_fetch(dynamic::storage::<(u32,), Metadata>("Assets", "Metadata"), (id,))
-			.await
-			.map_err(node)?;
-		let metadata = match entry {
-			Some(value) => Some(value.decode().map_err(node)?),
-			None => None,
-		};
+		let metadata = self.fetch("Assets", "Metadata", (id,)).await?;
 		Ok(info_from_metadata(id, metadata))
 	}
 
 	/// Symbol and decimals of the foreign asset the pool registered under `index`.
 	pub async fn foreign_info(&self, index: u32) -> Result<AssetInfo, WalletError> {
 		let location = self.foreign_location(index).await?;
-		let at = self.client().at_current_block().await.map_err(node)?;
-		let entry = at
-			.storage()
-			.try_fetch(dynamic::storage::<(Value,), Metadata>("ForeignAssets", "Metadata"), (location,))
-			.await
-			.map_err(node)?;
-		let metadata = match entry {
-			Some(value) => Some(value.decode().map_err(node)?),
-			None => None,
-		};
+		let metadata = self.fetch("ForeignAssets", "Metadata", (location,)).await?;
 		Ok(info_of(AssetArg::Foreign(index), metadata))
 	}
 
@@ -149,14 +131,8 @@ impl Chain {
 		struct Registered {
 			id: Value,
 		}
-		let at = self.client().at_current_block().await.map_err(node)?;
-		let entry = at
-			.storage()
-			.try_fetch(dynamic::storage::<(u32,), Registered>(crate::chain::POOL, "ForeignAssetRegistry"), (index,))
-			.await
-			.map_err(node)?
-			.ok_or_else(|| WalletError::UnknownAsset(format!("the pool has no foreign asset f{index}")))?;
-		Ok(entry.decode().map_err(node)?.id)
+		let entry: Option<Registered> = self.fetch(crate::chain::POOL, "ForeignAssetRegistry", (index,)).await?;
+		Ok(entry.ok_or_else(|| WalletError::UnknownAsset(format!("the pool has no foreign asset f{index}")))?.id)
 	}
 
 	/// The foreign assets the pool registered whose symbol is `symbol`.

@@ -166,15 +166,21 @@ impl Chain {
 		struct AccountData {
 			free: u128,
 		}
+		let info: Option<AccountInfo> = self.fetch("System", "Account", (account.0,)).await?;
+		Ok(info.map_or(0, |info| info.data.free))
+	}
+
+	/// The value of `pallet.entry` under `key` in the current state, decoded by field name
+	/// against the node's metadata; `None` where there is none.
+	pub async fn fetch<K, V>(&self, pallet: &str, entry: &str, key: K) -> Result<Option<V>, WalletError>
+	where
+		K: subxt::ext::frame_decode::storage::IntoEncodableValues + subxt::ext::frame_decode::storage::IntoDecodableValues,
+		V: scale_decode::DecodeAsType,
+	{
 		let at = self.client.at_current_block().await.map_err(node)?;
-		let info = at
-			.storage()
-			.try_fetch(dynamic::storage::<([u8; 32],), AccountInfo>("System", "Account"), (account.0,))
-			.await
-			.map_err(node)?;
-		match info {
-			Some(value) => Ok(value.decode().map_err(node)?.data.free),
-			None => Ok(0),
+		match at.storage().try_fetch(dynamic::storage::<K, V>(pallet, entry), key).await.map_err(node)? {
+			Some(value) => Ok(Some(value.decode().map_err(node)?)),
+			None => Ok(None),
 		}
 	}
 
@@ -194,16 +200,8 @@ impl Chain {
 		struct AssetAccount {
 			balance: u128,
 		}
-		let at = self.client.at_current_block().await.map_err(node)?;
-		let entry = at
-			.storage()
-			.try_fetch(dynamic::storage::<(u32, [u8; 32]), AssetAccount>("Assets", "Account"), (id, account.0))
-			.await
-			.map_err(node)?;
-		match entry {
-			Some(value) => Ok(value.decode().map_err(node)?.balance),
-			None => Ok(0),
-		}
+		let entry: Option<AssetAccount> = self.fetch("Assets", "Account", (id, account.0)).await?;
+		Ok(entry.map_or(0, |entry| entry.balance))
 	}
 
 	/// Public balance of `account` in the foreign asset the pool registered under `index`.
@@ -213,19 +211,8 @@ impl Chain {
 			balance: u128,
 		}
 		let location = self.foreign_location(index).await?;
-		let at = self.client.at_current_block().await.map_err(node)?;
-		let entry = at
-			.storage()
-			.try_fetch(
-				dynamic::storage::<(subxt::ext::scale_value::Value, [u8; 32]), AssetAccount>("ForeignAssets", "Account"),
-				(location, account.0),
-			)
-			.await
-			.map_err(node)?;
-		match entry {
-			Some(value) => Ok(value.decode().map_err(node)?.balance),
-			None => Ok(0),
-		}
+		let entry: Option<AssetAccount> = self.fetch("ForeignAssets", "Account", (location, account.0)).await?;
+		Ok(entry.map_or(0, |entry| entry.balance))
 	}
 
 	/// Submit the shielded pool's `call_name` with SCALE-encoded arguments `args`, signed by
