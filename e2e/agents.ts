@@ -162,7 +162,12 @@ export async function agents(api: ApiPromise, log: (line: string) => void, endpo
 
     // 4. Refunds on the destination after the deadline; the relayer killed once more.
     await waitForChainTime(api, expiresAt + 1, 300_000);
-    await succeed(api, api.tx.utility.batchAll(expiring.map((o) => api.tx.settlement.refundOrder(o.data))), eve);
+    const refunded = await succeed(api, api.tx.utility.batchAll(expiring.map((o) => api.tx.settlement.refundOrder(o.data))), eve);
+    const lastLeaf = Math.max(
+      ...refunded.records
+        .filter(({ event }) => `${event.section}.${event.method}` === 'settlement.Dispatched')
+        .map(({ event }) => (event.data as Any).leafIndex.toNumber() as number),
+    );
     relayer.kill();
     relayer.start();
     log('8 refunded on the destination; the relayer killed and restarted again');
@@ -187,12 +192,17 @@ export async function agents(api: ApiPromise, log: (line: string) => void, endpo
     check(escrowAfter === escrowBefore, `escrow ${escrowAfter}, was ${escrowBefore}`);
 
     // The outcomes above are read at the best block; the relayer marks a delivery done once its
-    // `process` is finalized, which on a relay-chain network lags by tens of seconds.
-    let pending: number | undefined;
-    for (let i = 0; i < 180 && pending !== 0; i += 1) {
+    // `process` is finalized, which on a relay-chain network lags by tens of seconds. And the
+    // relayer just restarted may not have taken in the last messages yet (they were delivered by
+    // its previous run): nothing is owed once it has seen the last leaf and owes none.
+    let [latest, pending]: (number | undefined)[] = [undefined, undefined];
+    const caughtUp = () => latest !== undefined && latest >= lastLeaf && pending === 0;
+    for (let i = 0; i < 180 && !caughtUp(); i += 1) {
+      latest = await metric(metricsPort, 'zksettle_agent_latest_leaf');
       pending = await metric(metricsPort, 'zksettle_agent_messages_pending');
-      if (pending !== 0) await new Promise((r) => setTimeout(r, 1000));
+      if (!caughtUp()) await new Promise((r) => setTimeout(r, 1000));
     }
+    check(latest !== undefined && latest >= lastLeaf, `the relayer took in up to leaf ${latest}, not ${lastLeaf}`);
     check(pending === 0, `the relayer's pending gauge is ${pending}`);
     const db = JSON.parse(readFileSync(relayerDb, 'utf8'));
     check(Object.keys(db.pending).length === 0, `the relayer's database owes ${JSON.stringify(db.pending)}`);

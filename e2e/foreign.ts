@@ -17,21 +17,13 @@ import type { ApiPromise } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { mnemonicGenerate } from '@polkadot/util-crypto';
 import { check, fail, succeed } from './lib/chain.js';
+import { RELAY_TOKEN, ROC, relayTokenAsset, rocOf as roc } from './lib/relay-token.js';
 import { scratchWallets } from './lib/wallet.js';
 
-const ROC = 10n ** 12n;
-const RELAY_TOKEN = { parents: 1, interior: 'Here' };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 
-async function roc(api: ApiPromise, address: string): Promise<bigint> {
-  const account = (await api.query.foreignAssets.account(RELAY_TOKEN, address)) as Any;
-  return account.isSome ? BigInt(account.unwrap().balance.toString()) : 0n;
-}
-
-async function issuance(api: ApiPromise): Promise<bigint> {
-  return BigInt(((await api.query.foreignAssets.asset(RELAY_TOKEN)) as Any).unwrap().supply.toString());
-}
+const issuance = async (api: ApiPromise): Promise<bigint> => (await relayTokenAsset(api)).supply;
 
 export async function foreign(api: ApiPromise, log: (line: string) => void, endpoint: string): Promise<void> {
   const { wallet, remove } = scratchWallets(endpoint);
@@ -40,9 +32,7 @@ export async function foreign(api: ApiPromise, log: (line: string) => void, endp
     const [alice, ferdie] = ['//Alice', '//Ferdie'].map((uri) => keyring.addFromUri(uri));
 
     // 1. The genesis registration.
-    const details = (await api.query.foreignAssets.asset(RELAY_TOKEN)) as Any;
-    check(details.isSome, 'no foreign asset for the relay token');
-    const pool = details.unwrap().owner.toString();
+    const pool = (await relayTokenAsset(api)).owner;
     const metadata = (await api.query.foreignAssets.metadata(RELAY_TOKEN)) as Any;
     check(metadata.symbol.toUtf8() === 'ROC' && metadata.decimals.toNumber() === 12, `relay token metadata ${metadata}`);
     const index = (await api.query.shieldedPool.foreignAssetIndex(RELAY_TOKEN)) as Any;

@@ -21,6 +21,7 @@ import { hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsHex, mnemonicGenerate, xxhashAsU8a } from '@polkadot/util-crypto';
 import { chainTime, check, event, free, succeed } from './lib/chain.js';
 import { attest, devValidators } from './lib/hyperlane.js';
+import { RELAY_TOKEN } from './lib/relay-token.js';
 import { scratchWallets } from './lib/wallet.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -114,15 +115,14 @@ export async function upgrade(api: ApiPromise, log: (line: string) => void, endp
     log(`enacted: spec_version ${newSpec}, settlement storage ${settlementBefore} -> ${settlementAfter}, order A's fill migrated`);
     // The runtime-level migration of spec_version 8: the relay token's foreign asset, guarded by
     // the pool and registered with it (a chain from before had neither).
-    const relayToken = { parents: 1, interior: 'Here' };
-    const asset = (await api.query.foreignAssets.asset(relayToken)) as Any;
+    const asset = (await api.query.foreignAssets.asset(RELAY_TOKEN)) as Any;
     // The pool's account: PalletId `zks/pool` as `into_account_truncating` writes it.
     const pool = u8aToHex(u8aConcat(new TextEncoder().encode('modlzks/pool'), new Uint8Array(20)));
     check(asset.isSome, 'no foreign asset for the relay token after the upgrade');
     const details = asset.unwrap();
     check(details.owner.eq(details.issuer) && details.owner.eq(details.admin) && details.owner.eq(details.freezer), 'the relay token\'s roles are not all one account');
     check(u8aToHex(details.owner.toU8a()) === pool, `the relay token is owned by ${details.owner}, not the pool`);
-    const index = (await api.query.shieldedPool.foreignAssetIndex(relayToken)) as Any;
+    const index = (await api.query.shieldedPool.foreignAssetIndex(RELAY_TOKEN)) as Any;
     check(index.isSome, 'the relay token is not registered with the pool after the upgrade');
     log(`the relay token's foreign asset exists and is the pool's foreign asset ${index.unwrap().toNumber()}`);
 

@@ -16,29 +16,12 @@ import { Keyring } from '@polkadot/keyring';
 import { bnToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { encodeAddress, mnemonicGenerate } from '@polkadot/util-crypto';
 import { check, connect, free, succeed } from './lib/chain.js';
+import { ROC, relayTokenAsset, rocOf as paraRoc } from './lib/relay-token.js';
 import { scratchWallets } from './lib/wallet.js';
 
-const ROC = 10n ** 12n;
 const PARA_ID = 2042;
-/** The relay token, as zkSettle names it. */
-const RELAY_TOKEN = { parents: 1, interior: 'Here' };
 
-async function paraRoc(api: ApiPromise, address: string): Promise<bigint> {
-  const account = (await api.query.foreignAssets.account(RELAY_TOKEN, address)) as unknown as {
-    isSome: boolean;
-    unwrap(): { balance: { toString(): string } };
-  };
-  return account.isSome ? BigInt(account.unwrap().balance.toString()) : 0n;
-}
-
-async function paraIssuance(api: ApiPromise): Promise<bigint> {
-  const details = (await api.query.foreignAssets.asset(RELAY_TOKEN)) as unknown as {
-    isSome: boolean;
-    unwrap(): { supply: { toString(): string } };
-  };
-  check(details.isSome, 'the relay token has no foreign asset on zkSettle');
-  return BigInt(details.unwrap().supply.toString());
-}
+const paraIssuance = async (api: ApiPromise): Promise<bigint> => (await relayTokenAsset(api)).supply;
 
 async function relayIssuance(relay: ApiPromise): Promise<bigint> {
   return BigInt((await relay.query.balances.totalIssuance()).toString());
@@ -72,13 +55,20 @@ export async function xcm(api: ApiPromise, log: (line: string) => void, endpoint
 
     // 1. In from the relay chain.
     const ferdieBefore = await paraRoc(api, ferdie.address);
+    // The relay is the token's reserve, said explicitly (`LocalReserve`): pallet-xcm refuses to
+    // infer the reserve of the network's native token (`transferAssets` fails with
+    // InvalidAssetUnknownReserve ahead of the Asset Hub migration), and the relay runtime weighs
+    // `limitedReserveTransferAssets` at Weight::MAX.
+    const ferdieHere = { parents: 0, interior: { X1: [{ AccountId32: { network: null, id: u8aToHex(ferdie.publicKey) } }] } };
     await succeed(
       relay,
-      relay.tx.xcmPallet.limitedReserveTransferAssets(
+      relay.tx.xcmPallet.transferAssetsUsingTypeAndThen(
         { V5: { parents: 0, interior: { X1: [{ Parachain: PARA_ID }] } } },
-        { V5: { parents: 0, interior: { X1: [{ AccountId32: { network: null, id: u8aToHex(ferdie.publicKey) } }] } } },
         { V5: [{ id: { parents: 0, interior: 'Here' }, fun: { Fungible: 10n * ROC } }] },
-        0,
+        'LocalReserve',
+        { V5: { parents: 0, interior: 'Here' } },
+        'LocalReserve',
+        { V5: [{ DepositAsset: { assets: { Wild: { AllCounted: 1 } }, beneficiary: ferdieHere } }] },
         'Unlimited',
       ),
       alice,

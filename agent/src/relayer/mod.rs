@@ -250,6 +250,9 @@ impl Relayer {
 		// The messages owed, as the origin serves them, and when each is tried next.
 		let mut owed: BTreeMap<u32, (Dispatched, Instant)> = BTreeMap::new();
 		let mut poll_failures = 0u32;
+		// What a restarted relayer owes is known before its first delivery ends (which waits for
+		// finality): the gauge never reads 0 while the database owes.
+		self.gauge_pending(&db);
 		loop {
 			match outbox.poll(&self.origin).await {
 				Ok(new) => {
@@ -257,6 +260,8 @@ impl Relayer {
 					let before = db.next();
 					let ours = |d: &&Dispatched| d.leaf_index >= from && d.destination == self.destination.domain;
 					db.take_in(new.iter().filter(ours).map(|d| (d.leaf_index, d.id)), outbox.next())?;
+					// Before `latest_leaf`: whoever sees the leaf taken in sees it owed.
+					self.gauge_pending(&db);
 					let now = Instant::now();
 					for dispatched in new {
 						let Some(entry) = db.pending().get(&dispatched.leaf_index) else { continue };
@@ -340,10 +345,15 @@ impl Relayer {
 					tracing::warn!(target: LOG, destination = self.destination.domain, "reconnecting: {e}");
 				}
 			}
-			if let Some(metrics) = &self.metrics {
-				metrics.pending.set(u64::try_from(db.pending().len()).unwrap_or(u64::MAX));
-			}
+			self.gauge_pending(&db);
 			tokio::time::sleep(Duration::from_millis(500)).await;
+		}
+	}
+
+	/// Set the pending gauge to what `db` owes.
+	fn gauge_pending(&self, db: &Db) {
+		if let Some(metrics) = &self.metrics {
+			metrics.pending.set(u64::try_from(db.pending().len()).unwrap_or(u64::MAX));
 		}
 	}
 }
