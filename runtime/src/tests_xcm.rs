@@ -60,6 +60,29 @@ fn with_ump() {
 	<ParachainSystem as cumulus_primitives_core::UpwardMessageSender>::ensure_successful_delivery();
 }
 
+/// The one upward message queued, as the relay chain will read it.
+fn the_upward_message() -> Xcm<()> {
+	use codec::Decode;
+	let queued = cumulus_pallet_parachain_system::PendingUpwardMessages::<Runtime>::get();
+	assert_eq!(queued.len(), 1, "one upward message");
+	let versioned = polkadot_sdk::staging_xcm::VersionedXcm::<()>::decode(&mut &queued[0][..]).expect("a versioned XCM");
+	versioned.try_into().expect("in the latest version")
+}
+
+/// What the relay chain does with our reserve withdrawal: take `amount` of its token from our
+/// sovereign account (fees out of it) and deposit the rest to `beneficiary`.
+fn assert_withdraws_to(message: &Xcm<()>, amount: Balance, beneficiary: &Location) {
+	let withdrawn = message.0.iter().find_map(|i| match i {
+		WithdrawAsset(assets) => Some(assets.clone()),
+		_ => None,
+	});
+	assert_eq!(withdrawn, Some(XcmAssets::from(Asset::from((Here, amount)))), "{message:?}");
+	assert!(
+		message.0.iter().any(|i| matches!(i, DepositAsset { beneficiary: b, .. } if b == beneficiary)),
+		"no deposit to {beneficiary:?} in {message:?}"
+	);
+}
+
 fn relay_balance(who: &AccountId) -> Balance {
 	ForeignAssets::balance(relay_token(), who)
 }
@@ -166,7 +189,7 @@ fn the_relay_token_goes_home_by_reserve_withdrawal() {
 		));
 		assert_eq!(relay_balance(&ferdie()), before - 4 * ROC);
 		assert_eq!(ForeignAssets::total_issuance(relay_token()), issuance - 4 * ROC);
-		assert_eq!(cumulus_pallet_parachain_system::PendingUpwardMessages::<Runtime>::get().len(), 1);
+		assert_withdraws_to(&the_upward_message(), 4 * ROC, &account_location(&ferdie()));
 		// ZKS has no reserve elsewhere: it cannot be "reserve-transferred" to the relay chain.
 		assert!(PolkadotXcm::limited_reserve_transfer_assets(
 			RuntimeOrigin::signed(ferdie()),
@@ -213,7 +236,8 @@ fn the_relay_token_is_shielded_and_unshielded_to_the_relay_chain() {
 		tree.append(outputs[1].commitment()).unwrap();
 
 		// Out to Dave's account on the relay chain, relayed by Charlie for a fee in the asset.
-		let dave: VersionedLocation = account_location(&Sr25519Keyring::Dave.to_account_id()).into();
+		let dave_there = account_location(&Sr25519Keyring::Dave.to_account_id());
+		let dave: VersionedLocation = dave_there.clone().into();
 		let charlie = Sr25519Keyring::Charlie.to_account_id();
 		let outbox = ShieldedPool::reserve_outbox(&dave).unwrap();
 		let (out, fee) = (4 * ROC, ROC / 100);
@@ -232,7 +256,7 @@ fn the_relay_token_is_shielded_and_unshielded_to_the_relay_chain() {
 		assert_eq!(ForeignAssets::total_issuance(relay_token()), issuance - out);
 		assert_eq!(relay_balance(&outbox), 0);
 		assert_eq!(relay_balance(&charlie), fee);
-		assert_eq!(cumulus_pallet_parachain_system::PendingUpwardMessages::<Runtime>::get().len(), 1);
+		assert_withdraws_to(&the_upward_message(), out, &dave_there);
 		assert_eq!(pallet_shielded_pool::TotalShielded::<Runtime>::get(asset), u128::from(amount) - out - fee);
 	});
 }

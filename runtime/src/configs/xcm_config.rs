@@ -84,6 +84,11 @@ parameter_types! {
 		(AssetId(RelayLocation::get()), RELAY_TOKEN_PER_SECOND, RELAY_TOKEN_PER_MB);
 	pub const RelayNetwork: Option<NetworkId> = None;
 	pub RelayChainOrigin: RuntimeOrigin = cumulus_pallet_xcm::Origin::Relay.into();
+	/// Without `GlobalConsensus`: `pallet-xcm` (stable2609) refuses reserve transfers of the
+	/// network's native token from a parachain that places itself in Polkadot, Kusama, Westend or
+	/// Rococo (its guard ahead of the Asset Hub migration), which would stop [`ToReserve`]. Adding
+	/// the network (for bridges) means sending with an explicit reserve first
+	/// (`transfer_assets_using_type_and_then`); `tests_xcm` then fails until it does.
 	pub UniversalLocation: InteriorLocation = Parachain(ParachainInfo::parachain_id().into()).into();
 	/// Teleports are not accepted, so nothing is ever checked in or out.
 	pub CheckingAccount: AccountId = PolkadotXcm::check_account();
