@@ -82,10 +82,13 @@ impl DevNode {
 		extra: &[&str],
 	) -> Result<(Self, Chain), WalletError> {
 		let dir = tempfile::tempdir().map_err(|e| io("temporary directory", e))?;
-		let plain = concat!(env!("CARGO_MANIFEST_DIR"), "/../chain-specs/dev.plain.json");
-		let bytes = std::fs::read(plain).map_err(|e| io(plain, e))?;
+		// Compiled in, not read from the source tree at run time: a test binary built in another
+		// checkout sharing the target directory (CI clones elsewhere) is reused by Cargo, and a
+		// path compiled into it would name that checkout. Cargo rebuilds this when the spec changes.
+		let plain = "chain-specs/dev.plain.json";
+		let bytes: &[u8] = include_bytes!("../../chain-specs/dev.plain.json");
 		let corrupt = |why: String| WalletError::Corrupt(plain.into(), why);
-		let mut spec: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))?;
+		let mut spec: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| corrupt(e.to_string()))?;
 		let settlement = spec
 			.pointer_mut("/genesis/runtimeGenesis/patch/settlement")
 			.and_then(serde_json::Value::as_object_mut)

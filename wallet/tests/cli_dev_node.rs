@@ -98,11 +98,12 @@ async fn json_output_assets_by_symbol_and_merged_notes() {
 	assert_eq!(code, 0, "{out}");
 	assert_eq!(out["value"]["amount"], "2500000");
 	assert_eq!(out["value"]["asset"], serde_json::json!({ "id": USDZ, "symbol": "USDZ", "decimals": 6 }));
-	// Unsigned transactions carry the native token only (the pool's policy): a private USDZ
-	// payment is refused before it is sent, and the wallet says why.
+	// Unsigned transactions carry the native token only (the pool's policy, which the pallet
+	// enforces): the wallet refuses a private USDZ payment without a relayer before proving
+	// anything, and says what to pass.
 	let (code, out) = zksettle(&url, &alice, &["send", "1", &bob_address, "--asset", "USDZ", "--fee", "0.01"], None).await;
-	assert_eq!((code, out["error"]["class"].as_str()), (exit::CHAIN, Some("chain")), "{out}");
-	assert!(out["error"]["message"].as_str().unwrap().contains("native token only"), "{out}");
+	assert_eq!((code, out["error"]["class"].as_str()), (exit::INPUT, Some("input")), "{out}");
+	assert!(out["error"]["message"].as_str().unwrap().contains("--relayer"), "{out}");
 
 	// Three shields of 10 ZKS: three notes.
 	for _ in 0..3 {
