@@ -17,13 +17,11 @@ import type { ApiPromise } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { mnemonicGenerate } from '@polkadot/util-crypto';
 import { check, fail, succeed } from './lib/chain.js';
-import { RELAY_TOKEN, ROC, relayTokenAsset, rocOf as roc } from './lib/relay-token.js';
+import { RELAY_TOKEN, ROC, relayTokenAsset, rocIssuance as issuance, rocOf as roc } from './lib/relay-token.js';
 import { scratchWallets } from './lib/wallet.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
-
-const issuance = async (api: ApiPromise): Promise<bigint> => (await relayTokenAsset(api)).supply;
 
 export async function foreign(api: ApiPromise, log: (line: string) => void, endpoint: string): Promise<void> {
   const { wallet, remove } = scratchWallets(endpoint);

@@ -16,12 +16,10 @@ import { Keyring } from '@polkadot/keyring';
 import { bnToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { encodeAddress, mnemonicGenerate } from '@polkadot/util-crypto';
 import { check, connect, free, succeed } from './lib/chain.js';
-import { ROC, relayTokenAsset, rocOf as paraRoc } from './lib/relay-token.js';
+import { ROC, rocIssuance as paraIssuance, rocOf as paraRoc } from './lib/relay-token.js';
 import { scratchWallets } from './lib/wallet.js';
 
 const PARA_ID = 2042;
-
-const paraIssuance = async (api: ApiPromise): Promise<bigint> => (await relayTokenAsset(api)).supply;
 
 async function relayIssuance(relay: ApiPromise): Promise<bigint> {
   return BigInt((await relay.query.balances.totalIssuance()).toString());

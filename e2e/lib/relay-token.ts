@@ -30,3 +30,8 @@ export async function relayTokenAsset(api: ApiPromise): Promise<{ owner: string;
   const d = details.unwrap();
   return { owner: d.owner.toString(), supply: BigInt(d.supply.toString()) };
 }
+
+/** The relay token's total issuance on zkSettle. */
+export async function rocIssuance(api: ApiPromise): Promise<bigint> {
+  return (await relayTokenAsset(api)).supply;
+}

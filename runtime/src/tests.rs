@@ -232,11 +232,11 @@ fn the_heaviest_calls_fit_in_a_block() {
 	let body = <Runtime as pallet_settlement::Config>::MaxBodyLen::get();
 	let validators = <Runtime as pallet_settlement::Config>::MaxValidators::get();
 	for (call, weight) in [
-		("shielded_pool::transact", PoolWeights::transact().saturating_add(ShieldedPool::tree_weight(1, true))),
+		// The weights the calls declare (a transaction opening the block carries its insertion).
+		("shielded_pool::transact", ShieldedPool::transact_weight(true)),
 		(
 			"shielded_pool::transact_to_reserve",
-			PoolWeights::transact()
-				.saturating_add(ShieldedPool::tree_weight(1, true))
+			ShieldedPool::transact_weight(true)
 				.saturating_add(<configs::xcm_config::ToReserve as pallet_shielded_pool::ReserveTransfer<_, _, _>>::weight()),
 		),
 		(
