@@ -36,6 +36,8 @@ impl<T: Config> Pallet<T> {
 		for (id, ism) in Isms::<T>::iter() {
 			ism.validate(id).map_err(|_| "a stored ISM is invalid")?;
 		}
+		let (registry, _) = crate::isms::independence::Registry::<T>::load().map_err(|_| "more ISMs than MaxIsms")?;
+		registry.ensure_all_independent().map_err(|_| "two modules of an aggregation share a validator")?;
 		let refs = Self::expected_order_refs().map_err(|_| "an open order's ISM closure cannot be walked")?;
 		frame_support::ensure!(
 			IsmOrderRefs::<T>::iter().collect::<alloc::collections::BTreeMap<_, _>>() == refs,

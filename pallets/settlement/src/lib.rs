@@ -152,6 +152,12 @@ pub mod pallet {
 		/// value.
 		#[pallet::constant]
 		type MaxIsmReads: Get<u32>;
+		/// Most ISMs in the registry. `set_ism` reads the whole registry to keep the modules of
+		/// every aggregation independent ([`isms::independence`]), so it is bounded; a registry
+		/// that already holds more (from before the bound) takes no `set_ism` until governance
+		/// removes some.
+		#[pallet::constant]
+		type MaxIsms: Get<u32>;
 		/// Latest fill deadline an order may set, in seconds from now; also the longest
 		/// [`RefundGrace`] governance may set.
 		#[pallet::constant]
@@ -486,6 +492,12 @@ pub mod pallet {
 		NotSignedByValidator,
 		/// The validator announced `MaxLocationsPerValidator` locations already.
 		TooManyLocations,
+		/// Two modules of an aggregation that needs more than one of them would share a
+		/// validator: one key would sign for both, and the level would need fewer distinct
+		/// signers than it is quoted and paid for ([`isms::independence`]).
+		SharedValidators,
+		/// The ISM registry would hold more than `MaxIsms` ISMs.
+		TooManyIsms,
 	}
 
 	#[pallet::hooks]
@@ -498,6 +510,7 @@ pub mod pallet {
 				T::MaxIsmReads::get() > u32::from(isms::MAX_ISM_DEPTH),
 				"an ISM nested to the depth limit must be readable"
 			);
+			assert!(T::MaxIsms::get() > 0, "governance must be able to install an ISM");
 			assert!(
 				T::MaxMetadataLen::get() as usize >= isms::metadata::MERKLE_ROOT_HEADER + 65 * T::MaxValidators::get() as usize,
 				"merkle-root metadata with a full set of signatures must fit"
@@ -767,7 +780,9 @@ pub mod pallet {
 			// The satisfiability walk reads every ISM this one refers to: an unknown one fails it.
 			let reads = Self::ensure_satisfiable(ism, None)?;
 			Self::check_replacement(id, ism)?;
-			Ok(reads)
+			let (registry, registry_reads) = isms::independence::Registry::<T>::load()?;
+			registry.with(id, ism.clone())?.ensure_independent_above(id)?;
+			Ok(reads.saturating_add(registry_reads))
 		}
 	}
 }

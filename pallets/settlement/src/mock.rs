@@ -1,8 +1,9 @@
 //! A test runtime: System, Balances and Settlement, with `AccountId32` like the real runtime.
 //!
 //! Genesis: local domain [`LOCAL`], validators from the secrets `[i + 1; 32]`, and the ISMs
-//! 1: message-id 2-of-3, 2: merkle-root 2-of-3, 3: message-id 5-of-7, 4: aggregation 2-of-2
-//! of (1, 2), 5: routing [`REMOTE`] → 1. The default ISM is 1.
+//! 1: message-id 2-of-3 of validators 0..3, 2: merkle-root 2-of-3 of validators 3..6 (an
+//! aggregation's modules share no validator), 3: message-id 5-of-7 of validators 0..7,
+//! 4: aggregation 2-of-2 of (1, 2), 5: routing [`REMOTE`] → 1. The default ISM is 1.
 
 use crate as pallet_settlement;
 use crate::{isms::multisig::EthAddress, test_vectors::address_of, IsmSpec, MessageRecipient};
@@ -126,6 +127,7 @@ impl pallet_settlement::Config for Test {
 	type MaxModules = ConstU32<4>;
 	type MaxSignatureChecks = ConstU32<8>;
 	type MaxIsmReads = ConstU32<16>;
+	type MaxIsms = ConstU32<32>;
 	type MaxFillWindow = ConstU64<86_400>;
 	type FeePerValidator = ConstU128<1>;
 	type FeePerSignature = ConstU128<2>;
@@ -184,7 +186,7 @@ pub fn new_test_ext_of(local_domain: u32, settlers: Vec<(u32, [u8; 32])>) -> pol
 		local_domain,
 		isms: vec![
 			(1, IsmSpec::MessageIdMultisig { validators: validators(0..3), threshold: 2 }),
-			(2, IsmSpec::MerkleRootMultisig { validators: validators(0..3), threshold: 2 }),
+			(2, IsmSpec::MerkleRootMultisig { validators: validators(3..6), threshold: 2 }),
 			(3, IsmSpec::MessageIdMultisig { validators: validators(0..7), threshold: 5 }),
 			(4, IsmSpec::Aggregation { modules: vec![1, 2], threshold: 2 }),
 			(5, IsmSpec::Routing { routes: vec![(REMOTE, 1)] }),

@@ -77,8 +77,9 @@ impl Work {
 		Self::walk::<T>()
 	}
 
-	/// `set_ism` up front: the satisfiability walk.
+	/// `set_ism` up front: the satisfiability walk and the registry read in full
+	/// ([`crate::isms::independence`]).
 	pub fn max_set_ism<T: Config>() -> Work {
-		Work { ism_reads: T::MaxIsmReads::get(), ..Default::default() }
+		Work { ism_reads: T::MaxIsmReads::get().saturating_add(T::MaxIsms::get()), ..Default::default() }
 	}
 }

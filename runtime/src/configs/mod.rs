@@ -377,6 +377,9 @@ impl pallet_settlement::Config for Runtime {
 	// The deepest sensible level — routing to an aggregation of multisigs — reads 1 + 1 + 8;
 	// 16 leaves room and bounds every registry walk's weight and proof size.
 	type MaxIsmReads = ConstU32<16>;
+	// `set_ism` reads the whole registry (independent aggregation modules): 64 ISMs is many
+	// security levels and routes, and 64 reads of at most 660 bytes bound its proof.
+	type MaxIsms = ConstU32<64>;
 	type MaxFillWindow = ConstU64<{ 7 * 24 * 3600 }>;
 	type FeePerValidator = ConstU128<MILLI_UNIT>;
 	type FeePerSignature = ConstU128<{ 2 * MILLI_UNIT }>;

@@ -3,6 +3,7 @@
 //! * [`multisig`]: threshold ECDSA over a validator set (Hyperlane's `AbstractMultisigIsm`);
 //! * [`metadata`]: the message-id and merkle-root multisig metadata layouts;
 //! * [`aggregation`]: the `t`-of-`n` aggregation metadata table;
+//! * [`independence`]: modules of an aggregation share no validator;
 //! * this module: the ISM configurations governance installs, and [`Ism::validate`], which every
 //!   configuration passes before it is stored.
 //!
@@ -13,6 +14,7 @@
 #![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used))]
 
 pub mod aggregation;
+pub mod independence;
 pub mod metadata;
 pub mod multisig;
 pub mod registry;

@@ -9,7 +9,9 @@
 //!   holds it: updated over the closure when an order opens and when it closes, so that "is this
 //!   ISM relied on?" is one read. While any open order relies on an ISM it cannot be removed, and
 //!   a replacement must keep the security the order paid for: a multisig may rotate its
-//!   validators at the same or a higher threshold; any other change is refused. So a closure
+//!   validators at the same or a higher threshold; any other change is refused. A rotation
+//!   must also keep every aggregation's modules independent ([`super::independence`]), so the
+//!   distinct signers a level needs never decrease. So a closure
 //!   cannot change while an order relies on it, and closing an order walks the same ISMs its
 //!   opening walked.
 //! * **Bounded walks.** Every walk of the registry — verification, a quote, the requirement, a

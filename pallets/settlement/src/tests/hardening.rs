@@ -26,7 +26,7 @@ fn an_open_orders_security_level_cannot_be_weakened_or_removed() {
 
 		// Modules of an aggregation an order relies on are protected too.
 		let (aggregated, _) = open(4, 1_000);
-		assert_noop!(Settlement::set_ism(RuntimeOrigin::root(), 2, multisig(0..1, 1)), Error::<Test>::IsmInUse);
+		assert_noop!(Settlement::set_ism(RuntimeOrigin::root(), 2, multisig(3..4, 1)), Error::<Test>::IsmInUse);
 		assert_noop!(Settlement::set_ism(RuntimeOrigin::root(), 4, aggregation(&[1, 2], 1)), Error::<Test>::IsmInUse);
 
 		// Once the orders end, governance is free again.
@@ -34,8 +34,72 @@ fn an_open_orders_security_level_cannot_be_weakened_or_removed() {
 		assert_ok!(Settlement::force_refund(RuntimeOrigin::root(), order_id));
 		assert_ok!(Settlement::force_refund(RuntimeOrigin::root(), aggregated));
 		assert_eq!(crate::IsmOrderRefs::<Test>::get(3), 0);
-		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 2, multisig(0..1, 1)));
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 2, multisig(3..4, 1)));
 		assert_ok!(Settlement::remove_ism(RuntimeOrigin::root(), 3));
+	});
+}
+
+fn merkle_root(range: core::ops::Range<usize>, threshold: u8) -> IsmOf<Test> {
+	IsmOf::<Test>::MerkleRootMultisig(crate::ValidatorSet { validators: validators(range).try_into().unwrap(), threshold })
+}
+
+/// A user paid for the aggregated level (ISM 4: message-id 2-of-3 of validators 0..3 and
+/// merkle-root 2-of-3 of validators 3..6): four distinct signers. A "rotation" of one module
+/// that keeps its type and threshold but moves it onto the other's validators (every member
+/// swapped, or just one shared) would let two keys sign for both modules and settle what was
+/// paid for as four.
+#[test]
+fn a_rotation_cannot_make_an_aggregations_modules_share_signers() {
+	use crate::isms::independence::Registry;
+	run(|| {
+		let (order_id, _) = open(4, 1_000);
+		assert_noop!(Settlement::set_ism(RuntimeOrigin::root(), 2, merkle_root(0..3, 2)), Error::<Test>::SharedValidators);
+		assert_noop!(Settlement::set_ism(RuntimeOrigin::root(), 2, merkle_root(2..5, 2)), Error::<Test>::SharedValidators);
+		assert_noop!(Settlement::set_ism(RuntimeOrigin::root(), 1, multisig(3..6, 2)), Error::<Test>::SharedValidators);
+
+		// So two keys cannot attest the level: both modules' metadata signed by validators 0
+		// and 1 is refused by the merkle-root module.
+		RecipientIsm::set(Some(4));
+		let messages: Vec<Message> = (0..2).map(|n| inbound(n, TEST_RECIPIENT, &[n as u8])).collect();
+		let by_id = message_id_metadata(&messages[1], [0xcd; 32], 1, &[0, 1]);
+		let by_root = merkle_root_metadata(&messages, 1, &[0, 1]);
+		assert!(process(aggregation::encode(&[Some(&by_id), Some(&by_root)]), &messages[1]).is_err());
+
+		// A genuine rotation onto fresh validators keeps four distinct signers.
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 2, merkle_root(6..9, 2)));
+		let (registry, _) = Registry::<Test>::load().unwrap();
+		assert_eq!(registry.distinct_signers(4, Some(REMOTE), 0), 4);
+
+		// New aggregations are held to the rule, nested ones through their modules' validators;
+		// an aggregation of threshold one (either module may attest) is not.
+		assert_noop!(Settlement::set_ism(RuntimeOrigin::root(), 8, aggregation(&[1, 3], 2)), Error::<Test>::SharedValidators);
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 8, aggregation(&[1, 3], 1)));
+		assert_noop!(Settlement::set_ism(RuntimeOrigin::root(), 9, aggregation(&[8, 2], 2)), Error::<Test>::SharedValidators);
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 9, aggregation(&[8, 2], 1)));
+		// A module of an aggregation nobody relies on cannot be rotated into overlap either:
+		// the next order would pay for signers it does not get.
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 10, multisig(10..12, 2)));
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 11, aggregation(&[10, 2], 2)));
+		assert_noop!(Settlement::set_ism(RuntimeOrigin::root(), 10, multisig(7..9, 2)), Error::<Test>::SharedValidators);
+
+		Now::set(DEADLINE + 10_000);
+		assert_ok!(Settlement::force_refund(RuntimeOrigin::root(), order_id));
+	});
+}
+
+/// The registry is bounded (`MaxIsms`, 32 in the mock): `set_ism` reads it in full.
+#[test]
+fn the_registry_is_bounded() {
+	run(|| {
+		// Genesis installed five.
+		for id in 6..=32u32 {
+			assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), id, multisig(0..1, 1)));
+		}
+		assert_noop!(Settlement::set_ism(RuntimeOrigin::root(), 33, multisig(0..1, 1)), Error::<Test>::TooManyIsms);
+		// Replacing one is no growth.
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 32, multisig(0..2, 1)));
+		assert_ok!(Settlement::remove_ism(RuntimeOrigin::root(), 32));
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 33, multisig(0..1, 1)));
 	});
 }
 
@@ -44,8 +108,10 @@ fn an_open_orders_security_level_cannot_be_weakened_or_removed() {
 #[test]
 fn unsatisfiable_isms_are_refused() {
 	run(|| {
-		// Signature budget: 5-of-7 and 2-of-3 need 7 recoveries, within the mock's 8.
-		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 8, aggregation(&[3, 1], 2)));
+		// Signature budget: 5-of-7 and 2-of-3 (of other validators) need 7 recoveries, within
+		// the mock's 8.
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 7, multisig(20..23, 2)));
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 8, aggregation(&[3, 7], 2)));
 		// 5-of-7 and that aggregation need 12.
 		assert_noop!(Settlement::set_ism(RuntimeOrigin::root(), 9, aggregation(&[3, 8], 2)), Error::<Test>::UnsatisfiableIsm);
 		// Even the cheapest choice counts: 1-of-2 of those needs 7.
@@ -247,7 +313,7 @@ fn nested_isms_are_charged_for_every_read() {
 		let messages: Vec<Message> = (1..3).map(|n| inbound(n, TEST_RECIPIENT, b"nested")).collect();
 		let message = &messages[1];
 		let by_id = message_id_metadata(message, [0xcd; 32], 1, &[0, 1]);
-		let by_root = merkle_root_metadata(&messages, 1, &[1, 2]);
+		let by_root = merkle_root_metadata(&messages, 1, &[4, 5]);
 		let nested_weight =
 			actual_weight(process_charged(aggregation::encode(&[Some(&by_id), Some(&by_root)]), message));
 

@@ -190,15 +190,15 @@ fn merkle_root_multisig_proves_an_earlier_message() {
 		RecipientIsm::set(Some(2));
 		let messages: Vec<Message> = (0..5).map(|n| inbound(n, TEST_RECIPIENT, &[n as u8])).collect();
 		for index in [0usize, 3, 4] {
-			assert_ok!(process(merkle_root_metadata(&messages, index, &[1, 2]), &messages[index]));
+			assert_ok!(process(merkle_root_metadata(&messages, index, &[4, 5]), &messages[index]));
 		}
 		assert_eq!(handled().len(), 3);
 
 		// A proof for another leaf: the branch root differs, so no validator signed it.
-		let metadata = merkle_root_metadata(&messages, 1, &[0, 1]);
+		let metadata = merkle_root_metadata(&messages, 1, &[3, 4]);
 		assert_noop!(process(metadata, &messages[2]), Error::<Test>::UnexpectedSigner);
 		// The message index after the signed index.
-		let mut metadata = merkle_root_metadata(&messages, 1, &[0, 1]);
+		let mut metadata = merkle_root_metadata(&messages, 1, &[3, 4]);
 		metadata[32..36].copy_from_slice(&9u32.to_be_bytes());
 		assert_noop!(process(metadata, &messages[1]), Error::<Test>::IndexAfterCheckpoint);
 	});
@@ -211,7 +211,7 @@ fn aggregation_needs_exactly_threshold_modules() {
 		let messages: Vec<Message> = (0..2).map(|n| inbound(n, TEST_RECIPIENT, &[n as u8])).collect();
 		let message = &messages[1];
 		let by_id = message_id_metadata(message, [0xcd; 32], 1, &[0, 1]);
-		let by_root = merkle_root_metadata(&messages, 1, &[1, 2]);
+		let by_root = merkle_root_metadata(&messages, 1, &[4, 5]);
 
 		let one = aggregation::encode(&[Some(&by_id), None]);
 		assert_noop!(process(one, message), Error::<Test>::AggregationThresholdMismatch);
@@ -339,12 +339,12 @@ fn ism_governance() {
 		let dangling = Ism::Aggregation { modules: vec![1, 42].try_into().unwrap(), threshold: 1 };
 		assert_noop!(Settlement::set_ism(RuntimeOrigin::root(), 9, dangling), Error::<Test>::UnknownIsm);
 
-		// Rotation: ISM 1 becomes validators 3..6, 2-of-3; old signers no longer count.
-		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 1, set(validators(3..6), 2)));
-		assert_eq!(last_event(), Event::IsmSet { id: 1, ism: set(validators(3..6), 2), replaced: true });
+		// Rotation: ISM 1 becomes validators 6..9, 2-of-3; old signers no longer count.
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 1, set(validators(6..9), 2)));
+		assert_eq!(last_event(), Event::IsmSet { id: 1, ism: set(validators(6..9), 2), replaced: true });
 		let message = inbound(0, TEST_RECIPIENT, b"rotated");
 		assert_noop!(process(message_id_metadata(&message, [0; 32], 0, &[0, 1]), &message), Error::<Test>::UnexpectedSigner);
-		assert_ok!(process(message_id_metadata(&message, [0; 32], 0, &[3, 5]), &message));
+		assert_ok!(process(message_id_metadata(&message, [0; 32], 0, &[6, 8]), &message));
 
 		assert_noop!(Settlement::remove_ism(RuntimeOrigin::root(), 1), Error::<Test>::IsmInUse);
 		assert_noop!(Settlement::remove_ism(RuntimeOrigin::root(), 77), Error::<Test>::UnknownIsm);
@@ -366,18 +366,18 @@ fn cycles_and_signature_budget_are_bounded() {
 		let message = inbound(0, TEST_RECIPIENT, b"loop");
 		assert_noop!(process(message_id_metadata(&message, [0; 32], 0, &[0, 1]), &message), Error::<Test>::IsmTooDeep);
 
-		// A 5-of-7 and a 2-of-3 need 7 recoveries, within the mock's 8; replacing the 2-of-3
+		// A 5-of-7 and a 2-of-3 (of other validators) need 7 recoveries, within the mock's 8; replacing the 2-of-3
 		// module afterwards by a 4-of-7 (no open order relies on it) makes the aggregation need
 		// 9: process stops at the budget instead of recovering without bound.
 		let multisig = |range: core::ops::Range<usize>, threshold| {
 			IsmOf::<Test>::MessageIdMultisig(crate::ValidatorSet { validators: validators(range).try_into().unwrap(), threshold })
 		};
-		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 9, multisig(0..3, 2)));
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 9, multisig(7..10, 2)));
 		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 8, Ism::Aggregation { modules: vec![3, 9].try_into().unwrap(), threshold: 2 }));
-		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 9, multisig(0..7, 4)));
+		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 9, multisig(7..14, 4)));
 		RecipientIsm::set(Some(8));
 		let five = message_id_metadata(&message, [0; 32], 0, &[0, 1, 2, 3, 4]);
-		let four = message_id_metadata(&message, [0; 32], 0, &[0, 1, 2, 3]);
+		let four = message_id_metadata(&message, [0; 32], 0, &[7, 8, 9, 10]);
 		assert_noop!(
 			process(aggregation::encode(&[Some(&five), Some(&four)]), &message),
 			Error::<Test>::TooManySignatureChecks

@@ -1,0 +1,144 @@
+//! Independent modules: the signers an aggregation counts must be distinct people.
+//!
+//! An aggregation that needs `t ≥ 2` of its modules is priced and chosen as the sum of what
+//! those modules need (a 2-of-3 and a 2-of-3: four signatures, four validators' fees). That
+//! holds only if no validator sits in two of the modules: a validator in both signs both
+//! checkpoints, and two keys then satisfy a level quoted as four. A governance "rotation" that
+//! keeps every module's type and threshold could otherwise move one module onto the other's
+//! validators (or swap every member of one for the other's) and halve the distinct signers an
+//! open order paid for.
+//!
+//! So the registry keeps one more invariant, checked on every `set_ism` against the whole
+//! registry as it would be after the change, and by `try_state`: **in every aggregation of
+//! threshold two or more, the validators reachable from one module (through nested
+//! aggregations and every route of a routing module) are disjoint from those reachable from any
+//! other module.** An aggregation of threshold one needs a single module, so overlap costs it
+//! nothing: Hyperlane's usual pairing of a message-id and a merkle-root multisig over one
+//! validator set (either may attest) stays allowed.
+//!
+//! With that invariant, the distinct signers a level needs ([`Registry::distinct_signers`]) are
+//! a monotone function of its multisigs' thresholds; open orders already freeze the structure of
+//! their level and allow multisig rotations only at the same or a higher threshold
+//! ([`crate::Pallet::check_replacement`]), so the distinct signers a relied-on level needs never
+//! decrease.
+//!
+//! The check reads the registry in full, which [`crate::Config::MaxIsms`] bounds: `set_ism` is
+//! charged for that many reads and refunded to the reads made.
+
+use alloc::collections::{BTreeMap, BTreeSet};
+use frame_support::{ensure, traits::Get};
+use polkadot_sdk::frame_support;
+
+use super::{multisig::EthAddress, Ism, IsmId, MAX_ISM_DEPTH};
+use crate::{Config, Error, IsmOf, Isms};
+
+/// The ISM registry read into memory.
+pub struct Registry<T: Config> {
+	isms: BTreeMap<IsmId, IsmOf<T>>,
+}
+
+impl<T: Config> Registry<T> {
+	/// Read the stored registry; refuses one larger than `MaxIsms` (the reads are bounded by
+	/// it, one more to tell). Returns the registry and the reads made.
+	pub fn load() -> Result<(Self, u32), Error<T>> {
+		let max = T::MaxIsms::get();
+		let isms: BTreeMap<_, _> = Isms::<T>::iter().take(max.saturating_add(1) as usize).collect();
+		let reads = u32::try_from(isms.len()).unwrap_or(u32::MAX);
+		ensure!(reads <= max, Error::<T>::TooManyIsms);
+		Ok((Registry { isms }, reads))
+	}
+
+	/// The registry with `id` set to `ism`; refused if that makes it larger than `MaxIsms`.
+	pub fn with(mut self, id: IsmId, ism: IsmOf<T>) -> Result<Self, Error<T>> {
+		self.isms.insert(id, ism);
+		ensure!(self.isms.len() <= T::MaxIsms::get() as usize, Error::<T>::TooManyIsms);
+		Ok(self)
+	}
+
+	/// The validators reachable from `id`, to the nesting limit (deeper levels and unknown ISMs
+	/// add none: no message can verify through them).
+	pub fn validators(&self, id: IsmId) -> BTreeSet<EthAddress> {
+		let mut out = BTreeSet::new();
+		self.collect(id, 0, &mut out);
+		out
+	}
+
+	fn collect(&self, id: IsmId, depth: u8, out: &mut BTreeSet<EthAddress>) {
+		if depth > MAX_ISM_DEPTH {
+			return;
+		}
+		match self.isms.get(&id) {
+			Some(Ism::MessageIdMultisig(set) | Ism::MerkleRootMultisig(set)) => out.extend(set.validators.iter().copied()),
+			Some(ism) =>
+				for reference in ism.references() {
+					self.collect(reference, depth.saturating_add(1), out);
+				},
+			None => {},
+		}
+	}
+
+	/// Whether `target` is `id` or reachable from it.
+	fn reaches(&self, id: IsmId, target: IsmId, depth: u8) -> bool {
+		id == target ||
+			(depth < MAX_ISM_DEPTH &&
+				self.isms.get(&id).is_some_and(|ism| ism.references().any(|r| self.reaches(r, target, depth.saturating_add(1)))))
+	}
+
+	/// Refuse two modules sharing a validator in aggregation `id` (threshold two or more).
+	pub fn ensure_independent(&self, id: IsmId) -> Result<(), Error<T>> {
+		let Some(Ism::Aggregation { modules, threshold }) = self.isms.get(&id) else { return Ok(()) };
+		if *threshold < 2 {
+			return Ok(());
+		}
+		let mut seen = BTreeSet::new();
+		for module in modules.iter() {
+			for validator in self.validators(*module) {
+				ensure!(seen.insert(validator), Error::<T>::SharedValidators);
+			}
+		}
+		Ok(())
+	}
+
+	/// Refuse the registry if any aggregation that is `changed` or reaches it has modules that
+	/// share a validator. Aggregations the change cannot affect are not judged, so that an
+	/// older registry's overlap (from before the rule) never blocks an unrelated change.
+	pub fn ensure_independent_above(&self, changed: IsmId) -> Result<(), Error<T>> {
+		for id in self.isms.keys() {
+			if self.reaches(*id, changed, 0) {
+				self.ensure_independent(*id)?;
+			}
+		}
+		Ok(())
+	}
+
+	/// Every aggregation's modules are independent (for `try_state`).
+	#[cfg(any(test, feature = "std", feature = "try-runtime"))]
+	pub fn ensure_all_independent(&self) -> Result<(), Error<T>> {
+		self.isms.keys().try_for_each(|id| self.ensure_independent(*id))
+	}
+
+	/// The fewest distinct validators whose signatures satisfy `id` for messages from `origin`
+	/// (`None`: the weakest route of every routing ISM). Exact under the independence invariant:
+	/// a multisig needs its threshold, an aggregation the `t` cheapest of its modules (one, for
+	/// `t = 1`), a routing ISM its route. `u32::MAX` for what cannot verify at all.
+	pub fn distinct_signers(&self, id: IsmId, origin: Option<super::Domain>, depth: u8) -> u32 {
+		if depth > MAX_ISM_DEPTH {
+			return u32::MAX;
+		}
+		let next = depth.saturating_add(1);
+		match self.isms.get(&id) {
+			Some(Ism::MessageIdMultisig(set) | Ism::MerkleRootMultisig(set)) => u32::from(set.threshold),
+			Some(Ism::Aggregation { modules, threshold }) => {
+				let mut needs: alloc::vec::Vec<u32> =
+					modules.iter().map(|m| self.distinct_signers(*m, origin, next)).collect();
+				needs.sort_unstable();
+				needs.into_iter().take(usize::from(*threshold)).fold(0, u32::saturating_add)
+			},
+			Some(ism @ Ism::Routing { routes }) => match origin {
+				Some(origin) => ism.route(origin).map_or(u32::MAX, |route| self.distinct_signers(route, Some(origin), next)),
+				None => routes.iter().map(|(domain, route)| self.distinct_signers(*route, Some(*domain), next)).min().unwrap_or(u32::MAX),
+			},
+			None => u32::MAX,
+		}
+	}
+}
