@@ -209,6 +209,9 @@ impl<T: Config> Pallet<T> {
 		);
 		let pool = Self::account_id();
 		for (asset, total) in TotalShielded::<T>::iter() {
+			if total.is_zero() {
+				continue;
+			}
 			let held = match asset {
 				Asset::Native => T::NativeCurrency::balance(&pool)
 					.saturating_sub(T::NativeCurrency::minimum_balance()),

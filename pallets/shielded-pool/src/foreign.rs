@@ -36,11 +36,29 @@ use crate::{
 	Pallet, TotalShielded, Transaction,
 };
 
+/// Why a transfer to the reserve would not arrive: refused before any note is spent, because
+/// once the message leaves, what the reserve cannot deposit is trapped there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Undeliverable {
+	/// The asset has no reserve this chain reaches.
+	NoReserve,
+	/// Less than the reserve needs: its existential deposit for the beneficiary plus what its
+	/// execution takes from the amount.
+	BelowMinimum,
+	/// The reserve cannot turn the beneficiary into an account there.
+	UnmappableBeneficiary,
+}
+
 /// How an unshielded foreign asset reaches its reserve chain. The runtime implements it over
 /// `pallet-xcm` (a reserve-withdraw to the asset's reserve); `()` supports no asset.
 pub trait ReserveTransfer<AccountId, AssetId, Balance> {
 	/// Who receives the asset on the reserve chain (an XCM location relative to it).
 	type Beneficiary: Parameter + DecodeWithMemTracking;
+
+	/// Whether `amount` of `asset` sent to `beneficiary` would be deposited on the reserve:
+	/// the reserve is reachable, maps the beneficiary to an account, and keeps the amount after
+	/// its fee (at least its existential deposit). Checked before the proof and the spend.
+	fn ensure_deliverable(asset: &AssetId, amount: Balance, beneficiary: &Self::Beneficiary) -> Result<(), Undeliverable>;
 
 	/// Send `amount` of `asset`, held by `from`, to `beneficiary` on the asset's reserve chain.
 	/// Fails, changing nothing, when the asset has no reachable reserve or the transfer fails.
@@ -48,10 +66,18 @@ pub trait ReserveTransfer<AccountId, AssetId, Balance> {
 
 	/// The most [`ReserveTransfer::transfer`] weighs.
 	fn weight() -> Weight;
+
+	/// Assert the configuration is coherent (the pool's `integrity_test` calls it): for example
+	/// that each reserve is another chain this one can address.
+	fn integrity_test() {}
 }
 
 impl<AccountId, AssetId, Balance> ReserveTransfer<AccountId, AssetId, Balance> for () {
 	type Beneficiary = ();
+
+	fn ensure_deliverable(_: &AssetId, _: Balance, _: &()) -> Result<(), Undeliverable> {
+		Err(Undeliverable::NoReserve)
+	}
 
 	fn transfer(_: &AccountId, _: &AssetId, _: Balance, _: &()) -> DispatchResult {
 		Err(DispatchError::Other("no reserve transfers"))
@@ -151,7 +177,13 @@ impl<T: Config> Pallet<T> {
 		let outbox = Self::reserve_outbox(beneficiary)?;
 		ensure!(tx.ext_data.recipient.as_ref() == Some(&outbox), Error::<T>::OutboxMismatch);
 		let amount = tx.ext_amount.unsigned_abs().try_into().map_err(|_| Error::<T>::AmountOutOfRange)?;
-		Ok((Self::foreign_asset(index)?.id, amount))
+		let asset = Self::foreign_asset(index)?.id;
+		T::ReserveTransfer::ensure_deliverable(&asset, amount, beneficiary).map_err(|refusal| match refusal {
+			Undeliverable::NoReserve => Error::<T>::ReserveTransferFailed,
+			Undeliverable::BelowMinimum => Error::<T>::BelowReserveMinimum,
+			Undeliverable::UnmappableBeneficiary => Error::<T>::UnmappableBeneficiary,
+		})?;
+		Ok((asset, amount))
 	}
 
 	/// Hand what the unshield paid the outbox to the reserve transfer.
@@ -195,6 +227,8 @@ impl<T: Config> AssetsCallback<T::ForeignAssetId, T::AccountId> for ForeignAsset
 		}
 		if let Some(index) = ForeignAssetIndex::<T>::take(asset) {
 			ForeignAssetRegistry::<T>::remove(index);
+			// Zero (checked above): the books of a retired index close with it.
+			TotalShielded::<T>::remove(Asset::Foreign(index));
 			Pallet::<T>::deposit_event(Event::ForeignAssetForgotten { index, asset: asset.clone() });
 		}
 		Ok(())

@@ -19,6 +19,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 mod assets;
+mod batch;
 mod checks;
 mod foreign;
 mod payouts;
@@ -29,7 +30,7 @@ mod unsigned;
 pub mod weights;
 
 pub use assets::AssetGuard;
-pub use foreign::{BeneficiaryOf, ForeignAssetGuard, ReserveTransfer};
+pub use foreign::{BeneficiaryOf, ForeignAssetGuard, ReserveTransfer, Undeliverable};
 pub use tree::MerklePath;
 pub use unsigned::validity;
 pub use payouts::Payer;
@@ -80,7 +81,7 @@ pub mod pallet {
 		sp_runtime::traits::Zero,
 	};
 	use zk_verifier::{
-		merkle, public_inputs::TRANSFER_INPUTS, Proof, Scalar,
+		merkle, public_inputs::TRANSFER_INPUTS,
 	};
 
 	/// 1: [`AllowedAssets`] (governance-allowed `pallet-assets` assets), filled by
@@ -302,6 +303,9 @@ pub mod pallet {
 			amount: BalanceOf<T>,
 			beneficiary: BeneficiaryOf<T>,
 		},
+		/// Transactions of a batch (by position) were skipped: their notes were spent before the
+		/// batch, so they could not apply; the rest of the batch did.
+		TransactionsSkipped { indices: BoundedVec<u32, T::MaxBatchSize> },
 	}
 
 	#[pallet::error]
@@ -377,6 +381,12 @@ pub mod pallet {
 		OutboxMismatch,
 		/// The reserve chain cannot be reached with this asset, or the XCM transfer failed.
 		ReserveTransferFailed,
+		/// An unshield to the reserve sends less than the reserve keeps (its existential deposit
+		/// and its execution fee): the reserve would trap it.
+		BelowReserveMinimum,
+		/// The reserve cannot map the beneficiary to an account there: the reserve would trap
+		/// the funds.
+		UnmappableBeneficiary,
 	}
 
 	#[pallet::hooks]
@@ -395,6 +405,7 @@ pub mod pallet {
 				"MaxVerifyingKeyLen cannot hold a transfer-circuit key"
 			);
 			const { assert!(SUBTREE_HEIGHT <= merkle::DEPTH) };
+			T::ReserveTransfer::integrity_test();
 		}
 
 		/// The one read `on_finalize` makes in a block without notes. A block with notes pays for
@@ -444,7 +455,11 @@ pub mod pallet {
 		}
 
 		/// Apply several transactions, verifying all proofs at once with the batch verifier.
-		/// All or nothing: if any transaction fails, none is applied.
+		/// A transaction whose notes were spent before the batch (applied on its own meanwhile:
+		/// its sender's retry, or a griefer who took it out of the pending batch and submitted it
+		/// first) is skipped ([`Event::TransactionsSkipped`]) and the call charged for what it
+		/// did; anything else that fails, including two transactions of the batch spending one
+		/// note, fails the whole batch and nothing is applied.
 		#[pallet::call_index(2)]
 		#[pallet::weight(
 			T::WeightInfo::transact_batch(txs.len() as u32).saturating_add(Pallet::<T>::tree_weight(txs.len() as u32, true))
@@ -454,28 +469,7 @@ pub mod pallet {
 			txs: BoundedVec<Transaction<T>, T::MaxBatchSize>,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			// One key version per batch: the weight pays for one key preparation and one
-			// batched pairing check, so a batch naming several versions would get the rest free.
-			let version = txs.first().map(|tx| tx.key_version).ok_or(Error::<T>::EmptyBatch)?;
-			ensure!(txs.iter().all(|tx| tx.key_version == version), Error::<T>::MixedKeyVersions);
-			// Decode and check everything before the pairing work.
-			let mut items: Vec<(Proof, [Scalar; TRANSFER_INPUTS])> = Vec::with_capacity(txs.len());
-			for tx in txs.iter() {
-				let inputs = Self::check_transaction(tx)?;
-				items.push((Self::decode_proof(tx)?, inputs));
-			}
-			let key = Self::prepared_key(version)?;
-			let refs: Vec<(&Proof, &[Scalar])> = items.iter().map(|(p, i)| (p, &i[..])).collect();
-			zk_verifier::verify_batch(&key, &refs).map_err(Self::zk_error)?;
-			// Apply in order; the state checks repeat here, so nullifiers shared between
-			// transactions of the batch are caught, and any failure reverts the whole call.
-			let mut opens_block = false;
-			for tx in txs.iter() {
-				Self::check_state(tx)?;
-				opens_block |= Self::apply(tx, Payer::Signed(&who))?;
-			}
-			let n = txs.len() as u32;
-			Ok(Some(T::WeightInfo::transact_batch(n).saturating_add(Self::tree_weight(n, opens_block))).into())
+			Ok(Some(Self::do_transact_batch(&who, &txs)?).into())
 		}
 
 		/// Install a verifying key under a new version.

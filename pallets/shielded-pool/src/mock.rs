@@ -88,11 +88,26 @@ parameter_types! {
 	pub static ReserveDown: bool = false;
 }
 
+/// The least the test reserve keeps (its existential deposit and fee).
+pub const RESERVE_MINIMUM: Balance = 100;
+/// A beneficiary the test reserve cannot map to an account.
+pub const UNMAPPABLE: [u8; 32] = [0; 32];
+
 /// A reserve transfer as the XCM executor does it: the amount leaves the sender's account here
 /// (burned: the reserve releases it there), and a message goes out.
 pub struct TestReserve;
 impl crate::ReserveTransfer<AccountId, ForeignAssetId, Balance> for TestReserve {
 	type Beneficiary = [u8; 32];
+
+	fn ensure_deliverable(_: &ForeignAssetId, amount: Balance, beneficiary: &[u8; 32]) -> Result<(), crate::Undeliverable> {
+		if amount < RESERVE_MINIMUM {
+			return Err(crate::Undeliverable::BelowMinimum);
+		}
+		if *beneficiary == UNMAPPABLE {
+			return Err(crate::Undeliverable::UnmappableBeneficiary);
+		}
+		Ok(())
+	}
 
 	fn transfer(
 		from: &AccountId,

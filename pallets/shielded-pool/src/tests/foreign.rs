@@ -126,6 +126,31 @@ fn governance_registers_foreign_assets_under_indices_never_reused() {
 	});
 }
 
+/// A foreign asset that had value shielded, all of it unshielded since, may be destroyed by
+/// governance (nothing is shielded): the pool's books must then forget it too, or `try_state`
+/// reports "value shielded in an unregistered foreign asset" for ever after.
+#[test]
+fn a_destroyed_foreign_asset_leaves_no_books_behind() {
+	new_test_ext(dev_keys()).execute_with(|| {
+		let mut wallet = Wallet::new(12);
+		let sk = wallet.key();
+		let field = RELAY.field_value().unwrap();
+		allow_relay_token();
+		let owned = shield(&mut wallet, &sk, 5000, RELAY);
+		let outputs = [wallet.note(0, field, &sk), wallet.note(0, field, &sk)];
+		let out = wallet.transaction(&[owned], outputs, RELAY, -5000, ext(Some(BOB), None, 0));
+		assert_ok!(ShieldedPool::transact(RuntimeOrigin::signed(account(BOB)), out));
+		assert_eq!(TotalShielded::<Test>::get(RELAY), 0);
+
+		assert_ok!(ForeignAssets::start_destroy(RuntimeOrigin::root(), RELAY_TOKEN));
+		assert_ok!(ForeignAssets::destroy_accounts(RuntimeOrigin::signed(account(BOB)), RELAY_TOKEN));
+		assert_ok!(ForeignAssets::destroy_approvals(RuntimeOrigin::signed(account(BOB)), RELAY_TOKEN));
+		assert_ok!(ForeignAssets::finish_destroy(RuntimeOrigin::signed(account(BOB)), RELAY_TOKEN));
+		assert!(!TotalShielded::<Test>::contains_key(RELAY));
+		ShieldedPool::do_try_state().unwrap();
+	});
+}
+
 #[test]
 fn foreign_assets_are_shielded_spent_and_unshielded_like_any_other() {
 	new_test_ext(dev_keys()).execute_with(|| {
@@ -228,6 +253,35 @@ fn an_unshield_to_the_reserve_reaches_the_beneficiary_there_and_nobody_else() {
 			Error::<Test>::NullifierAlreadySpent
 		);
 		ShieldedPool::do_try_state().unwrap();
+	});
+}
+
+/// An unshield to the reserve that the reserve cannot deposit (less than its existential
+/// deposit and fee, or a beneficiary it cannot map to an account) would spend the notes here
+/// and trap the funds there: refused before anything is spent.
+#[test]
+fn an_unshield_the_reserve_would_trap_is_refused() {
+	new_test_ext(dev_keys()).execute_with(|| {
+		let mut wallet = Wallet::new(13);
+		let sk = wallet.key();
+		allow_relay_token();
+		let owned = shield(&mut wallet, &sk, 5000, RELAY);
+		let relayer = RuntimeOrigin::signed(account(RELAYER));
+
+		let dust = to_reserve(&mut wallet, owned, (RESERVE_MINIMUM - 1) as u64, BENEFICIARY, BENEFICIARY);
+		assert_noop!(
+			ShieldedPool::transact_to_reserve(relayer.clone(), dust, Box::new(BENEFICIARY)),
+			Error::<Test>::BelowReserveMinimum
+		);
+		let nobody = to_reserve(&mut wallet, owned, 4000, UNMAPPABLE, UNMAPPABLE);
+		assert_noop!(
+			ShieldedPool::transact_to_reserve(relayer.clone(), nobody, Box::new(UNMAPPABLE)),
+			Error::<Test>::UnmappableBeneficiary
+		);
+		// Nothing was spent (`assert_noop!`): the smallest amount the reserve keeps goes.
+		let least = to_reserve(&mut wallet, owned, RESERVE_MINIMUM as u64, BENEFICIARY, BENEFICIARY);
+		assert_ok!(ShieldedPool::transact_to_reserve(relayer, least, Box::new(BENEFICIARY)));
+		assert_eq!(SentToReserve::get(), vec![(RELAY_TOKEN, RESERVE_MINIMUM, BENEFICIARY)]);
 	});
 }
 

@@ -143,6 +143,59 @@ fn a_batch_may_not_mix_key_versions() {
 	});
 }
 
+/// A griefer takes one transaction out of a relayer's pending batch and gets it applied first
+/// (a signed `transact` of its own: the fee the proof names still goes to the relayer). The
+/// batch must not fail because of it: the spent transaction is skipped, the others are
+/// applied, and the relayer is charged for the work done, not for the batch it declared.
+#[test]
+fn a_transaction_taken_out_of_a_batch_does_not_fail_the_batch() {
+	use polkadot_sdk::frame_support::{dispatch::GetDispatchInfo, traits::Get};
+	new_test_ext(dev_keys()).execute_with(|| {
+		let mut wallet = Wallet::new(27);
+		let sk = wallet.key();
+		let notes: Vec<Owned> = (0..3).map(|i| shield(&mut wallet, &sk, 100 + i, Asset::Native)).collect();
+		let txs: Vec<Transaction<Test>> = notes
+			.iter()
+			.map(|n| {
+				let outputs = [wallet.note(0, 0, &sk), wallet.note(0, 0, &sk)];
+				wallet.transaction(&[*n], outputs, Asset::Native, -(n.note.value as i128), ext(Some(BOB), None, 0))
+			})
+			.collect();
+		assert_ok!(ShieldedPool::transact(RuntimeOrigin::signed(account(ALICE)), txs[1].clone()));
+
+		let bob_before = Balances::balance(&account(BOB));
+		let batch: BoundedVec<_, _> = txs.try_into().unwrap();
+		let declared = Call::<Test>::transact_batch { txs: batch.clone() }.get_dispatch_info().call_weight;
+		let applied =
+			ShieldedPool::transact_batch(RuntimeOrigin::signed(account(BOB)), batch.clone()).expect("the rest applies");
+		assert_eq!(Balances::balance(&account(BOB)), bob_before + 100 + 102);
+		assert_eq!(TotalShielded::<Test>::get(Asset::Native), 0);
+		assert!(System::events().iter().any(|r| matches!(
+			&r.event,
+			RuntimeEvent::ShieldedPool(Event::TransactionsSkipped { indices }) if indices[..] == [1]
+		)));
+		let charged = applied.actual_weight.expect("refunded to the work done");
+		assert!(charged.all_lt(declared), "charged {charged:?}, declared {declared:?}");
+		assert_eq!(
+			charged,
+			<() as WeightInfo>::transact_batch(2)
+				.saturating_add(ShieldedPool::tree_weight(2, false))
+				.saturating_add(<<Test as frame_system::Config>::DbWeight as Get<polkadot_sdk::frame_support::weights::RuntimeDbWeight>>::get().reads(2))
+		);
+
+		// The same batch again: everything is spent, nothing applies, and it costs its reads.
+		let tree = Tree::<Test>::get();
+		let again = ShieldedPool::transact_batch(RuntimeOrigin::signed(account(BOB)), batch).expect("nothing to apply");
+		assert_eq!(
+			again.actual_weight,
+			Some(<() as WeightInfo>::transact_batch(0).saturating_add(<<Test as frame_system::Config>::DbWeight as Get<polkadot_sdk::frame_support::weights::RuntimeDbWeight>>::get().reads(6)))
+		);
+		assert_eq!(Tree::<Test>::get(), tree);
+		assert_eq!(Balances::balance(&account(BOB)), bob_before + 100 + 102);
+		ShieldedPool::do_try_state().unwrap();
+	});
+}
+
 /// Every dev and local network shares the dev verifying key, so a transaction proven on one
 /// chain verifies on any other with the same root. The proof commits to the chain's genesis
 /// hash through `ext_data_hash`: under another genesis hash (another chain in the same state)
