@@ -27,33 +27,25 @@ type ShieldedPool = pallet_shielded_pool::Pallet<Runtime>;
 /// keyless account, sufficient, with its metadata) and allow it into the pool. Without it the
 /// relay token sent to an upgraded chain would find no asset and be trapped.
 ///
-/// Idempotent: it does nothing where the relay token exists already (every chain started at
-/// `spec_version` 8 or later, and an upgraded one after its first run), so it needs no version
-/// of its own and can stay in `Migrations` until the next cleanup.
+/// * **Once.** It runs only while the ForeignAssets instance has no storage version, that is on
+///   the upgrade that brings the instance in, and sets the version: a relay token governance
+///   destroyed later stays destroyed through every later upgrade (a chain started at
+///   `spec_version` 8 or later has the version from genesis, so it never runs there).
+/// * **All or nothing.** The creation, its metadata and the pool's registration run in one
+///   storage transaction: if any step fails, none is kept (no asset half set up, no orphaned
+///   registration), the failure is logged, and governance registers the token by hand.
 pub struct RegisterRelayToken;
 
 impl OnRuntimeUpgrade for RegisterRelayToken {
 	fn on_runtime_upgrade() -> Weight {
 		let db = <Runtime as frame_system::Config>::DbWeight::get();
-		if <ForeignAssets as fungibles::Inspect<AccountId>>::asset_exists(relay_token()) {
+		if ForeignAssets::on_chain_storage_version() != 0 {
 			return db.reads(1);
 		}
 		// The instance is new with this upgrade: its storage starts at the code's version.
-		if ForeignAssets::on_chain_storage_version() == 0 {
-			ForeignAssets::in_code_storage_version().put::<ForeignAssets>();
-		}
-		let pool: AccountId = ShieldedPoolPalletId::get().into_account_truncating();
-		let (name, symbol, decimals) = RELAY_TOKEN_METADATA;
-		let root = || crate::RuntimeOrigin::root();
-		// `Create` is `force_create` without an origin: no deposit, every role the pool's.
-		let registered =
-			<ForeignAssets as fungibles::Create<AccountId>>::create(relay_token(), pool, true, RELAY_TOKEN_MIN_BALANCE)
-				.and_then(|()| {
-					ForeignAssets::force_set_metadata(root(), relay_token(), name.to_vec(), symbol.to_vec(), decimals, false)
-				})
-				.and_then(|()| ShieldedPool::allow_foreign_asset(root(), Box::new(relay_token())));
-		if let Err(error) = registered {
-			log::error!(target: "runtime::migrations", "registering the relay token failed: {error:?}");
+		ForeignAssets::in_code_storage_version().put::<ForeignAssets>();
+		if let Err(error) = frame_support::storage::with_storage_layer(register_relay_token) {
+			log::error!(target: "runtime::migrations", "registering the relay token failed, nothing kept: {error:?}");
 		}
 		// Storage version, asset, metadata, the pool's registry (index, entry, counter).
 		db.reads_writes(5, 7)
@@ -61,12 +53,20 @@ impl OnRuntimeUpgrade for RegisterRelayToken {
 
 	#[cfg(feature = "try-runtime")]
 	fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
-		Ok(Vec::new())
+		use codec::Encode;
+		// Whether this upgrade brings the instance in (and so must register the token).
+		Ok((ForeignAssets::on_chain_storage_version() == 0).encode())
 	}
 
 	#[cfg(feature = "try-runtime")]
-	fn post_upgrade(_: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+	fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+		use codec::Decode;
 		use frame_support::ensure;
+		ensure!(ForeignAssets::on_chain_storage_version() != 0, "the ForeignAssets instance has no storage version");
+		if !bool::decode(&mut &state[..]).map_err(|_| "pre_upgrade state")? {
+			// Not this upgrade's to register: governance may have destroyed the token since.
+			return Ok(());
+		}
 		ensure!(
 			<ForeignAssets as fungibles::Inspect<AccountId>>::asset_exists(relay_token()),
 			"the relay token's foreign asset is missing"
@@ -79,4 +79,16 @@ impl OnRuntimeUpgrade for RegisterRelayToken {
 		);
 		Ok(())
 	}
+}
+
+/// Create the relay token's asset with the pool in every role, its metadata, and allow it into
+/// the pool.
+fn register_relay_token() -> sp_runtime::DispatchResult {
+	let pool: AccountId = ShieldedPoolPalletId::get().into_account_truncating();
+	let (name, symbol, decimals) = RELAY_TOKEN_METADATA;
+	let root = || crate::RuntimeOrigin::root();
+	// `Create` is `force_create` without an origin: no deposit, every role the pool's.
+	<ForeignAssets as fungibles::Create<AccountId>>::create(relay_token(), pool, true, RELAY_TOKEN_MIN_BALANCE)?;
+	ForeignAssets::force_set_metadata(root(), relay_token(), name.to_vec(), symbol.to_vec(), decimals, false)?;
+	ShieldedPool::allow_foreign_asset(root(), Box::new(relay_token()))
 }

@@ -412,3 +412,47 @@ fn the_upgrade_registers_the_relay_token_once() {
 		);
 	});
 }
+
+/// Governance destroyed the relay token's asset (nothing shielded in it). The next runtime
+/// upgrade must not bring it back: the registration belongs to the upgrade that introduced
+/// foreign assets, not to every upgrade.
+#[test]
+fn the_upgrade_does_not_recreate_a_relay_token_governance_destroyed() {
+	use configs::assets::relay_token;
+	use frame_support::traits::{fungibles::Inspect as _, OnRuntimeUpgrade};
+	development_state().execute_with(|| {
+		let bob = || RuntimeOrigin::signed(Sr25519Keyring::Bob.to_account_id());
+		assert_ok!(ForeignAssets::start_destroy(RuntimeOrigin::root(), relay_token()));
+		assert_ok!(ForeignAssets::destroy_accounts(bob(), relay_token()));
+		assert_ok!(ForeignAssets::destroy_approvals(bob(), relay_token()));
+		assert_ok!(ForeignAssets::finish_destroy(bob(), relay_token()));
+		assert!(pallet_shielded_pool::ForeignAssetIndex::<Runtime>::get(relay_token()).is_none());
+
+		migrations::RegisterRelayToken::on_runtime_upgrade();
+		assert!(!ForeignAssets::asset_exists(relay_token()));
+		assert!(pallet_shielded_pool::ForeignAssetIndex::<Runtime>::get(relay_token()).is_none());
+	});
+}
+
+/// The registration is all or nothing: when its last step fails (here the pool's registry is
+/// full), the asset it created and its metadata are not kept either.
+#[test]
+fn a_failed_relay_token_registration_leaves_nothing_half_done() {
+	use configs::assets::relay_token;
+	use frame_support::traits::{fungibles::Inspect as _, Get, GetStorageVersion, OnRuntimeUpgrade, PalletInfoAccess};
+	development_state().execute_with(|| {
+		let prefix = sp_io::hashing::twox_128(<ForeignAssets as PalletInfoAccess>::name().as_bytes());
+		let _ = frame_support::storage::unhashed::clear_prefix(&prefix, None, None);
+		let _ = pallet_shielded_pool::ForeignAssetRegistry::<Runtime>::clear(u32::MAX, None);
+		let _ = pallet_shielded_pool::ForeignAssetIndex::<Runtime>::clear(u32::MAX, None);
+		let full: u32 = <Runtime as pallet_shielded_pool::Config>::MaxForeignAssets::get();
+		pallet_shielded_pool::NextForeignAssetIndex::<Runtime>::put(full);
+
+		migrations::RegisterRelayToken::on_runtime_upgrade();
+		assert!(!ForeignAssets::asset_exists(relay_token()));
+		assert!(pallet_assets::Metadata::<Runtime, configs::assets::ForeignAssetsInstance>::get(relay_token()).symbol.is_empty());
+		assert!(pallet_shielded_pool::ForeignAssetIndex::<Runtime>::get(relay_token()).is_none());
+		// The instance is in place (its version set), so no later upgrade runs it again.
+		assert_ne!(ForeignAssets::on_chain_storage_version(), 0);
+	});
+}

@@ -295,3 +295,45 @@ fn the_wallets_outbox_is_the_pools() {
 	let hex: String = outbox.iter().map(|b| format!("{b:02x}")).collect();
 	assert_eq!(hex, "da7764212fb02d1d6359b88c9fb5a152c1e7f26fc2885f7de0bae8932c1e07d9");
 }
+
+/// Any signed account could `send` an arbitrary message to the relay chain for a transaction
+/// fee, with no delivery price: the upward queue grows with every call. Users need reserve
+/// transfers (which `pallet-xcm` builds and this runtime filters), never a raw `send`: only
+/// governance sends.
+#[test]
+fn a_signed_account_cannot_send_raw_xcm() {
+	development_state().execute_with(|| {
+		with_ump();
+		let message = Box::new(polkadot_sdk::staging_xcm::VersionedXcm::from(Xcm::<()>(vec![ClearOrigin])));
+		let relay = Box::new(VersionedLocation::from(Location::parent()));
+		assert_noop!(
+			PolkadotXcm::send(RuntimeOrigin::signed(ferdie()), relay.clone(), message.clone()),
+			sp_runtime::DispatchError::BadOrigin
+		);
+		assert!(cumulus_pallet_parachain_system::PendingUpwardMessages::<Runtime>::get().is_empty());
+		assert_ok!(PolkadotXcm::send(RuntimeOrigin::root(), relay, message));
+		assert_eq!(cumulus_pallet_parachain_system::PendingUpwardMessages::<Runtime>::get().len(), 1);
+	});
+}
+
+/// What the relay chain cannot deposit is refused before any note is spent: less than its
+/// existential deposit and fee, or a beneficiary it cannot map to an account (another chain,
+/// an account under a network it does not alias); an asset with no reserve we trust too.
+#[test]
+fn unshields_the_reserve_would_trap_are_refused() {
+	use crate::configs::xcm_config::{RelayTokenReserveMinimum, ToReserve};
+	use pallet_shielded_pool::{ReserveTransfer, Undeliverable};
+	development_state().execute_with(|| {
+		let dave: VersionedLocation = account_location(&Sr25519Keyring::Dave.to_account_id()).into();
+		let minimum = RelayTokenReserveMinimum::get();
+		assert_eq!(ToReserve::ensure_deliverable(&relay_token(), minimum, &dave), Ok(()));
+		assert_eq!(ToReserve::ensure_deliverable(&relay_token(), minimum - 1, &dave), Err(Undeliverable::BelowMinimum));
+		let elsewhere: VersionedLocation = Location::new(0, [Parachain(2000)]).into();
+		assert_eq!(ToReserve::ensure_deliverable(&relay_token(), ROC, &elsewhere), Err(Undeliverable::UnmappableBeneficiary));
+		let networked: VersionedLocation =
+			Location::new(0, [AccountId32 { network: Some(NetworkId::Kusama), id: [4; 32] }]).into();
+		assert_eq!(ToReserve::ensure_deliverable(&relay_token(), ROC, &networked), Err(Undeliverable::UnmappableBeneficiary));
+		let sibling_token = Location::new(1, [Parachain(2000), GeneralIndex(1)]);
+		assert_eq!(ToReserve::ensure_deliverable(&sibling_token, ROC, &dave), Err(Undeliverable::NoReserve));
+	});
+}

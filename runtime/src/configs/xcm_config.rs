@@ -74,6 +74,12 @@ parameter_types! {
 	/// migration, Asset Hub is the reserve (`(1, [Parachain(1000)])`): one constant to change
 	/// per deployment, together with the genesis of the relay token's foreign asset.
 	pub const RelayTokenReserve: Location = Location::parent();
+	/// The least of the relay token an unshield may send to [`RelayTokenReserve`]: the
+	/// reserve's existential deposit (rococo: 1/30 000 ROC) and an allowance for its execution
+	/// fee (10 times the 0.00001 ROC a reserve withdrawal to an account costs there). Less is
+	/// refused before anything is spent: the reserve would trap it. Per deployment, with the
+	/// reserve (Asset Hub Polkadot: 0.01 DOT and its fee).
+	pub const RelayTokenReserveMinimum: Balance = 33_333_333 + 100_000_000;
 	pub AssetHubLocation: Location = Location::new(1, [Parachain(ASSET_HUB_PARA_ID)]);
 	/// The relay token, deposited by its reserve.
 	pub RelayTokenFromReserve: (AssetFilter, Location) =
@@ -267,9 +273,18 @@ pub type LocalOriginToLocation = SignedToAccountId32<RuntimeOrigin, AccountId, R
 /// Where outgoing messages go: UMP to the relay chain, XCMP to siblings.
 pub type XcmRouter = WithUniqueTopic<(cumulus_primitives_utility::ParentAsUmp<ParachainSystem, (), ()>, XcmpQueue)>;
 
+parameter_types! {
+	/// The origin governance sends as: this chain itself.
+	pub const HereLocation: Location = Location::here();
+}
+
 impl pallet_xcm::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	type SendXcmOrigin = EnsureXcmOrigin<RuntimeOrigin, LocalOriginToLocation>;
+	/// Only governance sends raw XCM (as this chain). A signed `send` would let anyone queue
+	/// arbitrary upward and sibling messages for a transaction fee, with no delivery price;
+	/// users move assets with reserve transfers, which go through `ExecuteXcmOrigin` and
+	/// [`ForeignAssetsOnly`].
+	type SendXcmOrigin = frame_system::EnsureRootWithSuccess<AccountId, HereLocation>;
 	type XcmRouter = XcmRouter;
 	type ExecuteXcmOrigin = EnsureXcmOrigin<RuntimeOrigin, LocalOriginToLocation>;
 	type XcmExecuteFilter = Nothing;
@@ -307,6 +322,37 @@ impl pallet_shielded_pool::ReserveTransfer<AccountId, ForeignAssetId, Balance> f
 	/// `(0, [AccountId32 { network: None, id }])`).
 	type Beneficiary = VersionedLocation;
 
+	/// The reserve must be one we trust for the asset; the amount at least the reserve's minimum
+	/// ([`RelayTokenReserveMinimum`] for the relay token; for an Asset Hub asset twice its
+	/// minimum balance here, which governance sets to Asset Hub's: one for the account it lands
+	/// in, one for the fee, which Asset Hub charges in the asset); the beneficiary an account
+	/// the reserve maps (`(0, [AccountId32 { network: None, id }])`: the relay chain and Asset
+	/// Hub alias it to the account `id`, whatever their network).
+	fn ensure_deliverable(
+		asset: &ForeignAssetId,
+		amount: Balance,
+		beneficiary: &VersionedLocation,
+	) -> Result<(), pallet_shielded_pool::Undeliverable> {
+		use pallet_shielded_pool::Undeliverable;
+		#[allow(clippy::useless_conversion)]
+		let location: Location = asset.clone().try_into().map_err(|_| Undeliverable::NoReserve)?;
+		reserve_of(&location).ok_or(Undeliverable::NoReserve)?;
+		let minimum = if location == RelayLocation::get() {
+			RelayTokenReserveMinimum::get()
+		} else {
+			<ForeignAssets as frame_support::traits::fungibles::Inspect<AccountId>>::minimum_balance(asset.clone())
+				.saturating_mul(2)
+		};
+		if amount < minimum {
+			return Err(Undeliverable::BelowMinimum);
+		}
+		let beneficiary: Location = beneficiary.clone().try_into().map_err(|_| Undeliverable::UnmappableBeneficiary)?;
+		match beneficiary.unpack() {
+			(0, [AccountId32 { network: None, .. }]) => Ok(()),
+			_ => Err(Undeliverable::UnmappableBeneficiary),
+		}
+	}
+
 	fn transfer(from: &AccountId, asset: &ForeignAssetId, amount: Balance, beneficiary: &VersionedLocation) -> DispatchResult {
 		// The identity while XCM v5 is the latest version; a conversion once a newer one is.
 		#[allow(clippy::useless_conversion)]
@@ -327,5 +373,24 @@ impl pallet_shielded_pool::ReserveTransfer<AccountId, ForeignAssetId, Balance> f
 	fn weight() -> Weight {
 		use pallet_xcm::WeightInfo as _;
 		<Runtime as pallet_xcm::Config>::WeightInfo::reserve_transfer_assets().saturating_add(UnitWeightCost::get().saturating_mul(4))
+	}
+
+	/// Each reserve is another chain this one addresses from its [`UniversalLocation`]: the
+	/// relay chain or a sibling, never this chain or something inside it (a reserve transfer
+	/// there would burn here and arrive nowhere).
+	fn integrity_test() {
+		let own = ParachainInfo::parachain_id();
+		for reserve in [RelayTokenReserve::get(), AssetHubLocation::get()] {
+			let sibling_or_relay = match reserve.unpack() {
+				(1, []) => true,
+				(1, [Parachain(id)]) => *id != u32::from(own),
+				_ => false,
+			};
+			assert!(sibling_or_relay, "reserve {reserve:?} is not the relay chain or a sibling of {own:?}");
+			assert!(
+				UniversalLocation::get().invert_target(&reserve).is_ok(),
+				"reserve {reserve:?} cannot be addressed from the universal location"
+			);
+		}
 	}
 }
