@@ -456,3 +456,26 @@ fn a_failed_relay_token_registration_leaves_nothing_half_done() {
 		assert_ne!(ForeignAssets::on_chain_storage_version(), 0);
 	});
 }
+
+/// An unsigned spend paying `MinUnsignedFee` and a signed `transact` tipping as much get the same
+/// pool priority (`ChargeTransactionPayment` scales a tip by how many such calls fit in a block):
+/// neither kind jumps the other's queue, whatever the weights measure.
+#[test]
+fn unsigned_and_signed_spends_paying_alike_get_alike_priorities() {
+	use frame_support::{
+		dispatch::{DispatchClass, DispatchInfo, Pays},
+		traits::Get,
+	};
+	let info = DispatchInfo {
+		call_weight: ShieldedPool::transact_weight(true),
+		extension_weight: Weight::zero(),
+		class: DispatchClass::Normal,
+		pays_fee: Pays::Yes,
+	};
+	let min_fee: Balance = <Runtime as pallet_shielded_pool::Config>::MinUnsignedFee::get();
+	// A transaction is about 1.2 KB: the weight, not the length, limits how many fit.
+	let signed = pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::get_priority(&info, 1200, min_fee, 0);
+	let unsigned: u64 = <Runtime as pallet_shielded_pool::Config>::UnsignedPriority::get();
+	let ratio = unsigned as f64 / signed as f64;
+	assert!((0.95..=1.05).contains(&ratio), "unsigned {unsigned} vs signed {signed}: {ratio:.2}");
+}

@@ -305,6 +305,24 @@ impl pallet_shielded_pool::BlockAuthor<AccountId> for BlockAuthor {
 	}
 }
 
+/// Pool priority per `MinUnsignedFee` an unsigned spend pays: the priority a signed `transact`
+/// gets for tipping the same amount. `ChargeTransactionPayment` multiplies a tip by the number of
+/// such calls that fit in a block, so this is derived from the measured weights (a constant
+/// written for one set of weights was eight times off the next); neither kind jumps the
+/// other's queue.
+pub struct UnsignedPriorityPerMinFee;
+impl frame_support::traits::Get<u64> for UnsignedPriorityPerMinFee {
+	fn get() -> u64 {
+		let per_block = RuntimeBlockWeights::get()
+			.max_block
+			.checked_div_per_component(&crate::ShieldedPool::transact_weight(true).max(Weight::from_parts(1, 1)))
+			.unwrap_or(1)
+			.max(1);
+		let min_fee = <<Runtime as pallet_shielded_pool::Config>::MinUnsignedFee as frame_support::traits::Get<Balance>>::get();
+		per_block.saturating_mul(u64::try_from(min_fee).unwrap_or(u64::MAX))
+	}
+}
+
 impl pallet_shielded_pool::Config for Runtime {
 	type NativeCurrency = Balances;
 	type AssetId = u32;
@@ -320,10 +338,7 @@ impl pallet_shielded_pool::Config for Runtime {
 	type MaxBatchSize = ConstU32<64>;
 	type MaxVerifyingKeyLen = ConstU32<4096>;
 	type MinUnsignedFee = ConstU128<{ 10 * MILLI_UNIT }>;
-	// Priority per MinUnsignedFee paid: the priority a signed `transact` gets for tipping the
-	// same amount (`ChargeTransactionPayment` multiplies a tip by the number of such calls that
-	// fit in a block: about 19 at the measured weight), so neither kind jumps the other's queue.
-	type UnsignedPriority = ConstU64<{ 10 * MILLI_UNIT as u64 * 19 }>;
+	type UnsignedPriority = UnsignedPriorityPerMinFee;
 	type UnsignedLongevity = ConstU64<64>;
 	type BlockAuthor = BlockAuthor;
 	type ForeignAssetId = assets::ForeignAssetId;
