@@ -52,6 +52,17 @@ pub enum AgentError {
 	/// A message this relayer cannot deliver.
 	#[error("unsupported: {0}")]
 	Unsupported(String),
+	/// The destination would refuse the delivery now (its dry run failed) for a reason that may
+	/// pass (a checkpoint of an ISM rotated meanwhile): tried again later, for free.
+	#[error("the destination would refuse it: {0}")]
+	Refused(String),
+	/// The message cannot be delivered yet (its order is not open at the destination).
+	#[error("waiting: {0}")]
+	Waiting(String),
+	/// A delivery that passed its dry run failed on chain (paid for): the state moved between
+	/// the two. Tried again a few times only.
+	#[error("the destination rejected the delivery: {0}")]
+	Rejected(String),
 	/// The RPC server failed.
 	#[error("rpc server: {0}")]
 	Server(String),
@@ -70,6 +81,9 @@ impl AgentError {
 			AgentError::Validator(..) => "validator",
 			AgentError::NotEnoughSignatures { .. } => "signatures",
 			AgentError::Unsupported(_) => "unsupported",
+			AgentError::Refused(_) => "refused",
+			AgentError::Waiting(_) => "waiting",
+			AgentError::Rejected(_) => "rejected",
 			AgentError::Server(_) => "server",
 			AgentError::Io(..) => "io",
 		}

@@ -138,7 +138,9 @@ impl Mailbox {
 
 	/// The id of the ISM that will verify `message` here: for a fill or refund message to the
 	/// settler, the security level its order chose; otherwise the default ISM (zkSettle's own
-	/// recipients choose none).
+	/// recipients choose none). A fill or refund of an order that is not open here yet (its
+	/// opening not final, while the solver filled from a block that was not) is waited for,
+	/// until the order is open or has ended; one of an order that ended is given up.
 	pub async fn ism_id_for(&self, message: &Message) -> Result<u32, AgentError> {
 		if message.recipient == self.settler {
 			let order_id = SettlerMessage::decode(&message.body)
@@ -147,7 +149,15 @@ impl Mailbox {
 			// `order` returns (OrderData, fee, refund_after).
 			let order: Option<(pallet_settlement::OrderData, u128, u64)> =
 				self.api("SettlementApi_order", &order_id.encode()).await?;
-			return Ok(order.ok_or_else(|| AgentError::Unsupported("the message names no open order".into()))?.0.ism);
+			if let Some((order, _, _)) = order {
+				return Ok(order.ism);
+			}
+			let ended: Option<pallet_settlement::OrderOutcome> =
+				self.api("SettlementApi_order_outcome", &order_id.encode()).await?;
+			return Err(match ended {
+				Some(outcome) => AgentError::Unsupported(format!("the order 0x{} ended ({outcome:?})", hex::encode(order_id))),
+				None => AgentError::Waiting(format!("the order 0x{} is not open here yet", hex::encode(order_id))),
+			});
 		}
 		let at = self.chain.client().at_current_block().await.map_err(node)?;
 		let value = at
@@ -193,6 +203,31 @@ impl Mailbox {
 		Ok(self.chain.submit_to(SETTLEMENT, "announce", &args, Some(payer)).await?)
 	}
 
+	/// What `process(metadata, message)` from `relayer` would do at the finalized head, found by
+	/// a dry run (`DryRunApi::dry_run_call`), which costs the relayer nothing: `Ok(())`, or the
+	/// refusal as `Pallet::Error` (other dispatch errors by their variant).
+	pub async fn dry_run_process(&self, metadata: &[u8], message: &[u8], relayer: [u8; 32]) -> Result<Result<(), String>, AgentError> {
+		let call = self.chain.call_data(SETTLEMENT, "process", &(metadata, message).encode()).await?;
+		let at = self.chain.client().at_current_block().await.map_err(node)?;
+		let metadata = at.metadata();
+		let system = metadata.pallet_by_name("System").ok_or_else(|| AgentError::Node("no System pallet".into()))?.call_index();
+		// `OriginCaller::system(RawOrigin::Signed(relayer))`, the call, the XCM version of the
+		// effects (unused here).
+		let mut args = vec![system, 1];
+		args.extend_from_slice(&relayer);
+		args.extend_from_slice(&call);
+		args.extend_from_slice(&5u32.encode());
+		let effects: Result<dry_run::Execution, u8> = self.api("DryRunApi_dry_run_call", &args).await?;
+		let execution = effects.map_err(|e| AgentError::Node(format!("the node cannot dry-run calls (error {e})")))?;
+		Ok(execution.map(|_| ()).map_err(|(_, error)| match error {
+			dry_run::DispatchError::Module { index, error } => metadata
+				.pallet_by_error_index(index)
+				.and_then(|pallet| pallet.error_variant_by_index(error[0]).map(|v| format!("{}::{}", pallet.name(), v.name)))
+				.unwrap_or_else(|| format!("module {index} error {}", error[0])),
+			other => format!("{other:?}"),
+		}))
+	}
+
 	/// Submit `process(metadata, message)` signed by `relayer`.
 	pub async fn process(
 		&self,
@@ -203,6 +238,67 @@ impl Mailbox {
 		let args = (metadata, message).encode();
 		Ok(self.chain.submit_to(SETTLEMENT, "process", &args, Some(relayer)).await?)
 	}
+}
+
+/// The head of `DryRunApi::dry_run_call`'s answer: the call's dispatch result (the emitted
+/// events and messages after it are not read).
+mod dry_run {
+	use codec::Decode;
+
+	/// `Weight`.
+	#[derive(Debug, Decode)]
+	pub struct Weight {
+		#[codec(compact)]
+		_ref_time: u64,
+		#[codec(compact)]
+		_proof_size: u64,
+	}
+
+	/// `PostDispatchInfo`.
+	#[derive(Debug, Decode)]
+	pub struct PostInfo {
+		_actual_weight: Option<Weight>,
+		_pays_fee: u8,
+	}
+
+	/// `sp_runtime::DispatchError`, by variant index (the fields are shown by `Debug` only).
+	#[allow(dead_code)]
+	#[derive(Debug, Decode)]
+	pub enum DispatchError {
+		#[codec(index = 0)]
+		Other,
+		#[codec(index = 1)]
+		CannotLookup,
+		#[codec(index = 2)]
+		BadOrigin,
+		#[codec(index = 3)]
+		Module { index: u8, error: [u8; 4] },
+		#[codec(index = 4)]
+		ConsumerRemaining,
+		#[codec(index = 5)]
+		NoProviders,
+		#[codec(index = 6)]
+		TooManyConsumers,
+		#[codec(index = 7)]
+		Token(u8),
+		#[codec(index = 8)]
+		Arithmetic(u8),
+		#[codec(index = 9)]
+		Transactional(u8),
+		#[codec(index = 10)]
+		Exhausted,
+		#[codec(index = 11)]
+		Corruption,
+		#[codec(index = 12)]
+		Unavailable,
+		#[codec(index = 13)]
+		RootNotAllowed,
+		#[codec(index = 14)]
+		Trie(u8),
+	}
+
+	/// `DispatchResultWithPostInfo`.
+	pub type Execution = Result<PostInfo, (PostInfo, DispatchError)>;
 }
 
 /// A mailbox's outbound messages, followed by leaf index with the outbound tree rebuilt alongside

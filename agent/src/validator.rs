@@ -225,8 +225,18 @@ pub async fn announce_on_chain(
 	loop {
 		let attempt = async {
 			let announced = mailbox.announced_storage_locations(&[address]).await?;
-			if announced.first().is_some_and(|ls| ls.iter().any(|l| l == location)) {
-				return Ok(false);
+			let listed = announced.first().map(Vec::as_slice).unwrap_or_default();
+			match listed.iter().position(|l| l == location) {
+				Some(at) if at + 1 == listed.len() => return Ok(false),
+				// Relayers read the newest location first: publishing to an older one, which can
+				// never be announced again, would go unread.
+				Some(_) => {
+					return Err(AgentError::Config(format!(
+						"{location} was announced before {}, which relayers read first; publish to a location never announced (a new folder)",
+						listed.last().map(String::as_str).unwrap_or_default()
+					)))
+				},
+				None => {},
 			}
 			mailbox.announce(address, location, signature, payer).await.map(|_| true)
 		};

@@ -37,6 +37,7 @@ use pallet_settlement::{
 	isms::{aggregation, multisig::recover},
 	merkle::branch_root,
 	message::Message,
+	SettlerMessage,
 };
 use zksettle_wallet::chain::Included;
 
@@ -69,6 +70,13 @@ pub struct Relayer {
 /// How many deliveries a relayer has in flight at once.
 const IN_FLIGHT: usize = 16;
 
+/// The longest one message's checkpoint fetches take, all sources together.
+pub const FETCH_BOUND: Duration = Duration::from_secs(15);
+
+/// How many paid deliveries of one message may fail on chain (after passing their dry run)
+/// before the message is given up: each costs a transaction fee.
+pub const MAX_REJECTED: u32 = 3;
+
 /// The log target of the relayer.
 const LOG: &str = "zksettle_agent::relayer";
 
@@ -96,25 +104,40 @@ impl Relayer {
 		self
 	}
 
-	/// Signatures for `checkpoint` from the validators of `set`, in the set's order.
-	async fn signatures(&self, checkpoint: &Checkpoint, set: &[[u8; 20]]) -> Result<Vec<[u8; 65]>, AgentError> {
+	/// Up to `need` signatures for `checkpoint` from the validators of `set`, in the set's order.
+	/// Every source is asked at once; the fetch stops as soon as `need` distinct validators have
+	/// signed, or after [`FETCH_BOUND`] with what it has: one slow or hostile storage location
+	/// (anyone can announce one) delays a delivery by that much at most.
+	async fn signatures(&self, checkpoint: &Checkpoint, set: &[[u8; 20]], need: usize) -> Result<Vec<[u8; 65]>, AgentError> {
 		let digest = checkpoint.digest();
 		let mut found: Vec<(usize, [u8; 65])> = Vec::new();
-		for (url, source) in self.validators.sources(&self.origin, set).await? {
-			let url = &url;
-			let Some(signed) = source.checkpoint(url, checkpoint.index).await else { continue };
-			// Only a signature over exactly this checkpoint counts.
-			if signed.checkpoint().as_ref() != Some(checkpoint) {
-				tracing::warn!(target: LOG, validator = %url, index = checkpoint.index, "a checkpoint that differs from the chain's; ignored");
-				continue;
-			}
-			let Some(signature) = unhex::<65>(&signed.signature) else { continue };
-			let Ok(signer) = recover(&digest, &signature) else { continue };
-			if let Some(position) = set.iter().position(|v| *v == signer) {
-				if !found.iter().any(|(p, _)| *p == position) {
-					found.push((position, signature));
+		let sources = self.validators.sources(&self.origin, set).await?;
+		let mut fetches: futures::stream::FuturesUnordered<_> = sources
+			.iter()
+			.map(|(url, source)| async move { (url, source.checkpoint(url, checkpoint.index).await) })
+			.collect();
+		let collect = async {
+			while let Some((url, signed)) = fetches.next().await {
+				let Some(signed) = signed else { continue };
+				// Only a signature over exactly this checkpoint counts.
+				if signed.checkpoint().as_ref() != Some(checkpoint) {
+					tracing::warn!(target: LOG, validator = %url, index = checkpoint.index, "a checkpoint that differs from the chain's; ignored");
+					continue;
+				}
+				let Some(signature) = unhex::<65>(&signed.signature) else { continue };
+				let Ok(signer) = recover(&digest, &signature) else { continue };
+				if let Some(position) = set.iter().position(|v| *v == signer) {
+					if !found.iter().any(|(p, _)| *p == position) {
+						found.push((position, signature));
+					}
+				}
+				if found.len() >= need {
+					break;
 				}
 			}
+		};
+		if tokio::time::timeout(FETCH_BOUND, collect).await.is_err() {
+			tracing::debug!(target: LOG, index = checkpoint.index, have = found.len(), need, "checkpoint fetches cut at {FETCH_BOUND:?}");
 		}
 		found.sort_by_key(|(position, _)| *position);
 		Ok(found.into_iter().map(|(_, signature)| signature).collect())
@@ -142,8 +165,8 @@ impl Relayer {
 			};
 			match self.destination.ism(ism_id).await? {
 				Ism::MessageIdMultisig { validators, threshold } => {
-					let signatures = self.signatures(&checkpoint, &validators).await?;
 					let need = usize::from(threshold);
+					let signatures = self.signatures(&checkpoint, &validators, need).await?;
 					let signatures = signatures.get(..need).ok_or(AgentError::NotEnoughSignatures { have: signatures.len(), need })?;
 					Ok(message_id_metadata(&checkpoint, signatures))
 				},
@@ -155,8 +178,8 @@ impl Relayer {
 					if branch_root(&dispatched.id, &proof, dispatched.leaf_index) != dispatched.root {
 						return Err(AgentError::Node("the origin's tree disagrees with the rebuilt one".into()));
 					}
-					let signatures = self.signatures(&checkpoint, &validators).await?;
 					let need = usize::from(threshold);
+					let signatures = self.signatures(&checkpoint, &validators, need).await?;
 					let signatures = signatures.get(..need).ok_or(AgentError::NotEnoughSignatures { have: signatures.len(), need })?;
 					Ok(merkle_root_metadata(&checkpoint.merkle_tree_hook, dispatched.leaf_index, &proof, &checkpoint, signatures))
 				},
@@ -194,7 +217,10 @@ impl Relayer {
 		})
 	}
 
-	/// Deliver one dispatched message; `leaves` are the origin's message ids so far.
+	/// Deliver one dispatched message; `leaves` are the origin's message ids so far. Anyone can
+	/// dispatch a message that validators then sign, so nothing is paid for before the
+	/// destination is known to accept it: the message is screened ([`Self::screen`]) before any
+	/// signature is fetched, and `process` is dry-run with the metadata before it is submitted.
 	pub async fn relay(&self, dispatched: &Dispatched, leaves: &[[u8; 32]]) -> Result<Outcome, AgentError> {
 		if self.destination.delivered(dispatched.id).await? {
 			return Ok(Outcome::AlreadyDelivered);
@@ -203,17 +229,63 @@ impl Relayer {
 		if message.id() != dispatched.id {
 			return Err(AgentError::Node("a Dispatched event that does not hash to its id".into()));
 		}
+		if let Some(outcome) = self.screen(&message, &dispatched.message).await? {
+			return Ok(outcome);
+		}
 		let ism_id = self.destination.ism_id_for(&message).await?;
 		let metadata = self.metadata(ism_id, dispatched, leaves, 0).await?;
+		if let Err(refusal) = self.destination.dry_run_process(&metadata, &dispatched.message, self.account()).await? {
+			return match classify(&refusal) {
+				Refusal::Delivered => Ok(Outcome::AlreadyDelivered),
+				Refusal::Never => Err(AgentError::Unsupported(refusal)),
+				Refusal::NotOpen => Err(AgentError::Waiting(refusal)),
+				Refusal::Metadata => Err(AgentError::Refused(refusal)),
+			};
+		}
 		match self.destination.process(&metadata, &dispatched.message, &self.signer).await {
 			Ok(included) => Ok(Outcome::Delivered(included)),
 			// Delivered meanwhile: by another relayer, or by this one's own submission from before
 			// a restart, which landed first. Done, not a failure to retry.
 			Err(e) => match self.destination.delivered(dispatched.id).await {
 				Ok(true) => Ok(Outcome::AlreadyDelivered),
-				_ => Err(e),
+				_ => Err(AgentError::Rejected(e.to_string())),
 			},
 		}
+	}
+
+	/// Give up, before any signature is fetched, what the destination can never accept: a body
+	/// for the settler that is neither a fill nor a refund, or one that does not come from the
+	/// origin's settler (only it speaks for orders: a user dispatching a fill-shaped body to the
+	/// settler is refused as `FillFromWrongSettler`); for any other recipient, what the
+	/// destination's dry run refuses before it reads the metadata (an unknown recipient, another
+	/// destination). `Some` when there is nothing left to do.
+	async fn screen(&self, message: &Message, bytes: &[u8]) -> Result<Option<Outcome>, AgentError> {
+		if message.recipient == self.destination.settler {
+			if SettlerMessage::decode(&message.body).is_none() {
+				return Err(AgentError::Unsupported("a body for the settler that is neither a fill nor a refund".into()));
+			}
+			if message.sender != self.origin.settler {
+				return Err(AgentError::Unsupported(format!(
+					"a settler message from {}, not from the origin's settler",
+					hex0x(&message.sender)
+				)));
+			}
+			return Ok(None);
+		}
+		match self.destination.dry_run_process(&[], bytes, self.account()).await? {
+			Ok(()) => Ok(None),
+			Err(refusal) => match classify(&refusal) {
+				Refusal::Delivered => Ok(Some(Outcome::AlreadyDelivered)),
+				Refusal::Never => Err(AgentError::Unsupported(refusal)),
+				// The ISM wants metadata, as expected of empty metadata.
+				Refusal::NotOpen | Refusal::Metadata => Ok(None),
+			},
+		}
+	}
+
+	/// The account that submits `process`.
+	fn account(&self) -> [u8; 32] {
+		self.signer.public_key().0
 	}
 
 	/// Count failures in the metrics, if any.
@@ -323,7 +395,7 @@ impl Relayer {
 							metrics.delivered.inc();
 						}
 					},
-					Err(error) if retriable(error) => {
+					Err(error) if retriable(error) && !db.pending().get(&leaf).is_some_and(|e| rejected_enough(e, error)) => {
 						self.failed(error);
 						let attempts = db.failed(leaf, error)?;
 						tracing::warn!(target: LOG, leaf, attempts, "{error}; retrying in {:?}", backoff(attempts));
@@ -360,9 +432,44 @@ impl Relayer {
 
 /// Whether a failed delivery is tried again. Everything is (nodes, validators and chains recover;
 /// a message is never dropped for a transient failure), except a message this relayer can never
-/// deliver: one whose recipient or body it does not support.
+/// deliver: one whose recipient or body the destination refuses whatever the metadata. A
+/// delivery rejected on chain is tried [`MAX_REJECTED`] times ([`rejected_enough`]).
 fn retriable(error: &AgentError) -> bool {
 	!matches!(error, AgentError::Unsupported(_) | AgentError::Config(_))
+}
+
+/// Whether `error`, one more on chain rejection of a message whose database entry is `entry`,
+/// makes it [`MAX_REJECTED`].
+fn rejected_enough(entry: &db::Entry, error: &AgentError) -> bool {
+	matches!(error, AgentError::Rejected(_)) && entry.rejected.saturating_add(1) >= MAX_REJECTED
+}
+
+/// What a refusal of the destination's dry run means for the message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Refusal {
+	/// Delivered already.
+	Delivered,
+	/// The destination never accepts it: its header, recipient or body (deterministic
+	/// checks that no metadata changes).
+	Never,
+	/// Its order is not open at the destination (yet).
+	NotOpen,
+	/// Anything else: the metadata (signatures of a rotated set, a checkpoint that moved), or
+	/// state that may change. Tried again.
+	Metadata,
+}
+
+/// Classify the dry run's `Pallet::Error`.
+fn classify(refusal: &str) -> Refusal {
+	match refusal.strip_prefix("Settlement::") {
+		Some("AlreadyDelivered") => Refusal::Delivered,
+		Some(
+			"MessageTooShort" | "UnsupportedVersion" | "WrongDestination" | "NoLocalDomain" | "UnknownRecipient" |
+			"InvalidFillMessage" | "FillFromWrongSettler" | "OrderClosed" | "RecipientFailed",
+		) => Refusal::Never,
+		Some("UnknownOrder") => Refusal::NotOpen,
+		_ => Refusal::Metadata,
+	}
 }
 
 #[cfg(test)]
@@ -380,5 +487,28 @@ mod tests {
 		assert!(retriable(&AgentError::Validator("v".into(), "timeout".into())));
 		assert!(retriable(&AgentError::Chain(zksettle_wallet::WalletError::Node("down".into()))));
 		assert!(!retriable(&AgentError::Unsupported("a malformed fill".into())));
+		assert!(retriable(&AgentError::Waiting("order not open".into())));
+		assert!(retriable(&AgentError::Refused("Settlement::UnexpectedSigner".into())));
+	}
+
+	#[test]
+	fn dry_run_refusals_are_classified() {
+		assert_eq!(classify("Settlement::AlreadyDelivered"), Refusal::Delivered);
+		for never in ["UnknownRecipient", "FillFromWrongSettler", "InvalidFillMessage", "OrderClosed", "WrongDestination"] {
+			assert_eq!(classify(&format!("Settlement::{never}")), Refusal::Never, "{never}");
+		}
+		assert_eq!(classify("Settlement::UnknownOrder"), Refusal::NotOpen);
+		assert_eq!(classify("Settlement::UnexpectedSigner"), Refusal::Metadata);
+		assert_eq!(classify("Settlement::MetadataTooShort"), Refusal::Metadata);
+		assert_eq!(classify("Balances::InsufficientBalance"), Refusal::Metadata);
+	}
+
+	#[test]
+	fn on_chain_rejections_are_capped() {
+		let entry = |rejected| db::Entry { id: "0x".into(), attempts: 9, last_error: None, rejected };
+		let rejected = AgentError::Rejected("Settlement::UnknownOrder".into());
+		assert!(!rejected_enough(&entry(MAX_REJECTED - 2), &rejected));
+		assert!(rejected_enough(&entry(MAX_REJECTED - 1), &rejected));
+		assert!(!rejected_enough(&entry(MAX_REJECTED + 5), &AgentError::Node("down".into())), "free failures are not capped");
 	}
 }

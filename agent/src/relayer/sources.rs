@@ -2,9 +2,10 @@
 //! storage locations the validators announced on the origin chain (Hyperlane relayers find
 //! validators this way: the ISM names them, `ValidatorAnnounce` says where they publish).
 //!
-//! Announced locations are looked up for the validators of the ISM at hand, the latest location
-//! of each is read, and the answer is kept for [`REFRESH`] (a validator that is not announced yet
-//! is looked up again at the next attempt). As in Hyperlane's relayer
+//! Announced locations are looked up for the validators of the ISM at hand; of each validator's,
+//! the newest this relayer can read is used (a newest one it may not read, a `file://` path, does
+//! not hide an older one it can), and the answer is kept for [`REFRESH`] (a validator that is not
+//! announced yet is looked up again at the next attempt). As in Hyperlane's relayer
 //! (`allowLocalCheckpointSyncers`), an announced `file://` location is read only when the
 //! operator allows it: anyone can announce, and a path on the relayer's machine is the
 //! relayer's business, not the chain's.
@@ -73,7 +74,14 @@ impl Source {
 	pub async fn checkpoint(&self, label: &str, index: u32) -> Option<SignedCheckpoint> {
 		let result = match self {
 			Source::Rpc(client) => client.request("validator_checkpoint", rpc_params![index]).await.map_err(|e| e.to_string()),
-			Source::Local(storage) => storage.fetch(index, label).map_err(|e| e.to_string()),
+			// File reads block: off the async executor.
+			Source::Local(storage) => {
+				let (storage, label) = (storage.clone(), label.to_string());
+				tokio::task::spawn_blocking(move || storage.fetch(index, &label))
+					.await
+					.map_err(|e| e.to_string())
+					.and_then(|read| read.map_err(|e| e.to_string()))
+			},
 			Source::Remote(storage) => storage.fetch(index, label).await.map_err(|e| e.to_string()),
 		};
 		result.unwrap_or_else(|e| {
@@ -132,18 +140,31 @@ impl Validators {
 		let mut announced = self.announced.lock().map_err(|_| AgentError::Config("a poisoned lock".into()))?;
 		for (validator, locations) in stale.iter().zip(looked_up) {
 			let previous = announced.remove(validator).and_then(|a| a.latest);
-			let latest = match locations.last() {
-				// The same location: keep its source (and its connections).
-				Some(location) if previous.as_ref().is_some_and(|(l, _)| l == location) => previous,
-				Some(location) => self.open(validator, location),
-				None => None,
-			};
+			let latest = self.choose(validator, &locations, previous);
 			announced.insert(*validator, Announced { latest, looked_up: Instant::now() });
 		}
 		Ok(set
 			.iter()
 			.filter_map(|v| announced.get(v).and_then(|a| a.latest.as_ref()).map(|(_, source)| (hex0x(v), source.clone())))
 			.collect())
+	}
+
+	/// Of `validator`'s announced `locations` (oldest first), the newest this relayer can read;
+	/// `previous`, the source used so far, is kept when it is that one (with its connections).
+	fn choose(
+		&self,
+		validator: &EthAddress,
+		locations: &[String],
+		previous: Option<(String, Arc<Source>)>,
+	) -> Option<(String, Arc<Source>)> {
+		let mut previous = previous;
+		locations.iter().rev().find_map(|location| match previous.take() {
+			Some((known, source)) if known == *location => Some((known, source)),
+			other => {
+				previous = other;
+				self.open(validator, location)
+			},
+		})
 	}
 
 	/// A source for `validator`'s announced `location`, if this relayer reads that kind.
@@ -162,5 +183,27 @@ impl Validators {
 				None
 			},
 		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// A validator's newest location may be one this relayer does not read (a `file://` path,
+	/// without `--allow-local-checkpoint-syncers`): the newest one it can read is used instead,
+	/// and a known source is kept rather than opened again.
+	#[test]
+	fn the_newest_readable_location_is_used() {
+		let validators = Validators::new(&[], None, false).unwrap();
+		let locations = |ls: &[&str]| ls.iter().map(|l| l.to_string()).collect::<Vec<_>>();
+		let v = [7; 20];
+		let chosen = validators.choose(&v, &locations(&["s3://old/us-east-1", "s3://new/us-east-1", "file:///tmp/x"]), None);
+		assert_eq!(chosen.as_ref().map(|(l, _)| l.as_str()), Some("s3://new/us-east-1"));
+		let kept = validators.choose(&v, &locations(&["s3://old/us-east-1", "s3://new/us-east-1"]), chosen.clone());
+		assert!(Arc::ptr_eq(&kept.unwrap().1, &chosen.unwrap().1), "the known source is kept");
+		assert!(validators.choose(&v, &locations(&["file:///tmp/x"]), None).is_none());
+		let local = Validators::new(&[], None, true).unwrap();
+		assert_eq!(local.choose(&v, &locations(&["s3://a/b", "file:///tmp/x"]), None).map(|(l, _)| l), Some("file:///tmp/x".into()));
 	}
 }

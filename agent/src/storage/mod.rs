@@ -37,6 +37,10 @@ use crate::{
 	AgentError,
 };
 
+/// The largest file read from a checkpoint storage (a signed checkpoint is under 1 KiB): a
+/// location anyone can announce must not make a relayer read without bound.
+pub const MAX_FILE: u64 = 64 * 1024;
+
 /// A checkpoint storage directory.
 #[derive(Clone, Debug)]
 pub struct LocalStorage {
@@ -198,10 +202,31 @@ impl LocalStorage {
 		self.dir.join("index.json")
 	}
 
+	/// Write `bytes` to a temporary file, sync it, rename it over `path` and sync the directory:
+	/// after a crash `path` holds the old bytes or the new, and a rename that returned survives.
 	fn write_atomically(&self, path: &Path, bytes: &[u8]) -> Result<(), AgentError> {
+		use std::io::Write;
 		let tmp = path.with_extension("json.tmp");
-		std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
-		std::fs::rename(&tmp, path).map_err(|e| io(path, e))
+		let mut file = std::fs::File::create(&tmp).map_err(|e| io(&tmp, e))?;
+		file.write_all(bytes).and_then(|()| file.sync_all()).map_err(|e| io(&tmp, e))?;
+		std::fs::rename(&tmp, path).map_err(|e| io(path, e))?;
+		std::fs::File::open(&self.dir).and_then(|dir| dir.sync_all()).map_err(|e| io(&self.dir, e))
+	}
+
+	/// Read at most [`MAX_FILE`] bytes of `path`; `None` if it does not exist.
+	fn read_bounded(path: &Path) -> Result<Option<Vec<u8>>, AgentError> {
+		use std::io::Read;
+		let file = match std::fs::File::open(path) {
+			Ok(file) => file,
+			Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+			Err(e) => return Err(io(path, e)),
+		};
+		let mut bytes = Vec::new();
+		file.take(MAX_FILE + 1).read_to_end(&mut bytes).map_err(|e| io(path, e))?;
+		if bytes.len() as u64 > MAX_FILE {
+			return Err(AgentError::Config(format!("{}: larger than {MAX_FILE} bytes", path.display())));
+		}
+		Ok(Some(bytes))
 	}
 
 	/// Publish `signed` and, if it is the highest so far, move `index.json` to it.
@@ -262,25 +287,30 @@ impl LocalStorage {
 		Ok((recover(&digest, &signature).ok() == Some(validator)).then_some(value))
 	}
 
-	/// The highest index published, if any.
+	/// The highest index published, if any. An `index.json` that does not parse (torn by a
+	/// crash on a file system that lost the rename's order, or truncated by hand) is recovered
+	/// from the highest checkpoint file present, and rewritten.
 	pub fn latest_index(&self) -> Result<Option<u32>, AgentError> {
 		let path = self.index_path();
-		match std::fs::read(&path) {
-			Ok(bytes) => parse_index(&bytes).map(Some).ok_or_else(|| AgentError::Config(format!("{}: not an index", path.display()))),
-			Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-			Err(e) => Err(io(&path, e)),
+		let Some(bytes) = Self::read_bounded(&path)? else { return Ok(None) };
+		if let Some(index) = parse_index(&bytes) {
+			return Ok(Some(index));
 		}
+		let highest = std::fs::read_dir(&self.dir)
+			.map_err(|e| io(&self.dir, e))?
+			.filter_map(|entry| entry.ok()?.file_name().to_str()?.strip_suffix("_with_id.json")?.parse::<u32>().ok())
+			.max();
+		tracing::warn!(target: "zksettle_agent::storage", path = %path.display(), ?highest, "index.json does not parse: recovered from the checkpoint files");
+		if let Some(index) = highest {
+			self.write_atomically(&path, index.to_string().as_bytes())?;
+		}
+		Ok(highest)
 	}
 
 	/// The checkpoint published for leaf `index`, attributed to `validator`; `None` if there is
 	/// none or it is malformed.
 	pub fn fetch(&self, index: u32, validator: &str) -> Result<Option<SignedCheckpoint>, AgentError> {
-		let path = self.checkpoint_path(index);
-		let bytes = match std::fs::read(&path) {
-			Ok(bytes) => bytes,
-			Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-			Err(e) => return Err(io(&path, e)),
-		};
+		let Some(bytes) = Self::read_bounded(&self.checkpoint_path(index))? else { return Ok(None) };
 		Ok(parse_checkpoint(&bytes, index, validator))
 	}
 
@@ -391,5 +421,26 @@ mod tests {
 		let text = std::fs::read_to_string(dir.path().join("announcement.json")).unwrap();
 		std::fs::write(dir.path().join("announcement.json"), text.replace(&storage.location(), "file:///elsewhere")).unwrap();
 		assert_eq!(storage.announcement().unwrap(), None);
+	}
+
+	/// A torn `index.json` (a crash on a file system that lost the rename's order) is recovered
+	/// from the checkpoint files; a file larger than any checkpoint is not read.
+	#[test]
+	fn a_torn_index_is_recovered_and_reads_are_bounded() {
+		let dir = tempfile::tempdir().unwrap();
+		let storage = LocalStorage::open(dir.path()).unwrap();
+		for index in [0, 1, 4] {
+			storage.write(&ours(index)).unwrap();
+		}
+		assert_eq!(storage.latest_index().unwrap(), Some(4));
+		std::fs::write(dir.path().join("index.json"), b"").unwrap();
+		assert_eq!(storage.latest_index().unwrap(), Some(4));
+		assert_eq!(std::fs::read_to_string(dir.path().join("index.json")).unwrap(), "4", "rewritten");
+		std::fs::write(dir.path().join("index.json"), b"4x").unwrap();
+		assert_eq!(storage.latest_index().unwrap(), Some(4));
+
+		std::fs::write(dir.path().join("9_with_id.json"), vec![b' '; MAX_FILE as usize + 1]).unwrap();
+		assert!(matches!(storage.fetch(9, "v"), Err(AgentError::Config(_))));
+		assert!(storage.fetch(4, "v").unwrap().is_some());
 	}
 }
