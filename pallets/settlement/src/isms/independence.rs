@@ -11,7 +11,7 @@
 //! So the registry keeps one more invariant, checked on every `set_ism` against the whole
 //! registry as it would be after the change, and by `try_state`: **in every aggregation of
 //! threshold two or more, the validators reachable from one module (through nested
-//! aggregations and every route of a routing module) are disjoint from those reachable from any
+//! aggregations and every route of a routing module, at any depth) are disjoint from those reachable from any
 //! other module.** An aggregation of threshold one needs a single module, so overlap costs it
 //! nothing: Hyperlane's usual pairing of a message-id and a merkle-root multisig over one
 //! validator set (either may attest) stays allowed.
@@ -55,33 +55,44 @@ impl<T: Config> Registry<T> {
 		Ok(self)
 	}
 
-	/// The validators reachable from `id`, to the nesting limit (deeper levels and unknown ISMs
-	/// add none: no message can verify through them).
+	/// The validators of every multisig reachable from `id` (each ISM walked once, at any depth:
+	/// a superset of what a verification, stopped at the nesting limit, can use, so the check
+	/// built on it errs on the strict side). Unknown ISMs add none.
 	pub fn validators(&self, id: IsmId) -> BTreeSet<EthAddress> {
 		let mut out = BTreeSet::new();
-		self.collect(id, 0, &mut out);
+		let mut seen = BTreeSet::new();
+		let mut pending = alloc::vec![id];
+		while let Some(id) = pending.pop() {
+			if !seen.insert(id) {
+				continue;
+			}
+			match self.isms.get(&id) {
+				Some(Ism::MessageIdMultisig(set) | Ism::MerkleRootMultisig(set)) => out.extend(set.validators.iter().copied()),
+				Some(ism) => pending.extend(ism.references()),
+				None => {},
+			}
+		}
 		out
 	}
 
-	fn collect(&self, id: IsmId, depth: u8, out: &mut BTreeSet<EthAddress>) {
-		if depth > MAX_ISM_DEPTH {
-			return;
+	/// `changed` and every ISM that refers to it, directly or through others.
+	fn ancestors(&self, changed: IsmId) -> BTreeSet<IsmId> {
+		let mut parents = BTreeMap::<IsmId, alloc::vec::Vec<IsmId>>::new();
+		for (id, ism) in &self.isms {
+			for reference in ism.references() {
+				parents.entry(reference).or_default().push(*id);
+			}
 		}
-		match self.isms.get(&id) {
-			Some(Ism::MessageIdMultisig(set) | Ism::MerkleRootMultisig(set)) => out.extend(set.validators.iter().copied()),
-			Some(ism) =>
-				for reference in ism.references() {
-					self.collect(reference, depth.saturating_add(1), out);
-				},
-			None => {},
+		let mut out = BTreeSet::from([changed]);
+		let mut pending = alloc::vec![changed];
+		while let Some(id) = pending.pop() {
+			for parent in parents.get(&id).into_iter().flatten() {
+				if out.insert(*parent) {
+					pending.push(*parent);
+				}
+			}
 		}
-	}
-
-	/// Whether `target` is `id` or reachable from it.
-	fn reaches(&self, id: IsmId, target: IsmId, depth: u8) -> bool {
-		id == target ||
-			(depth < MAX_ISM_DEPTH &&
-				self.isms.get(&id).is_some_and(|ism| ism.references().any(|r| self.reaches(r, target, depth.saturating_add(1)))))
+		out
 	}
 
 	/// Refuse two modules sharing a validator in aggregation `id` (threshold two or more).
@@ -103,12 +114,7 @@ impl<T: Config> Registry<T> {
 	/// share a validator. Aggregations the change cannot affect are not judged, so that an
 	/// older registry's overlap (from before the rule) never blocks an unrelated change.
 	pub fn ensure_independent_above(&self, changed: IsmId) -> Result<(), Error<T>> {
-		for id in self.isms.keys() {
-			if self.reaches(*id, changed, 0) {
-				self.ensure_independent(*id)?;
-			}
-		}
-		Ok(())
+		self.ancestors(changed).into_iter().try_for_each(|id| self.ensure_independent(id))
 	}
 
 	/// Every aggregation's modules are independent (for `try_state`).
