@@ -22,8 +22,6 @@ use pallet_settlement::{FillMessage, OrderOutcome};
 use zksettle_agent::{
 	mailbox::Mailbox,
 	relayer::{db::Db, sources::Validators, Relayer},
-	signer::ValidatorKey,
-	validator::{self, Store},
 	AgentError,
 };
 use zksettle_wallet::wallet::signer;
@@ -75,21 +73,7 @@ async fn junk_neither_drains_the_relayer_nor_delays_a_genuine_fill() {
 
 	// B's validators (the fast level's two) sign everything; the relayer B -> A, as //Dave,
 	// with its database on disk.
-	let mut endpoints = Vec::new();
-	let mut tasks = Vec::new();
-	for secret in &ANVIL[..2] {
-		let key = ValidatorKey::from_hex(secret).unwrap();
-		let store = Store::open(None).unwrap();
-		let (handle, local) = validator::serve(store.clone(), key.address(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
-		endpoints.push(format!("http://{local}"));
-		let url = node_b.url.clone();
-		tasks.push(tokio::spawn(async move {
-			let _handle = handle;
-			let mut mailbox = Mailbox::connect(&url).await.unwrap();
-			let pin = validator::Pin { domain: mailbox.domain, hook: mailbox.hook };
-			validator::watch(&mut mailbox, &key, &store, 0, pin, None).await
-		}));
-	}
+	let (endpoints, mut tasks) = rpc_validators(&node_b.url, &ANVIL[..2]).await;
 	let dave = signer("//Dave").unwrap();
 	let before = nonce(&a, dave.public_key().0).await;
 	let dir = tempfile::tempdir().unwrap();

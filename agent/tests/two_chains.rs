@@ -148,21 +148,7 @@ async fn a_fill_dispatched_300_blocks_before_the_agents_started_is_delivered() {
 	assert!(gone, "B still has the state of block {filled_by}");
 
 	// Now B's validators (the fast level's two) and the relayer B -> A start, from leaf 0.
-	let mut endpoints = Vec::new();
-	let mut tasks = Vec::new();
-	for secret in &ANVIL[..2] {
-		let key = ValidatorKey::from_hex(secret).unwrap();
-		let store = Store::open(None).unwrap();
-		let (handle, local) = validator::serve(store.clone(), key.address(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
-		endpoints.push(format!("http://{local}"));
-		let url = node_b.url.clone();
-		tasks.push(tokio::spawn(async move {
-			let _handle = handle;
-			let mut mailbox = Mailbox::connect(&url).await.unwrap();
-			let pin = validator::Pin { domain: mailbox.domain, hook: mailbox.hook };
-			validator::watch(&mut mailbox, &key, &store, 0, pin, None).await
-		}));
-	}
+	let (endpoints, mut tasks) = rpc_validators(&node_b.url, &ANVIL[..2]).await;
 	let mut relayer = Relayer::new(
 		Mailbox::connect(&node_b.url).await.unwrap(),
 		Mailbox::connect(&node_a.url).await.unwrap(),

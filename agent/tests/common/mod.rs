@@ -130,3 +130,30 @@ pub async fn settled(origin: &Mailbox, order_id: [u8; 32], within: Duration) -> 
 	None
 }
 
+/// The validators of `secrets`, watching the chain at `url` from leaf 0 and serving their
+/// checkpoints over JSON-RPC: their endpoints, and their tasks (each returns only on failure).
+pub async fn rpc_validators(
+	url: &str,
+	secrets: &[&str],
+) -> (Vec<String>, Vec<tokio::task::JoinHandle<Result<(), zksettle_agent::AgentError>>>) {
+	use zksettle_agent::{
+		signer::ValidatorKey,
+		validator::{self, Store},
+	};
+	let mut endpoints = Vec::new();
+	let mut tasks = Vec::new();
+	for secret in secrets {
+		let key = ValidatorKey::from_hex(secret).unwrap();
+		let store = Store::open(None).unwrap();
+		let (handle, local) = validator::serve(store.clone(), key.address(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+		endpoints.push(format!("http://{local}"));
+		let url = url.to_string();
+		tasks.push(tokio::spawn(async move {
+			let _handle = handle;
+			let mut mailbox = Mailbox::connect(&url).await.unwrap();
+			let pin = validator::Pin { domain: mailbox.domain, hook: mailbox.hook };
+			validator::watch(&mut mailbox, &key, &store, 0, pin, None).await
+		}));
+	}
+	(endpoints, tasks)
+}
