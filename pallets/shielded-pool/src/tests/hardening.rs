@@ -125,14 +125,7 @@ fn a_batch_may_not_mix_key_versions() {
 		assert_ok!(ShieldedPool::set_verifying_key(RuntimeOrigin::root(), 2, proving_key().verifying_key_bytes()));
 		let mut wallet = Wallet::new(26);
 		let sk = wallet.key();
-		let notes: Vec<Owned> = (0..2).map(|i| shield(&mut wallet, &sk, 100 + i, Asset::Native)).collect();
-		let mut txs: Vec<Transaction<Test>> = notes
-			.iter()
-			.map(|n| {
-				let outputs = [wallet.note(0, 0, &sk), wallet.note(0, 0, &sk)];
-				wallet.transaction(&[*n], outputs, Asset::Native, -(n.note.value as i128), ext(Some(BOB), None, 0))
-			})
-			.collect();
+		let mut txs = unshields_to_bob(&mut wallet, &sk, 100..102);
 		txs[1].key_version = 2;
 		assert_noop!(
 			ShieldedPool::transact_batch(RuntimeOrigin::signed(account(BOB)), txs.clone().try_into().unwrap()),
@@ -153,14 +146,7 @@ fn a_transaction_taken_out_of_a_batch_does_not_fail_the_batch() {
 	new_test_ext(dev_keys()).execute_with(|| {
 		let mut wallet = Wallet::new(27);
 		let sk = wallet.key();
-		let notes: Vec<Owned> = (0..3).map(|i| shield(&mut wallet, &sk, 100 + i, Asset::Native)).collect();
-		let txs: Vec<Transaction<Test>> = notes
-			.iter()
-			.map(|n| {
-				let outputs = [wallet.note(0, 0, &sk), wallet.note(0, 0, &sk)];
-				wallet.transaction(&[*n], outputs, Asset::Native, -(n.note.value as i128), ext(Some(BOB), None, 0))
-			})
-			.collect();
+		let txs = unshields_to_bob(&mut wallet, &sk, 100..103);
 		assert_ok!(ShieldedPool::transact(RuntimeOrigin::signed(account(ALICE)), txs[1].clone()));
 
 		let bob_before = Balances::balance(&account(BOB));

@@ -395,19 +395,24 @@ fn unsigned_unshield_pays_the_block_author() {
 	});
 }
 
+/// Shield a note of each of `values` for `sk`, and prove an unshield of each, in full, to Bob.
+fn unshields_to_bob(wallet: &mut Wallet, sk: &SpendingKey, values: core::ops::Range<u64>) -> Vec<Transaction<Test>> {
+	let notes: Vec<Owned> = values.map(|value| shield(wallet, sk, value, Asset::Native)).collect();
+	notes
+		.iter()
+		.map(|n| {
+			let outputs = [wallet.note(0, 0, sk), wallet.note(0, 0, sk)];
+			wallet.transaction(&[*n], outputs, Asset::Native, -(n.note.value as i128), ext(Some(BOB), None, 0))
+		})
+		.collect()
+}
+
 #[test]
 fn batches_verify_together_and_apply_all_or_nothing() {
 	new_test_ext(dev_keys()).execute_with(|| {
 		let mut wallet = Wallet::new(7);
 		let sk = wallet.key();
-		let notes: Vec<Owned> = (0..3).map(|i| shield(&mut wallet, &sk, 100 + i, Asset::Native)).collect();
-		let txs: Vec<Transaction<Test>> = notes
-			.iter()
-			.map(|n| {
-				let outputs = [wallet.note(0, 0, &sk), wallet.note(0, 0, &sk)];
-				wallet.transaction(&[*n], outputs, Asset::Native, -(n.note.value as i128), ext(Some(BOB), None, 0))
-			})
-			.collect();
+		let txs = unshields_to_bob(&mut wallet, &sk, 100..103);
 
 		// The third transaction spends the first's note again: the whole batch fails.
 		let mut conflicting = txs.clone();
