@@ -89,8 +89,8 @@ fn secret_file(path: &Path, text: &str) -> String {
 
 /// What the killed relayer's database held.
 fn report_kill(db: &Path) {
-	let db: serde_json::Value = serde_json::from_slice(&std::fs::read(db).unwrap()).unwrap();
-	eprintln!("relayer killed: next leaf {}, owing {:?}", db["next"], db["pending"].as_object().map(|p| p.keys().collect::<Vec<_>>()));
+	let db = zksettle_agent::relayer::db::Db::read(db).unwrap();
+	eprintln!("relayer killed: next leaf {}, owing {:?}", db.next(), db.pending().keys().collect::<Vec<_>>());
 }
 
 fn free_port() -> u16 {
@@ -263,9 +263,9 @@ async fn twenty_orders_end_exactly_once_while_a_validator_and_the_relayer_are_ki
 		tokio::time::sleep(Duration::from_millis(500)).await;
 	}
 	assert_eq!(pending, Some(0.0), "the relayer's pending gauge");
-	let db: serde_json::Value = serde_json::from_slice(&std::fs::read(&relayer_db).unwrap()).unwrap();
-	assert_eq!(db["pending"], serde_json::json!({}), "{db}");
-	assert_eq!(db["next"], 20, "{db}");
+	let db = zksettle_agent::relayer::db::Db::read(&relayer_db).unwrap();
+	assert!(db.pending().is_empty(), "{db:?}");
+	assert_eq!(db.next(), 20, "{db:?}");
 	for i in 0..2 {
 		let index = std::fs::read_to_string(dir.path().join(format!("checkpoints-{i}/index.json"))).unwrap();
 		assert_eq!(index.trim(), "19", "validator {i}");

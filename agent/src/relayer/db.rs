@@ -153,23 +153,38 @@ impl Db {
 	pub fn open(file: Option<PathBuf>, route: Route) -> Result<Self, AgentError> {
 		let empty = State { seq: 0, route: route.clone(), next: 0, pending: BTreeMap::new(), given_up: BTreeMap::new(), delivered: 0 };
 		let Some(path) = file else { return Ok(Db { file: None, state: empty, journal: None }) };
-		let mut state = match std::fs::read(&path) {
-			Ok(bytes) => {
-				let state: State = serde_json::from_slice(&bytes)
-					.map_err(|e| AgentError::Config(format!("{}: not a relayer database: {e}", path.display())))?;
-				if state.route != route {
-					return Err(AgentError::Config(format!(
-						"{}: the database of route {:?}, not of this one ({route:?})",
-						path.display(),
-						state.route
-					)));
-				}
-				state
+		let state = match Self::load(&path)? {
+			Some(state) if state.route != route => {
+				return Err(AgentError::Config(format!(
+					"{}: the database of route {:?}, not of this one ({route:?})",
+					path.display(),
+					state.route
+				)))
 			},
-			Err(e) if e.kind() == std::io::ErrorKind::NotFound => empty,
-			Err(e) => return Err(io(&path, e)),
+			Some(state) => state,
+			None => empty,
 		};
-		let journal = journal_path(&path);
+		let mut db = Db { file: Some(path), state, journal: None };
+		db.fold()?;
+		Ok(db)
+	}
+
+	/// The database in `path` as it stands, read only (nothing is written, no route is
+	/// required): to inspect a running or killed relayer's database.
+	pub fn read(path: &Path) -> Result<Self, AgentError> {
+		let state = Self::load(path)?.ok_or_else(|| AgentError::Config(format!("{}: no relayer database", path.display())))?;
+		Ok(Db { file: None, state, journal: None })
+	}
+
+	/// The snapshot in `path` with its journal replayed onto it; `None` if there is no snapshot.
+	fn load(path: &Path) -> Result<Option<State>, AgentError> {
+		let mut state: State = match std::fs::read(path) {
+			Ok(bytes) => serde_json::from_slice(&bytes)
+				.map_err(|e| AgentError::Config(format!("{}: not a relayer database: {e}", path.display())))?,
+			Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+			Err(e) => return Err(io(path, e)),
+		};
+		let journal = journal_path(path);
 		match std::fs::read(&journal) {
 			Ok(bytes) => {
 				let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()).collect();
@@ -190,9 +205,7 @@ impl Db {
 			Err(e) if e.kind() == std::io::ErrorKind::NotFound => {},
 			Err(e) => return Err(io(&journal, e)),
 		}
-		let mut db = Db { file: Some(path), state, journal: None };
-		db.fold()?;
-		Ok(db)
+		Ok(Some(state))
 	}
 
 	/// Every origin leaf below this was taken in.
