@@ -195,7 +195,7 @@ fn shield_private_transfer_unshield_through_the_runtime() {
 		let unshield = i128::from(to_bob.value) - fee as i128;
 		let tx = prove(&tree, &[bob_note], outputs, -unshield, ext_data(Some(fresh.clone()), None, fee), &mut rng);
 		let issuance = Balances::total_issuance();
-		assert_ok!(RuntimeCall::ShieldedPool(pallet_shielded_pool::Call::transact_unsigned { tx })
+		assert_ok!(RuntimeCall::ShieldedPool(pallet_shielded_pool::Call::transact_unsigned { tx, stamp: 0 })
 			.dispatch(RuntimeOrigin::none()));
 		assert_eq!(Balances::balance(&fresh) as i128, unshield);
 		assert_eq!(Balances::total_issuance(), issuance - fee);

@@ -156,6 +156,18 @@ impl Chain {
 		at.constants().entry(dynamic::constant::<u128>(POOL, "MinUnsignedFee")).map_err(node)
 	}
 
+	/// The leading zero bits the work stamp of an unsigned transaction needs
+	/// (`zk_verifier::stamp`); 0 on a chain that asks for none.
+	pub async fn unsigned_stamp_bits(&self) -> Result<u32, WalletError> {
+		let at = self.client.at_current_block().await.map_err(node)?;
+		match at.constants().entry(dynamic::constant::<u32>(POOL, "UnsignedStampBits")) {
+			Ok(bits) => Ok(bits),
+			// A runtime from before stamps: the call takes no stamp either.
+			Err(_) if at.metadata().pallet_by_name(POOL).and_then(|p| p.constant_by_name("UnsignedStampBits")).is_none() => Ok(0),
+			Err(e) => Err(node(e)),
+		}
+	}
+
 	/// Free public balance of `account`.
 	pub async fn free_balance(&self, account: &AccountId32) -> Result<u128, WalletError> {
 		#[derive(scale_decode::DecodeAsType)]

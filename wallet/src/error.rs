@@ -161,6 +161,7 @@ impl WalletError {
 			Some(4) => "the proof bytes do not decode",
 			Some(5) => "no verifying key of the transaction's version",
 			Some(7) => "the payout or the fee cannot be paid (an amount below the existential deposit?)",
+			Some(8) => "the work stamp is below the chain's UnsignedStampBits",
 			_ => return WalletError::Rejected(message.to_string()),
 		};
 		WalletError::Rejected(format!("{why} ({message})"))

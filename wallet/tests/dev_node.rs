@@ -93,7 +93,9 @@ async fn shield_send_scan_unshield_and_refuse_a_double_spend() {
 	let (known, key_version, _) = chain.proving_context(&root).await.unwrap();
 	assert!(known, "a recent root");
 	let again = builder::prove(bob.keys(), &plan, &spends, &Anchor { root, paths, key_version, genesis: chain.genesis_hash() }, &params).unwrap();
-	let err = chain.submit("transact_unsigned", &codec::Encode::encode(&again), None).await.unwrap_err();
+	// No work stamp (nonce 0): the pool checks the nullifiers before the stamp.
+	let args = [codec::Encode::encode(&again), 0u64.to_le_bytes().to_vec()].concat();
+	let err = chain.submit("transact_unsigned", &args, None).await.unwrap_err();
 	assert!(matches!(err, WalletError::NoteAlreadySpent), "{err}");
 	assert_eq!(chain.free_balance(&fresh).await.unwrap(), u128::from(30 * UNIT));
 

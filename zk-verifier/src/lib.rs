@@ -31,6 +31,7 @@ pub mod note;
 pub mod poseidon;
 mod proof;
 pub mod public_inputs;
+pub mod stamp;
 pub mod witness;
 mod verifier;
 mod prepared_key;

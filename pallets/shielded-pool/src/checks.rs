@@ -167,6 +167,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn verify(key: &PreparedVerifyingKey, tx: &Transaction<T>, inputs: &[Scalar]) -> Result<(), Error<T>> {
+		#[cfg(test)]
+		PROOFS_CHECKED.with(|checked| checked.set(checked.get().saturating_add(1)));
 		zk_verifier::verify(key, &Self::decode_proof(tx)?, inputs).map_err(Self::zk_error)
 	}
 
@@ -234,4 +236,11 @@ impl<T: Config> Pallet<T> {
 		);
 		Ok(())
 	}
+}
+
+#[cfg(test)]
+thread_local! {
+	/// Proofs [`Pallet::verify`] was asked to check on this thread: what the tests count to show
+	/// that a refusal came before the pairing.
+	pub(crate) static PROOFS_CHECKED: core::cell::Cell<u32> = const { core::cell::Cell::new(0) };
 }

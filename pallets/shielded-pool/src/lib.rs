@@ -133,6 +133,11 @@ pub mod pallet {
 		/// Blocks an unsigned transaction stays valid in the pool.
 		#[pallet::constant]
 		type UnsignedLongevity: Get<u64>;
+		/// Leading zero bits the work stamp of an unsigned transaction must have
+		/// ([`zk_verifier::stamp`]): the node checks the proof only of transactions whose sender
+		/// searched about `2^bits` hashes for them, so junk proofs are not free to send.
+		#[pallet::constant]
+		type UnsignedStampBits: Get<u32>;
 		/// The block author, for unsigned fees.
 		type BlockAuthor: BlockAuthor<Self::AccountId>;
 		/// Identifier of a foreign asset: its XCM location in the runtime.
@@ -387,6 +392,9 @@ pub mod pallet {
 		/// The reserve cannot map the beneficiary to an account there: the reserve would trap
 		/// the funds.
 		UnmappableBeneficiary,
+		/// An unsigned transaction's work stamp has fewer leading zero bits than
+		/// [`Config::UnsignedStampBits`] (or was made for other transaction bytes).
+		InsufficientStamp,
 	}
 
 	#[pallet::hooks]
@@ -406,6 +414,7 @@ pub mod pallet {
 			);
 			const { assert!(SUBTREE_HEIGHT <= merkle::DEPTH) };
 			T::ReserveTransfer::integrity_test();
+			assert!(T::UnsignedStampBits::get() <= 40, "a stamp of more than 40 bits closes the unsigned lane");
 		}
 
 		/// The one read `on_finalize` makes in a block without notes. A block with notes pays for
@@ -444,8 +453,17 @@ pub mod pallet {
 		/// burned when the author is unknown. It names no relayer.
 		#[pallet::call_index(1)]
 		#[pallet::weight(Pallet::<T>::transact_weight(true))]
-		pub fn transact_unsigned(origin: OriginFor<T>, tx: Transaction<T>) -> DispatchResultWithPostInfo {
+		///
+		/// `stamp` is the transaction's work stamp ([`Config::UnsignedStampBits`]), which the
+		/// transaction pool checks before the proof; a block author may include a transaction
+		/// without one, at its own cost.
+		pub fn transact_unsigned(
+			origin: OriginFor<T>,
+			tx: Transaction<T>,
+			stamp: u64,
+		) -> DispatchResultWithPostInfo {
 			ensure_none(origin)?;
+			let _ = stamp;
 			Self::check_unsigned_policy(&tx)?;
 			let key = Self::prepared_key(tx.key_version)?;
 			let inputs = Self::check_transaction(&tx)?;
@@ -569,11 +587,13 @@ pub mod pallet {
 		type Call = Call<T>;
 
 		fn validate_unsigned(_source: TransactionSource, call: &Self::Call) -> TransactionValidity {
-			let Call::transact_unsigned { tx } = call else { return InvalidTransaction::Call.into() };
-			// Cheap checks first: policy, state, a dry run of the payouts; the proof last.
+			let Call::transact_unsigned { tx, stamp } = call else { return InvalidTransaction::Call.into() };
+			// Cheap checks first: policy, state, a dry run of the payouts, the work stamp; the
+			// proof, the one expensive check, last.
 			Self::check_unsigned_policy(tx).map_err(Self::invalid)?;
 			let inputs = Self::check_transaction(tx).map_err(Self::invalid)?;
 			Self::dry_run_payouts(tx).map_err(Self::invalid)?;
+			Self::check_stamp(tx, *stamp).map_err(Self::invalid)?;
 			let key = Self::prepared_key(tx.key_version).map_err(Self::invalid)?;
 			Self::verify(&key, tx, &inputs).map_err(Self::invalid)?;
 			let [first, second] = tx.nullifiers;
@@ -589,7 +609,7 @@ pub mod pallet {
 		/// Block building re-checks the state and the payouts (the state moved since validation);
 		/// the proof is verified by the call itself.
 		fn pre_dispatch(call: &Self::Call) -> Result<(), TransactionValidityError> {
-			let Call::transact_unsigned { tx } = call else { return Err(InvalidTransaction::Call.into()) };
+			let Call::transact_unsigned { tx, .. } = call else { return Err(InvalidTransaction::Call.into()) };
 			Self::check_unsigned_policy(tx).map_err(Self::invalid)?;
 			Self::check_transaction(tx).map_err(Self::invalid)?;
 			Self::dry_run_payouts(tx).map_err(Self::invalid)?;

@@ -157,6 +157,7 @@ impl pallet_shielded_pool::Config for Test {
 	type MinUnsignedFee = ConstU128<10>;
 	type UnsignedPriority = ConstU64<100>;
 	type UnsignedLongevity = ConstU64<64>;
+	type UnsignedStampBits = ConstU32<8>;
 	type BlockAuthor = TestAuthor;
 	type ForeignAssetId = ForeignAssetId;
 	type ForeignAssets = ForeignAssets;

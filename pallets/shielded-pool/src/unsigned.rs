@@ -7,6 +7,7 @@ use polkadot_sdk::sp_runtime::{
 };
 
 use crate::{Asset, Config, Error, Pallet, Transaction};
+use codec::Encode;
 use polkadot_sdk::frame_support::traits::Get;
 
 impl<T: Config> Pallet<T> {
@@ -25,6 +26,16 @@ impl<T: Config> Pallet<T> {
 		}
 		if tx.ext_data.relayer.is_some() {
 			return Err(Error::<T>::UnsignedRelayer);
+		}
+		Ok(())
+	}
+
+	/// Whether `stamp` is a work stamp of at least [`Config::UnsignedStampBits`] for `tx`: two
+	/// hashes, whatever the bits (so the benchmark measures what a refusal costs).
+	pub(crate) fn check_stamp(tx: &Transaction<T>, stamp: u64) -> Result<(), Error<T>> {
+		let seed = tx.using_encoded(zk_verifier::stamp::seed);
+		if zk_verifier::stamp::work(&seed, stamp) < T::UnsignedStampBits::get() {
+			return Err(Error::<T>::InsufficientStamp);
 		}
 		Ok(())
 	}
@@ -52,6 +63,7 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::InvalidProof => validity::INVALID_PROOF,
 			Error::<T>::MalformedProof => validity::MALFORMED_PROOF,
 			Error::<T>::UnknownVerifyingKey => validity::UNKNOWN_KEY,
+			Error::<T>::InsufficientStamp => validity::STAMP,
 			Error::<T>::PayoutFailed |
 			Error::<T>::NoFeeRecipient |
 			Error::<T>::PoolBalanceInsufficient |
@@ -84,4 +96,7 @@ pub mod validity {
 	/// The payout or the fee could not be paid (for example an amount below the existential
 	/// deposit to a new account), so dispatch would fail.
 	pub const PAYOUT_FAILED: u8 = 7;
+	/// The work stamp has too few leading zero bits for the transaction's bytes; checked after
+	/// the state and before the proof.
+	pub const STAMP: u8 = 8;
 }

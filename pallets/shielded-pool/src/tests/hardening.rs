@@ -10,11 +10,11 @@ fn refused(code: u8) -> Result<(), TransactionValidityError> {
 }
 
 fn validate(tx: &Transaction<Test>) -> Result<ValidTransaction, TransactionValidityError> {
-	ShieldedPool::validate_unsigned(TransactionSource::External, &Call::<Test>::transact_unsigned { tx: tx.clone() })
+	ShieldedPool::validate_unsigned(TransactionSource::External, &stamped(tx))
 }
 
 fn pre_dispatch(tx: &Transaction<Test>) -> Result<(), TransactionValidityError> {
-	ShieldedPool::pre_dispatch(&Call::<Test>::transact_unsigned { tx: tx.clone() })
+	ShieldedPool::pre_dispatch(&stamped(tx))
 }
 
 /// Shield 1000 native for a fresh key and prove an unsigned unshield of `ext_amount` to
@@ -49,7 +49,7 @@ fn an_unsigned_spend_whose_payout_would_fail_is_refused_before_inclusion() {
 		assert!(!ShieldedPool::is_spent(&tx.nullifiers[0]));
 		assert_eq!(Balances::balance(&account(55)), 0);
 		// Dispatched anyway (a malicious author), it fails with a typed error and no change.
-		assert_noop!(ShieldedPool::transact_unsigned(RuntimeOrigin::none(), tx), Error::<Test>::PayoutFailed);
+		assert_noop!(ShieldedPool::transact_unsigned(RuntimeOrigin::none(), tx, 0), Error::<Test>::PayoutFailed);
 	});
 }
 
@@ -63,7 +63,7 @@ fn an_unsigned_fee_cannot_be_paid_to_the_sender() {
 		let tx = unsigned_unshield(&mut wallet, -500, attacker, Some(attacker), 100);
 		assert_eq!(validate(&tx).map(|_| ()), refused(validity::POLICY));
 		assert_eq!(pre_dispatch(&tx), refused(validity::POLICY));
-		assert_noop!(ShieldedPool::transact_unsigned(RuntimeOrigin::none(), tx), Error::<Test>::UnsignedRelayer);
+		assert_noop!(ShieldedPool::transact_unsigned(RuntimeOrigin::none(), tx, 0), Error::<Test>::UnsignedRelayer);
 		assert_eq!(Balances::balance(&account(attacker)), 0);
 	});
 }
@@ -76,7 +76,7 @@ fn unsigned_fees_go_to_the_author_or_are_burned() {
 		let mut wallet = Wallet::new(20);
 		let tx = unsigned_unshield(&mut wallet, -500, 55, None, 100);
 		let issuance = Balances::total_issuance();
-		assert_ok!(ShieldedPool::transact_unsigned(RuntimeOrigin::none(), tx.clone()));
+		assert_ok!(ShieldedPool::transact_unsigned(RuntimeOrigin::none(), tx.clone(), 0));
 		assert_eq!(Balances::balance(&account(55)), 500);
 		assert_eq!(Balances::total_issuance(), issuance - 100);
 		assert_eq!(
@@ -96,9 +96,67 @@ fn unsigned_fees_go_to_the_author_or_are_burned() {
 
 		Author::set(Some(account(99)));
 		let tx = unsigned_unshield(&mut wallet, -500, 56, None, 100);
-		assert_ok!(ShieldedPool::transact_unsigned(RuntimeOrigin::none(), tx));
+		assert_ok!(ShieldedPool::transact_unsigned(RuntimeOrigin::none(), tx, 0));
 		assert_eq!(Balances::balance(&account(99)), 100);
 		ShieldedPool::do_try_state().unwrap();
+	});
+}
+
+/// Junk an unsigned sender makes for free: the current root, fresh nullifiers and commitments,
+/// and a proof of well-formed points (any honest proof's). Every cheap check passes and only a
+/// pairing would refuse it (11–12 ms of a node's time each, measured on a dev node). A flood of
+/// it is refused on its stamp, before the proof is decoded; a stamp searched for one junk
+/// transaction does not carry to the next; the honest transaction still validates and is
+/// included.
+#[test]
+fn a_flood_of_junk_unsigned_proofs_costs_the_node_no_pairing() {
+	new_test_ext(dev_keys()).execute_with(|| {
+		let mut wallet = Wallet::new(30);
+		let honest = unsigned_unshield(&mut wallet, -500, 55, None, 100);
+		let mut rng = ChaCha20Rng::seed_from_u64(29);
+		let mut junk = || {
+			let mut tx = honest.clone();
+			tx.nullifiers = [Scalar::random(&mut rng).to_bytes(), Scalar::random(&mut rng).to_bytes()];
+			tx.commitments = [Scalar::random(&mut rng).to_bytes(), Scalar::random(&mut rng).to_bytes()];
+			tx
+		};
+		let bits = <<Test as Config>::UnsignedStampBits as polkadot_sdk::frame_support::traits::Get<u32>>::get();
+		let unstamped = |tx: &Transaction<Test>| {
+			let seed = tx.using_encoded(zk_verifier::stamp::seed);
+			let nonce = (0u64..).find(|nonce| zk_verifier::stamp::work(&seed, *nonce) < bits).unwrap();
+			ShieldedPool::validate_unsigned(
+				TransactionSource::External,
+				&Call::<Test>::transact_unsigned { tx: tx.clone(), stamp: nonce },
+			)
+		};
+		let checked = || crate::checks::PROOFS_CHECKED.with(|checked| checked.get());
+		let state = || (Tree::<Test>::get(), TotalShielded::<Test>::get(Asset::Native), Balances::balance(&pool()));
+		let (before, proofs) = (state(), checked());
+
+		for _ in 0..1000 {
+			assert_eq!(unstamped(&junk()).map(|_| ()), refused(validity::STAMP));
+		}
+		// A stamp is good for the bytes it was searched for only.
+		let first = junk();
+		let mut second = first.clone();
+		second.nullifiers[0] = Scalar::random(&mut rng).to_bytes();
+		let carried = Call::<Test>::transact_unsigned { tx: second, stamp: stamp(&first) };
+		assert_eq!(
+			ShieldedPool::validate_unsigned(TransactionSource::External, &carried).map(|_| ()),
+			refused(validity::STAMP)
+		);
+		assert_eq!(checked(), proofs, "no junk reached the proof check");
+
+		// Junk whose sender did search for its stamp gets its pairing, and is refused by it.
+		assert_eq!(validate(&first).map(|_| ()), refused(validity::INVALID_PROOF));
+		assert_eq!(checked(), proofs + 1);
+		assert_eq!(state(), before);
+
+		// The honest transaction, stamped, is valid and goes in.
+		assert!(validate(&honest).is_ok());
+		assert_ok!(pre_dispatch(&honest));
+		assert_ok!(ShieldedPool::transact_unsigned(RuntimeOrigin::none(), honest.clone(), stamp(&honest)));
+		assert!(ShieldedPool::is_spent(&honest.nullifiers[0]));
 	});
 }
 

@@ -145,6 +145,17 @@ fn guard_and_allow(asset: u32, owner: u8) {
 	assert_ok!(ShieldedPool::allow_asset(RuntimeOrigin::root(), asset));
 }
 
+/// The work stamp a wallet would search for `tx` at the mock's `UnsignedStampBits`.
+fn stamp(tx: &Transaction<Test>) -> u64 {
+	let bits = <<Test as Config>::UnsignedStampBits as polkadot_sdk::frame_support::traits::Get<u32>>::get();
+	zk_verifier::stamp::mint(&tx.using_encoded(zk_verifier::stamp::seed), bits, 1).unwrap()
+}
+
+/// `tx` as an unsigned call, stamped.
+fn stamped(tx: &Transaction<Test>) -> Call<Test> {
+	Call::<Test>::transact_unsigned { tx: tx.clone(), stamp: stamp(tx) }
+}
+
 fn pool() -> AccountId {
 	ShieldedPool::account_id()
 }
@@ -355,7 +366,7 @@ fn unsigned_unshield_pays_the_block_author() {
 		let owned = shield(&mut wallet, &sk, 1000, Asset::Native);
 		let outputs = [wallet.note(0, 0, &sk), wallet.note(0, 0, &sk)];
 		let tx = wallet.transaction(&[owned], outputs, Asset::Native, -980, ext(Some(77), None, 20));
-		let call = Call::<Test>::transact_unsigned { tx: tx.clone() };
+		let call = stamped(&tx);
 
 		let valid = ShieldedPool::validate_unsigned(TransactionSource::External, &call).unwrap();
 		assert_eq!(valid.provides, vec![
@@ -367,19 +378,19 @@ fn unsigned_unshield_pays_the_block_author() {
 		let mut cheap = tx.clone();
 		cheap.ext_data.fee = 1;
 		assert_eq!(
-			ShieldedPool::validate_unsigned(TransactionSource::External, &Call::<Test>::transact_unsigned { tx: cheap }),
+			ShieldedPool::validate_unsigned(TransactionSource::External, &stamped(&cheap)),
 			Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(0)))
 		);
 		// A tampered proof is refused before it can spread.
 		let mut bad = tx.clone();
 		bad.ext_data.recipient = Some(account(78));
 		assert_eq!(
-			ShieldedPool::validate_unsigned(TransactionSource::External, &Call::<Test>::transact_unsigned { tx: bad }),
+			ShieldedPool::validate_unsigned(TransactionSource::External, &stamped(&bad)),
 			Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(3)))
 		);
 
 		Author::set(Some(account(99)));
-		assert_ok!(ShieldedPool::transact_unsigned(RuntimeOrigin::none(), tx.clone()));
+		assert_ok!(ShieldedPool::transact_unsigned(RuntimeOrigin::none(), tx.clone(), 0));
 		assert_eq!(Balances::balance(&account(77)), 980);
 		assert_eq!(Balances::balance(&account(99)), 20);
 		// Once included, the same nullifiers make it invalid in the pool.
@@ -389,7 +400,7 @@ fn unsigned_unshield_pays_the_block_author() {
 		);
 		// Signed origins cannot use the unsigned call.
 		assert_noop!(
-			ShieldedPool::transact_unsigned(RuntimeOrigin::signed(account(ALICE)), tx),
+			ShieldedPool::transact_unsigned(RuntimeOrigin::signed(account(ALICE)), tx, 0),
 			DispatchError::BadOrigin
 		);
 	});
