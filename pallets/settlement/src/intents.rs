@@ -282,6 +282,7 @@ impl<T: Config> Pallet<T> {
 		work: &mut Work,
 	) -> Result<OrderId, sp_runtime::DispatchError> {
 		ensure!(!request.input_amount.is_zero() && request.output_amount > 0, Error::<T>::ZeroAmount);
+		ensure!(request.input_amount >= T::MinOrderInput::get(), Error::<T>::OrderTooSmall);
 		let now = Self::now();
 		ensure!(request.fill_deadline > now, Error::<T>::DeadlineInPast);
 		ensure!(request.fill_deadline <= now.saturating_add(T::MaxFillWindow::get()), Error::<T>::DeadlineTooFar);

@@ -87,12 +87,13 @@ pub mod pallet {
 		pallet_prelude::*,
 		traits::{
 			fungible::{Mutate, MutateHold},
+			tokens::Preservation,
 			UnixTime,
 		},
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::AccountIdConversion;
+	use sp_runtime::traits::{AccountIdConversion, Zero};
 
 	/// 1: [`IsmOrderRefs`] (open orders relying on each ISM), filled from `Orders` by
 	/// [`migrations::v1`].
@@ -180,6 +181,18 @@ pub mod pallet {
 		/// Fee per byte of an announced location, on top of [`Config::AnnouncementFee`].
 		#[pallet::constant]
 		type AnnouncementByteFee: Get<BalanceOf<Self>>;
+		/// Fee per byte of a message `dispatch` keeps in [`DispatchedMessages`] (header
+		/// included), paid to the fee account: the message is kept for good, so its sender pays
+		/// for the bytes once, as an announcement does. The settler's own messages (fills,
+		/// refunds) are not charged: orders bound them ([`Config::MinOrderInput`]).
+		#[pallet::constant]
+		type MessageByteFee: Get<BalanceOf<Self>>;
+		/// Smallest input of an order. An open order holds its security level's ISMs against
+		/// removal or weakening and its records are kept for good ([`ClosedOrders`] here,
+		/// [`DestinationOrders`] on the destination), so an order must be worth more than the
+		/// storage and the governance it pins.
+		#[pallet::constant]
+		type MinOrderInput: Get<BalanceOf<Self>>;
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
 		/// What the benchmarks need from the runtime.
@@ -213,7 +226,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type DispatchedMessages<T: Config> = StorageMap<_, Twox64Concat, u32, BoundedVec<u8, T::MaxMessageLen>, OptionQuery>;
 
-	/// Delivered inbound messages by id, with the block of delivery.
+	/// Delivered inbound messages by id, with the block of delivery. Kept for good: it is what
+	/// refuses a replay (Hyperlane's `Mailbox.deliveries`), and a message signed once stays
+	/// signed. Its growth is paid where the messages are made: each was dispatched on its origin
+	/// (here at [`Config::MessageByteFee`] a byte), signed by the validators of the recipient's
+	/// ISM, and relayed by someone who paid `process` here.
 	#[pallet::storage]
 	pub type Delivered<T: Config> = StorageMap<_, Blake2_128Concat, [u8; 32], BlockNumberFor<T>, OptionQuery>;
 
@@ -229,13 +246,17 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Orders<T: Config> = StorageMap<_, Blake2_128Concat, OrderId, OrderRecord<T>, OptionQuery>;
 
-	/// How each ended order ended: an order ends once.
+	/// How each ended order ended: an order ends once. Kept for good, so that a late fill or
+	/// refund message finds the order ended instead of unknown; one entry per order opened
+	/// here, each at least [`Config::MinOrderInput`] and its security level's fee.
 	#[pallet::storage]
 	pub type ClosedOrders<T> = StorageMap<_, Blake2_128Concat, OrderId, OrderOutcome, OptionQuery>;
 
 	/// Orders of other chains that ended here (destination side): filled (with the solver to pay
 	/// on the origin) or refunded. Set once per order: a fill and a refund exclude each other.
-	/// (Storage version 3; version 2 kept fills alone in `Filled`.)
+	/// (Storage version 3; version 2 kept fills alone in `Filled`.) Kept for good: a second
+	/// fill of the same order must fail for ever. The filler pays the order's whole output for
+	/// its entry; a refund entry needs the order's deadline to have passed unfilled.
 	#[pallet::storage]
 	pub type DestinationOrders<T> = StorageMap<_, Blake2_128Concat, OrderId, DestinationStatus, OptionQuery>;
 
@@ -374,6 +395,9 @@ pub mod pallet {
 		/// A validator announced where its signed checkpoints are (`ValidatorAnnouncement`).
 		#[codec(index = 13)]
 		ValidatorAnnounced { validator: isms::multisig::EthAddress, storage_location: alloc::vec::Vec<u8>, fee: BalanceOf<T> },
+		/// The sender of a dispatched message paid for the bytes kept ([`Config::MessageByteFee`]).
+		#[codec(index = 14)]
+		MessageFeePaid { id: [u8; 32], payer: T::AccountId, fee: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -498,6 +522,8 @@ pub mod pallet {
 		SharedValidators,
 		/// The ISM registry would hold more than `MaxIsms` ISMs.
 		TooManyIsms,
+		/// The order's input is below [`Config::MinOrderInput`].
+		OrderTooSmall,
 	}
 
 	#[pallet::hooks]
@@ -544,7 +570,14 @@ pub mod pallet {
 			body: BoundedVec<u8, T::MaxBodyLen>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_dispatch(who.into(), destination, recipient, body.into_inner()).map(|_| ()).map_err(Into::into)
+			// The call is one storage transaction: a failed dispatch undoes the fee.
+			let fee = Self::message_fee(body.len());
+			if !fee.is_zero() {
+				T::Currency::transfer(&who, &Self::fee_account(), fee, Preservation::Preserve)?;
+			}
+			let id = Self::do_dispatch(who.clone().into(), destination, recipient, body.into_inner())?;
+			Self::deposit_event(Event::MessageFeePaid { id, payer: who, fee });
+			Ok(())
 		}
 
 		/// Deliver an inbound message verified by its recipient's ISM. Anyone may relay.

@@ -19,8 +19,9 @@ use crate::{
 	},
 	message::{Message, VERSION},
 	work::Work,
-	Config, Delivered, DefaultIsm, DispatchedMessages, Error, Event, OutboundTree, Pallet,
+	BalanceOf, Config, Delivered, DefaultIsm, DispatchedMessages, Error, Event, OutboundTree, Pallet,
 };
+use polkadot_sdk::sp_runtime::{traits::Saturating, SaturatedConversion};
 
 /// The most messages one [`Pallet::dispatched_messages`] query returns.
 pub const MAX_MESSAGES_PER_QUERY: u32 = 256;
@@ -105,6 +106,13 @@ impl<T: Config> Pallet<T> {
 		DispatchedMessages::<T>::insert(leaf_index, stored);
 		Self::deposit_event(Event::Dispatched { id, sender, destination, recipient, message: bytes, leaf_index, root });
 		Ok(id)
+	}
+
+	/// What `dispatch` charges for a body of `len` bytes: [`Config::MessageByteFee`] for each
+	/// byte kept, the 77-byte header included.
+	pub fn message_fee(len: usize) -> BalanceOf<T> {
+		let bytes = crate::message::HEADER_LEN.saturating_add(len);
+		T::MessageByteFee::get().saturating_mul(bytes.saturated_into())
 	}
 
 	/// Up to `count` (at most [`MAX_MESSAGES_PER_QUERY`]) dispatched messages from leaf `start`,

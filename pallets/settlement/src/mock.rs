@@ -135,6 +135,8 @@ impl pallet_settlement::Config for Test {
 	type MaxLocationsPerValidator = ConstU32<3>;
 	type AnnouncementFee = ConstU128<100>;
 	type AnnouncementByteFee = ConstU128<1>;
+	type MessageByteFee = ConstU128<1>;
+	type MinOrderInput = ConstU128<10>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkHelper;

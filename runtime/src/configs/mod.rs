@@ -408,6 +408,12 @@ impl pallet_settlement::Config for Runtime {
 	type MaxLocationsPerValidator = ConstU32<16>;
 	type AnnouncementFee = ConstU128<{ 10 * MILLI_UNIT }>;
 	type AnnouncementByteFee = ConstU128<{ MILLI_UNIT / 10 }>;
+	// Messages are kept for good: 0.1 milli-unit a byte, as announcements; the largest message
+	// (2 125 bytes) pays 0.21 units, an empty one 7.7 milli-units.
+	type MessageByteFee = ConstU128<{ MILLI_UNIT / 10 }>;
+	// An order pins its security level and leaves records for good: at least 100 times the
+	// existential deposit.
+	type MinOrderInput = ConstU128<{ 100 * EXISTENTIAL_DEPOSIT }>;
 	type WeightInfo = pallet_settlement::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = SettlementBenchmarkHelper;

@@ -376,3 +376,46 @@ fn registry_walks_are_bounded() {
 		assert_ok!(Settlement::set_ism(RuntimeOrigin::root(), 30, aggregation(&[20, 21, 22], 1)));
 	});
 }
+
+/// An order pins its security level (its ISMs cannot be removed or weakened while it is open)
+/// and leaves a record for good: a 1-planck order would pin governance for nothing.
+#[test]
+fn a_dust_order_cannot_pin_a_security_level() {
+	run(|| {
+		let dust = <<Test as crate::Config>::MinOrderInput as polkadot_sdk::frame_support::traits::Get<Balance>>::get() - 1;
+		let before = (crate::OrderNonce::<Test>::get(), crate::IsmOrderRefs::<Test>::get(3), Balances::balance(&alice()));
+		assert_noop!(
+			Settlement::open_order(RuntimeOrigin::signed(alice()), dust, REMOTE, REMOTE_SETTLER, 1, [0x44; 32], DEADLINE, 3, 1_000),
+			Error::<Test>::OrderTooSmall
+		);
+		assert_eq!((crate::OrderNonce::<Test>::get(), crate::IsmOrderRefs::<Test>::get(3), Balances::balance(&alice())), before);
+		// At the minimum, the order opens and pins ISM 3.
+		open(3, dust + 1);
+		assert_eq!(crate::IsmOrderRefs::<Test>::get(3), 1);
+		assert_noop!(Settlement::remove_ism(RuntimeOrigin::root(), 3), Error::<Test>::IsmInUse);
+	});
+}
+
+/// `DispatchedMessages` keeps every message for good (validators and relayers read it after
+/// any outage), so the sender pays for each byte kept; a sender who cannot pay dispatches
+/// nothing: no message, no leaf, no fee.
+#[test]
+fn dispatched_messages_are_paid_for_by_the_byte() {
+	run(|| {
+		let body: BoundedVec<u8, _> = vec![7u8; 100].try_into().unwrap();
+		let fees = Balances::balance(&Settlement::fee_account());
+		let alice_before = Balances::balance(&alice());
+		assert_ok!(Settlement::dispatch(RuntimeOrigin::signed(alice()), REMOTE, [0x22; 32], body.clone()));
+		let fee = Settlement::message_fee(100);
+		assert_eq!(fee, 177, "MessageByteFee 1 per byte, the 77-byte header included");
+		assert_eq!(Balances::balance(&alice()), alice_before - fee);
+		assert_eq!(Balances::balance(&Settlement::fee_account()), fees + fee);
+		assert!(matches!(last_event(), Event::MessageFeePaid { payer, fee: 177, .. } if payer == alice()));
+
+		let broke = AccountId::new([0x77; 32]);
+		let count = crate::OutboundTree::<Test>::get().count;
+		assert!(Settlement::dispatch(RuntimeOrigin::signed(broke), REMOTE, [0x22; 32], body).is_err());
+		assert_eq!(crate::OutboundTree::<Test>::get().count, count);
+		assert!(crate::DispatchedMessages::<Test>::get(count).is_none());
+	});
+}
