@@ -23,6 +23,8 @@ extern crate alloc;
 
 pub mod bls12;
 mod curve;
+#[cfg(any(test, feature = "differential"))]
+pub mod differential;
 mod error;
 pub mod hash;
 pub mod keys;

@@ -515,3 +515,7 @@ const fn words_minus_2(m: &[u64; N]) -> [u64; 6] {
 #[cfg(test)]
 #[path = "fp_tests.rs"]
 pub(crate) mod tests;
+
+#[cfg(any(test, feature = "differential"))]
+#[path = "fp_differential.rs"]
+pub mod differential;

@@ -2,10 +2,12 @@
 //! through the coefficients of `G_T` elements (read from `bls12_381`'s `Debug` output, the only
 //! place its `F_p¹²` coordinates are public), and the tower's algebra on random elements.
 
-use alloc::{format, string::String, vec::Vec};
+use alloc::vec::Vec;
 use bls12_381::{G1Projective, G2Projective, Scalar};
 use group::Curve as _;
 use proptest::prelude::*;
+
+use crate::differential::same_gt;
 
 use super::{
 	fp::tests::element,
@@ -48,15 +50,6 @@ fn ours_g2(p: &bls12_381::G2Affine) -> G2Affine {
 	g2::from_uncompressed_unchecked(&p.to_uncompressed()).unwrap()
 }
 
-/// The twelve `F_p` coordinates of a `Debug`-printed `F_p¹²` element, in tower order.
-fn coordinates(debug: String) -> Vec<String> {
-	debug.split("0x").skip(1).map(|s| s.chars().take(96).collect()).collect()
-}
-
-fn same_gt(ours: &Fp12, reference: &bls12_381::Gt) -> bool {
-	let (a, b) = (coordinates(format!("{ours:?}")), coordinates(format!("{reference:?}")));
-	a.len() == 12 && a == b
-}
 
 proptest! {
 	#![proptest_config(ProptestConfig::with_cases(32))]
