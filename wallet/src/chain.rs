@@ -266,6 +266,15 @@ impl Chain {
 		self.submit_call(call_data, signer).await
 	}
 
+	/// The bytes of an unsigned extrinsic of `call_data` (as [`Self::call_data`] builds it),
+	/// checked against the node's metadata, for a caller that submits it itself.
+	pub async fn unsigned_extrinsic(&self, call_data: &[u8]) -> Result<Vec<u8>, WalletError> {
+		let at = self.client.at_current_block().await.map_err(node)?;
+		let payload =
+			at.transactions().from_call_data_bytes(call_data).map_err(|e| WalletError::Node(format!("call encoding: {e}")))?;
+		Ok(at.transactions().create_unsigned(&payload).map_err(node)?.encoded().to_vec())
+	}
+
 	/// Submit encoded call data (as [`Included::call`] holds it), signed or unsigned, and watch
 	/// it (`submit_and_watch`) until a finalized block holds it; report where, or the chain's
 	/// refusal as a typed error.
