@@ -107,7 +107,14 @@ export async function upgrade(api: ApiPromise, log: (line: string) => void, endp
     // @polkadot/api reloads the metadata on the version change; wait for a block of the new runtime.
     await new Promise((r) => setTimeout(r, 12_000));
 
-    // 3. The new runtime, on the old state.
+    // 3. The new runtime, on the old state. The storage walks run as multi-block migrations
+    //    (`MultiBlockMigrations`): wait until their cursor is gone.
+    for (let waited = 0; ; waited += 6) {
+      const cursor = (await api.query.multiBlockMigrations.cursor()) as Any;
+      if (cursor.isNone) break;
+      check(waited < 120 && !cursor.unwrap().isStuck, `multi-block migrations still running or stuck after ${waited} s: ${cursor}`);
+      await new Promise((r) => setTimeout(r, 6_000));
+    }
     const settlementAfter = await storageVersion(api, 'Settlement');
     check(settlementAfter > settlementBefore, `settlement storage version ${settlementBefore} -> ${settlementAfter}`);
     const migrated = (await api.query.settlement.destinationOrders(a.orderId)) as Any;

@@ -19,6 +19,8 @@ pub mod migrations;
 mod tests;
 #[cfg(test)]
 mod tests_xcm;
+#[cfg(test)]
+mod tests_migrations;
 
 extern crate alloc;
 
@@ -87,16 +89,16 @@ pub type TxExtension = cumulus_pallet_weight_reclaim::StorageWeightReclaim<
 /// Extrinsics as they appear in blocks.
 pub type UncheckedExtrinsic = generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
 
-/// Storage migrations run on upgrade. Each is versioned: it runs only while the pallet's
-/// on-chain storage version is the one it migrates from (a new chain starts at the current
-/// versions, so they do nothing there).
+/// Storage migrations run in the upgrade's block. Each is versioned: it runs only while the
+/// pallet's on-chain storage version is the one it migrates from (a new chain starts at the
+/// current versions, so they do nothing there). Migrations that walk storage whose size users
+/// decide run over several blocks instead ([`configs::MultiBlockMigrationsOf`]), registered by
+/// `MultiBlockMigrations`' own upgrade hook and started in the next block.
 type Migrations = (
 	pallet_settlement::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_settlement::migrations::v2::MigrateV1ToV2<Runtime>,
-	pallet_settlement::migrations::v3::MigrateV2ToV3<Runtime>,
 	pallet_shielded_pool::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_shielded_pool::migrations::v2::MigrateV1ToV2<Runtime>,
-	pallet_shielded_pool::migrations::v3::MigrateV2ToV3<Runtime>,
 	migrations::RegisterRelayToken,
 );
 
@@ -155,10 +157,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("zksettle"),
 	impl_name: alloc::borrow::Cow::Borrowed("zksettle"),
 	authoring_version: 1,
-	spec_version: 9,
+	spec_version: 10,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 2,
+	transaction_version: 3,
 	system_version: 1,
 };
 
@@ -237,6 +239,8 @@ mod runtime {
 	pub type ParachainInfo = parachain_info;
 	#[runtime::pallet_index(4)]
 	pub type WeightReclaim = cumulus_pallet_weight_reclaim;
+	#[runtime::pallet_index(5)]
+	pub type MultiBlockMigrations = pallet_migrations;
 
 	#[runtime::pallet_index(10)]
 	pub type Balances = pallet_balances;

@@ -1,5 +1,8 @@
 //! Storage migrations of the settlement pallet.
 
+/// The `pallet_id` of this pallet's multi-block migrations' identifiers (`MigrationId`).
+pub const MIGRATIONS_ID: &[u8; 19] = b"zksettle-settlement";
+
 /// Version 0 → 1: count in [`crate::IsmOrderRefs`] the open orders relying on each ISM (their
 /// security level and every ISM it refers to), so that those ISMs are protected from removal
 /// and weakening.
@@ -128,7 +131,10 @@ pub mod v3 {
 	use crate::{Config, DestinationOrders, DestinationStatus, OrderId, Pallet};
 	use polkadot_sdk::{
 		frame_support::{
-			migrations::VersionedMigration, storage_alias, traits::UncheckedOnRuntimeUpgrade, weights::Weight,
+			migrations::{MigrationId, SteppedMigration, SteppedMigrationError, VersionedMigration},
+			storage_alias,
+			traits::{GetStorageVersion, StorageVersion, UncheckedOnRuntimeUpgrade},
+			weights::{Weight, WeightMeter},
 			Blake2_128Concat,
 		},
 		frame_system,
@@ -187,7 +193,78 @@ pub mod v3 {
 
 	use polkadot_sdk::frame_support::traits::Get;
 
-	/// The migration, run once: only when the on-chain storage version is 2, which it sets to 3.
+	/// The migration in one block, run once: only when the on-chain storage version is 2, which
+	/// it sets to 3. For a chain with few fills; [`LazyMigrateV2ToV3`] is the one the runtime runs.
 	pub type MigrateV2ToV3<T> =
 		VersionedMigration<2, 3, FillsBecomeDestinationOrders<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
+
+	/// [`FillsBecomeDestinationOrders`] over as many blocks as it takes (`pallet-migrations`):
+	/// each step moves the fills its weight allows, in key order from the last one moved (the
+	/// cursor), and stops; the last sets storage version 3. Nothing happens unless the on-chain
+	/// version is 2. While it runs, the runtime admits no transaction and processes no XCM
+	/// (`pallet-migrations` and the message queues' pause), so no fill or refund meets a
+	/// half-moved map.
+	pub struct LazyMigrateV2ToV3<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> SteppedMigration for LazyMigrateV2ToV3<T> {
+		/// The last order moved.
+		type Cursor = OrderId;
+		type Identifier = MigrationId<19>;
+
+		fn id() -> Self::Identifier {
+			MigrationId { pallet_id: *crate::migrations::MIGRATIONS_ID, version_from: 2, version_to: 3 }
+		}
+
+		/// The one-block migration's checks, when there is something to migrate.
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, TryRuntimeError> {
+			if Pallet::<T>::on_chain_storage_version() != 2 {
+				return Ok(Vec::new());
+			}
+			<FillsBecomeDestinationOrders<T> as UncheckedOnRuntimeUpgrade>::pre_upgrade()
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: Vec<u8>) -> Result<(), TryRuntimeError> {
+			if state.is_empty() {
+				return Ok(());
+			}
+			<FillsBecomeDestinationOrders<T> as UncheckedOnRuntimeUpgrade>::post_upgrade(state)
+		}
+
+		fn step(cursor: Option<OrderId>, meter: &mut WeightMeter) -> Result<Option<OrderId>, SteppedMigrationError> {
+			let version = T::DbWeight::get().reads(1);
+			// Finding the next fill and reading it, removing it, writing its new entry; the last
+			// step writes the version in place of a fill.
+			let per_fill = T::DbWeight::get().reads_writes(1, 2);
+			let required = version.saturating_add(per_fill);
+			if !meter.can_consume(required) {
+				return Err(SteppedMigrationError::InsufficientWeight { required });
+			}
+			meter.consume(version);
+			if Pallet::<T>::on_chain_storage_version() != 2 {
+				return Ok(None);
+			}
+			// From the key after the cursor: keys already moved are never walked again.
+			let mut fills = match cursor {
+				Some(last) => Filled::<T>::iter_from(Filled::<T>::hashed_key_for(last)),
+				None => Filled::<T>::iter(),
+			};
+			let mut last = cursor;
+			while meter.try_consume(per_fill).is_ok() {
+				match fills.next() {
+					Some((order_id, solver)) => {
+						Filled::<T>::remove(order_id);
+						DestinationOrders::<T>::insert(order_id, DestinationStatus::Filled { solver });
+						last = Some(order_id);
+					},
+					None => {
+						StorageVersion::new(3).put::<Pallet<T>>();
+						return Ok(None);
+					},
+				}
+			}
+			Ok(last)
+		}
+	}
 }

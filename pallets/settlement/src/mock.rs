@@ -56,6 +56,8 @@ impl frame_system::Config for Test {
 	type AccountId = AccountId;
 	type Lookup = polkadot_sdk::sp_runtime::traits::IdentityLookup<AccountId>;
 	type AccountData = pallet_balances::AccountData<Balance>;
+	// Real database weights: the multi-block migration's steps are sized by them.
+	type DbWeight = polkadot_sdk::frame_support::weights::constants::RocksDbWeight;
 }
 
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]

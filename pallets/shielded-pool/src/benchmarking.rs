@@ -12,6 +12,7 @@ use crate::{
 	fixtures::{self, FixtureTx, Fixtures},
 };
 use alloc::{boxed::Box, vec::Vec};
+use codec::Encode;
 use zk_verifier::{public_inputs::TRANSFER_INPUTS, Proof, Scalar};
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,

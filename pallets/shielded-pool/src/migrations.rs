@@ -1,8 +1,12 @@
 //! Storage migrations of the shielded pool.
 
+/// The `pallet_id` of this pallet's multi-block migrations' identifiers (`MigrationId`).
+pub const MIGRATIONS_ID: &[u8; 13] = b"zksettle-pool";
+
 /// Version 0 → 1: [`crate::AllowedAssets`]. Every `pallet-assets` asset that has value shielded
 /// is allowed, so that nothing already in the pool changes; governance reviews them (and their
 /// roles) and disallows what it does not want.
+
 pub mod v1 {
 	use crate::{AllowedAssets, Asset, Config, Pallet, TotalShielded};
 	use polkadot_sdk::{
@@ -150,11 +154,11 @@ pub mod v3 {
 	use codec::{Decode, Encode, MaxEncodedLen};
 	use polkadot_sdk::{
 		frame_support::{
-			migrations::VersionedMigration,
+			migrations::{MigrationId, SteppedMigration, SteppedMigrationError, VersionedMigration},
 			pallet_prelude::OptionQuery,
 			storage_alias,
-			traits::{Get, UncheckedOnRuntimeUpgrade},
-			weights::Weight,
+			traits::{Get, GetStorageVersion, StorageVersion, UncheckedOnRuntimeUpgrade},
+			weights::{Weight, WeightMeter},
 		},
 		frame_system,
 	};
@@ -247,7 +251,118 @@ pub mod v3 {
 		}
 	}
 
-	/// The migration, run once: only while the on-chain storage version is 2.
+	/// The migration in one block, run once: only while the on-chain storage version is 2. For
+	/// a tree of at most [`MAX_LEAVES`] notes; [`LazyMigrateV2ToV3`] is the one the runtime runs.
 	pub type MigrateV2ToV3<T> =
 		VersionedMigration<2, 3, RebuildTree<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
+
+	/// Most notes one step inserts (the meter usually allows fewer: each note's insertion is
+	/// benchmarked with a storage proof of about 2.5 kB).
+	pub const MAX_CHUNK: u64 = 4096;
+
+	/// [`RebuildTree`] over as many blocks as it takes (`pallet-migrations`): the new tree is
+	/// built in the cursor (a [`TreeState`], 1.6 kB), each step inserting the stored notes its
+	/// weight allows as [`WeightInfo::advance_tree`] measures them, completed subtrees stored as
+	/// they complete; the last step writes the tree, restarts the root history and sets storage
+	/// version 3. Nothing happens unless the on-chain version is 2. The old tree stays in place
+	/// until the last step; while the migration runs, the runtime admits no transaction and
+	/// processes no XCM (`pallet-migrations` and the message queues' pause), so no note is added
+	/// to a tree half rebuilt.
+	pub struct LazyMigrateV2ToV3<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> SteppedMigration for LazyMigrateV2ToV3<T> {
+		type Cursor = TreeState;
+		type Identifier = MigrationId<13>;
+
+		fn id() -> Self::Identifier {
+			MigrationId { pallet_id: *super::MIGRATIONS_ID, version_from: 2, version_to: 3 }
+		}
+
+		fn max_steps() -> Option<u32> {
+			// One note per step is the least progress a step makes.
+			u32::try_from(merkle::CAPACITY).ok()
+		}
+
+		/// The one-block migration's checks, when there is something to migrate.
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, TryRuntimeError> {
+			if Pallet::<T>::on_chain_storage_version() != 2 {
+				return Ok(Vec::new());
+			}
+			<RebuildTree<T> as UncheckedOnRuntimeUpgrade>::pre_upgrade()
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: Vec<u8>) -> Result<(), TryRuntimeError> {
+			if state.is_empty() {
+				return Ok(());
+			}
+			<RebuildTree<T> as UncheckedOnRuntimeUpgrade>::post_upgrade(state)
+		}
+
+		fn step(cursor: Option<TreeState>, meter: &mut WeightMeter) -> Result<Option<TreeState>, SteppedMigrationError> {
+			let db = T::DbWeight::get();
+			// The storage version and the old tree's size.
+			let fixed = db.reads(2);
+			let required = fixed.saturating_add(<T as Config>::WeightInfo::advance_tree(1));
+			if !meter.can_consume(required) {
+				return Err(SteppedMigrationError::InsufficientWeight { required });
+			}
+			meter.consume(fixed);
+			if Pallet::<T>::on_chain_storage_version() != 2 {
+				return Ok(None);
+			}
+			let total = old::Tree::<T>::get().map_or(0, |old| old.next_index);
+			let mut frontier = match cursor {
+				Some(state) => state.frontier().ok_or(SteppedMigrationError::InvalidCursor)?,
+				None => {
+					// The binary tree's subtree roots go; the rebuild writes the 4-ary ones.
+					let subtrees = total / merkle::leaves_below(SUBTREE_HEIGHT) + 1;
+					let clearing = db.writes(subtrees);
+					if !meter.can_consume(clearing) {
+						return Err(SteppedMigrationError::InsufficientWeight { required: required.saturating_add(clearing) });
+					}
+					meter.consume(clearing);
+					let _ = SubtreeRoots::<T>::clear(u32::MAX, None);
+					merkle::Frontier::default()
+				},
+			};
+			while frontier.next_index < total {
+				let mut chunk = (total - frontier.next_index).min(MAX_CHUNK);
+				let weight = |chunk: u64| <T as Config>::WeightInfo::advance_tree(u32::try_from(chunk).unwrap_or(u32::MAX));
+				while chunk > 0 && !meter.can_consume(weight(chunk)) {
+					chunk /= 2;
+				}
+				if chunk == 0 {
+					return Ok(Some(TreeState::from(&frontier)));
+				}
+				meter.consume(weight(chunk));
+				let start = frontier.next_index;
+				let leaves = Pallet::<T>::stored_leaves(start, start.saturating_add(chunk)).ok_or_else(|| {
+					log::error!(target: "runtime::shielded-pool", "v3: a stored note is missing; tree not rebuilt");
+					SteppedMigrationError::Failed
+				})?;
+				let completed = frontier.append_batch(&leaves, SUBTREE_HEIGHT).map_err(|_| SteppedMigrationError::Failed)?;
+				for (subtree, root) in completed {
+					SubtreeRoots::<T>::insert(subtree, root.to_bytes());
+				}
+			}
+			// The tree, the version and the root history (cleared and restarted).
+			let history = u64::from(T::RootHistorySize::get());
+			let finish = db.reads_writes(history, history.saturating_mul(2).saturating_add(4));
+			if !meter.can_consume(finish) {
+				return Ok(Some(TreeState::from(&frontier)));
+			}
+			meter.consume(finish);
+			let state = TreeState::from(&frontier);
+			let root = state.root;
+			Tree::<T>::put(state);
+			let _ = RootRing::<T>::clear(u32::MAX, None);
+			let _ = KnownRoots::<T>::clear(u32::MAX, None);
+			RootRingCursor::<T>::kill();
+			Pallet::<T>::remember_root(root);
+			StorageVersion::new(3).put::<Pallet<T>>();
+			Ok(None)
+		}
+	}
 }

@@ -79,6 +79,9 @@ impl frame_system::Config for Runtime {
 	type SS58Prefix = SS58Prefix;
 	type OnSetCode = cumulus_pallet_parachain_system::ParachainSetCode<Self>;
 	type MaxConsumers = ConstU32<16>;
+	// While multi-block migrations run, no transaction is admitted (and the message queues
+	// are paused: `PausedWhileMigrating`).
+	type MultiBlockMigrator = super::MultiBlockMigrations;
 }
 
 impl cumulus_pallet_weight_reclaim::Config for Runtime {
@@ -194,6 +197,41 @@ parameter_types! {
 	pub MessageQueueServiceWeight: Weight = Perbill::from_percent(35) * RuntimeBlockWeights::get().max_block;
 }
 
+/// No inbound XCM is processed while multi-block migrations run: a `Transact` would reach the
+/// pallets (a shielded transaction, a fill) while their storage is half migrated. Messages wait
+/// in their queues and are processed once the migrations end.
+pub struct PausedWhileMigrating;
+impl frame_support::traits::QueuePausedQuery<AggregateMessageOrigin> for PausedWhileMigrating {
+	fn is_paused(_: &AggregateMessageOrigin) -> bool {
+		<super::MultiBlockMigrations as frame_support::migrations::MultiStepMigrator>::ongoing()
+	}
+}
+
+/// The migrations that walk storage users can grow: run over as many blocks as they need,
+/// each step within [`MbmServiceWeight`], transactions and XCM suspended meanwhile.
+pub type MultiBlockMigrationsOf<R> = (
+	pallet_settlement::migrations::v3::LazyMigrateV2ToV3<R>,
+	pallet_shielded_pool::migrations::v3::LazyMigrateV2ToV3<R>,
+);
+
+parameter_types! {
+	/// What a block gives multi-block migrations: 80 % of it, the rest to the inherents.
+	pub MbmServiceWeight: Weight = Perbill::from_percent(80) * RuntimeBlockWeights::get().max_block;
+}
+
+impl pallet_migrations::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Migrations = MultiBlockMigrationsOf<Runtime>;
+	// The note tree's cursor is 1.6 kB.
+	type CursorMaxLen = ConstU32<65_536>;
+	type IdentifierMaxLen = ConstU32<256>;
+	type MigrationStatusHandler = ();
+	// A failed migration leaves storage it cannot vouch for: stop, for governance to act.
+	type FailedMigrationHandler = frame_support::migrations::FreezeChainOnFailedMigration;
+	type MaxServiceWeight = MbmServiceWeight;
+	type WeightInfo = pallet_migrations::weights::SubstrateWeight<Runtime>;
+}
+
 impl pallet_message_queue::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type WeightInfo = ();
@@ -207,7 +245,7 @@ impl pallet_message_queue::Config for Runtime {
 	>;
 	type Size = u32;
 	type QueueChangeHandler = NarrowOriginToSibling<XcmpQueue>;
-	type QueuePausedQuery = NarrowOriginToSibling<XcmpQueue>;
+	type QueuePausedQuery = (NarrowOriginToSibling<XcmpQueue>, PausedWhileMigrating);
 	type HeapSize = ConstU32<{ 103 * 1024 }>;
 	type MaxStale = ConstU32<8>;
 	type ServiceWeight = MessageQueueServiceWeight;

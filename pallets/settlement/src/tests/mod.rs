@@ -651,4 +651,5 @@ fn fill_order_checks() {
 
 mod announce;
 mod hardening;
+mod migrations;
 mod refunds;

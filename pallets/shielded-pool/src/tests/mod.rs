@@ -602,6 +602,7 @@ fn recent_roots_are_accepted() {
 
 mod foreign;
 mod hardening;
+mod migrations;
 
 /// The notes digests in the current block's header so far.
 fn notes_digests() -> Vec<NotesDigest> {
