@@ -1,29 +1,26 @@
 //! The wallet against a real development node, started by this test.
 //!
-//! The node is found by [`devnode::binary`]. The test is `#[ignore]`d, so that a run without a
+//! The node is found by `zksettle_wallet::devnode::binary`. The test is `#[ignore]`d, so that a run without a
 //! node says it was skipped: `./scripts/test.sh` runs it with `--ignored` when a node is built,
 //! and `./scripts/e2e-dev.sh shielded` builds the node and runs the same flow through the CLI.
 
 use zksettle_wallet::{
 	builder::{self, Anchor, AssetArg, Plan},
-	devnode::{self, DevNode},
 	keys::Keys,
-	wallet::{proving_key, signer, Fee, Wallet},
+	wallet::{signer, Fee, Wallet},
 	WalletError,
 };
 
+mod common;
+use common::{Setup, ALICE_WORDS, BOB_WORDS};
+
 const UNIT: u64 = 1_000_000_000_000;
-const ALICE_WORDS: &str = "bottom drive obey lake curtain smoke basket hold race lonely fit walk";
-const BOB_WORDS: &str = "legal winner thank year wave sausage worth useful legal winner thank yellow";
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs a built zksettle-node: ./scripts/test.sh runs it when there is one, or \
             ZKSETTLE_NODE=<path> cargo test -p zksettle-wallet --test dev_node -- --ignored"]
 async fn shield_send_scan_unshield_and_refuse_a_double_spend() {
-	let binary = devnode::require();
-	let (node, chain) = DevNode::start(&binary).await.unwrap();
-	let dir = tempfile::tempdir().unwrap();
-	let params = proving_key(None, &dir.path().join("params")).unwrap();
+	let Setup { node, chain, dir, params } = Setup::start().await;
 	let mut alice = Wallet::create(&dir.path().join("alice"), Keys::from_phrase(ALICE_WORDS).unwrap(), "pw", 10, 0).unwrap();
 	let mut bob = Wallet::create(&dir.path().join("bob"), Keys::from_phrase(BOB_WORDS).unwrap(), "pw", 10, 0).unwrap();
 	let bob_address = bob.keys().address();

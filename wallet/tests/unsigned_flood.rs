@@ -18,15 +18,14 @@ use codec::Encode;
 use zksettle_wallet::{
 	builder::{self, Anchor, AssetArg, Plan, TransactionArg},
 	chain::Chain,
-	devnode::{self, DevNode},
-	keys::Keys,
 	random_bytes,
-	wallet::{proving_key, signer, Fee, Wallet},
+	wallet::{signer, Fee},
 };
 
+mod common;
+use common::{Setup, ALICE_WORDS, BOB_WORDS};
+
 const UNIT: u128 = 1_000_000_000_000;
-const ALICE_WORDS: &str = "bottom drive obey lake curtain smoke basket hold race lonely fit walk";
-const BOB_WORDS: &str = "legal winner thank year wave sausage worth useful legal winner thank yellow";
 const FLOODERS: usize = 4;
 
 fn random_scalar() -> [u8; 32] {
@@ -124,16 +123,14 @@ fn median(mut times: Vec<Duration>) -> Duration {
 #[ignore = "needs a built zksettle-node: ./scripts/test.sh runs it when there is one, or \
             ZKSETTLE_NODE=<path> cargo test -p zksettle-wallet --test unsigned_flood -- --ignored"]
 async fn a_flood_of_junk_unsigned_spends_does_not_keep_an_honest_payment_out() {
-	let binary = devnode::require();
-	let (node, chain) = DevNode::start(&binary).await.unwrap();
-	let dir = tempfile::tempdir().unwrap();
-	let params = proving_key(None, &dir.path().join("params")).unwrap();
-	let mut alice = Wallet::create(&dir.path().join("alice"), Keys::from_phrase(ALICE_WORDS).unwrap(), "pw", 10, 0).unwrap();
-	let bob = Wallet::create(&dir.path().join("bob"), Keys::from_phrase(BOB_WORDS).unwrap(), "pw", 10, 0).unwrap();
+	let setup = Setup::start().await;
+	let (node, chain, params) = (&setup.node, &setup.chain, &setup.params);
+	let mut alice = setup.wallet("alice", ALICE_WORDS, 0);
+	let bob = setup.wallet("bob", BOB_WORDS, 0);
 	let fee = chain.min_unsigned_fee().await.unwrap();
 	let bits = chain.unsigned_stamp_bits().await.unwrap();
 	assert!(bits >= 16, "the runtime asks for a stamp worth the name: {bits} bits");
-	alice.shield(&chain, &params, AssetArg::Native, 100 * UNIT as u64, &signer("//Alice").unwrap()).await.unwrap();
+	alice.shield(chain, params, AssetArg::Native, 100 * UNIT as u64, &signer("//Alice").unwrap()).await.unwrap();
 
 	// A real proof whose points the junk copies (proven, never sent).
 	let plan = Plan {
@@ -149,8 +146,8 @@ async fn a_flood_of_junk_unsigned_spends_does_not_keep_an_honest_payment_out() {
 	let (root, paths) = alice.state.anchor(&spends).unwrap();
 	let (_, key_version, _) = chain.proving_context(&root).await.unwrap();
 	let anchor = Anchor { root, paths, key_version, genesis: chain.genesis_hash() };
-	let proven = builder::prove(alice.keys(), &plan, &spends, &anchor, &params).unwrap();
-	let template = Arc::new(Template::new(&chain, proven, bits).await);
+	let proven = builder::prove(alice.keys(), &plan, &spends, &anchor, params).unwrap();
+	let template = Arc::new(Template::new(chain, proven, bits).await);
 
 	// What a refusal costs the node, by where it is refused (sequential, one connection).
 	let mut costs = Vec::new();
@@ -158,7 +155,7 @@ async fn a_flood_of_junk_unsigned_spends_does_not_keep_an_honest_payment_out() {
 		let mut times = Vec::new();
 		for _ in 0..count {
 			let extrinsic = template.junk(kind);
-			let (answer, elapsed) = submit(&chain, &extrinsic).await;
+			let (answer, elapsed) = submit(chain, &extrinsic).await;
 			assert_eq!(answer, Answer::Refused(code), "junk refused with code {code}");
 			times.push(elapsed);
 		}
@@ -192,7 +189,7 @@ async fn a_flood_of_junk_unsigned_spends_does_not_keep_an_honest_payment_out() {
 		.collect();
 	tokio::time::sleep(Duration::from_secs(2)).await;
 	let started = Instant::now();
-	alice.send(&chain, &params, AssetArg::Native, 10 * UNIT as u64, bob.keys().address(), Fee::unsigned(fee)).await.unwrap();
+	alice.send(chain, params, AssetArg::Native, 10 * UNIT as u64, bob.keys().address(), Fee::unsigned(fee)).await.unwrap();
 	let honest = started.elapsed();
 	let flood_time = started.elapsed() + Duration::from_secs(2);
 	stop.store(true, Ordering::Relaxed);
@@ -216,5 +213,4 @@ async fn a_flood_of_junk_unsigned_spends_does_not_keep_an_honest_payment_out() {
 	assert!(on_stamp * 100 >= sent * 99, "junk refused on its stamp: {on_stamp} of {sent}");
 	assert_eq!(alice.state.balances().get(&0), Some(&(90 * UNIT - fee)));
 	assert!(honest < Duration::from_secs(60), "the honest payment got in within a minute: {honest:?}");
-	drop(node);
 }

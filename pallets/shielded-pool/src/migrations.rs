@@ -191,6 +191,18 @@ pub mod v3 {
 		pub type Tree<T: Config> = StorageValue<Pallet<T>, BinaryTreeState, OptionQuery>;
 	}
 
+	/// Store the rebuilt tree and restart the root history with its root (no root of the
+	/// binary tree is a root of the 4-ary one).
+	fn install<T: Config>(frontier: &merkle::Frontier) {
+		let state = TreeState::from(frontier);
+		let root = state.root;
+		Tree::<T>::put(state);
+		let _ = RootRing::<T>::clear(u32::MAX, None);
+		let _ = KnownRoots::<T>::clear(u32::MAX, None);
+		RootRingCursor::<T>::kill();
+		Pallet::<T>::remember_root(root);
+	}
+
 	/// The migration without its version guard.
 	pub struct RebuildTree<T>(core::marker::PhantomData<T>);
 
@@ -214,13 +226,7 @@ pub mod v3 {
 			for (subtree, root) in completed {
 				SubtreeRoots::<T>::insert(subtree, root.to_bytes());
 			}
-			let state = TreeState::from(&frontier);
-			let root = state.root;
-			Tree::<T>::put(state);
-			let _ = RootRing::<T>::clear(u32::MAX, None);
-			let _ = KnownRoots::<T>::clear(u32::MAX, None);
-			RootRingCursor::<T>::kill();
-			Pallet::<T>::remember_root(root);
+			install::<T>(&frontier);
 			// Clearing and writing the subtree roots (one per 1024 notes) and the root history.
 			let subtrees = next_index / merkle::leaves_below(SUBTREE_HEIGHT) + 1;
 			let history = u64::from(T::RootHistorySize::get());
@@ -354,13 +360,7 @@ pub mod v3 {
 				return Ok(Some(TreeState::from(&frontier)));
 			}
 			meter.consume(finish);
-			let state = TreeState::from(&frontier);
-			let root = state.root;
-			Tree::<T>::put(state);
-			let _ = RootRing::<T>::clear(u32::MAX, None);
-			let _ = KnownRoots::<T>::clear(u32::MAX, None);
-			RootRingCursor::<T>::kill();
-			Pallet::<T>::remember_root(root);
+			install::<T>(&frontier);
 			StorageVersion::new(3).put::<Pallet<T>>();
 			Ok(None)
 		}
