@@ -62,7 +62,9 @@ const SOURCES_FILE: &str = "runtime-sources.txt";
 const SOURCE_ROOTS: [&str; 5] = ["rust-toolchain.toml", ".cargo", "zk-verifier", "pallets", "runtime"];
 /// The runtime's package name in `Cargo.lock`.
 const RUNTIME_PACKAGE: &str = "zksettle-runtime";
-const SKIPPED_DIRS: [&str; 4] = ["tests", "benches", "examples", "target"];
+/// Directories the wasm is not compiled from: tests, benchmarks, examples, build output, and
+/// the fuzzer (`zk-verifier/fuzz`, its own workspace; its corpus grows with every run).
+const SKIPPED_DIRS: [&str; 5] = ["tests", "benches", "examples", "target", "fuzz"];
 
 /// The JSON layout `sc-chain-spec` writes, with the omni node's
 /// `relay_chain`/`para_id` extension.
