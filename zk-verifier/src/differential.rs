@@ -93,25 +93,44 @@ pub fn decode(data: &[u8]) {
 		},
 		_ => (g1_point.to_uncompressed(), g2_point.to_uncompressed()),
 	};
-	let valid = |point: Option<bls12_381::G1Affine>| point.filter(|p| !bool::from(p.is_identity()));
-	let ours = curve::g1_uncompressed(&g1_bytes, Element::ProofA).ok().map(|p| g1::to_uncompressed(&p));
-	let reference = valid(bls12_381::G1Affine::from_uncompressed(&g1_bytes).into()).map(|p| p.to_uncompressed());
-	assert_eq!(ours, reference, "G1 uncompressed {}", hex(&g1_bytes));
+	let g1_ours = |point: Result<g1::G1Affine, _>| point.ok().map(|p| g1::to_uncompressed(&p).to_vec());
+	let g1_reference = |point: Option<bls12_381::G1Affine>| point.map(|p| (p.to_uncompressed().to_vec(), bool::from(p.is_identity())));
+	let g2_ours = |point: Result<g2::G2Affine, _>| point.ok().map(|p| g2::to_uncompressed(&p).to_vec());
+	let g2_reference = |point: Option<bls12_381::G2Affine>| point.map(|p| (p.to_uncompressed().to_vec(), bool::from(p.is_identity())));
 
+	agree(
+		"G1 uncompressed",
+		&g1_bytes,
+		g1_ours(curve::g1_uncompressed(&g1_bytes, Element::ProofA)),
+		g1_reference(bls12_381::G1Affine::from_uncompressed(&g1_bytes).into()),
+	);
 	let compressed: [u8; 48] = if mode & 4 == 0 { take(body) } else { flip(g1_point.to_compressed(), at) };
-	let ours = curve::g1_compressed(&compressed, Element::ProofA).ok().map(|p| g1::to_uncompressed(&p));
-	let reference = valid(bls12_381::G1Affine::from_compressed(&compressed).into()).map(|p| p.to_uncompressed());
-	assert_eq!(ours, reference, "G1 compressed {}", hex(&compressed));
-
-	let valid = |point: Option<bls12_381::G2Affine>| point.filter(|p| !bool::from(p.is_identity()));
-	let ours = curve::g2_uncompressed(&g2_bytes, Element::ProofB).ok().map(|p| g2::to_uncompressed(&p));
-	let reference = valid(bls12_381::G2Affine::from_uncompressed(&g2_bytes).into()).map(|p| p.to_uncompressed());
-	assert_eq!(ours, reference, "G2 uncompressed {}", hex(&g2_bytes));
-
+	agree(
+		"G1 compressed",
+		&compressed,
+		g1_ours(curve::g1_compressed(&compressed, Element::ProofA)),
+		g1_reference(bls12_381::G1Affine::from_compressed(&compressed).into()),
+	);
+	agree(
+		"G2 uncompressed",
+		&g2_bytes,
+		g2_ours(curve::g2_uncompressed(&g2_bytes, Element::ProofB)),
+		g2_reference(bls12_381::G2Affine::from_uncompressed(&g2_bytes).into()),
+	);
 	let compressed: [u8; 96] = if mode & 4 == 0 { take(body) } else { flip(g2_point.to_compressed(), at) };
-	let ours = curve::g2_compressed(&compressed, Element::ProofB).ok().map(|p| g2::to_uncompressed(&p));
-	let reference = valid(bls12_381::G2Affine::from_compressed(&compressed).into()).map(|p| p.to_uncompressed());
-	assert_eq!(ours, reference, "G2 compressed {}", hex(&compressed));
+	agree(
+		"G2 compressed",
+		&compressed,
+		g2_ours(curve::g2_compressed(&compressed, Element::ProofB)),
+		g2_reference(bls12_381::G2Affine::from_compressed(&compressed).into()),
+	);
+}
+
+/// Our checked decoder accepts `bytes` exactly when the reference's does and the point is not the
+/// identity (ours refuse it on purpose), and to the same point (as uncompressed bytes).
+fn agree(what: &str, bytes: &[u8], ours: Option<Vec<u8>>, reference: Option<(Vec<u8>, bool)>) {
+	let reference = reference.filter(|(_, identity)| !identity).map(|(encoding, _)| encoding);
+	assert_eq!(ours, reference, "{what} {}", hex(bytes));
 }
 
 /// Scalar multiplication and the (multi-)pairing: `k·G1` by our variable-time multiplication,

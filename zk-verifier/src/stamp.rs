@@ -54,9 +54,9 @@ pub fn mint(seed: &[u8; 32], bits: u32, threads: usize) -> Option<u64> {
 				let found = &found;
 				scope.spawn(move || {
 					let mut nonce = start;
-					loop {
-						// Checked once every 4 096 tries: cheap beside the hashes.
-						if nonce % 4096 < threads && found.load(Ordering::Relaxed) {
+					for tries in 0u64.. {
+						// Another thread's find is checked once every 4 096 tries.
+						if tries % 4096 == 0 && found.load(Ordering::Relaxed) {
 							return None;
 						}
 						if meets(seed, nonce, bits) {
@@ -65,6 +65,7 @@ pub fn mint(seed: &[u8; 32], bits: u32, threads: usize) -> Option<u64> {
 						}
 						nonce = nonce.checked_add(threads)?;
 					}
+					None
 				})
 			})
 			.collect();
