@@ -15,10 +15,13 @@ mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
 pub mod migrations;
+pub mod weights;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_xcm;
+#[cfg(test)]
+mod tests_delivery;
 #[cfg(test)]
 mod tests_migrations;
 

@@ -479,3 +479,27 @@ fn unsigned_and_signed_spends_paying_alike_get_alike_priorities() {
 	let ratio = unsigned as f64 / signed as f64;
 	assert!((0.95..=1.05).contains(&ratio), "unsigned {unsigned} vs signed {signed}: {ratio:.2}");
 }
+
+/// The pool's weights are measured over everything a block can ask of them, never extrapolated:
+/// `transact_batch` up to `MaxBatchSize` (the fixture file holds that many proofs) and
+/// `advance_tree` up to more notes than the cheapest way of adding them (full batches, or
+/// single transactions) fits in a block's normal weight.
+#[test]
+fn the_pool_benchmarks_cover_a_full_block() {
+	use frame_support::{dispatch::DispatchClass, traits::Get};
+	use pallet_shielded_pool::{WeightInfo, MAX_BATCH_BENCHMARKED, MAX_LEAVES_BENCHMARKED};
+	type Weights = <Runtime as pallet_shielded_pool::Config>::WeightInfo;
+	let batch = <Runtime as pallet_shielded_pool::Config>::MaxBatchSize::get();
+	assert!(MAX_BATCH_BENCHMARKED >= batch, "transact_batch is benchmarked up to {MAX_BATCH_BENCHMARKED}, the runtime allows {batch}");
+	let normal = <Runtime as frame_system::Config>::BlockWeights::get();
+	let normal = normal.get(DispatchClass::Normal).max_total.unwrap_or(normal.max_block).ref_time();
+	let per_leaf_batched = Weights::transact_batch(batch).ref_time() / u64::from(2 * batch);
+	let per_leaf_single = Weights::transact().ref_time() / 2;
+	let most = normal / per_leaf_batched.min(per_leaf_single).max(1);
+	assert!(
+		most <= u64::from(MAX_LEAVES_BENCHMARKED),
+		"a block can add {most} notes, advance_tree is benchmarked up to {MAX_LEAVES_BENCHMARKED}"
+	);
+	// From one leaf short of a subtree, two completions take one subtree and a leaf.
+	assert!(u64::from(MAX_LEAVES_BENCHMARKED) > zk_verifier::merkle::leaves_below(pallet_shielded_pool::SUBTREE_HEIGHT));
+}

@@ -33,19 +33,19 @@ use sp_runtime::traits::AccountIdConversion;
 use zk_verifier::{keys::SpendingKey, merkle::MerkleTree, note::Note, prover::SpendableNote, Scalar};
 
 /// One relay token (12 decimals on rococo-local).
-const ROC: u128 = 1_000_000_000_000;
+pub(crate) const ROC: u128 = 1_000_000_000_000;
 
-fn execute(origin: impl Into<Location>, message: Vec<Instruction<RuntimeCall>>) -> Outcome {
+pub(crate) fn execute(origin: impl Into<Location>, message: Vec<Instruction<RuntimeCall>>) -> Outcome {
 	let mut id = [0u8; 32];
 	XcmExecutor::<XcmConfig>::prepare_and_execute(origin, Xcm(message), &mut id, Weight::MAX, Weight::zero())
 }
 
-fn account_location(who: &AccountId) -> Location {
+pub(crate) fn account_location(who: &AccountId) -> Location {
 	AccountId32 { network: None, id: who.clone().into() }.into()
 }
 
 /// What a reserve sends to deposit `asset` to `beneficiary`, paying the fees with it.
-fn reserve_deposit(asset: Asset, beneficiary: &AccountId) -> Vec<Instruction<RuntimeCall>> {
+pub(crate) fn reserve_deposit(asset: Asset, beneficiary: &AccountId) -> Vec<Instruction<RuntimeCall>> {
 	vec![
 		ReserveAssetDeposited(asset.clone().into()),
 		ClearOrigin,
@@ -56,12 +56,12 @@ fn reserve_deposit(asset: Asset, beneficiary: &AccountId) -> Vec<Instruction<Run
 
 /// The relay chain's limits on upward messages, which a real block gets from its validation
 /// data.
-fn with_ump() {
+pub(crate) fn with_ump() {
 	<ParachainSystem as cumulus_primitives_core::UpwardMessageSender>::ensure_successful_delivery();
 }
 
 /// The one upward message queued, as the relay chain will read it.
-fn the_upward_message() -> Xcm<()> {
+pub(crate) fn the_upward_message() -> Xcm<()> {
 	use codec::Decode;
 	let queued = cumulus_pallet_parachain_system::PendingUpwardMessages::<Runtime>::get();
 	assert_eq!(queued.len(), 1, "one upward message");
@@ -71,7 +71,7 @@ fn the_upward_message() -> Xcm<()> {
 
 /// What the relay chain does with our reserve withdrawal: take `amount` of its token from our
 /// sovereign account (fees out of it) and deposit the rest to `beneficiary`.
-fn assert_withdraws_to(message: &Xcm<()>, amount: Balance, beneficiary: &Location) {
+pub(crate) fn assert_withdraws_to(message: &Xcm<()>, amount: Balance, beneficiary: &Location) {
 	let withdrawn = message.0.iter().find_map(|i| match i {
 		WithdrawAsset(assets) => Some(assets.clone()),
 		_ => None,
@@ -83,24 +83,24 @@ fn assert_withdraws_to(message: &Xcm<()>, amount: Balance, beneficiary: &Locatio
 	);
 }
 
-fn relay_balance(who: &AccountId) -> Balance {
+pub(crate) fn relay_balance(who: &AccountId) -> Balance {
 	ForeignAssets::balance(relay_token(), who)
 }
 
-fn pot() -> AccountId {
+pub(crate) fn pot() -> AccountId {
 	PotId::get().into_account_truncating()
 }
 
-fn asset_hub() -> Location {
+pub(crate) fn asset_hub() -> Location {
 	Location::new(1, [Parachain(ASSET_HUB_PARA_ID)])
 }
 
 /// Asset Hub's USDT, as Asset Hub names it to other chains.
-fn usdt() -> Location {
+pub(crate) fn usdt() -> Location {
 	Location::new(1, [Parachain(ASSET_HUB_PARA_ID), PalletInstance(50), GeneralIndex(1984)])
 }
 
-fn ferdie() -> AccountId {
+pub(crate) fn ferdie() -> AccountId {
 	Sr25519Keyring::Ferdie.to_account_id()
 }
 
@@ -252,7 +252,15 @@ fn the_relay_token_is_shielded_and_unshielded_to_the_relay_chain() {
 			pallet_shielded_pool::Error::<Runtime>::OutboxMismatch
 		);
 		let issuance = ForeignAssets::total_issuance(relay_token());
+		// Charlie pays the message's delivery in ZKS (to the collators' pot), no more than
+		// quoted; the outbox keeps no ZKS.
+		let quote = configs::xcm_config::delivery_fee_to_reserve(&Location::parent(), &Location::parent(), out, &dave).unwrap();
+		let (zks_before, pot_before) = (Balances::balance(&charlie), Balances::balance(&pot()));
 		assert_ok!(ShieldedPool::transact_to_reserve(RuntimeOrigin::signed(charlie.clone()), tx, Box::new(dave)));
+		let delivery = zks_before - Balances::balance(&charlie);
+		assert!(delivery > 0 && delivery <= quote, "delivery {delivery}, quoted {quote}");
+		assert_eq!(Balances::balance(&pot()) - pot_before, delivery);
+		assert_eq!(Balances::total_balance(&outbox), 0);
 		assert_eq!(ForeignAssets::total_issuance(relay_token()), issuance - out);
 		assert_eq!(relay_balance(&outbox), 0);
 		assert_eq!(relay_balance(&charlie), fee);

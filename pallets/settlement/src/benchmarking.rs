@@ -7,7 +7,6 @@ use super::*;
 use crate::{
 	checkpoint::Checkpoint,
 	intents::FillMessage,
-	isms::multisig::EthAddress,
 	message::{Message, VERSION},
 	pallet::{Call, Config, Pallet},
 	test_vectors::{address_of, sign},
@@ -37,15 +36,25 @@ fn secret(i: u32) -> [u8; 32] {
 	secret
 }
 
-fn validators(n: u32) -> Vec<EthAddress> {
-	(0..n).map(|i| address_of(&secret(i))).collect()
+fn multisig<T: Config>(n: u32) -> IsmOf<T> {
+	multisig_of::<T>(0, n, n)
 }
 
-fn multisig<T: Config>(n: u32) -> IsmOf<T> {
+/// A message-id multisig of the `n` validators from the `first`-th on, with `threshold`.
+fn multisig_of<T: Config>(first: u32, n: u32, threshold: u32) -> IsmOf<T> {
 	Ism::MessageIdMultisig(ValidatorSet {
-		validators: BoundedVec::truncate_from(validators(n)),
-		threshold: u8::try_from(n).unwrap_or(u8::MAX),
+		validators: BoundedVec::truncate_from((first..first + n).map(|i| address_of(&secret(i))).collect()),
+		threshold: u8::try_from(threshold).unwrap_or(u8::MAX),
 	})
+}
+
+/// The most signatures `process` ever recovers: `MaxSignatureChecks`, unless fewer fit in
+/// `MaxMetadataLen` as two message-id multisig parts of an aggregation (16 bytes of offsets,
+/// two 68-byte headers, 65 bytes a signature). A single multisig holds at most
+/// `MaxValidators`, and `integrity_test` requires `MaxSignatureChecks` to cover that.
+pub(crate) fn most_checks<T: Config>() -> u32 {
+	let room = T::MaxMetadataLen::get().saturating_sub(16 + 2 * 68) / 65;
+	T::MaxSignatureChecks::get().min(room).min(T::MaxValidators::get().saturating_mul(2)).max(T::MaxValidators::get())
 }
 
 /// An order amount every account can receive: a thousand existential deposits.
@@ -125,11 +134,22 @@ mod benchmarks {
 		assert_eq!(OutboundTree::<T>::get().count, 1);
 	}
 
-	/// A fill message settling an order, verified by a message-id multisig of `s` validators
-	/// with threshold `s`: every signature is recovered.
+	/// A fill message settling an order, verified with `s` signatures, every one recovered: up
+	/// to a full validator set by one message-id multisig (threshold `s`); beyond, by an
+	/// aggregation of two disjoint multisigs (a full set and `s` minus it), up to the most
+	/// recoveries `process` allows ([`most_checks`]: `MaxSignatureChecks`, or fewer when the
+	/// signatures would not fit in `MaxMetadataLen`).
 	#[benchmark]
-	fn process(s: Linear<1, { T::MaxValidators::get() }>) {
-		setup::<T>(s);
+	fn process(s: Linear<1, { most_checks::<T>() }>) {
+		setup::<T>(1);
+		let full = T::MaxValidators::get();
+		if s <= full {
+			Isms::<T>::insert(1, multisig_of::<T>(0, s, s));
+		} else {
+			Isms::<T>::insert(2, multisig_of::<T>(0, full, full));
+			Isms::<T>::insert(3, multisig_of::<T>(full, s - full, s - full));
+			Isms::<T>::insert(1, Ism::Aggregation { modules: BoundedVec::truncate_from(alloc::vec![2, 3]), threshold: 2 });
+		}
 		let (_, order_id) = open::<T>();
 		let solver: [u8; 32] = funded::<T>("solver").into();
 		let message = Message {
@@ -142,13 +162,23 @@ mod benchmarks {
 			body: FillMessage { order_id, solver }.encode(),
 		};
 		let checkpoint = Checkpoint { origin: DOMAIN, merkle_tree_hook: [0xab; 32], root: [0xcd; 32], index: 0, message_id: message.id() };
-		let mut metadata = Vec::new();
-		metadata.extend_from_slice(&checkpoint.merkle_tree_hook);
-		metadata.extend_from_slice(&checkpoint.root);
-		metadata.extend_from_slice(&checkpoint.index.to_be_bytes());
-		for i in 0..s {
-			metadata.extend_from_slice(&sign(&secret(i), &checkpoint.digest()));
-		}
+		let signed_by = |signers: core::ops::Range<u32>| {
+			let mut part = Vec::new();
+			part.extend_from_slice(&checkpoint.merkle_tree_hook);
+			part.extend_from_slice(&checkpoint.root);
+			part.extend_from_slice(&checkpoint.index.to_be_bytes());
+			for i in signers {
+				part.extend_from_slice(&sign(&secret(i), &checkpoint.digest()));
+			}
+			part
+		};
+		let metadata = if s <= full {
+			signed_by(0..s)
+		} else {
+			let (first, second) = (signed_by(0..full), signed_by(full..s));
+			crate::isms::aggregation::encode(&[Some(&first[..]), Some(&second[..])])
+		};
+		assert!(metadata.len() <= T::MaxMetadataLen::get() as usize, "the metadata fits");
 		let caller = funded::<T>("relayer");
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), BoundedVec::truncate_from(metadata), BoundedVec::truncate_from(message.to_bytes()));

@@ -14,7 +14,7 @@ use alloc::vec::Vec;
 use polkadot_sdk::frame_support::{ensure, traits::Get, weights::Weight, BoundedVec};
 use zk_verifier::{public_inputs::TRANSFER_INPUTS, Proof, Scalar};
 
-use crate::{Config, Error, Event, Pallet, Payer, Transaction, WeightInfo};
+use crate::{Config, Error, Event, Pallet, Payer, Transaction};
 
 impl<T: Config> Pallet<T> {
 	/// [`crate::Call::transact_batch`] for the relayer `who`; returns the weight of the work done.
@@ -56,7 +56,7 @@ impl<T: Config> Pallet<T> {
 		if !skipped.is_empty() {
 			Self::deposit_event(Event::TransactionsSkipped { indices: BoundedVec::truncate_from(skipped) });
 		}
-		Ok(T::WeightInfo::transact_batch(applied)
+		Ok(Self::batch_weight(applied)
 			.saturating_add(if applied > 0 { Self::tree_weight(applied, opens_block) } else { Weight::zero() })
 			// The nullifier reads that found each skipped transaction spent.
 			.saturating_add(T::DbWeight::get().reads(skips.saturating_mul(2))))

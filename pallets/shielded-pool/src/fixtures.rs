@@ -6,10 +6,11 @@
 //! a single byte differs (set `ZKSETTLE_BLESS_FIXTURES=1` to rewrite it after a deliberate change
 //! to the circuit or the transaction encoding).
 //!
-//! The scenario: the tree holds `2 × TXS` notes of 1000 native units each (and the two below),
-//! all owned by one key;
-//! transaction `k` spends notes `2k` and `2k + 1` (two membership proofs, the most expensive
-//! shape) and unshields 1999 to account `[0x11; 32]`, paying a fee of 1 to relayer `[0x22; 32]`.
+//! The scenario: the tree holds `2 × TXS` notes of 10 ZKS each (and the two below), all owned by
+//! one key; transaction `k` spends notes `2k` and `2k + 1` (two membership proofs, the most
+//! expensive shape) and unshields 19.99 ZKS to account `[0x11; 32]`, paying a fee of 0.01 ZKS to
+//! relayer `[0x22; 32]`: both above the runtime's existential deposit, so that the benchmarks
+//! pay accounts that do not exist yet (the worst case: each payout creates an account).
 //! Both accounts are `AccountId32`s and the fee is hashed as `u128`, so the proofs hold for the
 //! mock runtime and for the real one.
 //!
@@ -23,12 +24,13 @@ use codec::{Decode, Encode};
 
 use crate::Hash32;
 
-/// Transactions in the fixture file (the largest batch benchmarked).
-pub const TXS: usize = 16;
+/// Transactions in the fixture file: [`crate::MAX_BATCH_BENCHMARKED`], the largest batch the
+/// runtime accepts, so that `transact_batch` is measured over the whole range it is charged for.
+pub const TXS: usize = crate::MAX_BATCH_BENCHMARKED as usize;
 /// Value of every pre-existing note.
-pub const NOTE_VALUE: u64 = 1000;
+pub const NOTE_VALUE: u64 = 10_000_000_000_000;
 /// Fee of every transaction.
-pub const FEE: u128 = 1;
+pub const FEE: u128 = 10_000_000_000;
 /// Recipient of every unshield.
 pub const RECIPIENT: [u8; 32] = [0x11; 32];
 /// Relayer of every transaction.
@@ -40,6 +42,9 @@ pub const CHAIN: Hash32 = [0x33; 32];
 pub const UNSIGNED_NOTE_VALUE: u64 = 1_000_000_000_000;
 /// Fee of the unsigned transaction (the runtime's `MinUnsignedFee` is 10 milli-units, 10^10).
 pub const UNSIGNED_FEE: u128 = 100_000_000_000;
+/// The asset of [`Fixtures::asset_tx`]: local asset 0 (`Asset::Fungible(0)`, field value 1),
+/// the id all zero bytes decode to, which the benchmark creates.
+pub const ASSET_FIELD: u64 = 1;
 /// Length of each encrypted note (a realistic ciphertext size).
 pub const NOTE_LEN: usize = 120;
 
@@ -53,12 +58,17 @@ pub struct Fixtures {
 	/// The proven transactions, all against the root after `leaves`.
 	pub txs: Vec<FixtureTx>,
 	/// An unshield that may go unsigned (no relayer, [`UNSIGNED_FEE`]), against the same root,
-	/// spending the last two leaves.
+	/// spending the two leaves after the transactions'.
 	pub unsigned: FixtureTx,
+	/// An unshield of local asset 0 ([`ASSET_FIELD`]) shaped like the others (two notes of
+	/// [`NOTE_VALUE`], the last two leaves; fee [`FEE`] to [`RELAYER`]): the assets path of a
+	/// payout, to fresh accounts.
+	pub asset_tx: FixtureTx,
 }
 
 impl Fixtures {
-	/// The value of all notes in `leaves`: what the pool must hold.
+	/// The value of all native notes in `leaves`: what the pool must hold of ZKS (it holds
+	/// `2 × NOTE_VALUE` of [`ASSET_FIELD`] besides).
 	pub fn shielded_value(&self) -> u128 {
 		u128::from(NOTE_VALUE) * 2 * self.txs.len() as u128 + 2 * u128::from(UNSIGNED_NOTE_VALUE)
 	}
@@ -104,9 +114,11 @@ pub fn generate() -> Fixtures {
 	let sk = SpendingKey::random(&mut rng);
 	let owner = sk.owner();
 	let mut tree = MerkleTree::new();
-	let values = core::iter::repeat_n(NOTE_VALUE, 2 * TXS).chain([UNSIGNED_NOTE_VALUE; 2]);
+	let values = core::iter::repeat_n((NOTE_VALUE, 0), 2 * TXS)
+		.chain([(UNSIGNED_NOTE_VALUE, 0); 2])
+		.chain([(NOTE_VALUE, ASSET_FIELD); 2]);
 	let notes: Vec<Note> =
-		values.map(|value| Note { value, asset: 0, owner, blinding: Scalar::random(&mut rng) }).collect();
+		values.map(|(value, asset)| Note { value, asset, owner, blinding: Scalar::random(&mut rng) }).collect();
 	for note in &notes {
 		tree.append(note.commitment()).expect("room");
 	}
@@ -120,7 +132,8 @@ pub fn generate() -> Fixtures {
 			path: tree.path(i as u64).expect("inserted"),
 		};
 		let unshielded = (notes[2 * k].value + notes[2 * k + 1].value) as i128 - fee as i128;
-		let outputs = [0, 1].map(|_| Note { value: 0, asset: 0, owner, blinding: Scalar::random(&mut rng) });
+		let asset = notes[2 * k].asset;
+		let outputs = [0, 1].map(|_| Note { value: 0, asset, owner, blinding: Scalar::random(&mut rng) });
 		let encrypted_notes: [Vec<u8>; 2] =
 			[0u8, 1].map(|j| (0..NOTE_LEN).map(|b| (b as u8) ^ (k as u8) ^ (j << 7)).collect());
 		let ext: ExtData<Test> = ExtData {
@@ -135,7 +148,7 @@ pub fn generate() -> Fixtures {
 			root,
 			public_amount(-unshielded, fee).expect("in range"),
 			ext.hash(&CHAIN),
-			0,
+			asset,
 		);
 		let proof = key.prove_with_rng(&witness, &mut rng).expect("valid witness");
 		FixtureTx {
@@ -149,11 +162,13 @@ pub fn generate() -> Fixtures {
 	};
 	let txs = (0..TXS).map(|k| prove(k, Some(RELAYER), FEE)).collect();
 	let unsigned = prove(TXS, None, UNSIGNED_FEE);
+	let asset_tx = prove(TXS + 1, Some(RELAYER), FEE);
 	Fixtures {
 		verifying_key: key.verifying_key_bytes(),
 		leaves: notes.iter().map(|n| n.commitment().to_bytes()).collect(),
 		txs,
 		unsigned,
+		asset_tx,
 	}
 }
 

@@ -60,9 +60,18 @@ pub trait ReserveTransfer<AccountId, AssetId, Balance> {
 	/// its fee (at least its existential deposit). Checked before the proof and the spend.
 	fn ensure_deliverable(asset: &AssetId, amount: Balance, beneficiary: &Self::Beneficiary) -> Result<(), Undeliverable>;
 
-	/// Send `amount` of `asset`, held by `from`, to `beneficiary` on the asset's reserve chain.
-	/// Fails, changing nothing, when the asset has no reachable reserve or the transfer fails.
-	fn transfer(from: &AccountId, asset: &AssetId, amount: Balance, beneficiary: &Self::Beneficiary) -> DispatchResult;
+	/// Send `amount` of `asset`, held by `from`, to `beneficiary` on the asset's reserve chain,
+	/// `payer` paying the message's delivery (in the runtime: ZKS, at the price of the route to
+	/// the reserve; `from` is a keyless outbox that holds nothing else). Fails, changing
+	/// nothing, when the asset has no reachable reserve, `payer` cannot pay, or the transfer
+	/// fails.
+	fn transfer(
+		payer: &AccountId,
+		from: &AccountId,
+		asset: &AssetId,
+		amount: Balance,
+		beneficiary: &Self::Beneficiary,
+	) -> DispatchResult;
 
 	/// The most [`ReserveTransfer::transfer`] weighs.
 	fn weight() -> Weight;
@@ -79,7 +88,7 @@ impl<AccountId, AssetId, Balance> ReserveTransfer<AccountId, AssetId, Balance> f
 		Err(Undeliverable::NoReserve)
 	}
 
-	fn transfer(_: &AccountId, _: &AssetId, _: Balance, _: &()) -> DispatchResult {
+	fn transfer(_: &AccountId, _: &AccountId, _: &AssetId, _: Balance, _: &()) -> DispatchResult {
 		Err(DispatchError::Other("no reserve transfers"))
 	}
 
@@ -188,13 +197,14 @@ impl<T: Config> Pallet<T> {
 
 	/// Hand what the unshield paid the outbox to the reserve transfer.
 	pub(crate) fn send_to_reserve(
+		payer: &T::AccountId,
 		tx: &Transaction<T>,
 		asset: T::ForeignAssetId,
 		amount: BalanceOf<T>,
 		beneficiary: BeneficiaryOf<T>,
 	) -> DispatchResult {
 		let outbox = tx.ext_data.recipient.as_ref().ok_or(Error::<T>::OutboxMismatch)?;
-		T::ReserveTransfer::transfer(outbox, &asset, amount, &beneficiary)
+		T::ReserveTransfer::transfer(payer, outbox, &asset, amount, &beneficiary)
 			.map_err(|_| Error::<T>::ReserveTransferFailed)?;
 		Self::deposit_event(Event::SentToReserve { asset, amount, beneficiary });
 		Ok(())

@@ -45,6 +45,13 @@ use polkadot_sdk::{
 
 /// Height of the subtrees whose roots are stored for path queries (`4^5 = 1024` leaves each).
 pub const SUBTREE_HEIGHT: usize = 5;
+/// The most notes one block's `advance_tree` is benchmarked with: above what a block of the
+/// runtime can add (the runtime's tests check it against its block weight), and above two
+/// subtrees' worth, so that two completions in one block are measured.
+pub const MAX_LEAVES_BENCHMARKED: u32 = 2048;
+/// The largest batch `transact_batch` is benchmarked with (the proofs in the fixture file): the
+/// runtime's `MaxBatchSize` must not exceed it (its tests check).
+pub const MAX_BATCH_BENCHMARKED: u32 = 64;
 
 /// The most leaves (or subtree roots) one runtime-API query returns: 128 KiB of answer.
 pub const MAX_LEAVES_PER_QUERY: u32 = 4096;
@@ -480,7 +487,7 @@ pub mod pallet {
 		/// note, fails the whole batch and nothing is applied.
 		#[pallet::call_index(2)]
 		#[pallet::weight(
-			T::WeightInfo::transact_batch(txs.len() as u32).saturating_add(Pallet::<T>::tree_weight(txs.len() as u32, true))
+			Pallet::<T>::batch_weight(txs.len() as u32).saturating_add(Pallet::<T>::tree_weight(txs.len() as u32, true))
 		)]
 		pub fn transact_batch(
 			origin: OriginFor<T>,
@@ -546,8 +553,10 @@ pub mod pallet {
 		/// redirect the funds, nor apply the proof as a plain unshield; the funds pass through the
 		/// beneficiary's keyless outbox ([`Pallet::reserve_outbox`], the transaction's
 		/// recipient) and leave in the same call. The signer is a relayer, as for [`Call::transact`]; the
-		/// fee, in the asset, goes to the relayer the proof names. The reserve takes its execution
-		/// fee from the amount sent.
+		/// fee, in the asset, goes to the relayer the proof names. The signer also pays the message's
+		/// delivery to the reserve ([`ReserveTransfer::transfer`]; in ZKS in the runtime, priced by
+		/// the route's congestion), which a relayer quotes before it relays. The reserve takes its
+		/// execution fee from the amount sent.
 		#[pallet::call_index(9)]
 		#[pallet::weight(Pallet::<T>::transact_weight(true).saturating_add(T::ReserveTransfer::weight()))]
 		pub fn transact_to_reserve(
@@ -561,7 +570,7 @@ pub mod pallet {
 			let inputs = Self::check_reserve_transaction(&tx, &beneficiary)?;
 			Self::verify(&key, &tx, &inputs)?;
 			let opens_block = Self::apply(&tx, Payer::Signed(&who))?;
-			Self::send_to_reserve(&tx, asset, amount, *beneficiary)?;
+			Self::send_to_reserve(&who, &tx, asset, amount, *beneficiary)?;
 			Ok(Some(Self::transact_weight(opens_block).saturating_add(T::ReserveTransfer::weight())).into())
 		}
 

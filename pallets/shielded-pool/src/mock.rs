@@ -90,6 +90,8 @@ parameter_types! {
 
 /// The least the test reserve keeps (its existential deposit and fee).
 pub const RESERVE_MINIMUM: Balance = 100;
+/// What the test reserve's message costs to deliver, burned from the payer's native balance.
+pub const DELIVERY_FEE: Balance = 7;
 /// A beneficiary the test reserve cannot map to an account.
 pub const UNMAPPABLE: [u8; 32] = [0; 32];
 
@@ -110,19 +112,34 @@ impl crate::ReserveTransfer<AccountId, ForeignAssetId, Balance> for TestReserve 
 	}
 
 	fn transfer(
+		payer: &AccountId,
 		from: &AccountId,
 		asset: &ForeignAssetId,
 		amount: Balance,
 		beneficiary: &[u8; 32],
 	) -> polkadot_sdk::sp_runtime::DispatchResult {
 		use polkadot_sdk::frame_support::traits::{
-			fungibles::Mutate,
+			fungible, fungibles,
 			tokens::{Fortitude, Precision, Preservation},
 		};
 		if ReserveDown::get() {
 			return Err(polkadot_sdk::sp_runtime::DispatchError::Other("unroutable"));
 		}
-		ForeignAssets::burn_from(*asset, from, amount, Preservation::Expendable, Precision::Exact, Fortitude::Polite)?;
+		<Balances as fungible::Mutate<_>>::burn_from(
+			payer,
+			DELIVERY_FEE,
+			Preservation::Preserve,
+			Precision::Exact,
+			Fortitude::Polite,
+		)?;
+		<ForeignAssets as fungibles::Mutate<_>>::burn_from(
+			*asset,
+			from,
+			amount,
+			Preservation::Expendable,
+			Precision::Exact,
+			Fortitude::Polite,
+		)?;
 		SentToReserve::mutate(|sent| sent.push((*asset, amount, *beneficiary)));
 		Ok(())
 	}

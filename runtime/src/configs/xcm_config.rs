@@ -15,11 +15,11 @@
 //!   [`ToReserve`]).
 
 use crate::{
-	configs::{assets::ForeignAssetId, PotId},
+	configs::{assets::ForeignAssetId, PotId, TransactionByteFee},
 	AccountId, AllPalletsWithSystem, Balance, Balances, ForeignAssets, ParachainInfo, ParachainSystem, PolkadotXcm,
-	Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, WeightToFee, XcmpQueue,
+	Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, WeightToFee, XcmpQueue, MILLI_UNIT,
 };
-use alloc::{boxed::Box, vec::Vec};
+use alloc::{boxed::Box, vec, vec::Vec};
 use core::marker::PhantomData;
 use polkadot_sdk::{
 	staging_xcm as xcm, staging_xcm_builder as xcm_builder, staging_xcm_executor as xcm_executor, *,
@@ -27,7 +27,7 @@ use polkadot_sdk::{
 
 use frame_support::{
 	parameter_types,
-	traits::{ConstU32, Contains, ContainsPair, Disabled, Everything, EverythingBut, Get, Nothing},
+	traits::{ConstU32, Contains, ContainsPair, Disabled, Equals, Everything, EverythingBut, Get, Nothing},
 	weights::Weight,
 };
 use sp_runtime::{
@@ -37,7 +37,7 @@ use sp_runtime::{
 use frame_system::EnsureRoot;
 use pallet_xcm::XcmPassthrough;
 use polkadot_parachain_primitives::primitives::Sibling;
-use polkadot_runtime_common::impls::ToAuthor;
+use polkadot_runtime_common::{impls::ToAuthor, xcm_sender::ExponentialPrice};
 use frame_support::traits::ProcessMessageError;
 use xcm::{latest::prelude::*, VersionedLocation};
 use xcm_builder::{
@@ -45,9 +45,9 @@ use xcm_builder::{
 	DenyReserveTransferToRelayChain, DenyThenTry, EnsureXcmOrigin, FixedRateOfFungible, FixedWeightBounds,
 	FrameTransactionalProcessor, FungibleAdapter, FungiblesAdapter, IsConcrete, MatchedConvertedConcreteId, NoChecking,
 	ParentIsPreset, RelayChainAsNative, SiblingParachainAsNative, SiblingParachainConvertsVia,
-	SignedAccountId32AsNative, SignedToAccountId32, SovereignSignedViaLocation, StartsWith, TakeRevenue,
-	TakeWeightCredit, TrailingSetTopicAsId, UsingComponents, WithComputedOrigin, WithLatestLocationConverter,
-	WithUniqueTopic,
+	SendXcmFeeToAccount, SignedAccountId32AsNative, SignedToAccountId32, SovereignSignedViaLocation, StartsWith,
+	TakeRevenue, TakeWeightCredit, TrailingSetTopicAsId, UsingComponents, WithComputedOrigin,
+	WithLatestLocationConverter, WithUniqueTopic, XcmFeeManagerFromComponents,
 };
 use xcm_executor::{
 	traits::{DenyExecution, Properties, TransactAsset},
@@ -254,7 +254,7 @@ impl xcm_executor::Config for XcmConfig {
 	type SubscriptionService = PolkadotXcm;
 	type PalletInstancesInfo = AllPalletsWithSystem;
 	type MaxAssetsIntoHolding = MaxAssetsIntoHolding;
-	type FeeManager = ();
+	type FeeManager = XcmFeeManagerFromComponents<DeliveryFeeWaived, SendXcmFeeToAccount<AssetTransactors, PotLocation>>;
 	type MessageExporter = ();
 	type UniversalAliases = Nothing;
 	type CallDispatcher = RuntimeCall;
@@ -270,8 +270,36 @@ impl xcm_executor::Config for XcmConfig {
 /// Local signed origins as XCM locations.
 pub type LocalOriginToLocation = SignedToAccountId32<RuntimeOrigin, AccountId, RelayNetwork>;
 
-/// Where outgoing messages go: UMP to the relay chain, XCMP to siblings.
-pub type XcmRouter = WithUniqueTopic<(cumulus_primitives_utility::ParentAsUmp<ParachainSystem, (), ()>, XcmpQueue)>;
+parameter_types! {
+	/// What every outgoing message pays to be delivered, in ZKS, before its bytes: about what a
+	/// transfer costs in transaction fees, so that an upward or sibling message is never cheaper
+	/// than the transaction that queues it.
+	pub const BaseDeliveryFee: Balance = 3 * MILLI_UNIT;
+	/// Delivery fees are paid in ZKS.
+	pub const DeliveryFeeAsset: AssetId = AssetId(Location::here());
+	/// Where delivery fees go: the collators' pot, as the relay-token execution fees.
+	pub PotLocation: Location = AccountId32 { network: None, id: PotId::get().into_account_truncating() }.into();
+}
+
+/// The price of a message to the relay chain: (base + bytes × byte fee) × the upward queue's
+/// fee factor, which `cumulus-pallet-parachain-system` raises by 5 % (more for big messages)
+/// with every message queued while the queue holds more than half of what the relay chain
+/// accepts, and lowers again as it drains. Flooding the upward queue costs exponentially more
+/// the longer it lasts.
+pub type PriceForParentDelivery = ExponentialPrice<DeliveryFeeAsset, BaseDeliveryFee, TransactionByteFee, ParachainSystem>;
+
+/// The price of a message to a sibling, by the same rule, with one fee factor per channel
+/// (`cumulus-pallet-xcmp-queue` raises it while the channel's queue is long).
+pub type PriceForSiblingDelivery = ExponentialPrice<DeliveryFeeAsset, BaseDeliveryFee, TransactionByteFee, XcmpQueue>;
+
+/// Who sends without paying delivery: governance (which sends as this chain, `Here`, with no
+/// account to pay from) and the relay chain's replies it asks for.
+pub type DeliveryFeeWaived = (Equals<HereLocation>, Equals<RelayLocation>);
+
+/// Where outgoing messages go: UMP to the relay chain, XCMP to siblings, each priced (the
+/// sender pays, in ZKS, before the message is queued).
+pub type XcmRouter =
+	WithUniqueTopic<(cumulus_primitives_utility::ParentAsUmp<ParachainSystem, PolkadotXcm, PriceForParentDelivery>, XcmpQueue)>;
 
 parameter_types! {
 	/// The origin governance sends as: this chain itself.
@@ -289,7 +317,9 @@ impl pallet_xcm::Config for Runtime {
 	type ExecuteXcmOrigin = EnsureXcmOrigin<RuntimeOrigin, LocalOriginToLocation>;
 	type XcmExecuteFilter = Nothing;
 	type XcmExecutor = XcmExecutor<XcmConfig>;
-	type XcmTeleportFilter = Everything;
+	/// Nothing is teleported: no chain this one reaches trusts it as a teleporter, so a
+	/// teleport would burn the assets here and be refused there.
+	type XcmTeleportFilter = Nothing;
 	type XcmReserveTransferFilter = ForeignAssetsOnly;
 	type Weigher = FixedWeightBounds<UnitWeightCost, RuntimeCall, MaxInstructions>;
 	type UniversalLocation = UniversalLocation;
@@ -302,7 +332,9 @@ impl pallet_xcm::Config for Runtime {
 	type TrustedLockers = ();
 	type SovereignAccountOf = LocationToAccountId;
 	type MaxLockers = ConstU32<8>;
-	type WeightInfo = pallet_xcm::TestWeightInfo;
+	/// Measured in this runtime (`./scripts/bench-pallets.sh pallet_xcm`). Teleports and
+	/// `execute` weigh `MAX`: both are filtered here (`XcmTeleportFilter`, `XcmExecuteFilter`).
+	type WeightInfo = crate::weights::pallet_xcm::WeightInfo<Runtime>;
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type MaxRemoteLockConsumers = ConstU32<0>;
 	type RemoteLockConsumerIdentifier = ();
@@ -353,11 +385,28 @@ impl pallet_shielded_pool::ReserveTransfer<AccountId, ForeignAssetId, Balance> f
 		}
 	}
 
-	fn transfer(from: &AccountId, asset: &ForeignAssetId, amount: Balance, beneficiary: &VersionedLocation) -> DispatchResult {
+	/// The outbox holds only the asset, and `pallet-xcm` charges delivery to the sender (the
+	/// outbox) in ZKS: `payer` lends it the quoted delivery fee, twice over and its existential
+	/// deposit on top, and takes back what is left once the message is out. `payer` pays the
+	/// delivery exactly, and the outbox keeps no ZKS.
+	fn transfer(
+		payer: &AccountId,
+		from: &AccountId,
+		asset: &ForeignAssetId,
+		amount: Balance,
+		beneficiary: &VersionedLocation,
+	) -> DispatchResult {
+		use frame_support::traits::{
+			fungible::{Inspect, Mutate},
+			tokens::{Fortitude, Preservation},
+		};
 		// The identity while XCM v5 is the latest version; a conversion once a newer one is.
 		#[allow(clippy::useless_conversion)]
 		let asset: Location = asset.clone().try_into().map_err(|_| DispatchError::Other("asset location"))?;
 		let reserve = reserve_of(&asset).ok_or(DispatchError::Other("no reserve for this asset"))?;
+		let fee = delivery_fee_to_reserve(&reserve, &asset, amount, beneficiary)?;
+		let float = fee.saturating_mul(2).saturating_add(Balances::minimum_balance());
+		Balances::transfer(payer, from, float, Preservation::Preserve)?;
 		PolkadotXcm::limited_reserve_transfer_assets(
 			RuntimeOrigin::signed(from.clone()),
 			Box::new(reserve.into()),
@@ -365,14 +414,20 @@ impl pallet_shielded_pool::ReserveTransfer<AccountId, ForeignAssetId, Balance> f
 			Box::new(Assets::from(Asset::from((asset, amount))).into()),
 			0,
 			Unlimited,
-		)
+		)?;
+		let left = Balances::reducible_balance(from, Preservation::Expendable, Fortitude::Polite);
+		Balances::transfer(from, payer, left, Preservation::Expendable)?;
+		Ok(())
 	}
 
 	/// `pallet-xcm`'s weight of the call, and the local program it executes (withdraw and
 	/// initiate the reserve withdrawal, then the message to the reserve).
 	fn weight() -> Weight {
+		use pallet_balances::WeightInfo as _;
 		use pallet_xcm::WeightInfo as _;
-		<Runtime as pallet_xcm::Config>::WeightInfo::reserve_transfer_assets().saturating_add(UnitWeightCost::get().saturating_mul(4))
+		<Runtime as pallet_xcm::Config>::WeightInfo::reserve_transfer_assets()
+			.saturating_add(UnitWeightCost::get().saturating_mul(4))
+			.saturating_add(<Runtime as pallet_balances::Config>::WeightInfo::transfer_allow_death().saturating_mul(2))
 	}
 
 	/// Each reserve is another chain this one addresses from its [`UniversalLocation`]: the
@@ -393,4 +448,34 @@ impl pallet_shielded_pool::ReserveTransfer<AccountId, ForeignAssetId, Balance> f
 			);
 		}
 	}
+}
+
+/// What delivering the reserve withdrawal of `amount` of `asset` to `beneficiary` costs now, in
+/// ZKS: the router's price of the message `pallet-xcm` sends for it (withdraw from our
+/// sovereign account, clear the origin, buy execution with the asset, deposit to the
+/// beneficiary, its topic). The message sent differs from this one by a few bytes at most (the
+/// caller lends twice the quote and takes the rest back).
+pub fn delivery_fee_to_reserve(
+	reserve: &Location,
+	asset: &Location,
+	amount: Balance,
+	beneficiary: &VersionedLocation,
+) -> Result<Balance, DispatchError> {
+	let beneficiary: Location = beneficiary.clone().try_into().map_err(|_| DispatchError::Other("beneficiary"))?;
+	let there = Asset::from((asset.clone(), amount))
+		.reanchored(reserve, &UniversalLocation::get())
+		.map_err(|_| DispatchError::Other("asset not addressable from the reserve"))?;
+	let message = Xcm(vec![
+		WithdrawAsset(there.clone().into()),
+		ClearOrigin,
+		BuyExecution { fees: there, weight_limit: Unlimited },
+		DepositAsset { assets: Wild(AllCounted(1)), beneficiary },
+		SetTopic([0; 32]),
+	]);
+	let (_, price) = validate_send::<XcmRouter>(reserve.clone(), message)
+		.map_err(|_| DispatchError::Other("the reserve is not reachable"))?;
+	price.into_inner().iter().try_fold(0, |total: Balance, fee| match (&fee.id, &fee.fun) {
+		(AssetId(id), Fungible(amount)) if *id == NativeLocation::get() => Ok(total.saturating_add(*amount)),
+		_ => Err(DispatchError::Other("delivery priced in another asset than ZKS")),
+	})
 }

@@ -233,8 +233,16 @@ fn an_unshield_to_the_reserve_reaches_the_beneficiary_there_and_nobody_else() {
 			Error::<Test>::ReserveTransferFailed
 		);
 		ReserveDown::set(false);
+		// The signer pays the message's delivery: one that cannot is refused, nothing spent.
+		let broke = RuntimeOrigin::signed(account(0x5b));
+		assert_noop!(
+			ShieldedPool::transact_to_reserve(broke, tx.clone(), Box::new(BENEFICIARY)),
+			Error::<Test>::ReserveTransferFailed
+		);
 
+		let native = Balances::balance(&account(RELAYER));
 		assert_ok!(ShieldedPool::transact_to_reserve(relayer.clone(), tx.clone(), Box::new(BENEFICIARY)));
+		assert_eq!(Balances::balance(&account(RELAYER)), native - DELIVERY_FEE);
 		assert_eq!(SentToReserve::get(), vec![(RELAY_TOKEN, 4000, BENEFICIARY)]);
 		assert_eq!(
 			last_event(),

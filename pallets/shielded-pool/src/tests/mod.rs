@@ -547,7 +547,7 @@ fn the_root_advances_once_per_block() {
 			})
 			.collect();
 
-		let full = <Test as Config>::WeightInfo::transact().saturating_add(ShieldedPool::tree_weight(1, true));
+		let full = ShieldedPool::transact_weight(true);
 		let mut charged = Vec::new();
 		for (i, tx) in spends.iter().enumerate() {
 			let info = ShieldedPool::transact(RuntimeOrigin::signed(account(BOB)), tx.clone()).unwrap();
