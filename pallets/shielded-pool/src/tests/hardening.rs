@@ -222,7 +222,7 @@ fn a_transaction_taken_out_of_a_batch_does_not_fail_the_batch() {
 		assert!(charged.all_lt(declared), "charged {charged:?}, declared {declared:?}");
 		assert_eq!(
 			charged,
-			<() as WeightInfo>::transact_batch(2)
+			ShieldedPool::batch_weight(2)
 				.saturating_add(ShieldedPool::tree_weight(2, false))
 				.saturating_add(<<Test as frame_system::Config>::DbWeight as Get<polkadot_sdk::frame_support::weights::RuntimeDbWeight>>::get().reads(2))
 		);
@@ -232,7 +232,7 @@ fn a_transaction_taken_out_of_a_batch_does_not_fail_the_batch() {
 		let again = ShieldedPool::transact_batch(RuntimeOrigin::signed(account(BOB)), batch).expect("nothing to apply");
 		assert_eq!(
 			again.actual_weight,
-			Some(<() as WeightInfo>::transact_batch(0).saturating_add(<<Test as frame_system::Config>::DbWeight as Get<polkadot_sdk::frame_support::weights::RuntimeDbWeight>>::get().reads(6)))
+			Some(ShieldedPool::batch_weight(0).saturating_add(<<Test as frame_system::Config>::DbWeight as Get<polkadot_sdk::frame_support::weights::RuntimeDbWeight>>::get().reads(6)))
 		);
 		assert_eq!(Tree::<Test>::get(), tree);
 		assert_eq!(Balances::balance(&account(BOB)), bob_before + 100 + 102);
