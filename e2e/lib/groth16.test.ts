@@ -46,8 +46,8 @@ test('malformed proofs are refused', () => {
 
 /** Real proofs of the transfer circuit, made by the Rust prover: the shielded pool's benchmark
  *  fixtures (SCALE: verifying key bytes, leaves, then transactions of proof [u8; 384], root,
- *  2 nullifiers, 2 commitments, i128 ext_amount, 2 encrypted notes; then one more transaction,
- *  the unsigned unshield). */
+ *  2 nullifiers, 2 commitments, i128 ext_amount, 2 encrypted notes; then two more transactions,
+ *  the unsigned unshield and the unshield of a local asset). */
 function fixtureProofs(): Uint8Array[] {
   const file = readFileSync(new URL('../../pallets/shielded-pool/fixtures/benchmarks.scale', import.meta.url));
   let offset = 0;
@@ -70,6 +70,7 @@ function fixtureProofs(): Uint8Array[] {
   };
   for (let count = compact(); count > 0; count--) transaction();
   transaction(); // the unsigned unshield
+  transaction(); // the unshield of local asset 0
   assert.equal(offset, file.length, 'the fixture file did not parse to its end');
   assert.ok(proofs.length > 0, 'no transactions in the pool fixtures');
   return proofs;
