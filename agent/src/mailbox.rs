@@ -65,6 +65,11 @@ pub enum Ism {
 		/// `(origin, ism)` routes.
 		routes: Vec<(u32, u32)>,
 	},
+	/// Attested over XCM by a sibling parachain: no metadata.
+	Native {
+		/// The parachain whose attestation counts.
+		para: u32,
+	},
 }
 
 /// A connected mailbox.
@@ -167,6 +172,21 @@ impl Mailbox {
 			.map_err(node)?
 			.ok_or_else(|| AgentError::Unsupported("the destination has no default ISM".into()))?;
 		u32::decode(&mut value.bytes()).map_err(node)
+	}
+
+	/// Whether sibling parachain `para` attested message `id` here over XCM (the native level:
+	/// the relayer brings the rest of an aggregation's metadata, and nothing for this module).
+	pub async fn natively_attested(&self, id: [u8; 32], para: u32) -> Result<bool, AgentError> {
+		let at = self.chain.client().at_current_block().await.map_err(node)?;
+		let value = at
+			.storage()
+			.try_fetch(dynamic::storage::<([u8; 32],), dynamic::Value>(SETTLEMENT, "NativeAttested"), (id,))
+			.await
+			.map_err(node)?;
+		match value {
+			Some(value) => Ok(u32::decode(&mut value.bytes()).map_err(node)? == para),
+			None => Ok(false),
+		}
 	}
 
 	/// ISM `id`'s configuration.
@@ -360,5 +380,34 @@ impl Outbox {
 		self.ids.extend(out.iter().map(|d| d.id));
 		self.tree = tree;
 		Ok(out)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use codec::Encode;
+	use polkadot_sdk::frame_support::{traits::ConstU32, BoundedVec};
+
+	type PalletIsm = pallet_settlement::Ism<ConstU32<8>, ConstU32<8>>;
+
+	/// The agent reads ISMs from storage with its own mirror of the pallet's enum: every variant
+	/// must decode to its counterpart, the native level included.
+	#[test]
+	fn every_ism_the_pallet_stores_decodes_here() {
+		let set = pallet_settlement::ValidatorSet { validators: BoundedVec::truncate_from(vec![[1; 20], [2; 20]]), threshold: 2 };
+		let cases = [
+			(PalletIsm::MessageIdMultisig(set.clone()), Ism::MessageIdMultisig { validators: vec![[1; 20], [2; 20]], threshold: 2 }),
+			(PalletIsm::MerkleRootMultisig(set), Ism::MerkleRootMultisig { validators: vec![[1; 20], [2; 20]], threshold: 2 }),
+			(
+				PalletIsm::Aggregation { modules: BoundedVec::truncate_from(vec![1, 2]), threshold: 2 },
+				Ism::Aggregation { modules: vec![1, 2], threshold: 2 },
+			),
+			(PalletIsm::Routing { routes: BoundedVec::truncate_from(vec![(7, 1)]) }, Ism::Routing { routes: vec![(7, 1)] }),
+			(PalletIsm::Native { para: 2_043 }, Ism::Native { para: 2_043 }),
+		];
+		for (stored, read) in cases {
+			assert_eq!(Ism::decode(&mut &stored.encode()[..]).unwrap(), read);
+		}
 	}
 }

@@ -24,6 +24,8 @@ mod tests_xcm;
 mod tests_delivery;
 #[cfg(test)]
 mod tests_migrations;
+#[cfg(test)]
+mod tests_native;
 
 extern crate alloc;
 

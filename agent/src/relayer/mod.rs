@@ -206,6 +206,13 @@ impl Relayer {
 					let refs: Vec<Option<&[u8]>> = parts.iter().map(|p| p.as_deref()).collect();
 					Ok(aggregation::encode(&refs))
 				},
+				// The relay chain attests it: nothing to bring once it has arrived over XCM.
+				Ism::Native { para } =>
+					if self.destination.natively_attested(dispatched.id, para).await? {
+						Ok(Vec::new())
+					} else {
+						Err(AgentError::Waiting(format!("message 0x{} not yet attested over XCM by parachain {para}", hex::encode(dispatched.id))))
+					},
 				Ism::Routing { routes } => {
 					let (_, routed) = routes
 						.iter()

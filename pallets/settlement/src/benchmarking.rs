@@ -245,6 +245,22 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// The worst case: a domain's route moved from one parachain to another (the old source
+	/// freed, the new one checked and taken).
+	#[benchmark]
+	fn set_native_route() -> Result<(), BenchmarkError> {
+		let origin = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		LocalDomain::<T>::put(DOMAIN);
+		let old = NativeRoute { para: 2_000, pallet_index: 51 };
+		Pallet::<T>::do_set_native_route(7, Some(old)).expect("a free parachain is routed");
+		let new = NativeRoute { para: 2_001, pallet_index: 51 };
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 7, Some(new));
+		assert_eq!(NativeRoutes::<T>::get(7), Some(new));
+		assert_eq!((NativeSources::<T>::get(2_000), NativeSources::<T>::get(2_001)), (None, Some(7)));
+		Ok(())
+	}
+
 	/// The largest configuration: a full validator set (duplicate checks are quadratic).
 	#[benchmark]
 	fn set_ism(v: Linear<1, { T::MaxValidators::get() }>) -> Result<(), BenchmarkError> {

@@ -270,6 +270,10 @@ impl<T: Config> Pallet<T> {
 				fees.into_iter().take(usize::from(threshold)).try_fold(Zero::zero(), |sum: BalanceOf<T>, fee| sum.checked_add(&fee))
 			},
 			ism @ Ism::Routing { .. } => Self::quote_at(ism.route(origin)?, origin, depth.saturating_add(1), reads),
+			// No validator or relayer is paid: the destination's solver pays the message's
+			// delivery over XCM when it fills (the price of the level is in its spread). Usable
+			// only for the domain its parachain is routed for, over an open channel.
+			Ism::Native { para } => Self::native_usable(para, origin).then(Zero::zero),
 		}
 	}
 
@@ -362,19 +366,19 @@ impl<T: Config> Pallet<T> {
 		T::Currency::transfer(&who, &recipient, amount, Preservation::Expendable)?;
 		DestinationOrders::<T>::insert(order_id, DestinationStatus::Filled { solver: origin_solver });
 		let body = FillMessage { order_id, solver: origin_solver }.encode();
-		let message_id = Self::do_dispatch(Self::settler_address(), order.origin, order.origin_settler, body)?;
+		let message_id = Self::do_dispatch(Self::settler_address(), order.origin, order.origin_settler, body, &who)?;
 		Self::deposit_event(Event::OrderFilled { order_id, filler: who, recipient, amount, message_id });
 		Ok(())
 	}
 
 	/// Refund `order` here as its destination, after its deadline and unfilled: no fill can
 	/// follow, and the refund message goes to the origin, which returns the input to the user.
-	pub fn do_refund_order(order: OrderData) -> sp_runtime::DispatchResult {
+	pub fn do_refund_order(who: T::AccountId, order: OrderData) -> sp_runtime::DispatchResult {
 		let order_id = Self::fresh_here(&order)?;
 		ensure!(Self::now() > order.fill_deadline, Error::<T>::RefundTooEarly);
 		DestinationOrders::<T>::insert(order_id, DestinationStatus::Refunded);
 		let body = RefundMessage { order_id }.encode();
-		let message_id = Self::do_dispatch(Self::settler_address(), order.origin, order.origin_settler, body)?;
+		let message_id = Self::do_dispatch(Self::settler_address(), order.origin, order.origin_settler, body, &who)?;
 		Self::deposit_event(Event::OrderRefundDispatched { order_id, message_id });
 		Ok(())
 	}

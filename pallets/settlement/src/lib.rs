@@ -12,6 +12,8 @@
 //! * [`mailbox`]: `dispatch` and `process`, and ISM verification against the registry;
 //! * [`intents`]: orders: escrow, fill on the destination, settlement by an attested fill, refund;
 //! * [`announce`]: validators' announcements of where their signed checkpoints are;
+//! * [`native`]: the native level: messages between sibling parachains over XCM, attested by
+//!   the relay chain;
 //! * this file: the FRAME pallet (storage, calls, events, errors).
 //!
 //! ## Mailbox
@@ -44,6 +46,7 @@ pub mod mailbox;
 pub mod merkle;
 pub mod message;
 pub mod migrations;
+pub mod native;
 pub mod weights;
 pub mod work;
 
@@ -59,6 +62,7 @@ mod tests;
 pub use intents::{DestinationStatus, FillMessage, OrderData, OrderId, OrderOutcome, OrderRecord, RefundMessage, SettlerMessage};
 pub use isms::{Domain, Ism, IsmId, IsmSpec, ValidatorSet};
 pub use mailbox::MessageRecipient;
+pub use native::{NativeRoute, NativeSendError, NativeTransport};
 pub use pallet::*;
 pub use weights::WeightInfo;
 pub use work::Work;
@@ -193,6 +197,12 @@ pub mod pallet {
 		/// storage and the governance it pins.
 		#[pallet::constant]
 		type MinOrderInput: Get<BalanceOf<Self>>;
+		/// How native messages go out to sibling parachains ([`native`]); `()` for none.
+		type NativeTransport: NativeTransport<Self::AccountId>;
+		/// The origin of a native message: a sibling parachain itself (not an account of it),
+		/// arriving over XCM; its success is the parachain's id. In a parachain runtime,
+		/// `cumulus_pallet_xcm`'s `SiblingParachain` origin.
+		type NativeOrigin: EnsureOrigin<Self::RuntimeOrigin, Success = u32>;
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
 		/// What the benchmarks need from the runtime.
@@ -299,6 +309,21 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type EscrowTotal<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
 
+	/// Native routes ([`native`]): the sibling parachain that speaks for a remote domain, and
+	/// where its settlement pallet is.
+	#[pallet::storage]
+	pub type NativeRoutes<T> = StorageMap<_, Twox64Concat, Domain, NativeRoute, OptionQuery>;
+
+	/// The other way: the domain a sibling parachain speaks for (one per parachain).
+	#[pallet::storage]
+	pub type NativeSources<T> = StorageMap<_, Twox64Concat, u32, Domain, OptionQuery>;
+
+	/// Messages a sibling parachain attested by sending them over XCM, and which parachain, until
+	/// they are delivered. Only governance-routed parachains add to it, one entry per message
+	/// they dispatched (which their own chain charged for).
+	#[pallet::storage]
+	pub type NativeAttested<T> = StorageMap<_, Identity, [u8; 32], u32, OptionQuery>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
@@ -398,6 +423,18 @@ pub mod pallet {
 		/// The sender of a dispatched message paid for the bytes kept ([`Config::MessageByteFee`]).
 		#[codec(index = 14)]
 		MessageFeePaid { id: [u8; 32], payer: T::AccountId, fee: BalanceOf<T> },
+		/// A domain's native route was set (`None`: removed).
+		#[codec(index = 15)]
+		NativeRouteSet { domain: Domain, route: Option<NativeRoute> },
+		/// A dispatched message also went out over XCM to the parachain routed for its
+		/// destination; `payer` paid `fee` for its delivery.
+		#[codec(index = 16)]
+		NativeSent { id: [u8; 32], para: u32, payer: T::AccountId, fee: u128 },
+		/// Sibling parachain `para` attested a message over XCM. `delivered`: its level needed
+		/// nothing more and it was processed (a `Processed` event precedes this one); otherwise
+		/// the attestation waits for `process` with the rest of the metadata.
+		#[codec(index = 17)]
+		NativeReceived { id: [u8; 32], origin: Domain, para: u32, delivered: bool },
 	}
 
 	#[pallet::error]
@@ -524,6 +561,19 @@ pub mod pallet {
 		TooManyIsms,
 		/// The order's input is below [`Config::MinOrderInput`].
 		OrderTooSmall,
+		/// A native route for this chain's own domain.
+		NativeRouteToSelf,
+		/// The parachain already speaks for another domain.
+		NativeSourceTaken,
+		/// The message's destination is routed natively, but the channel to it is closed or
+		/// full: nothing was sent, the call can be made again.
+		NativeUnroutable,
+		/// The caller cannot pay the native message's delivery fee.
+		NativeFeeUnpaid,
+		/// The sending parachain is not the one routed for the message's origin domain.
+		NotNativeSource,
+		/// The message was not attested over XCM by the parachain the native ISM names.
+		NotNativelyAttested,
 	}
 
 	#[pallet::hooks]
@@ -564,7 +614,9 @@ pub mod pallet {
 		#[pallet::call_index(0)]
 		// The fee transfer (two accounts read and written) on top of the weight measured before
 		// the fee, until `dispatch` is benchmarked again (its benchmark pays the fee).
-		#[pallet::weight(T::WeightInfo::dispatch(body.len() as u32).saturating_add(T::DbWeight::get().reads_writes(2, 2)))]
+		#[pallet::weight(T::WeightInfo::dispatch(body.len() as u32)
+			.saturating_add(T::DbWeight::get().reads_writes(2, 2))
+			.saturating_add(Pallet::<T>::native_send_weight()))]
 		pub fn dispatch(
 			origin: OriginFor<T>,
 			destination: Domain,
@@ -577,7 +629,7 @@ pub mod pallet {
 			if !fee.is_zero() {
 				T::Currency::transfer(&who, &Self::fee_account(), fee, Preservation::Preserve)?;
 			}
-			let id = Self::do_dispatch(who.clone().into(), destination, recipient, body.into_inner())?;
+			let id = Self::do_dispatch(who.clone().into(), destination, recipient, body.into_inner(), &who)?;
 			Self::deposit_event(Event::MessageFeePaid { id, payer: who, fee });
 			Ok(())
 		}
@@ -682,7 +734,7 @@ pub mod pallet {
 		/// recipient and send the fill message that settles it on the origin, naming
 		/// `origin_solver` (the account there that receives the input).
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::fill_order())]
+		#[pallet::weight(T::WeightInfo::fill_order().saturating_add(Pallet::<T>::native_send_weight()))]
 		pub fn fill_order(origin: OriginFor<T>, order: OrderData, origin_solver: [u8; 32]) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_fill_order(who, order, origin_solver)
@@ -729,10 +781,41 @@ pub mod pallet {
 		/// user on the origin is dispatched. Anyone may call it (the user, a watcher, a
 		/// relayer).
 		#[pallet::call_index(11)]
-		#[pallet::weight(T::WeightInfo::refund_order())]
+		#[pallet::weight(T::WeightInfo::refund_order().saturating_add(Pallet::<T>::native_send_weight()))]
 		pub fn refund_order(origin: OriginFor<T>, order: OrderData) -> DispatchResult {
-			ensure_signed(origin)?;
-			Self::do_refund_order(order)
+			let who = ensure_signed(origin)?;
+			Self::do_refund_order(who, order)
+		}
+
+		/// Route `domain`'s native messages through sibling parachain `route.para`, whose
+		/// settlement pallet is at `route.pallet_index`, or stop routing them (`None`)
+		/// (governance). Messages dispatched to the domain then also go out over XCM, and the
+		/// parachain may attest the domain's messages for [`Ism::Native`] levels naming it.
+		/// Refused for this chain's own domain and for a parachain routed for another domain.
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::set_native_route())]
+		pub fn set_native_route(origin: OriginFor<T>, domain: Domain, route: Option<NativeRoute>) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Self::do_set_native_route(domain, route).map_err(Into::into)
+		}
+
+		/// Receive a message over XCM from the sibling parachain that sent it ([`native`]): it
+		/// is marked attested by that parachain, and delivered at once if that is all its level
+		/// needs. Charged for the worst delivery without signatures; refunded to the work done.
+		#[pallet::call_index(14)]
+		#[pallet::weight(Pallet::<T>::receive_native_weight(&Work::max_receive_native::<T>()))]
+		pub fn receive_native(
+			origin: OriginFor<T>,
+			message: BoundedVec<u8, T::MaxMessageLen>,
+		) -> DispatchResultWithPostInfo {
+			let para = T::NativeOrigin::ensure_origin(origin)?;
+			let mut work = Work::default();
+			let result = Self::do_receive_native(para, &message, &mut work);
+			let actual = Some(Self::receive_native_weight(&work));
+			match result {
+				Ok(_) => Ok(actual.into()),
+				Err(error) => Err(frame_support::dispatch::DispatchErrorWithPostInfo { post_info: actual.into(), error: error.into() }),
+			}
 		}
 
 		/// Announce, for `validator`, that its signed checkpoints are at `storage_location`

@@ -19,7 +19,7 @@ use crate::{
 	},
 	message::{Message, VERSION},
 	work::Work,
-	BalanceOf, Config, Delivered, DefaultIsm, DispatchedMessages, Error, Event, OutboundTree, Pallet,
+	BalanceOf, Config, Delivered, DefaultIsm, DispatchedMessages, Error, Event, NativeAttested, OutboundTree, Pallet,
 };
 use polkadot_sdk::sp_runtime::{traits::Saturating, SaturatedConversion};
 
@@ -87,12 +87,14 @@ impl<T: Config> From<AggregationError> for Error<T> {
 }
 
 impl<T: Config> Pallet<T> {
-	/// Format, number and insert a message; returns its id.
+	/// Format, number and insert a message, and send it natively if its destination is routed
+	/// so ([`crate::native`], the delivery paid by `payer`); returns its id.
 	pub fn do_dispatch(
 		sender: [u8; 32],
 		destination: Domain,
 		recipient: [u8; 32],
 		body: Vec<u8>,
+		payer: &T::AccountId,
 	) -> Result<[u8; 32], Error<T>> {
 		let mut tree = OutboundTree::<T>::get();
 		let message =
@@ -104,6 +106,7 @@ impl<T: Config> Pallet<T> {
 		let stored = BoundedVec::try_from(bytes.clone()).map_err(|_| Error::<T>::MessageTooLong)?;
 		OutboundTree::<T>::put(tree);
 		DispatchedMessages::<T>::insert(leaf_index, stored);
+		Self::forward_native(destination, id, &bytes, payer)?;
 		Self::deposit_event(Event::Dispatched { id, sender, destination, recipient, message: bytes, leaf_index, root });
 		Ok(id)
 	}
@@ -149,6 +152,8 @@ impl<T: Config> Pallet<T> {
 		verified?;
 
 		Delivered::<T>::insert(id, frame_system::Pallet::<T>::block_number());
+		// A native attestation is kept until its message is delivered, by whatever level.
+		NativeAttested::<T>::remove(id);
 		match for_order {
 			Some((SettlerMessage::Filled(fill), record)) => Self::settle(fill, record, id, work)?,
 			Some((SettlerMessage::Refunded(refund), record)) => Self::refund_attested(refund.order_id, record, id, work)?,
@@ -218,6 +223,12 @@ impl<T: Config> Pallet<T> {
 				for (module, part) in parts {
 					Self::verify(module, part, origin, message_id, depth.saturating_add(1), work, reads)?;
 				}
+				Ok(())
+			},
+			Ism::Native { para } => {
+				// The attestation's read, counted as a registry read (it is smaller).
+				work.ism_reads = work.ism_reads.saturating_add(1);
+				ensure!(Self::natively_attested(message_id, para), Error::<T>::NotNativelyAttested);
 				Ok(())
 			},
 			ism @ Ism::Routing { .. } => {

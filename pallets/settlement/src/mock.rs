@@ -84,6 +84,82 @@ impl UnixTime for MockTime {
 	}
 }
 
+/// What the mock native transport charges for a delivery (burned from the payer).
+pub const NATIVE_FEE: Balance = 5;
+/// The settlement pallet's index in this runtime (where a sibling sends `receive_native`).
+pub const SETTLEMENT_INDEX: u8 = 2;
+
+/// A native message the mock transport sent: (parachain, call, topic, payer).
+pub type NativeSent = (u32, Vec<u8>, [u8; 32], AccountId);
+
+parameter_types! {
+	/// Whether the mock's XCM channels are open.
+	pub static ChannelsOpen: bool = true;
+}
+
+thread_local! {
+	/// Native messages sent, in order.
+	pub static NATIVE_SENT: RefCell<Vec<NativeSent>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A native transport that keeps what it sends, burns [`NATIVE_FEE`] from the payer, and refuses
+/// while [`ChannelsOpen`] is false.
+pub struct MockTransport;
+impl crate::NativeTransport<AccountId> for MockTransport {
+	fn send(para: u32, call: Vec<u8>, topic: [u8; 32], payer: &AccountId) -> Result<u128, crate::NativeSendError> {
+		use polkadot_sdk::frame_support::traits::{
+			fungible::Mutate,
+			tokens::{Fortitude, Precision, Preservation},
+		};
+		if !ChannelsOpen::get() {
+			return Err(crate::NativeSendError::Unroutable);
+		}
+		Balances::burn_from(payer, NATIVE_FEE, Preservation::Preserve, Precision::Exact, Fortitude::Polite)
+			.map_err(|_| crate::NativeSendError::CannotPay)?;
+		NATIVE_SENT.with(|sent| sent.borrow_mut().push((para, call, topic, payer.clone())));
+		Ok(NATIVE_FEE)
+	}
+	fn quote(_: u32, call_len: usize) -> Option<u128> {
+		ChannelsOpen::get().then_some(NATIVE_FEE + call_len as u128)
+	}
+	fn receives_from(_: u32) -> bool {
+		ChannelsOpen::get()
+	}
+	fn send_weight() -> Weight {
+		Weight::from_parts(2_000_000, 0)
+	}
+}
+
+/// The account that stands for sibling parachain `para` as an origin in these tests (the real
+/// runtime's origin is `cumulus_pallet_xcm::Origin::SiblingParachain`).
+pub fn sibling(para: u32) -> AccountId {
+	let mut bytes = [0u8; 32];
+	bytes[..4].copy_from_slice(b"sibl");
+	bytes[4..8].copy_from_slice(&para.to_le_bytes());
+	AccountId::new(bytes)
+}
+
+/// Accepts [`sibling`] accounts as native origins, as their parachain's id.
+pub struct EnsureSibling;
+impl polkadot_sdk::frame_support::traits::EnsureOrigin<RuntimeOrigin> for EnsureSibling {
+	type Success = u32;
+	fn try_origin(origin: RuntimeOrigin) -> Result<u32, RuntimeOrigin> {
+		let para = match origin.clone().into() {
+			Ok(frame_system::RawOrigin::Signed(who)) => {
+				let bytes: [u8; 32] = who.into();
+				let para = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]);
+				(sibling(para) == AccountId::new(bytes)).then_some(para)
+			},
+			_ => None,
+		};
+		para.ok_or(origin)
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn try_successful_origin() -> Result<RuntimeOrigin, ()> {
+		Ok(RuntimeOrigin::signed(sibling(2_000)))
+	}
+}
+
 /// A message the test recipient handled: (origin, sender, body).
 pub type Handled = (u32, [u8; 32], Vec<u8>);
 
@@ -139,6 +215,8 @@ impl pallet_settlement::Config for Test {
 	type AnnouncementByteFee = ConstU128<1>;
 	type MessageByteFee = ConstU128<1>;
 	type MinOrderInput = ConstU128<10>;
+	type NativeTransport = MockTransport;
+	type NativeOrigin = EnsureSibling;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkHelper;
@@ -208,6 +286,8 @@ pub fn new_test_ext_of(local_domain: u32, settlers: Vec<(u32, [u8; 32])>) -> pol
 		Now::set(GENESIS_TIME);
 		RecipientIsm::set(None);
 		HANDLED.with(|h| h.borrow_mut().clear());
+		NATIVE_SENT.with(|sent| sent.borrow_mut().clear());
+		ChannelsOpen::set(true);
 	});
 	ext
 }

@@ -66,6 +66,11 @@ impl Work {
 		}
 	}
 
+	/// `receive_native` up front: `process` without signatures or merkle proofs.
+	pub fn max_receive_native<T: Config>() -> Work {
+		Work { checks: 0, merkle_proofs: 0, ..Self::max_process::<T>() }
+	}
+
 	/// `open_order` up front: three walks (the quote, the satisfiability check, the closure).
 	pub fn max_open_order<T: Config>() -> Work {
 		let walk = Self::walk::<T>();

@@ -1,6 +1,7 @@
 //! Configuration of every pallet of the runtime.
 
 pub mod assets;
+pub mod native;
 pub mod xcm_config;
 
 use polkadot_sdk::{staging_parachain_info as parachain_info, staging_xcm as xcm, *};
@@ -456,6 +457,8 @@ impl pallet_settlement::Config for Runtime {
 	// An order pins its security level and leaves records for good: at least 100 times the
 	// existential deposit.
 	type MinOrderInput = ConstU128<{ 100 * EXISTENTIAL_DEPOSIT }>;
+	type NativeTransport = native::NativeXcm;
+	type NativeOrigin = native::EnsureSiblingParachain;
 	type WeightInfo = pallet_settlement::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = SettlementBenchmarkHelper;

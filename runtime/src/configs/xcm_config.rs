@@ -222,7 +222,12 @@ pub type Barrier = TrailingSetTopicAsId<
 		(
 			TakeWeightCredit,
 			WithComputedOrigin<
-				(AllowTopLevelPaidExecutionFrom<Everything>, AllowExplicitUnpaidExecutionFrom<ParentOrParentsExecutivePlurality>),
+				(
+					AllowTopLevelPaidExecutionFrom<Everything>,
+					AllowExplicitUnpaidExecutionFrom<ParentOrParentsExecutivePlurality>,
+					// The settlement pallet's native level (`configs::native`).
+					AllowExplicitUnpaidExecutionFrom<super::native::NativeSettlementSiblings>,
+				),
 				UniversalLocation,
 				ConstU32<8>,
 			>,

@@ -22,6 +22,9 @@
 //! ([`crate::Pallet::check_replacement`]), so the distinct signers a relied-on level needs never
 //! decrease.
 //!
+//! A native module counts as one attester too, its parachain: two native modules naming one
+//! parachain are one attestation, not two.
+//!
 //! The check reads the registry in full, which [`crate::Config::MaxIsms`] bounds: `set_ism` is
 //! charged for that many reads and refunded to the reads made.
 
@@ -31,6 +34,15 @@ use polkadot_sdk::frame_support;
 
 use super::{multisig::EthAddress, Ism, IsmId, MAX_ISM_DEPTH};
 use crate::{Config, Error, IsmOf, Isms};
+
+/// Who attests for a module: a multisig's validator, or the parachain of a native module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Attester {
+	/// A validator's key.
+	Validator(EthAddress),
+	/// A sibling parachain, over XCM.
+	Parachain(u32),
+}
 
 /// The ISM registry read into memory.
 pub struct Registry<T: Config> {
@@ -55,10 +67,11 @@ impl<T: Config> Registry<T> {
 		Ok(self)
 	}
 
-	/// The validators of every multisig reachable from `id` (each ISM walked once, at any depth:
-	/// a superset of what a verification, stopped at the nesting limit, can use, so the check
-	/// built on it errs on the strict side). Unknown ISMs add none.
-	pub fn validators(&self, id: IsmId) -> BTreeSet<EthAddress> {
+	/// The validators of every multisig and the parachains of every native module reachable
+	/// from `id` (each ISM walked once, at any depth: a superset of what a verification, stopped
+	/// at the nesting limit, can use, so the check built on it errs on the strict side).
+	/// Unknown ISMs add none.
+	pub fn attesters(&self, id: IsmId) -> BTreeSet<Attester> {
 		let mut out = BTreeSet::new();
 		let mut seen = BTreeSet::new();
 		let mut pending = alloc::vec![id];
@@ -67,7 +80,11 @@ impl<T: Config> Registry<T> {
 				continue;
 			}
 			match self.isms.get(&id) {
-				Some(Ism::MessageIdMultisig(set) | Ism::MerkleRootMultisig(set)) => out.extend(set.validators.iter().copied()),
+				Some(Ism::MessageIdMultisig(set) | Ism::MerkleRootMultisig(set)) =>
+					out.extend(set.validators.iter().copied().map(Attester::Validator)),
+				Some(Ism::Native { para }) => {
+					out.insert(Attester::Parachain(*para));
+				},
 				Some(ism) => pending.extend(ism.references()),
 				None => {},
 			}
@@ -95,7 +112,8 @@ impl<T: Config> Registry<T> {
 		out
 	}
 
-	/// Refuse two modules sharing a validator in aggregation `id` (threshold two or more).
+	/// Refuse two modules sharing a validator (or a native parachain) in aggregation `id`
+	/// (threshold two or more).
 	pub fn ensure_independent(&self, id: IsmId) -> Result<(), Error<T>> {
 		let Some(Ism::Aggregation { modules, threshold }) = self.isms.get(&id) else { return Ok(()) };
 		if *threshold < 2 {
@@ -103,8 +121,8 @@ impl<T: Config> Registry<T> {
 		}
 		let mut seen = BTreeSet::new();
 		for module in modules.iter() {
-			for validator in self.validators(*module) {
-				ensure!(seen.insert(validator), Error::<T>::SharedValidators);
+			for attester in self.attesters(*module) {
+				ensure!(seen.insert(attester), Error::<T>::SharedValidators);
 			}
 		}
 		Ok(())
@@ -134,6 +152,8 @@ impl<T: Config> Registry<T> {
 		let next = depth.saturating_add(1);
 		match self.isms.get(&id) {
 			Some(Ism::MessageIdMultisig(set) | Ism::MerkleRootMultisig(set)) => u32::from(set.threshold),
+			// No validator signs: the relay chain's validators attest, counted as none here.
+			Some(Ism::Native { .. }) => 0,
 			Some(Ism::Aggregation { modules, threshold }) => {
 				let mut needs: alloc::vec::Vec<u32> =
 					modules.iter().map(|m| self.distinct_signers(*m, origin, next)).collect();

@@ -4,6 +4,7 @@
 //! * [`metadata`]: the message-id and merkle-root multisig metadata layouts;
 //! * [`aggregation`]: the `t`-of-`n` aggregation metadata table;
 //! * [`independence`]: modules of an aggregation share no validator;
+//! * [`crate::native`]: the native level, attested over XCM by a sibling parachain;
 //! * this module: the ISM configurations governance installs, and [`Ism::validate`], which every
 //!   configuration passes before it is stored.
 //!
@@ -70,6 +71,11 @@ pub enum Ism<V: Get<u32>, M: Get<u32>> {
 	/// Routes are sorted by domain, one per domain.
 	#[codec(index = 3)]
 	Routing { routes: BoundedVec<(Domain, IsmId), M> },
+	/// Sibling parachain `para` sent the message over XCM, as its own runtime, and the relay
+	/// chain's validators checked the block that sent it ([`crate::native`]). No metadata
+	/// (module type 6, `NULL`, as Hyperlane's hook-authorized ISMs).
+	#[codec(index = 4)]
+	Native { para: u32 },
 }
 
 /// Why a configuration was refused.
@@ -116,6 +122,7 @@ impl<V: Get<u32>, M: Get<u32>> Ism<V, M> {
 					}
 				}
 			},
+			Ism::Native { .. } => {},
 			Ism::Routing { routes } => {
 				if routes.windows(2).any(|pair| matches!(pair, [(a, _), (b, _)] if a >= b)) {
 					return Err(ConfigError::UnsortedRoutes);
@@ -161,6 +168,8 @@ pub enum IsmSpec {
 	Aggregation { modules: alloc::vec::Vec<IsmId>, threshold: u8 },
 	/// See [`Ism::Routing`].
 	Routing { routes: alloc::vec::Vec<(Domain, IsmId)> },
+	/// See [`Ism::Native`].
+	Native { para: u32 },
 }
 
 /// An [`IsmSpec`] exceeds a bound.
@@ -181,6 +190,7 @@ impl<V: Get<u32>, M: Get<u32>> TryFrom<IsmSpec> for Ism<V, M> {
 			IsmSpec::Aggregation { modules, threshold } =>
 				Ism::Aggregation { modules: modules.try_into().map_err(|_| TooLong)?, threshold },
 			IsmSpec::Routing { routes } => Ism::Routing { routes: routes.try_into().map_err(|_| TooLong)? },
+			IsmSpec::Native { para } => Ism::Native { para },
 		})
 	}
 }

@@ -109,6 +109,7 @@ impl<T: Config> Pallet<T> {
 		Ok(match ism {
 			Ism::MessageIdMultisig(set) => Requirement::signatures(MESSAGE_ID_HEADER, set.threshold),
 			Ism::MerkleRootMultisig(set) => Requirement::signatures(MERKLE_ROOT_HEADER, set.threshold),
+			Ism::Native { .. } => Requirement { checks: 0, metadata_len: 0, reads: 1 },
 			Ism::Aggregation { modules, threshold } => {
 				let mut needs = Vec::with_capacity(modules.len());
 				for module in modules.iter() {

@@ -652,4 +652,5 @@ fn fill_order_checks() {
 mod announce;
 mod hardening;
 mod migrations;
+mod native;
 mod refunds;

@@ -208,7 +208,7 @@ fn settle_after_refund_and_refund_after_settle_are_refused_on_the_origin() {
 		let refund_body = RefundMessage { order_id: id }.encode();
 		let (first, second) = if refund_first { (refund_body, fill_body) } else { (fill_body, refund_body) };
 		for body in [first, second] {
-			assert_ok!(chains.on_destination(DEADLINE + 1, || Settlement::do_dispatch(from, LOCAL, to, body).map(|_| ()).map_err(Into::into)));
+			assert_ok!(chains.on_destination(DEADLINE + 1, || Settlement::do_dispatch(from, LOCAL, to, body, &solver()).map(|_| ()).map_err(Into::into)));
 		}
 		assert_ok!(chains.deliver(0, DEADLINE + 2));
 		let after_first = chains.origin_balances();
