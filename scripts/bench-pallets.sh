@@ -11,7 +11,10 @@
 # compiled into the runtime.
 #
 # Usage: ./scripts/bench-pallets.sh [ours|system|all|<pallet> ...]   (default: all)
-# STEPS, REPEAT and RUNS override the sampling (default 50, 20 and 3).
+# STEPS, REPEAT and RUNS override the sampling (default 50, 20 and 3); MIN_DURATION the seconds
+# each benchmark keeps repeating for at least (the CLI's --min-duration, default 10: about 15 s a
+# benchmark here whatever its size, so an hour a run for the SDK pallets; a few seconds and three
+# runs measure the swings between runs better than one long run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/zksettle-target}"
@@ -33,9 +36,14 @@ for arg in "${@:-all}"; do
 done
 
 # A runtime wasm with the benchmarks compiled in (the outer crate is built in debug: only the
-# wasm matters, and the wasm builder always builds it in release).
-cargo build -p zksettle-runtime --features runtime-benchmarks
-wasm="$CARGO_TARGET_DIR/debug/wbuild/zksettle-runtime/zksettle_runtime.wasm"
+# wasm matters, and the wasm builder always builds it in release). BENCH_WASM names one built
+# before (to go on with the same runtime after an interrupted run).
+if [ -n "${BENCH_WASM:-}" ]; then
+	wasm="$BENCH_WASM"
+else
+	cargo build -p zksettle-runtime --features runtime-benchmarks
+	wasm="$CARGO_TARGET_DIR/debug/wbuild/zksettle-runtime/zksettle_runtime.wasm"
+fi
 
 runs="${RUNS:-3}"
 work="$(mktemp -d)"
@@ -56,7 +64,7 @@ for pallet in "${pallets[@]}"; do
 			--runtime "$wasm" \
 			--genesis-builder-preset development \
 			--pallet "$pallet" --extrinsic '*' \
-			--steps "${STEPS:-50}" --repeat "${REPEAT:-20}" \
+			--steps "${STEPS:-50}" --repeat "${REPEAT:-20}" --min-duration "${MIN_DURATION:-10}" \
 			--wasm-execution compiled \
 			--header scripts/weight-header.txt \
 			"${template[@]}" \
