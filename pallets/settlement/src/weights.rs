@@ -11,7 +11,7 @@
 //!   benchmark
 //!   pallet
 //!   --runtime
-//!   /var/tmp/zksettle-target/debug/wbuild/zksettle-runtime/zksettle_runtime.wasm
+//!   /var/tmp/bench-settlement.wasm
 //!   --genesis-builder-preset
 //!   development
 //!   --pallet
@@ -22,6 +22,8 @@
 //!   25
 //!   --repeat
 //!   5
+//!   --min-duration
+//!   2
 //!   --wasm-execution
 //!   compiled
 //!   --header
@@ -69,6 +71,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Settlement::OutboundTree` (`max_values`: Some(1), `max_size`: Some(1028), added: 1523, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::LocalDomain` (r:1 w:0)
 	/// Proof: `Settlement::LocalDomain` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::NativeRoutes` (r:1 w:0)
+	/// Proof: `Settlement::NativeRoutes` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::DispatchedMessages` (r:0 w:1)
 	/// Proof: `Settlement::DispatchedMessages` (`max_values`: None, `max_size`: Some(2139), added: 4614, mode: `MaxEncodedLen`)
 	/// The range of component `b` is `[0, 2048]`.
@@ -76,11 +80,11 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `250`
 		//  Estimated: `6196`
-		// Minimum execution time: 86_999_000 picoseconds.
-		Weight::from_parts(90_934_882, 6196)
-			// Standard Error: 37
-			.saturating_add(Weight::from_parts(4_065, 0).saturating_mul(b.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Minimum execution time: 90_144_000 picoseconds.
+		Weight::from_parts(100_246_051, 6196)
+			// Standard Error: 457
+			.saturating_add(Weight::from_parts(4_660, 0).saturating_mul(b.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Settlement::LocalDomain` (r:1 w:0)
@@ -101,19 +105,21 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::IsmOrderRefs` (r:3 w:3)
 	/// Proof: `Settlement::IsmOrderRefs` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::NativeAttested` (r:0 w:1)
+	/// Proof: `Settlement::NativeAttested` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::ClosedOrders` (r:0 w:1)
 	/// Proof: `Settlement::ClosedOrders` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	/// The range of component `s` is `[1, 60]`.
 	fn process(s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1087 + s * (20 ±0)`
-		//  Estimated: `6196 + s * (150 ±12)`
-		// Minimum execution time: 149_542_000 picoseconds.
-		Weight::from_parts(119_354_554, 6196)
-			// Standard Error: 71_831
-			.saturating_add(Weight::from_parts(43_566_236, 0).saturating_mul(s.into()))
+		//  Estimated: `6196 + s * (150 ±18)`
+		// Minimum execution time: 271_182_000 picoseconds.
+		Weight::from_parts(338_334_225, 6196)
+			// Standard Error: 1_397_798
+			.saturating_add(Weight::from_parts(43_944_018, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 			.saturating_add(Weight::from_parts(0, 150).saturating_mul(s.into()))
 	}
 	/// Storage: `Settlement::Isms` (r:1 w:0)
@@ -122,8 +128,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `892`
 		//  Estimated: `4120`
-		// Minimum execution time: 7_862_000 picoseconds.
-		Weight::from_parts(9_454_000, 4120)
+		// Minimum execution time: 9_394_000 picoseconds.
+		Weight::from_parts(13_470_000, 4120)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Settlement::IsmOrderRefs` (r:1 w:1)
@@ -132,8 +138,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `188`
 		//  Estimated: `3481`
-		// Minimum execution time: 6_229_000 picoseconds.
-		Weight::from_parts(6_800_000, 3481)
+		// Minimum execution time: 6_310_000 picoseconds.
+		Weight::from_parts(7_031_000, 3481)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -141,8 +147,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 19_209_000 picoseconds.
-		Weight::from_parts(19_839_000, 0)
+		// Minimum execution time: 19_389_000 picoseconds.
+		Weight::from_parts(21_031_000, 0)
 	}
 	/// Storage: `Settlement::RemoteSettlers` (r:0 w:1)
 	/// Proof: `Settlement::RemoteSettlers` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
@@ -150,15 +156,24 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_880_000 picoseconds.
-		Weight::from_parts(7_882_000, 0)
+		// Minimum execution time: 6_860_000 picoseconds.
+		Weight::from_parts(16_906_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	// Until the next benchmark run: enroll_settler's figure with its reads and writes.
+	/// Storage: `Settlement::LocalDomain` (r:1 w:0)
+	/// Proof: `Settlement::LocalDomain` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::NativeSources` (r:1 w:2)
+	/// Proof: `Settlement::NativeSources` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::NativeRoutes` (r:1 w:1)
+	/// Proof: `Settlement::NativeRoutes` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	fn set_native_route() -> Weight {
-		Weight::from_parts(7_882_000, 5_000)
+		// Proof Size summary in bytes:
+		//  Measured:  `225`
+		//  Estimated: `3482`
+		// Minimum execution time: 20_030_000 picoseconds.
+		Weight::from_parts(35_623_000, 3482)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Settlement::Isms` (r:5 w:1)
 	/// Proof: `Settlement::Isms` (`max_values`: None, `max_size`: Some(655), added: 3130, mode: `MaxEncodedLen`)
@@ -169,10 +184,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `476`
 		//  Estimated: `16640`
-		// Minimum execution time: 36_774_000 picoseconds.
-		Weight::from_parts(42_748_116, 16640)
-			// Standard Error: 14_332
-			.saturating_add(Weight::from_parts(1_675_777, 0).saturating_mul(v.into()))
+		// Minimum execution time: 48_332_000 picoseconds.
+		Weight::from_parts(108_602_151, 16640)
+			// Standard Error: 184_501
+			.saturating_add(Weight::from_parts(1_947_821, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -186,8 +201,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `929`
 		//  Estimated: `4120`
-		// Minimum execution time: 22_984_000 picoseconds.
-		Weight::from_parts(39_229_000, 4120)
+		// Minimum execution time: 32_308_000 picoseconds.
+		Weight::from_parts(68_391_000, 4120)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -199,8 +214,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `314`
 		//  Estimated: `4120`
-		// Minimum execution time: 17_456_000 picoseconds.
-		Weight::from_parts(28_853_000, 4120)
+		// Minimum execution time: 28_923_000 picoseconds.
+		Weight::from_parts(56_704_000, 4120)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -210,8 +225,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_248_000 picoseconds.
-		Weight::from_parts(6_029_000, 0)
+		// Minimum execution time: 5_167_000 picoseconds.
+		Weight::from_parts(13_220_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Timestamp::Now` (r:1 w:0)
@@ -242,8 +257,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1278`
 		//  Estimated: `6196`
-		// Minimum execution time: 149_141_000 picoseconds.
-		Weight::from_parts(172_336_000, 6196)
+		// Minimum execution time: 195_640_000 picoseconds.
+		Weight::from_parts(287_877_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -259,15 +274,17 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::OutboundTree` (r:1 w:1)
 	/// Proof: `Settlement::OutboundTree` (`max_values`: Some(1), `max_size`: Some(1028), added: 1523, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::NativeRoutes` (r:1 w:0)
+	/// Proof: `Settlement::NativeRoutes` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::DispatchedMessages` (r:0 w:1)
 	/// Proof: `Settlement::DispatchedMessages` (`max_values`: None, `max_size`: Some(2139), added: 4614, mode: `MaxEncodedLen`)
 	fn fill_order() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `447`
 		//  Estimated: `6196`
-		// Minimum execution time: 106_418_000 picoseconds.
-		Weight::from_parts(110_284_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Minimum execution time: 110_985_000 picoseconds.
+		Weight::from_parts(175_861_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Settlement::LocalDomain` (r:1 w:0)
@@ -280,15 +297,17 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::OutboundTree` (r:1 w:1)
 	/// Proof: `Settlement::OutboundTree` (`max_values`: Some(1), `max_size`: Some(1028), added: 1523, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::NativeRoutes` (r:1 w:0)
+	/// Proof: `Settlement::NativeRoutes` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::DispatchedMessages` (r:0 w:1)
 	/// Proof: `Settlement::DispatchedMessages` (`max_values`: None, `max_size`: Some(2139), added: 4614, mode: `MaxEncodedLen`)
 	fn refund_order() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `292`
 		//  Estimated: `3546`
-		// Minimum execution time: 52_307_000 picoseconds.
-		Weight::from_parts(54_781_000, 3546)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 56_003_000 picoseconds.
+		Weight::from_parts(63_935_000, 3546)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Settlement::Orders` (r:1 w:1)
@@ -311,8 +330,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1010`
 		//  Estimated: `4120`
-		// Minimum execution time: 78_577_000 picoseconds.
-		Weight::from_parts(82_712_000, 4120)
+		// Minimum execution time: 81_260_000 picoseconds.
+		Weight::from_parts(90_535_000, 4120)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -325,14 +344,12 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[1, 256]`.
-	fn announce(l: u32, ) -> Weight {
+	fn announce(_l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `4250`
 		//  Estimated: `7630`
-		// Minimum execution time: 123_703_000 picoseconds.
-		Weight::from_parts(131_396_595, 7630)
-			// Standard Error: 437
-			.saturating_add(Weight::from_parts(4_181, 0).saturating_mul(l.into()))
+		// Minimum execution time: 127_169_000 picoseconds.
+		Weight::from_parts(209_200_149, 7630)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -341,82 +358,81 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn dispatch(b: u32, ) -> Weight {
-		Weight::from_parts(90_934_882, 6196)
-			.saturating_add(Weight::from_parts(4_065, 0).saturating_mul(b.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		Weight::from_parts(100_246_051, 6196)
+			.saturating_add(Weight::from_parts(4_660, 0).saturating_mul(b.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn process(s: u32, ) -> Weight {
-		Weight::from_parts(119_354_554, 6196)
-			.saturating_add(Weight::from_parts(43_566_236, 0).saturating_mul(s.into()))
+		Weight::from_parts(338_334_225, 6196)
+			.saturating_add(Weight::from_parts(43_944_018, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
-			.saturating_add(RocksDbWeight::get().writes(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
 			.saturating_add(Weight::from_parts(0, 150).saturating_mul(s.into()))
 	}
 	fn ism_read() -> Weight {
-		Weight::from_parts(9_454_000, 4120)
+		Weight::from_parts(13_470_000, 4120)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 	fn order_ref() -> Weight {
-		Weight::from_parts(6_800_000, 3481)
+		Weight::from_parts(7_031_000, 3481)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn merkle_branch() -> Weight {
-		Weight::from_parts(19_839_000, 0)
+		Weight::from_parts(21_031_000, 0)
 	}
 	fn enroll_settler() -> Weight {
-		Weight::from_parts(7_882_000, 0)
+		Weight::from_parts(16_906_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_native_route() -> Weight {
-		Weight::from_parts(7_882_000, 5_000)
+		Weight::from_parts(35_623_000, 3482)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn set_ism(v: u32, ) -> Weight {
-		Weight::from_parts(42_748_116, 16640)
-			.saturating_add(Weight::from_parts(1_675_777, 0).saturating_mul(v.into()))
+		Weight::from_parts(108_602_151, 16640)
+			.saturating_add(Weight::from_parts(1_947_821, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn remove_ism() -> Weight {
-		Weight::from_parts(39_229_000, 4120)
+		Weight::from_parts(68_391_000, 4120)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_default_ism() -> Weight {
-		Weight::from_parts(28_853_000, 4120)
+		Weight::from_parts(56_704_000, 4120)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_refund_grace() -> Weight {
-		Weight::from_parts(6_029_000, 0)
+		Weight::from_parts(13_220_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn open_order() -> Weight {
-		Weight::from_parts(172_336_000, 6196)
+		Weight::from_parts(287_877_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn fill_order() -> Weight {
-		Weight::from_parts(110_284_000, 6196)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
+		Weight::from_parts(175_861_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn refund_order() -> Weight {
-		Weight::from_parts(54_781_000, 3546)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(63_935_000, 3546)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn force_refund() -> Weight {
-		Weight::from_parts(82_712_000, 4120)
+		Weight::from_parts(90_535_000, 4120)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
-	fn announce(l: u32, ) -> Weight {
-		Weight::from_parts(131_396_595, 7630)
-			.saturating_add(Weight::from_parts(4_181, 0).saturating_mul(l.into()))
+	fn announce(_l: u32, ) -> Weight {
+		Weight::from_parts(209_200_149, 7630)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
