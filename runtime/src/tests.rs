@@ -503,3 +503,54 @@ fn the_pool_benchmarks_cover_a_full_block() {
 	// From one leaf short of a subtree, two completions take one subtree and a leaf.
 	assert!(u64::from(MAX_LEAVES_BENCHMARKED) > zk_verifier::merkle::leaves_below(pallet_shielded_pool::SUBTREE_HEIGHT));
 }
+
+/// Every SDK pallet that runs work here is charged weights measured in this runtime: none is
+/// left at `()` (zero: the message and XCMP queues, session keys, collator selection and the
+/// timestamp inherent were free before), and each is this runtime's file, not the crate's
+/// reference weights measured with another runtime's queue and page sizes.
+#[test]
+fn the_sdk_pallets_are_weighed_in_this_runtime() {
+	use core::any::TypeId;
+	fn ours<W: 'static, Ours: 'static>(name: &str) {
+		assert_eq!(TypeId::of::<W>(), TypeId::of::<Ours>(), "{name} does not use runtime/src/weights/");
+	}
+	ours::<<Runtime as frame_system::Config>::SystemWeightInfo, weights::frame_system::WeightInfo<Runtime>>("frame_system");
+	ours::<
+		<Runtime as cumulus_pallet_parachain_system::Config>::WeightInfo,
+		weights::cumulus_pallet_parachain_system::WeightInfo<Runtime>,
+	>("parachain_system");
+	ours::<<Runtime as pallet_timestamp::Config>::WeightInfo, weights::pallet_timestamp::WeightInfo<Runtime>>("timestamp");
+	ours::<<Runtime as pallet_balances::Config>::WeightInfo, weights::pallet_balances::WeightInfo<Runtime>>("balances");
+	ours::<
+		<Runtime as pallet_assets::Config>::WeightInfo,
+		weights::pallet_assets_assets::WeightInfo<Runtime>,
+	>("assets");
+	ours::<
+		<Runtime as pallet_assets::Config<configs::assets::ForeignAssetsInstance>>::WeightInfo,
+		weights::pallet_assets_foreign_assets::WeightInfo<Runtime>,
+	>("foreign assets");
+	ours::<<Runtime as pallet_sudo::Config>::WeightInfo, weights::pallet_sudo::WeightInfo<Runtime>>("sudo");
+	ours::<<Runtime as pallet_utility::Config>::WeightInfo, weights::pallet_utility::WeightInfo<Runtime>>("utility");
+	ours::<<Runtime as pallet_multisig::Config>::WeightInfo, weights::pallet_multisig::WeightInfo<Runtime>>("multisig");
+	ours::<
+		<Runtime as pallet_collator_selection::Config>::WeightInfo,
+		weights::pallet_collator_selection::WeightInfo<Runtime>,
+	>("collator selection");
+	ours::<<Runtime as pallet_message_queue::Config>::WeightInfo, weights::pallet_message_queue::WeightInfo<Runtime>>(
+		"message queue",
+	);
+	ours::<<Runtime as cumulus_pallet_xcmp_queue::Config>::WeightInfo, weights::cumulus_pallet_xcmp_queue::WeightInfo<Runtime>>(
+		"xcmp queue",
+	);
+	ours::<<Runtime as pallet_migrations::Config>::WeightInfo, weights::pallet_migrations::WeightInfo<Runtime>>("migrations");
+	ours::<<Runtime as pallet_session::Config>::WeightInfo, weights::pallet_session::WeightInfo<Runtime>>("session");
+	ours::<<Runtime as pallet_xcm::Config>::WeightInfo, weights::pallet_xcm::WeightInfo<Runtime>>("xcm");
+
+	// And what they charge is not zero where work is done.
+	use cumulus_pallet_xcmp_queue::WeightInfo as _;
+	use pallet_message_queue::WeightInfo as _;
+	use pallet_session::WeightInfo as _;
+	assert!(<Runtime as pallet_message_queue::Config>::WeightInfo::service_page_item().ref_time() > 0);
+	assert!(<Runtime as cumulus_pallet_xcmp_queue::Config>::WeightInfo::enqueue_n_bytes_xcmp_message(100).ref_time() > 0);
+	assert!(<Runtime as pallet_session::Config>::WeightInfo::set_keys().ref_time() > 0);
+}
