@@ -1,5 +1,6 @@
 //! The pallet's invariants, checked by `try_state` (and at the end of every test): escrow, open
-//! and closed orders, ISMs and the order references to them, kept messages, announcements.
+//! and closed orders, ISMs and the order references to them, kept messages, announcements, native
+//! routes and attestations.
 
 use crate::{
 	message, BalanceOf, ClosedOrders, Config, DispatchedMessages, EscrowTotal, HoldReason, IsmOrderRefs, Isms, LocalDomain,
@@ -59,6 +60,24 @@ impl<T: Config> Pallet<T> {
 				);
 				frame_support::ensure!(!locations.iter().skip(i + 1).any(|l| l == location), "a location is announced twice");
 			}
+		}
+		// Native routes: one parachain per domain and one domain per parachain, both maps alike,
+		// never this chain's own domain; no attestation of a delivered message is kept.
+		let mut routed = 0usize;
+		for (domain, route) in crate::NativeRoutes::<T>::iter() {
+			routed = routed.saturating_add(1);
+			frame_support::ensure!(domain != LocalDomain::<T>::get(), "a native route for this chain's own domain");
+			frame_support::ensure!(
+				crate::NativeSources::<T>::get(route.para) == Some(domain),
+				"a native route without its source (or a parachain routed for two domains)"
+			);
+		}
+		frame_support::ensure!(
+			crate::NativeSources::<T>::iter().count() == routed,
+			"a native source without its route"
+		);
+		for (id, _) in crate::NativeAttested::<T>::iter() {
+			frame_support::ensure!(!crate::Delivered::<T>::contains_key(id), "an attestation of a delivered message is kept");
 		}
 		Ok(())
 	}
