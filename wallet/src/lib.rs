@@ -28,6 +28,7 @@ pub mod chain;
 pub mod compact;
 pub mod devnode;
 pub mod error;
+pub mod files;
 pub mod keys;
 pub mod keystore;
 pub mod logs;

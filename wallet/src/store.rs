@@ -328,9 +328,7 @@ impl State {
 			.map_err(|_| WalletError::Encryption)?;
 		let mut bytes = nonce.to_vec();
 		bytes.extend_from_slice(&ct);
-		let tmp = path.with_extension("tmp");
-		std::fs::write(&tmp, bytes).map_err(|e| WalletError::Io(tmp.display().to_string(), e))?;
-		std::fs::rename(&tmp, path).map_err(|e| WalletError::Io(path.display().to_string(), e))
+		crate::files::write_private(path, &bytes)
 	}
 }
 

@@ -61,10 +61,10 @@ impl Wallet {
 		if path.exists() {
 			return Err(WalletError::WalletExists(dir.display().to_string()));
 		}
-		std::fs::create_dir_all(dir).map_err(|e| WalletError::Io(dir.display().to_string(), e))?;
+		crate::files::private_dir(dir)?;
 		let keystore = Keystore::seal(&keys, password, log_n)?;
 		let json = serde_json::to_vec_pretty(&keystore).map_err(|e| WalletError::Corrupt("keystore".into(), e.to_string()))?;
-		std::fs::write(&path, json).map_err(|e| WalletError::Io(path.display().to_string(), e))?;
+		crate::files::write_private(&path, &json)?;
 		let wallet = Wallet { dir: dir.to_path_buf(), keys, state: State::born_at(birthday) };
 		wallet.state.save(&state_path(dir), &wallet.keys)?;
 		Ok(wallet)

@@ -1,0 +1,84 @@
+//! The wallet's private files: the keystore (the sealed spending key) and the encrypted state
+//! (notes, witnesses, what was scanned). Both are encrypted, but a file others can read is one an
+//! offline password guess can start from, so they are written readable by their owner alone
+//! (0600, in a 0700 directory) whatever the umask, synced before they replace the old file, and
+//! replaced atomically (a crash leaves the old file or the new one, never half of one).
+
+use crate::error::WalletError;
+use std::{
+	fs::{DirBuilder, OpenOptions},
+	io::Write,
+	path::Path,
+};
+
+fn io(path: &Path, e: std::io::Error) -> WalletError {
+	WalletError::Io(path.display().to_string(), e)
+}
+
+/// Create `dir` (and its parents) if missing; a directory this creates is the owner's alone.
+pub fn private_dir(dir: &Path) -> Result<(), WalletError> {
+	let mut builder = DirBuilder::new();
+	builder.recursive(true);
+	#[cfg(unix)]
+	std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+	builder.create(dir).map_err(|e| io(dir, e))
+}
+
+/// Write `bytes` to `path` readable by the owner alone, replacing it atomically.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), WalletError> {
+	let tmp = path.with_extension("tmp");
+	let mut options = OpenOptions::new();
+	options.write(true).create(true).truncate(true);
+	#[cfg(unix)]
+	std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+	let mut file = options.open(&tmp).map_err(|e| io(&tmp, e))?;
+	// A temporary file left by an older version may exist with wider permissions: `mode` only
+	// applies to files it creates.
+	#[cfg(unix)]
+	{
+		use std::os::unix::fs::PermissionsExt;
+		file.set_permissions(std::fs::Permissions::from_mode(0o600)).map_err(|e| io(&tmp, e))?;
+	}
+	file.write_all(bytes).map_err(|e| io(&tmp, e))?;
+	file.sync_all().map_err(|e| io(&tmp, e))?;
+	std::fs::rename(&tmp, path).map_err(|e| io(path, e))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+	use super::*;
+	use std::os::unix::fs::PermissionsExt;
+
+	fn mode(path: &Path) -> u32 {
+		std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+	}
+
+	#[test]
+	fn private_files_are_the_owners_alone_whatever_was_there() {
+		let dir = tempfile::tempdir().unwrap();
+		let wallet = dir.path().join("w");
+		private_dir(&wallet).unwrap();
+		assert_eq!(mode(&wallet), 0o700);
+		let file = wallet.join("state.bin");
+		// A stale temporary file readable by all does not keep its mode.
+		std::fs::write(file.with_extension("tmp"), b"old").unwrap();
+		std::fs::set_permissions(file.with_extension("tmp"), std::fs::Permissions::from_mode(0o644)).unwrap();
+		write_private(&file, b"new").unwrap();
+		assert_eq!(mode(&file), 0o600);
+		assert_eq!(std::fs::read(&file).unwrap(), b"new");
+		assert!(!file.with_extension("tmp").exists());
+	}
+
+	/// A new wallet's keystore and state: the owner's alone, even under a permissive umask.
+	#[test]
+	fn a_new_wallet_is_readable_by_its_owner_alone() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("wallet");
+		let phrase = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+		let keys = crate::keys::Keys::from_phrase(phrase).unwrap();
+		crate::wallet::Wallet::create(&path, keys, "pw", 4, 0).unwrap();
+		assert_eq!(mode(&path), 0o700);
+		assert_eq!(mode(&path.join("keystore.json")), 0o600);
+		assert_eq!(mode(&path.join("state.bin")), 0o600);
+	}
+}
