@@ -44,6 +44,22 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), WalletError> {
 	std::fs::rename(&tmp, path).map_err(|e| io(path, e))
 }
 
+/// Take from group and others every permission they have on `paths` (those that exist).
+pub fn make_private(paths: &[&Path]) -> Result<(), WalletError> {
+	#[cfg(unix)]
+	for path in paths {
+		use std::os::unix::fs::PermissionsExt;
+		let Ok(meta) = std::fs::metadata(path) else { continue };
+		let mode = meta.permissions().mode();
+		if mode & 0o077 != 0 {
+			std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & !0o077)).map_err(|e| io(path, e))?;
+		}
+	}
+	#[cfg(not(unix))]
+	let _ = paths;
+	Ok(())
+}
+
 #[cfg(all(test, unix))]
 mod tests {
 	use super::*;
@@ -80,5 +96,12 @@ mod tests {
 		assert_eq!(mode(&path), 0o700);
 		assert_eq!(mode(&path.join("keystore.json")), 0o600);
 		assert_eq!(mode(&path.join("state.bin")), 0o600);
+
+		// An older wallet's files, readable by all, are made private when it is opened.
+		for file in [path.join("keystore.json"), path.join("state.bin")] {
+			std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+		}
+		crate::wallet::Wallet::open(&path, "pw").unwrap();
+		assert_eq!((mode(&path.join("keystore.json")), mode(&path.join("state.bin"))), (0o600, 0o600));
 	}
 }

@@ -83,6 +83,9 @@ impl Wallet {
 
 	/// Open the wallet in `dir` with `password`.
 	pub fn open(dir: &Path, password: &str) -> Result<Self, WalletError> {
+		// The files of a wallet written by an older version (default umask) are made the owner's
+		// alone (not the directory: `--wallet` may name one the user shares on purpose).
+		crate::files::make_private(&[&keystore_path(dir), &state_path(dir)])?;
 		let keys = Self::keystore(dir)?.open(password)?;
 		let state = State::load(&state_path(dir), &keys)?.unwrap_or_default();
 		Ok(Wallet { dir: dir.to_path_buf(), keys, state })
