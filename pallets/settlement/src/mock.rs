@@ -119,9 +119,6 @@ impl crate::NativeTransport<AccountId> for MockTransport {
 		NATIVE_SENT.with(|sent| sent.borrow_mut().push((para, call, topic, payer.clone())));
 		Ok(NATIVE_FEE)
 	}
-	fn quote(_: u32, call_len: usize) -> Option<u128> {
-		ChannelsOpen::get().then_some(NATIVE_FEE + call_len as u128)
-	}
 	fn receives_from(_: u32) -> bool {
 		ChannelsOpen::get()
 	}

@@ -78,8 +78,6 @@ pub trait NativeTransport<AccountId> {
 	/// chain as its origin, tagged with `topic` (the message id), the delivery fee paid by
 	/// `payer`. Returns the fee paid. All or nothing: on `Err` nothing was sent or charged.
 	fn send(para: u32, call: Vec<u8>, topic: [u8; 32], payer: &AccountId) -> Result<u128, NativeSendError>;
-	/// The delivery fee of a call of `call_len` bytes to `para`, `None` if it cannot be sent.
-	fn quote(para: u32, call_len: usize) -> Option<u128>;
 	/// Whether `para` has an open channel to this chain (its native messages can arrive).
 	fn receives_from(para: u32) -> bool;
 	/// The most weight [`NativeTransport::send`] takes (added to the calls that send).
@@ -90,9 +88,6 @@ pub trait NativeTransport<AccountId> {
 impl<AccountId> NativeTransport<AccountId> for () {
 	fn send(_: u32, _: Vec<u8>, _: [u8; 32], _: &AccountId) -> Result<u128, NativeSendError> {
 		Err(NativeSendError::Unroutable)
-	}
-	fn quote(_: u32, _: usize) -> Option<u128> {
-		None
 	}
 	fn receives_from(_: u32) -> bool {
 		false
@@ -152,14 +147,6 @@ impl<T: Config> Pallet<T> {
 		})?;
 		Self::deposit_event(Event::NativeSent { id, para: route.para, payer: payer.clone(), fee });
 		Ok(())
-	}
-
-	/// The delivery fee of a native message of `message_len` bytes to `destination`, `None`
-	/// if the domain is not routed or its channel cannot carry it.
-	pub fn native_quote(destination: Domain, message_len: usize) -> Option<u128> {
-		let route = NativeRoutes::<T>::get(destination)?;
-		// The call's length: pallet and call indices, a compact length of at most 5 bytes.
-		T::NativeTransport::quote(route.para, message_len.saturating_add(7))
 	}
 
 	/// `receive_native` from parachain `para`: check the source, mark the message attested and

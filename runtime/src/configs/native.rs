@@ -27,7 +27,7 @@ use pallet_settlement::{NativeSendError, NativeTransport};
 use sp_runtime::traits::AccountIdConversion;
 use xcm::latest::prelude::*;
 
-use super::xcm_config::{NativeLocation, XcmRouter};
+use super::xcm_config::{zks_amount, XcmRouter};
 
 /// The origin of `receive_native`: a sibling parachain itself, over XCM.
 pub struct EnsureSiblingParachain;
@@ -70,11 +70,7 @@ fn channel_ready(para: u32) -> bool {
 /// The delivery price in ZKS, `None` if priced in anything else or not routable.
 fn price_of(para: u32, message: Xcm<()>) -> Option<(<XcmRouter as SendXcm>::Ticket, Balance)> {
 	let (ticket, price) = validate_send::<XcmRouter>(Location::new(1, [Parachain(para)]), message).ok()?;
-	let fee = price.into_inner().iter().try_fold(0, |total: Balance, fee| match (&fee.id, &fee.fun) {
-		(AssetId(id), Fungible(amount)) if *id == NativeLocation::get() => Some(total.saturating_add(*amount)),
-		_ => None,
-	})?;
-	Some((ticket, fee))
+	Some((ticket, zks_amount(&price)?))
 }
 
 /// Native messages over XCMP, paid in ZKS by the caller.
@@ -91,13 +87,6 @@ impl NativeTransport<AccountId> for NativeXcm {
 			.map_err(|_| NativeSendError::CannotPay)?;
 		XcmRouter::deliver(ticket).map_err(|_| NativeSendError::Unroutable)?;
 		Ok(fee)
-	}
-
-	fn quote(para: u32, call_len: usize) -> Option<u128> {
-		if !channel_ready(para) {
-			return None;
-		}
-		price_of(para, message(vec![0; call_len], [0; 32])).map(|(_, fee)| fee)
 	}
 
 	fn receives_from(para: u32) -> bool {

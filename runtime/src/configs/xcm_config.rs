@@ -479,8 +479,13 @@ pub fn delivery_fee_to_reserve(
 	]);
 	let (_, price) = validate_send::<XcmRouter>(reserve.clone(), message)
 		.map_err(|_| DispatchError::Other("the reserve is not reachable"))?;
-	price.into_inner().iter().try_fold(0, |total: Balance, fee| match (&fee.id, &fee.fun) {
-		(AssetId(id), Fungible(amount)) if *id == NativeLocation::get() => Ok(total.saturating_add(*amount)),
-		_ => Err(DispatchError::Other("delivery priced in another asset than ZKS")),
+	zks_amount(&price).ok_or(DispatchError::Other("delivery priced in another asset than ZKS"))
+}
+
+/// The amount of a delivery price in ZKS, `None` if any part of it is in another asset.
+pub fn zks_amount(price: &xcm::latest::Assets) -> Option<Balance> {
+	price.inner().iter().try_fold(0, |total: Balance, fee| match (&fee.id, &fee.fun) {
+		(AssetId(id), Fungible(amount)) if *id == NativeLocation::get() => Some(total.saturating_add(*amount)),
+		_ => None,
 	})
 }
