@@ -7,7 +7,7 @@
 //      back to the pool, as `try_state` requires;
 //   3. a wallet shields 5 ROC paid by //Ferdie (`--asset ROC`), sends 2 privately to a second
 //      wallet relayed by //Charlie (a foreign asset cannot go unsigned), which sees "2 ROC";
-//      without `--relayer` the wallet refuses with a usage error (exit 2);
+//      without a relayer (`--relayer-file`) the wallet refuses with a usage error (exit 2);
 //   4. the second wallet unshields 1 ROC to a fresh public account, relayed;
 //   5. it unshields 0.5 ROC `--to-reserve` (to an account on the relay chain): the pool pays the
 //      beneficiary's outbox, the same call burns it and queues the upward message
@@ -24,7 +24,7 @@ import { scratchWallets } from './lib/wallet.js';
 type Any = any;
 
 export async function foreign(api: ApiPromise, log: (line: string) => void, endpoint: string): Promise<void> {
-  const { wallet, remove } = scratchWallets(endpoint);
+  const { wallet, secret, remove } = scratchWallets(endpoint);
   try {
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
     const [alice, ferdie] = ['//Alice', '//Ferdie'].map((uri) => keyring.addFromUri(uri));
@@ -48,7 +48,7 @@ export async function foreign(api: ApiPromise, log: (line: string) => void, endp
     await wallet('one', ['restore'], `${mnemonicGenerate(24)}\n`);
     await wallet('two', ['restore'], `${mnemonicGenerate(24)}\n`);
     const two = (JSON.parse(await wallet('two', ['address', '--json'])) as { address: string }).address;
-    log((await wallet('one', ['shield', '5', '--asset', 'ROC', '--suri', '//Ferdie'])).trim());
+    log((await wallet('one', ['shield', '5', '--asset', 'ROC', '--suri-file', secret('//Ferdie')])).trim());
     check((await roc(api, ferdie.address)) === 5n * ROC, '//Ferdie did not pay exactly 5 ROC');
     let refused = '';
     try {
@@ -57,19 +57,19 @@ export async function foreign(api: ApiPromise, log: (line: string) => void, endp
       refused = error instanceof Error ? error.message : String(error);
     }
     check(/--relayer/.test(refused), `an unsigned ROC send was not refused by the wallet: ${refused || 'it succeeded'}`);
-    log((await wallet('one', ['send', '2', two, '--asset', 'ROC', '--fee', '0.01', '--relayer', '//Charlie'])).trim());
+    log((await wallet('one', ['send', '2', two, '--asset', 'ROC', '--fee', '0.01', '--relayer-file', secret('//Charlie')])).trim());
     const shown = await wallet('two', ['balance']);
     check(/shielded 2 ROC in 1 note\(s\)/.test(shown), `the second wallet shows: ${shown.trim()}`);
 
     // 4. Unshield to a fresh account, relayed.
     const fresh = keyring.addFromMnemonic(mnemonicGenerate());
-    log((await wallet('two', ['unshield', '1', fresh.address, '--asset', 'ROC', '--fee', '0.01', '--relayer', '//Charlie'])).trim());
+    log((await wallet('two', ['unshield', '1', fresh.address, '--asset', 'ROC', '--fee', '0.01', '--relayer-file', secret('//Charlie')])).trim());
     check((await roc(api, fresh.address)) === ROC, 'the fresh account did not receive exactly 1 ROC');
 
     // 5. To the reserve.
     const dave = keyring.addFromUri('//Dave');
     const out = JSON.parse(
-      await wallet('two', ['unshield', '0.5', dave.address, '--to-reserve', '--asset', 'ROC', '--fee', '0.01', '--relayer', '//Charlie', '--json']),
+      await wallet('two', ['unshield', '0.5', dave.address, '--to-reserve', '--asset', 'ROC', '--fee', '0.01', '--relayer-file', secret('//Charlie'), '--json']),
     ) as { tx: { block: number; hash: string } };
     const blockHash = await api.rpc.chain.getBlockHash(out.tx.block);
     const events = (await (await api.at(blockHash)).query.system.events()) as Any;

@@ -28,7 +28,7 @@ async function totalShielded(api: ApiPromise): Promise<bigint> {
 }
 
 export async function shielded(api: ApiPromise, log: (line: string) => void, endpoint: string): Promise<void> {
-  const { base, wallet, remove } = scratchWallets(endpoint);
+  const { base, wallet, secret, remove } = scratchWallets(endpoint);
   try {
     await wallet('alice', ['restore'], `${mnemonicGenerate(24)}\n`);
     await wallet('bob', ['restore'], `${mnemonicGenerate(24)}\n`);
@@ -42,7 +42,7 @@ export async function shielded(api: ApiPromise, log: (line: string) => void, end
     const alicePublic = keyring.addFromUri('//Alice');
     const aliceBefore = await free(api, alicePublic.address);
     let started = Date.now();
-    log((await wallet('alice', ['shield', '100', '--suri', '//Alice'])).trim());
+    log((await wallet('alice', ['shield', '100', '--suri-file', secret('//Alice')])).trim());
     log(`  (${((Date.now() - started) / 1000).toFixed(1)} s, proving parameters included)`);
     copyFileSync(join(base, 'alice', PARAMS), join(base, 'bob', PARAMS));
     const aliceSpent = aliceBefore - (await free(api, alicePublic.address));

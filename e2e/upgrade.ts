@@ -57,13 +57,13 @@ export async function upgrade(api: ApiPromise, log: (line: string) => void, endp
   const signers = devValidators().slice(0, 2);
   log(`old runtime: spec_version ${oldSpec}, settlement storage version ${settlementBefore}`);
 
-  const { wallet, remove } = scratchWallets(endpoint);
+  const { wallet, secret, remove } = scratchWallets(endpoint);
   try {
     // 1. State made by the old runtime.
     await wallet('alice', ['restore'], `${mnemonicGenerate(24)}\n`);
     await wallet('bob', ['restore'], `${mnemonicGenerate(24)}\n`);
     const address = async (name: string): Promise<string> => (JSON.parse(await wallet(name, ['address', '--json'])) as { address: string }).address;
-    await wallet('alice', ['shield', '100', '--suri', '//Alice']);
+    await wallet('alice', ['shield', '100', '--suri-file', secret('//Alice')]);
     await wallet('alice', ['send', '40', await address('bob')]);
     const bobBefore = await wallet('bob', ['balance']);
     check(/shielded 40 ZKS in 1 note\(s\)/.test(bobBefore), `Bob's wallet before the upgrade: ${bobBefore.trim()}`);

@@ -15,7 +15,7 @@ import type { ApiPromise } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { bnToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { encodeAddress, mnemonicGenerate } from '@polkadot/util-crypto';
-import { check, connect, free, succeed } from './lib/chain.js';
+import { check, connect, free, succeed, until } from './lib/chain.js';
 import { ROC, rocIssuance as paraIssuance, rocOf as paraRoc } from './lib/relay-token.js';
 import { scratchWallets } from './lib/wallet.js';
 
@@ -25,21 +25,10 @@ async function relayIssuance(relay: ApiPromise): Promise<bigint> {
   return BigInt((await relay.query.balances.totalIssuance()).toString());
 }
 
-/** Poll `read` until `done` holds of it (blocks on both chains, XCM in between). */
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 180_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${String(value)} after ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-  }
-}
-
 export async function xcm(api: ApiPromise, log: (line: string) => void, endpoint: string, relayEndpoint?: string): Promise<void> {
   check(relayEndpoint !== undefined, 'the xcm suite needs the relay chain (--relay ws://…)');
   const relay = await connect(relayEndpoint);
-  const { wallet, remove } = scratchWallets(endpoint);
+  const { wallet, secret, remove } = scratchWallets(endpoint);
   try {
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
     const [alice, ferdie, dave] = ['//Alice', '//Ferdie', '//Dave'].map((uri) => keyring.addFromUri(uri));
@@ -80,8 +69,8 @@ export async function xcm(api: ApiPromise, log: (line: string) => void, endpoint
     await wallet('one', ['restore'], `${mnemonicGenerate(24)}\n`);
     await wallet('two', ['restore'], `${mnemonicGenerate(24)}\n`);
     const twoAddress = (JSON.parse(await wallet('two', ['address', '--json'])) as { address: string }).address;
-    log((await wallet('one', ['shield', '5', '--asset', 'ROC', '--suri', '//Ferdie'])).trim());
-    log((await wallet('one', ['send', '2', twoAddress, '--asset', 'ROC', '--fee', '0.01', '--relayer', '//Charlie'])).trim());
+    log((await wallet('one', ['shield', '5', '--asset', 'ROC', '--suri-file', secret('//Ferdie')])).trim());
+    log((await wallet('one', ['send', '2', twoAddress, '--asset', 'ROC', '--fee', '0.01', '--relayer-file', secret('//Charlie')])).trim());
     const balance = await wallet('two', ['balance']);
     check(/shielded 2 ROC in 1 note\(s\)/.test(balance), `the second wallet shows: ${balance.trim()}`);
 
@@ -90,7 +79,7 @@ export async function xcm(api: ApiPromise, log: (line: string) => void, endpoint
     log(
       (
         await wallet('two', [
-          'unshield', '1.5', dave.address, '--to-reserve', '--asset', 'ROC', '--fee', '0.01', '--relayer', '//Charlie',
+          'unshield', '1.5', dave.address, '--to-reserve', '--asset', 'ROC', '--fee', '0.01', '--relayer-file', secret('//Charlie'),
         ])
       ).trim(),
     );

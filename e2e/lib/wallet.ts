@@ -2,7 +2,7 @@
 // each command run to completion, a failure reported with the wallet's own message.
 // The binary is $ZKSETTLE_WALLET_BIN, else $CARGO_TARGET_DIR/release/zksettle.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,8 +21,15 @@ export function walletBin(): string {
 /** Run `zksettle --wallet <base>/<name> ...args` (stdin `input`, if any); its standard output. */
 export type WalletCli = (name: string, args: string[], input?: string) => Promise<string>;
 
-/** Wallets in a fresh scratch directory against `endpoint`; `remove` deletes them. */
-export function scratchWallets(endpoint: string): { base: string; wallet: WalletCli; remove: () => void } {
+/** Wallets in a fresh scratch directory against `endpoint`; `remove` deletes them. `secret(uri)`
+ *  writes a secret URI to a file only its owner can read, as the wallet takes a payer's or a
+ *  relayer's secret (`--suri-file`, `--relayer-file`), and returns its path. */
+export function scratchWallets(endpoint: string): {
+  base: string;
+  wallet: WalletCli;
+  secret: (uri: string) => string;
+  remove: () => void;
+} {
   const base = mkdtempSync(join(tmpdir(), 'zksettle-e2e-'));
   const env = { ...process.env, ZKSETTLE_PASSWORD: 'e2e password', ZKSETTLE_URL: endpoint };
   const wallet: WalletCli = async (name, args, input) => {
@@ -38,5 +45,13 @@ export function scratchWallets(endpoint: string): { base: string; wallet: Wallet
       fail(`zksettle ${args.join(' ')}: ${e.stderr?.trim() || e.message}`);
     }
   };
-  return { base, wallet, remove: () => rmSync(base, { recursive: true, force: true }) };
+  let secrets = 0;
+  const secret = (uri: string): string => {
+    secrets += 1;
+    const path = join(base, `secret-${secrets}.suri`);
+    writeFileSync(path, `${uri}\n`, { mode: 0o600 });
+    chmodSync(path, 0o600);
+    return path;
+  };
+  return { base, wallet, secret, remove: () => rmSync(base, { recursive: true, force: true }) };
 }

@@ -95,6 +95,9 @@ pub enum WalletError {
 	/// A file's contents are malformed.
 	#[error("{0} is malformed: {1}")]
 	Corrupt(String, String),
+	/// A file holding a secret can be read by other users (as `ssh` refuses such a private key).
+	#[error("{0} holds a secret and other users can read it: `chmod 600 {0}`, and consider the secret exposed")]
+	ExposedSecret(String),
 }
 
 /// The command line's exit status by class of error, so that scripts can tell a refusal by the
@@ -103,7 +106,8 @@ pub enum WalletError {
 pub mod exit {
 	/// Anything else: proving, randomness, encryption.
 	pub const INTERNAL: u8 = 1;
-	/// Malformed input: mnemonic, address, viewing key, amount.
+	/// Malformed input: mnemonic, address, viewing key, amount; a secret offered where others
+	/// can read it.
 	pub const INPUT: u8 = 2;
 	/// The wallet's files: missing, existing, wrong password, corrupt, unreadable.
 	pub const WALLET: u8 = 3;
@@ -121,7 +125,7 @@ impl WalletError {
 	pub fn exit_code(&self) -> u8 {
 		match self {
 			WalletError::Prover(_) | WalletError::Randomness | WalletError::Encryption => exit::INTERNAL,
-			WalletError::Mnemonic(_) | WalletError::BadEncoding(_) | WalletError::Amount(_) | WalletError::LowOrderKey | WalletError::UnknownAsset(_) | WalletError::Usage(_) => {
+			WalletError::Mnemonic(_) | WalletError::BadEncoding(_) | WalletError::Amount(_) | WalletError::LowOrderKey | WalletError::UnknownAsset(_) | WalletError::Usage(_) | WalletError::ExposedSecret(_) => {
 				exit::INPUT
 			},
 			WalletError::WrongPassword |

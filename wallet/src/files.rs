@@ -3,6 +3,10 @@
 //! offline password guess can start from, so they are written readable by their owner alone
 //! (0600, in a 0700 directory) whatever the umask, synced before they replace the old file, and
 //! replaced atomically (a crash leaves the old file or the new one, never half of one).
+//!
+//! Secrets the wallet is given (the keystore password, a payer's or a relayer's secret URI) come
+//! from a file only if no one else can read it ([`read_secret`]), never from a command-line flag:
+//! a flag is in the shell's history and in every user's process list.
 
 use crate::error::WalletError;
 use std::{
@@ -60,6 +64,20 @@ pub fn make_private(paths: &[&Path]) -> Result<(), WalletError> {
 	Ok(())
 }
 
+/// The first line of the secret file `path`, refused when its group or others have any access.
+pub fn read_secret(path: &Path) -> Result<String, WalletError> {
+	#[cfg(unix)]
+	{
+		use std::os::unix::fs::PermissionsExt;
+		let meta = std::fs::metadata(path).map_err(|e| io(path, e))?;
+		if meta.permissions().mode() & 0o077 != 0 {
+			return Err(WalletError::ExposedSecret(path.display().to_string()));
+		}
+	}
+	let text = std::fs::read_to_string(path).map_err(|e| io(path, e))?;
+	Ok(text.lines().next().unwrap_or_default().to_string())
+}
+
 #[cfg(all(test, unix))]
 mod tests {
 	use super::*;
@@ -83,6 +101,21 @@ mod tests {
 		assert_eq!(mode(&file), 0o600);
 		assert_eq!(std::fs::read(&file).unwrap(), b"new");
 		assert!(!file.with_extension("tmp").exists());
+	}
+
+	#[test]
+	fn a_secret_file_others_can_read_is_refused() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("relayer.suri");
+		std::fs::write(&path, "//Charlie\nignored\n").unwrap();
+		for shared in [0o640, 0o604, 0o644, 0o660] {
+			std::fs::set_permissions(&path, std::fs::Permissions::from_mode(shared)).unwrap();
+			assert!(matches!(read_secret(&path), Err(WalletError::ExposedSecret(_))), "{shared:o}");
+		}
+		std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+		assert_eq!(read_secret(&path).unwrap(), "//Charlie");
+		std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o400)).unwrap();
+		assert_eq!(read_secret(&path).unwrap(), "//Charlie");
 	}
 
 	/// A new wallet's keystore and state: the owner's alone, even under a permissive umask.

@@ -1,7 +1,7 @@
 //! The `zksettle` command line without a node: exit statuses by class of error, the password
 //! file, the birthday a restore records, and `--json`.
 
-use std::{io::Write, path::Path, process::{Command, Output, Stdio}};
+use std::{io::Write, os::unix::fs::PermissionsExt, path::Path, process::{Command, Output, Stdio}};
 
 use zksettle_wallet::error::exit;
 
@@ -15,6 +15,10 @@ fn zksettle(wallet: &Path, args: &[&str], stdin: &str) -> Output {
 		.env_remove("ZKSETTLE_PASSWORD")
 		.env_remove("ZKSETTLE_PASSWORD_FILE")
 		.env_remove("ZKSETTLE_URL")
+		.env_remove("ZKSETTLE_SURI")
+		.env_remove("ZKSETTLE_SURI_FILE")
+		.env_remove("ZKSETTLE_RELAYER_SURI")
+		.env_remove("ZKSETTLE_RELAYER_FILE")
 		.stdin(Stdio::piped())
 		.stdout(Stdio::piped())
 		.stderr(Stdio::piped())
@@ -28,15 +32,79 @@ fn status(output: &Output) -> i32 {
 	output.status.code().unwrap()
 }
 
+/// A secret file as its owner keeps it: readable by the owner alone.
+fn secret(path: &Path, value: &str) {
+	std::fs::write(path, format!("{value}\n")).unwrap();
+	std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+}
+
+/// No secret is taken on a flag: the payer's and the relayer's secret URIs come from a file only
+/// the user can read (or the environment). The refusal comes before anything else is done.
+#[test]
+fn secrets_are_never_taken_on_a_flag() {
+	let dir = tempfile::tempdir().unwrap();
+	let wallet = dir.path().join("w");
+	let password = dir.path().join("pw");
+	secret(&password, "pw");
+	let pw = ["--password-file", password.to_str().unwrap()];
+	let out = zksettle(&wallet, &[pw[0], pw[1], "restore"], &format!("{WORDS}\n"));
+	assert_eq!(status(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+	let out = zksettle(&wallet, &[pw[0], pw[1], "address", "--json"], "");
+	let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+	let own = json["address"].as_str().unwrap().to_string();
+	let account = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
+	let offline = ["--url", "ws://127.0.0.1:1"];
+
+	for (args, instead) in [
+		(vec!["shield", "1", "--suri", "//Alice"], "--suri-file"),
+		(vec!["send", "1", &own, "--relayer", "//Charlie"], "--relayer-file"),
+		(vec!["unshield", "1", account, "--relayer", "//Charlie"], "--relayer-file"),
+		(vec!["unshield", "1", account, "--to-reserve", "--relayer=//Charlie"], "--relayer-file"),
+	] {
+		let out = zksettle(&wallet, &[&[pw[0], pw[1], offline[0], offline[1]], &args[..]].concat(), "");
+		let stderr = String::from_utf8_lossy(&out.stderr);
+		assert_eq!(status(&out), i32::from(exit::INPUT), "{args:?}: {stderr}");
+		assert!(stderr.contains("history") && stderr.contains(instead), "{args:?}: {stderr}");
+	}
+
+	// From a file: one others can read is refused (an input error, before the node is asked);
+	// the owner's own is taken, and the command goes on to the node (here: none listening).
+	let exposed = dir.path().join("exposed.suri");
+	std::fs::write(&exposed, "//Alice\n").unwrap();
+	std::fs::set_permissions(&exposed, std::fs::Permissions::from_mode(0o644)).unwrap();
+	let private = dir.path().join("private.suri");
+	secret(&private, "//Alice");
+	for (file, expected) in [(&exposed, exit::INPUT), (&private, exit::NODE)] {
+		let file = file.to_str().unwrap();
+		for args in [
+			vec!["shield", "1", "--suri-file", file],
+			vec!["send", "1", &own, "--relayer-file", file],
+			vec!["unshield", "1", account, "--relayer-file", file],
+		] {
+			let out = zksettle(&wallet, &[&[pw[0], pw[1], offline[0], offline[1]], &args[..]].concat(), "");
+			assert_eq!(status(&out), i32::from(expected), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+		}
+	}
+}
+
 #[test]
 fn exit_statuses_password_file_and_birthday() {
 	let dir = tempfile::tempdir().unwrap();
 	let wallet = dir.path().join("w");
 	let good = dir.path().join("good");
 	let bad = dir.path().join("bad");
-	std::fs::write(&good, "correct horse\n").unwrap();
-	std::fs::write(&bad, "wrong horse\n").unwrap();
+	secret(&good, "correct horse");
+	secret(&bad, "wrong horse");
 	let with = |file: &Path| ["--password-file".to_string(), file.display().to_string()];
+
+	// A password file others can read is refused, before anything is created.
+	let shared = dir.path().join("shared");
+	std::fs::write(&shared, "correct horse\n").unwrap();
+	std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o644)).unwrap();
+	let out = zksettle(&wallet, &[&with(&shared)[0], &with(&shared)[1], "restore"], &format!("{WORDS}\n"));
+	assert_eq!(status(&out), i32::from(exit::INPUT), "{}", String::from_utf8_lossy(&out.stderr));
+	assert!(String::from_utf8_lossy(&out.stderr).contains("chmod 600"));
+	assert!(!wallet.exists());
 
 	// No wallet yet: a wallet-file error.
 	let out = zksettle(&wallet, &[&with(&good)[0], &with(&good)[1], "export-viewing-key"], "");

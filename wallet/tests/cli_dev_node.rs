@@ -86,6 +86,12 @@ async fn json_output_assets_by_symbol_and_merged_notes() {
 
 	let dir = tempfile::tempdir().unwrap();
 	let (alice, bob) = (dir.path().join("alice"), dir.path().join("bob"));
+	// //Alice's secret URI pays the shields: in a file only its owner can read, as the wallet
+	// takes secrets (never on a flag).
+	let payer = dir.path().join("alice.suri");
+	std::fs::write(&payer, "//Alice\n").unwrap();
+	std::fs::set_permissions(&payer, <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600)).unwrap();
+	let payer = payer.to_str().unwrap();
 	let (code, restored) = zksettle(&url, &alice, &["restore"], Some(&format!("{ALICE_WORDS}\n"))).await;
 	assert_eq!(code, 0, "{restored}");
 	zksettle(&url, &bob, &["restore"], Some(&format!("{BOB_WORDS}\n"))).await;
@@ -94,7 +100,7 @@ async fn json_output_assets_by_symbol_and_merged_notes() {
 	assert_eq!(bob_address, Keys::from_phrase(BOB_WORDS).unwrap().address().to_string());
 
 	// An asset by its symbol, amounts with its 6 decimals.
-	let (code, out) = zksettle(&url, &alice, &["shield", "2.5", "--asset", "USDZ", "--suri", "//Alice"], None).await;
+	let (code, out) = zksettle(&url, &alice, &["shield", "2.5", "--asset", "USDZ", "--suri-file", payer], None).await;
 	assert_eq!(code, 0, "{out}");
 	assert_eq!(out["value"]["amount"], "2500000");
 	assert_eq!(out["value"]["asset"], serde_json::json!({ "id": USDZ, "symbol": "USDZ", "decimals": 6 }));
@@ -107,7 +113,7 @@ async fn json_output_assets_by_symbol_and_merged_notes() {
 
 	// Three shields of 10 ZKS: three notes.
 	for _ in 0..3 {
-		let (code, out) = zksettle(&url, &alice, &["shield", "10", "--suri", "//Alice"], None).await;
+		let (code, out) = zksettle(&url, &alice, &["shield", "10", "--suri-file", payer], None).await;
 		assert_eq!(code, 0, "{out}");
 		assert_eq!(out["value"]["amount"], "10000000000000");
 		assert_eq!(out["value"]["asset"], serde_json::json!({ "id": null, "symbol": "ZKS", "decimals": 12 }));
@@ -147,7 +153,7 @@ async fn json_output_assets_by_symbol_and_merged_notes() {
 	}
 
 	// Errors: one JSON object with the class and the same exit status.
-	let (code, out) = zksettle(&url, &alice, &["shield", "1", "--asset", "DUP", "--suri", "//Alice"], None).await;
+	let (code, out) = zksettle(&url, &alice, &["shield", "1", "--asset", "DUP", "--suri-file", payer], None).await;
 	assert_eq!((code, out["error"]["class"].as_str()), (exit::INPUT, Some("input")), "{out}");
 	assert!(out["error"]["message"].as_str().unwrap().contains("assets 8, 9"), "{out}");
 	let (code, out) = zksettle(&url, &alice, &["send", "1000", &bob_address], None).await;

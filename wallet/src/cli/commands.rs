@@ -7,6 +7,7 @@ use zksettle_wallet::{
 	assets::AssetInfo,
 	builder::{AssetArg, Beneficiary},
 	chain::{self, Chain, Included},
+	files::read_secret,
 	keys::{Address, Keys},
 	keystore::{Kind, LOG_N},
 	store::EntryKind,
@@ -60,8 +61,7 @@ fn about<T>(info: &AssetInfo, result: Result<T, WalletError>) -> Result<T, Failu
 /// asked on the terminal (twice when `confirm`).
 fn password(file: Option<&Path>, confirm: bool) -> Result<String, WalletError> {
 	if let Some(path) = file {
-		let text = std::fs::read_to_string(path).map_err(|e| WalletError::Io(path.display().to_string(), e))?;
-		return Ok(text.lines().next().unwrap_or_default().to_string());
+		return read_secret(path);
 	}
 	if let Ok(password) = std::env::var("ZKSETTLE_PASSWORD") {
 		return Ok(password);
@@ -74,6 +74,33 @@ fn password(file: Option<&Path>, confirm: bool) -> Result<String, WalletError> {
 		}
 	}
 	Ok(first)
+}
+
+/// A secret URI (a payer's, a relayer's): the first line of `file` (`-`: asked on the terminal,
+/// hidden), else the environment variable `var`, else none.
+fn secret_uri(file: Option<&Path>, var: &str, what: &str) -> Result<Option<String>, WalletError> {
+	match file {
+		Some(path) if path == Path::new("-") => rpassword::prompt_password(format!("{what} secret URI: "))
+			.map(Some)
+			.map_err(|e| WalletError::Io("terminal".into(), e)),
+		Some(path) => read_secret(path).map(Some),
+		None => Ok(std::env::var(var).ok().filter(|uri| !uri.is_empty())),
+	}
+}
+
+/// A secret given as a flag is refused before anything else: it is already in the shell's
+/// history, and the user is told where secrets go instead.
+fn refuse_secret_flags(command: &Command) -> Result<(), WalletError> {
+	let (flag, instead) = match command {
+		Command::Shield { suri: Some(_), .. } => ("--suri", "--suri-file FILE (or ZKSETTLE_SURI)"),
+		Command::Send { spend: Spend { relayer: Some(_), .. }, .. } |
+		Command::Unshield { spend: Spend { relayer: Some(_), .. }, .. } => ("--relayer", "--relayer-file FILE (or ZKSETTLE_RELAYER_SURI)"),
+		_ => return Ok(()),
+	};
+	Err(WalletError::Usage(format!(
+		"{flag} is not taken: a secret on the command line is in the shell's history and in every user's process list \
+		 (consider it exposed). Give it with {instead}; the file must be readable by you alone"
+	)))
 }
 
 /// A progress bar for a scan (blocks, rate, ETA) on stderr, drawn only when stderr is a terminal.
@@ -159,6 +186,10 @@ struct Prepared {
 impl Prepared {
 	async fn new(cli: &Cli, pw_file: Option<&Path>, cache: &Path, units: Units, spend: &Spend) -> Result<Self, Failure> {
 		let wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
+		let relayer = secret_uri(spend.relayer_file.as_deref(), "ZKSETTLE_RELAYER_SURI", "relayer")?
+			.as_deref()
+			.map(wallet::signer)
+			.transpose()?;
 		let chain = Chain::connect(&cli.url).await?;
 		let info = chain.resolve_asset(&spend.asset).await?;
 		let fee = match &spend.fee {
@@ -167,10 +198,10 @@ impl Prepared {
 		};
 		let amount = to_u64(info.parse(&spend.amount, units.raw)?)?;
 		let params = wallet::proving_key(cli.params.as_deref(), cache)?;
-		let relayer = spend.relayer.as_deref().map(wallet::signer).transpose()?;
 		if relayer.is_none() && info.asset != AssetArg::Native {
 			return Err(WalletError::Usage(format!(
-				"{} cannot be spent unsigned (the chain prices the unsigned fee in its native token): pass --relayer",
+				"{} cannot be spent unsigned (the chain prices the unsigned fee in its native token): give a relayer \
+				 (--relayer-file or ZKSETTLE_RELAYER_SURI)",
 				info.symbol
 			))
 			.into());
@@ -185,6 +216,7 @@ pub async fn run(cli: Cli) -> Result<Report, Failure> {
 	let pw_file = cli.password_file.clone();
 	let pw_file = pw_file.as_deref();
 	let cache = cli.wallet.join("dev-transfer-v2.params");
+	refuse_secret_flags(&cli.command)?;
 	let report = match cli.command {
 		Command::Init { birthday } => {
 			let birthday = match birthday {
@@ -210,9 +242,15 @@ pub async fn run(cli: Cli) -> Result<Report, Failure> {
 			)
 		},
 		Command::Restore { birthday } => {
-			let mut phrase = String::new();
-			eprintln!("mnemonic:");
-			std::io::stdin().read_line(&mut phrase).map_err(|e| WalletError::Io("stdin".into(), e))?;
+			// Typed at a terminal, the words are not echoed (they are the wallet); piped in, read as
+			// one line.
+			let phrase = if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+				rpassword::prompt_password("mnemonic (not shown): ").map_err(|e| WalletError::Io("terminal".into(), e))?
+			} else {
+				let mut phrase = String::new();
+				std::io::stdin().read_line(&mut phrase).map_err(|e| WalletError::Io("stdin".into(), e))?;
+				phrase
+			};
 			let wallet =
 				Wallet::create(&cli.wallet, Keys::from_phrase(phrase.trim())?, &password(pw_file, true)?, LOG_N, birthday)?;
 			let address = wallet.keys().address().to_string();
@@ -256,9 +294,9 @@ pub async fn run(cli: Cli) -> Result<Report, Failure> {
 			)
 		},
 		Command::Balance { asset } => balance(&cli.wallet, &cli.url, pw_file, units, &asset).await?,
-		Command::Shield { amount, asset, suri } => {
+		Command::Shield { amount, asset, suri_file, .. } => {
 			let mut wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
-			let payer = match suri {
+			let payer = match secret_uri(suri_file.as_deref(), "ZKSETTLE_SURI", "payer")? {
 				Some(uri) => wallet::signer(&uri)?,
 				None => wallet.account()?,
 			};
@@ -291,7 +329,7 @@ pub async fn run(cli: Cli) -> Result<Report, Failure> {
 			let beneficiary = Beneficiary::account32(reserve_account(to)?);
 			let mut p = Prepared::new(&cli, pw_file, &cache, units, spend).await?;
 			if p.relayer.is_none() {
-				return Err(WalletError::Usage("--to-reserve needs --relayer: the transfer is signed, and the relayer takes the fee".into()).into());
+				return Err(WalletError::Usage("--to-reserve needs a relayer (--relayer-file or ZKSETTLE_RELAYER_SURI): the transfer is signed, and the relayer takes the fee".into()).into());
 			}
 			let fee = Fee::relayed(p.fee, p.relayer.as_ref());
 			let outcome =

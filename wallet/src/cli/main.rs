@@ -92,8 +92,13 @@ enum Command {
 		/// Asset: its symbol or `pallet-assets` id (default: the native token).
 		#[arg(long, default_value = "native")]
 		asset: String,
-		/// Pay from this account instead of the wallet's own (e.g. `//Alice` on a dev chain).
-		#[arg(long, env = "ZKSETTLE_SURI")]
+		/// Pay from the account whose secret URI is the first line of this file (readable by you
+		/// alone; `-` asks on the terminal) instead of the wallet's own account. The environment
+		/// variable `ZKSETTLE_SURI` can hold the secret URI itself (`//Alice` on a dev chain).
+		#[arg(long, env = "ZKSETTLE_SURI_FILE")]
+		suri_file: Option<PathBuf>,
+		/// Refused: a secret on the command line is in the shell's history and the process list.
+		#[arg(long, hide = true)]
 		suri: Option<String>,
 	},
 	/// Send privately to a shielded address.
@@ -112,7 +117,7 @@ enum Command {
 		/// chain, SS58 or 0x-hex 32 bytes).
 		to: String,
 		/// Send a foreign asset back to its reserve chain (the relay chain for its token, Asset Hub
-		/// for its assets) over XCM, to `to` there; needs `--relayer`. The reserve takes its
+		/// for its assets) over XCM, to `to` there; needs a relayer (`--relayer-file`). The reserve takes its
 		/// execution fee from the amount.
 		#[arg(long)]
 		to_reserve: bool,
@@ -135,10 +140,15 @@ struct Spend {
 	/// `index` (default: the native token).
 	#[arg(long, default_value = "native")]
 	asset: String,
-	/// Secret URI of a relayer that signs the transaction and takes the fee (in the asset).
-	/// Needed for any asset but the native token, whose transactions can go unsigned; the
-	/// relayer's account is the only one the transaction shows.
-	#[arg(long)]
+	/// A relayer that signs the transaction and takes the fee (in the asset): the file holding its
+	/// secret URI on its first line (readable by you alone; `-` asks on the terminal), or the
+	/// secret URI itself in `ZKSETTLE_RELAYER_SURI`. Needed for any asset but the native token,
+	/// whose transactions can go unsigned; the relayer's account is the only one the transaction
+	/// shows.
+	#[arg(long, env = "ZKSETTLE_RELAYER_FILE")]
+	relayer_file: Option<PathBuf>,
+	/// Refused: a secret on the command line is in the shell's history and the process list.
+	#[arg(long, hide = true)]
 	relayer: Option<String>,
 }
 
