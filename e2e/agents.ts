@@ -14,14 +14,13 @@
 //      was, the relayer's database and metrics owe nothing, and the chain lists each validator's
 //      location once (the restarted validator found its own and did not announce again).
 // The agent binary is $ZKSETTLE_AGENT_BIN, else $CARGO_TARGET_DIR/release/zksettle-agent.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, createWriteStream, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiPromise } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
+import { Agent, agentLogTails, freePort, metric, secretFile } from './lib/agent.js';
 import { chainTime, check, fail, succeed, waitForChainTime } from './lib/chain.js';
 import { ANVIL_KEYS, devValidators } from './lib/hyperlane.js';
 
@@ -30,58 +29,6 @@ type Any = any;
 
 const ZKS = 10n ** 12n;
 const FAST = 1;
-
-function agentBin(): string {
-  if (process.env.ZKSETTLE_AGENT_BIN) return process.env.ZKSETTLE_AGENT_BIN;
-  return join(process.env.CARGO_TARGET_DIR ?? '/var/tmp/zksettle-target', 'release', 'zksettle-agent');
-}
-
-/** A port nobody listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/** One agent process, restartable with the same arguments; its output appended to a log. */
-class Agent {
-  private child?: ChildProcess;
-  constructor(
-    readonly name: string,
-    private readonly args: string[],
-    private readonly env: Record<string, string>,
-    private readonly log: string,
-  ) {}
-
-  start(): void {
-    const out = createWriteStream(this.log, { flags: 'a' });
-    this.child = spawn(agentBin(), ['-v', ...this.args], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout?.pipe(out);
-    this.child.stderr?.pipe(out);
-  }
-
-  kill(): void {
-    this.child?.kill('SIGKILL');
-  }
-
-  running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
-  }
-}
-
-async function metric(port: number, name: string): Promise<number | undefined> {
-  try {
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith(name));
-    return line === undefined ? undefined : Number(line.split(' ').pop());
-  } catch {
-    return undefined;
-  }
-}
 
 export async function agents(api: ApiPromise, log: (line: string) => void, endpoint: string): Promise<void> {
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
@@ -95,12 +42,7 @@ export async function agents(api: ApiPromise, log: (line: string) => void, endpo
 
   // 1. The agents. Secrets in private files, as an operator keeps them.
   const dir = mkdtempSync(join(tmpdir(), 'zksettle-agents-'));
-  const secret = (name: string, value: string): string => {
-    const path = join(dir, name);
-    writeFileSync(path, `${value}\n`);
-    chmodSync(path, 0o600);
-    return path;
-  };
+  const secret = (name: string, value: string): string => secretFile(dir, name, value);
   const locations = [0, 1].map((i) => `file://${join(dir, `checkpoints-${i}`)}`);
   const payers = ['//Charlie', '//Ferdie'];
   const [v0, v1] = [0, 1].map(
@@ -214,14 +156,7 @@ export async function agents(api: ApiPromise, log: (line: string) => void, endpo
     for (const agent of [v0, v1, relayer]) check(agent.running(), `${agent.name} exited (see ${dir})`);
     log('12 settled, 8 refund-attested, escrow restored, nothing owed; each location announced once');
   } catch (error) {
-    for (const name of ['validator-0', 'validator-1', 'relayer']) {
-      try {
-        const text = readFileSync(join(dir, `${name}.log`), 'utf8').split('\n').slice(-15).join('\n');
-        log(`--- ${name} (last lines) ---\n${text}`);
-      } catch {
-        // no log
-      }
-    }
+    agentLogTails(dir, ['validator-0', 'validator-1', 'relayer'], log);
     if (error instanceof Error) throw error;
     fail(String(error));
   } finally {

@@ -1,13 +1,15 @@
 // Runs end-to-end suites against a running zkSettle node and reports each with its duration.
 //
-// Usage: npx tsx run.ts [--ws ws://127.0.0.1:9944] [--relay ws://…] [suite ...]
-//   (suites: transfer shielded foreign settlement agents state-kept upgrade xcm; xcm needs the relay
-//   chain, foreign a dev chain's sudo)
+// Usage: npx tsx run.ts [--ws ws://127.0.0.1:9944] [--relay ws://…] [--sibling ws://…] [suite ...]
+//   (suites: transfer shielded foreign settlement agents state-kept upgrade xcm native; xcm needs the
+//   relay chain, native the relay chain and a second zkSettle parachain (--sibling), foreign a dev
+//   chain's sudo)
 // Exit status 0 only if every suite passed.
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import type { ApiPromise } from '@polkadot/api';
 import { agents } from './agents.js';
 import { foreign } from './foreign.js';
+import { native } from './native.js';
 import { connect } from './lib/chain.js';
 import { settlement } from './settlement.js';
 import { shielded } from './shielded.js';
@@ -18,7 +20,7 @@ import { xcm } from './xcm.js';
 
 const suites: Record<
   string,
-  (api: ApiPromise, log: (line: string) => void, endpoint: string, relayEndpoint?: string) => Promise<void>
+  (api: ApiPromise, log: (line: string) => void, endpoint: string, relayEndpoint?: string, siblingEndpoint?: string) => Promise<void>
 > = {
   transfer,
   shielded,
@@ -28,6 +30,7 @@ const suites: Record<
   'state-kept': stateKept,
   upgrade,
   xcm,
+  native,
 };
 /** What runs when no suite is named (state-kept needs a restart between; upgrade, a chain of an
  *  earlier release). */
@@ -35,18 +38,16 @@ const defaults = ['transfer', 'shielded', 'foreign', 'settlement', 'agents'];
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
-  let endpoint = 'ws://127.0.0.1:9944';
-  const wsAt = args.indexOf('--ws');
-  if (wsAt >= 0) {
-    endpoint = args[wsAt + 1] ?? endpoint;
-    args.splice(wsAt, 2);
-  }
-  let relayEndpoint: string | undefined;
-  const relayAt = args.indexOf('--relay');
-  if (relayAt >= 0) {
-    relayEndpoint = args[relayAt + 1];
-    args.splice(relayAt, 2);
-  }
+  const option = (flag: string): string | undefined => {
+    const at = args.indexOf(flag);
+    if (at < 0) return undefined;
+    const value = args[at + 1];
+    args.splice(at, 2);
+    return value;
+  };
+  const endpoint = option('--ws') ?? 'ws://127.0.0.1:9944';
+  const relayEndpoint = option('--relay');
+  const siblingEndpoint = option('--sibling');
   const chosen = args.length > 0 ? args : defaults;
   for (const name of chosen) if (!(name in suites)) throw new Error(`unknown suite ${name} (have: ${Object.keys(suites).join(', ')})`);
 
@@ -57,7 +58,7 @@ async function main(): Promise<number> {
   for (const name of chosen) {
     const started = Date.now();
     try {
-      await suites[name](api, (line) => console.log(`  [${name}] ${line}`), endpoint, relayEndpoint);
+      await suites[name](api, (line) => console.log(`  [${name}] ${line}`), endpoint, relayEndpoint, siblingEndpoint);
       console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     } catch (error) {
       failed += 1;

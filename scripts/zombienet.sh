@@ -10,6 +10,11 @@
 # (ZKSETTLE_DEPLOYED_RELEASE, a commit; spec_version 5 by default) and e2e/upgrade.ts upgrades it
 # to the current runtime through governance.
 #
+# ./scripts/zombienet.sh native: the settlement pallet's native level (zombienet/0003-native.zndsl
+# on zombienet/network-native.toml): a second zkSettle parachain (para 2043, its own domain) with
+# HRMP channels both ways; orders settled over XCM with no agent, the aggregated level with agents,
+# forged native messages refused, a channel closed and reopened (e2e/native.ts).
+#
 # First run: builds the relay binaries once (scripts/relay-binaries.sh, long: see the README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +44,11 @@ if [ "${1:-}" = upgrade ]; then
 	git show "$release:chain-specs/local.plain.json" >"$work/deployed.plain.json"
 	export ZKSETTLE_PARA_SPEC="$work/deployed.plain.json"
 	test=0002-upgrade.zndsl
+elif [ "${1:-}" = native ]; then
+	test=0003-native.zndsl
+elif [ -n "${1:-}" ]; then
+	echo "unknown network test ${1} (have: upgrade, native; none: the main suite)" >&2
+	exit 2
 fi
 # zombienet and every node it spawns run in their own process group, killed as a whole on exit.
 # From zombienet/: zombienet resolves the paths in network.toml (the chain spec) from its working

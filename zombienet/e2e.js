@@ -14,8 +14,11 @@ function run(nodeName, networkInfo, suites) {
   // The relay chain's first validator, for suites that act on both chains (xcm).
   const relay = networkInfo.nodesByName.alice;
   const relayArgs = relay ? ['--relay', relay.wsUri] : [];
+  // The second zkSettle parachain's collator, on networks that have one (network-native.toml).
+  const sibling = networkInfo.nodesByName['sibling-1'];
+  const siblingArgs = sibling ? ['--sibling', sibling.wsUri] : [];
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'run.ts', '--ws', node.wsUri, ...relayArgs, ...names], {
+    const child = spawn('npx', ['tsx', 'run.ts', '--ws', node.wsUri, ...relayArgs, ...siblingArgs, ...names], {
       cwd: path.join(__dirname, '..', 'e2e'),
       stdio: 'inherit',
     });

@@ -189,3 +189,64 @@ export function reserved(api: ApiPromise, address: string, at?: string): Promise
   const query = at ? api.query.system.account.at(at, address) : api.query.system.account(address);
   return query.then((account) => account.data.reserved.toBigInt());
 }
+
+/** Poll `read` until `done` holds of it (blocks on several chains, XCM in between). */
+export async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 180_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Failure(`${what}: still ${String(value)} after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+}
+
+/** An event found in a block, with the block's timestamp (ms, `pallet_timestamp::Now`). */
+export interface Found {
+  blockHash: string;
+  blockNumber: number;
+  record: EventRecord;
+  /** `section.method` of the event. */
+  name: string;
+  timestamp: number;
+}
+
+/** The timestamp (ms) of block `blockHash`. */
+export async function blockTime(api: ApiPromise, blockHash: string): Promise<number> {
+  return ((await api.query.timestamp.now.at(blockHash)) as unknown as { toNumber(): number }).toNumber();
+}
+
+/**
+ * The first event that `match` accepts in the best chain's blocks numbered `from` and above,
+ * waiting for new blocks until `timeoutMs`. Finds events of any phase: those of messages a chain
+ * takes in from its relay chain or siblings are emitted outside any extrinsic.
+ */
+export async function findEvent(
+  api: ApiPromise,
+  from: number,
+  what: string,
+  match: (record: EventRecord) => boolean,
+  timeoutMs = 180_000,
+): Promise<Found> {
+  const deadline = Date.now() + timeoutMs;
+  let next = from;
+  for (;;) {
+    const best = (await api.rpc.chain.getHeader()).number.toNumber();
+    for (; next <= best; next += 1) {
+      const blockHash = (await api.rpc.chain.getBlockHash(next)).toHex();
+      const records = (await (await api.at(blockHash)).query.system.events()) as unknown as EventRecord[];
+      const record = records.find(match);
+      if (record) {
+        const name = `${record.event.section}.${record.event.method}`;
+        return { blockHash, blockNumber: next, record, name, timestamp: await blockTime(api, blockHash) };
+      }
+    }
+    if (Date.now() > deadline) throw new Failure(`${what}: not in blocks #${from}..#${best} (${timeoutMs / 1000} s)`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
+/** The best block's number. */
+export async function bestNumber(api: ApiPromise): Promise<number> {
+  return (await api.rpc.chain.getHeader()).number.toNumber();
+}
