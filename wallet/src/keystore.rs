@@ -4,8 +4,8 @@
 //! The key is scrypt(password, salt) with `log_n = 15, r = 8, p = 1` (32 MiB, the parameters
 //! Ethereum's keystores use for "light" scrypt), and the secret is sealed with
 //! ChaCha20-Poly1305 under a random nonce; a wrong password fails authentication instead of
-//! yielding garbage. The address is stored in clear so that `zksettle address` needs no
-//! password.
+//! yielding garbage. The shielded address and, for a full wallet, its public account are stored
+//! in clear so that `zksettle address` needs no password.
 
 use chacha20poly1305::{aead::Aead, ChaCha20Poly1305, KeyInit, Nonce};
 use serde::{Deserialize, Serialize};
@@ -45,6 +45,11 @@ pub struct Keystore {
 	pub kind: Kind,
 	/// The shielded address, in clear.
 	pub address: String,
+	/// A full wallet's public account (SS58, generic prefix 42), in clear; absent for a
+	/// watch-only wallet, and in keystores written before it was recorded (filled in when such
+	/// a wallet is next opened).
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub account: Option<String>,
 	/// Key derivation.
 	pub kdf: Kdf,
 	/// ChaCha20-Poly1305 nonce, hex.
@@ -86,6 +91,7 @@ impl Keystore {
 			version: 1,
 			kind,
 			address: keys.address().to_string(),
+			account: account_of(keys)?,
 			kdf,
 			nonce: hex::encode(nonce),
 			ciphertext: hex::encode(ciphertext),
@@ -117,7 +123,19 @@ impl Keystore {
 		if keys.address().to_string() != self.address {
 			return Err(WalletError::Corrupt("keystore".into(), "the address does not match the secret".into()));
 		}
+		if self.account.is_some() && self.account != account_of(&keys)? {
+			return Err(WalletError::Corrupt("keystore".into(), "the public account does not match the secret".into()));
+		}
 		Ok(keys)
+	}
+}
+
+/// The public account of `keys` (the mnemonic's sr25519 key, as Polkadot.js derives it), none
+/// for a viewing key.
+pub fn account_of(keys: &Keys) -> Result<Option<String>, WalletError> {
+	match keys {
+		Keys::Spending { .. } => Ok(Some(crate::wallet::signer(keys.phrase()?)?.public_key().to_account_id().to_string())),
+		Keys::Viewing { .. } => Ok(None),
 	}
 }
 
@@ -136,6 +154,27 @@ mod tests {
 		let store: Keystore = serde_json::from_str(&json).unwrap();
 		assert_eq!(store.open("correct horse").unwrap().address(), keys.address());
 		assert!(matches!(store.open("battery staple"), Err(WalletError::WrongPassword)));
+	}
+
+	/// The public account is in clear beside the address, and must belong to the sealed secret.
+	#[test]
+	fn the_public_account_is_recorded_and_checked() {
+		let keys = Keys::from_phrase(PHRASE).unwrap();
+		let store = Keystore::seal(&keys, "pw", 10).unwrap();
+		let account = crate::wallet::signer(PHRASE).unwrap().public_key().to_account_id().to_string();
+		assert_eq!(store.account.as_deref(), Some(account.as_str()));
+		let mut other = store.clone();
+		other.account = Some("5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty".into());
+		assert!(matches!(other.open("pw"), Err(WalletError::Corrupt(..))));
+		// A keystore from before the field was recorded still opens.
+		let mut json: serde_json::Value = serde_json::to_value(&store).unwrap();
+		json.as_object_mut().unwrap().remove("account");
+		let old: Keystore = serde_json::from_value(json).unwrap();
+		assert_eq!(old.account, None);
+		assert_eq!(old.open("pw").unwrap().address(), keys.address());
+		// A watch-only wallet has none.
+		let viewing = Keys::from_viewing_key(&keys.export_viewing_key()).unwrap();
+		assert_eq!(Keystore::seal(&viewing, "pw", 10).unwrap().account, None);
 	}
 
 	#[test]

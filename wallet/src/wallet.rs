@@ -86,7 +86,15 @@ impl Wallet {
 		// The files of a wallet written by an older version (default umask) are made the owner's
 		// alone (not the directory: `--wallet` may name one the user shares on purpose).
 		crate::files::make_private(&[&keystore_path(dir), &state_path(dir)])?;
-		let keys = Self::keystore(dir)?.open(password)?;
+		let mut keystore = Self::keystore(dir)?;
+		let keys = keystore.open(password)?;
+		// A keystore written before the public account was recorded gets it now.
+		if keystore.account.is_none() && keystore.kind == crate::keystore::Kind::Spending {
+			keystore.account = crate::keystore::account_of(&keys)?;
+			let json =
+				serde_json::to_vec_pretty(&keystore).map_err(|e| WalletError::Corrupt("keystore".into(), e.to_string()))?;
+			crate::files::write_private(&keystore_path(dir), &json)?;
+		}
 		let state = State::load(&state_path(dir), &keys)?.unwrap_or_default();
 		Ok(Wallet { dir: dir.to_path_buf(), keys, state })
 	}

@@ -142,6 +142,12 @@ fn exit_statuses_password_file_and_birthday() {
 	let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
 	assert!(json["address"].as_str().unwrap().starts_with("zks"), "{json}");
 	assert_eq!(json["watch_only"], false);
+	// Both things `address` promises, without the password: the public account is the
+	// mnemonic's sr25519 key, as Polkadot.js derives it.
+	let account = zksettle_wallet::wallet::signer(WORDS).unwrap().public_key().to_account_id().to_string();
+	assert_eq!(json["account"], account.as_str(), "{json}");
+	let out = zksettle(&wallet, &["address"], "");
+	assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("public account:   {account}")));
 	let out = zksettle(&fresh, &["init", "--json", "--url", "ws://127.0.0.1:1", &with(&good)[0], &with(&good)[1]], "");
 	assert_eq!(status(&out), i32::from(exit::NODE));
 	let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

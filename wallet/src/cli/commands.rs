@@ -278,11 +278,18 @@ pub async fn run(cli: Cli) -> Result<Report, Failure> {
 		Command::Address => {
 			let keystore = Wallet::keystore(&cli.wallet)?;
 			let watch_only = keystore.kind == Kind::Viewing;
+			// A keystore from before the public account was recorded: opened (with the password)
+			// once, which records it.
+			let account = match (&keystore.account, watch_only) {
+				(None, false) => Wallet::open(&cli.wallet, &password(pw_file, false)?)?.account()?.public_key().to_account_id().to_string().into(),
+				(account, _) => account.clone(),
+			};
 			let mut text = vec![format!("shielded address: {}", keystore.address)];
-			if watch_only {
-				text.push("(watch-only wallet)".into());
+			match &account {
+				Some(account) => text.push(format!("public account:   {account}")),
+				None => text.push("(watch-only wallet: no public account)".into()),
 			}
-			Report::new(text, json!({ "address": keystore.address.to_string(), "watch_only": watch_only }))
+			Report::new(text, json!({ "address": keystore.address.to_string(), "account": account, "watch_only": watch_only }))
 		},
 		Command::Sync => {
 			let mut wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
