@@ -463,7 +463,7 @@ mod tests {
 		assert_eq!(failure.describe(false), "insufficient shielded balance: need 200.01 ZKS (fees included), have 100 ZKS");
 		assert_eq!(
 			failure.describe(true),
-			"insufficient shielded balance: need 200010000000000 ZKS (fees included), have 100000000000000 ZKS"
+			"insufficient shielded balance: need 200010000000000 base units of ZKS (fees included), have 100000000000000 base units of ZKS"
 		);
 		let usd = AssetInfo { asset: AssetArg::Fungible(2), symbol: "USD".into(), decimals: 6 };
 		let error = WalletError::InsufficientShieldedBalance { asset: 3, needed: 5_000_000, available: 0 };

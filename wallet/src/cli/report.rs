@@ -48,9 +48,14 @@ pub struct Units {
 }
 
 impl Units {
-	/// `amount` of `info`, with its symbol.
+	/// `amount` of `info`, with its symbol: `1.5 USD`, or with `--raw` `1500000 base units of USD`
+	/// (a count of base units beside the bare symbol would read as that many whole tokens).
 	pub fn show(&self, info: &AssetInfo, amount: u128) -> String {
-		format!("{} {}", info.show(amount, self.raw), info.symbol)
+		if self.raw {
+			format!("{} base units of {}", info.show(amount, true), info.symbol)
+		} else {
+			format!("{} {}", info.show(amount, false), info.symbol)
+		}
 	}
 }
 
@@ -115,6 +120,6 @@ mod tests {
 			json!({ "amount": u128::MAX.to_string(), "asset": { "id": 3, "symbol": "USD", "decimals": 6 } })
 		);
 		assert_eq!(Units { raw: false }.show(&usd, 1_500_000), "1.5 USD");
-		assert_eq!(Units { raw: true }.show(&usd, 1_500_000), "1500000 USD");
+		assert_eq!(Units { raw: true }.show(&usd, 1_500_000), "1500000 base units of USD");
 	}
 }
