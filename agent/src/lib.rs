@@ -41,6 +41,13 @@ pub enum AgentError {
 	/// A validator endpoint failed.
 	#[error("validator {0}: {1}")]
 	Validator(String, String),
+	/// A checkpoint store refuses this agent's reads (HTTP 403): a misconfigured bucket, not
+	/// "no checkpoint yet", so it is an error an operator is alerted to.
+	#[error(
+		"{0}: HTTP 403 Forbidden: the store refuses public reads (a validator's bucket must let anyone \
+		 get and list its objects, as Hyperlane relayers read them)"
+	)]
+	Forbidden(String),
 	/// Not (yet) enough valid signatures for the destination's ISM.
 	#[error("{have} valid signature(s) of the {need} the ISM needs")]
 	NotEnoughSignatures {
@@ -79,6 +86,7 @@ impl AgentError {
 			AgentError::Node(_) => "node",
 			AgentError::Chain(_) => "chain",
 			AgentError::Validator(..) => "validator",
+			AgentError::Forbidden(_) => "forbidden",
 			AgentError::NotEnoughSignatures { .. } => "signatures",
 			AgentError::Unsupported(_) => "unsupported",
 			AgentError::Refused(_) => "refused",

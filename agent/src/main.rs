@@ -24,7 +24,7 @@ struct Cli {
 	/// A JSON configuration file: an object of the role's long flag names (see the README).
 	#[arg(long, global = true, env = "ZKSETTLE_CONFIG")]
 	config: Option<PathBuf>,
-	/// More logs (`-v` info, `-vv` debug, `-vvv` trace); `RUST_LOG` overrides.
+	/// Logs at INFO by default; more with `-v` (debug) and `-vv` (trace); `RUST_LOG` overrides.
 	#[arg(short, long, global = true, action = clap::ArgAction::Count)]
 	verbose: u8,
 	#[command(subcommand)]
@@ -180,7 +180,7 @@ async fn run(cli: Cli) -> Result<(), AgentError> {
 				None => None,
 			};
 			let (_server, local) = validator::serve(store.clone(), key.address(), rpc).await?;
-			tracing::warn!(
+			tracing::info!(
 				target: "zksettle_agent",
 				"validator {address} for domain {domain} (hook {}), serving http://{local}, from leaf {from}, resuming after {:?}",
 				zksettle_agent::hex0x(&hook),
@@ -196,7 +196,7 @@ async fn run(cli: Cli) -> Result<(), AgentError> {
 			let labels = [("role", "relayer".into()), ("origin", origin.domain.to_string()), ("destination", destination.domain.to_string())];
 			let validators = Validators::new(&validators, s3_endpoint_from_env(), allow_local_checkpoint_syncers)?;
 			if validators.discovers() {
-				tracing::warn!(target: "zksettle_agent", "no --validator given: reading the locations validators announced on the origin");
+				tracing::info!(target: "zksettle_agent", "no --validator given: reading the locations validators announced on the origin");
 			}
 			let mut relayer = Relayer::new(origin, destination, validators, signer);
 			if let Some(addr) = metrics {
@@ -205,7 +205,7 @@ async fn run(cli: Cli) -> Result<(), AgentError> {
 				relayer = relayer.with_metrics(m);
 			}
 			let db = Db::open(db, relayer.route())?;
-			tracing::warn!(
+			tracing::info!(
 				target: "zksettle_agent",
 				"relaying domain {} -> {} from leaf {from}: resuming at leaf {} with {} pending",
 				relayer.origin.domain,
@@ -245,7 +245,7 @@ fn main() -> ExitCode {
 		return ExitCode::FAILURE;
 	}
 	let cli = Cli::parse();
-	zksettle_wallet::logs::init(cli.verbose, &["zksettle_agent", "zksettle"]);
+	zksettle_wallet::logs::init_service(cli.verbose, &["zksettle_agent", "zksettle"]);
 	let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
 		Ok(runtime) => runtime,
 		Err(e) => {

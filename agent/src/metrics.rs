@@ -7,7 +7,7 @@
 //! | `zksettle_agent_messages_delivered_total`    | counter | messages delivered by this relayer                |
 //! | `zksettle_agent_messages_pending`            | gauge   | messages waiting for delivery (relayer)          |
 //! | `zksettle_agent_latest_leaf`                 | gauge   | highest origin leaf taken in                      |
-//! | `zksettle_agent_errors_total{kind}`          | counter | failures, by class (`node`, `validator`, …)      |
+//! | `zksettle_agent_errors_total{kind}`          | counter | failures, by class (`node`, `validator`, `forbidden`: a checkpoint store refusing reads, alert on it, …) |
 //! | `zksettle_agent_last_error_timestamp_seconds`| gauge   | Unix time of the last failure (0: none yet)      |
 //!
 //! Every metric carries the constant labels `role` (`validator` or `relayer`) and `origin` (and

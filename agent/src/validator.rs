@@ -242,7 +242,7 @@ pub async fn announce_on_chain(
 		};
 		match attempt.await {
 			Ok(submitted) => {
-				tracing::warn!(target: LOG, %location, "{}", if submitted { "announced on-chain" } else { "already announced on-chain" });
+				tracing::info!(target: LOG, %location, "{}", if submitted { "announced on-chain" } else { "already announced on-chain" });
 				return Ok(());
 			},
 			Err(e @ AgentError::Config(_)) => return Err(e),

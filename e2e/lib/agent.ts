@@ -34,7 +34,7 @@ export class Agent {
 
   start(): void {
     const out = createWriteStream(this.log, { flags: 'a' });
-    this.child = spawn(agentBin(), ['-v', ...this.args], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(agentBin(), this.args, { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout?.pipe(out);
     this.child.stderr?.pipe(out);
   }

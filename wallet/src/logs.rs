@@ -1,9 +1,21 @@
 //! Logs on standard error for zkSettle's command-line tools (the wallet and the agents), through
-//! `tracing`: warnings by default, more with each `-v`; `RUST_LOG` overrides.
+//! `tracing`: the wallet (a command) logs warnings by default, the agents (services) what they
+//! do at INFO, as Hyperlane's agents and Substrate nodes do; more with each `-v`; `RUST_LOG`
+//! overrides.
 
 /// Install the subscriber: `verbose` 0 warn, 1 info, 2 debug, 3+ trace for the `targets` (log
 /// targets such as `zksettle_agent`), warnings for every other crate.
 pub fn init(verbose: u8, targets: &[&str]) {
+	init_at(verbose, targets)
+}
+
+/// The subscriber of a long-running service: INFO for the `targets` by default, one level more
+/// with each `verbose` (`-v` debug, `-vv` trace).
+pub fn init_service(verbose: u8, targets: &[&str]) {
+	init_at(verbose.saturating_add(1), targets)
+}
+
+fn init_at(verbose: u8, targets: &[&str]) {
 	let level = match verbose {
 		0 => "warn",
 		1 => "info",

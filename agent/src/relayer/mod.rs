@@ -114,7 +114,7 @@ impl Relayer {
 		let sources = self.validators.sources(&self.origin, set).await?;
 		let mut fetches: futures::stream::FuturesUnordered<_> = sources
 			.iter()
-			.map(|(url, source)| async move { (url, source.checkpoint(url, checkpoint.index).await) })
+			.map(|(url, source)| async move { (url, source.checkpoint(url, checkpoint.index, self.metrics.as_ref()).await) })
 			.collect();
 		let collect = async {
 			while let Some((url, signed)) = fetches.next().await {

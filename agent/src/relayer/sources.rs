@@ -70,22 +70,34 @@ impl Source {
 	}
 
 	/// The checkpoint at leaf `index`, attributed to `label`; `None` if there is none yet or the
-	/// source failed (another validator may answer; the message is retried).
-	pub async fn checkpoint(&self, label: &str, index: u32) -> Option<SignedCheckpoint> {
+	/// source failed (another validator may answer; the message is retried). A failure is
+	/// logged and counted in `metrics`: a store that refuses reads (403) at ERROR, as an
+	/// operator must fix it; others at DEBUG (a validator briefly down is routine).
+	pub async fn checkpoint(&self, label: &str, index: u32, metrics: Option<&crate::metrics::Metrics>) -> Option<SignedCheckpoint> {
 		let result = match self {
-			Source::Rpc(client) => client.request("validator_checkpoint", rpc_params![index]).await.map_err(|e| e.to_string()),
+			Source::Rpc(client) => client
+				.request("validator_checkpoint", rpc_params![index])
+				.await
+				.map_err(|e| AgentError::Validator(label.to_string(), e.to_string())),
 			// File reads block: off the async executor.
 			Source::Local(storage) => {
 				let (storage, label) = (storage.clone(), label.to_string());
+				let failed = label.clone();
 				tokio::task::spawn_blocking(move || storage.fetch(index, &label))
 					.await
-					.map_err(|e| e.to_string())
-					.and_then(|read| read.map_err(|e| e.to_string()))
+					.map_err(|e| AgentError::Validator(failed, e.to_string()))
+					.and_then(|read| read)
 			},
-			Source::Remote(storage) => storage.fetch(index, label).await.map_err(|e| e.to_string()),
+			Source::Remote(storage) => storage.fetch(index, label).await,
 		};
 		result.unwrap_or_else(|e| {
-			tracing::debug!(target: LOG, validator = %label, index, "{e}");
+			match e {
+				AgentError::Forbidden(_) => tracing::error!(target: LOG, validator = %label, index, "{e}"),
+				_ => tracing::debug!(target: LOG, validator = %label, index, "{e}"),
+			}
+			if let Some(metrics) = metrics {
+				metrics.error(&e);
+			}
 			None
 		})
 	}

@@ -102,8 +102,10 @@ impl RemoteStorage {
 		&self.location
 	}
 
-	/// The body of `name`; `None` if the store has no such file (404, or 403 as S3 answers
-	/// anonymous reads of missing keys).
+	/// The body of `name`; `None` if the store has no such file (404). A 403 is an error
+	/// ([`AgentError::Forbidden`]): S3 answers an anonymous read of a missing key with 403 only
+	/// when the bucket does not grant public listing, which Hyperlane's validator buckets must,
+	/// so a 403 means the store is misconfigured; read as "not yet", it would hide that forever.
 	async fn get(&self, name: &str) -> Result<Option<Bytes>, AgentError> {
 		let url = format!("{}/{name}", self.base);
 		let failed = |e: String| AgentError::Validator(url.clone(), e);
@@ -113,8 +115,11 @@ impl RemoteStorage {
 			.map_err(|_| failed("timed out".into()))?
 			.map_err(|e| failed(e.to_string()))?;
 		let status = response.status();
-		if status == hyper::StatusCode::NOT_FOUND || status == hyper::StatusCode::FORBIDDEN {
+		if status == hyper::StatusCode::NOT_FOUND {
 			return Ok(None);
+		}
+		if status == hyper::StatusCode::FORBIDDEN {
+			return Err(AgentError::Forbidden(url));
 		}
 		if !status.is_success() {
 			return Err(failed(format!("HTTP {status}")));
@@ -161,7 +166,7 @@ mod tests {
 	}
 
 	/// A minimal object store: serves `dir` path-style under `/bucket/`, 404 for what is
-	/// missing, 500 for `broken/`.
+	/// missing, 500 for `broken/`, 403 for `private/`.
 	async fn serve(dir: std::path::PathBuf) -> String {
 		use tokio::io::{AsyncReadExt, AsyncWriteExt};
 		let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -181,6 +186,7 @@ mod tests {
 							Err(_) => ("404 Not Found", Vec::new()),
 						},
 						None if path.starts_with("/broken/") => ("500 Internal Server Error", Vec::new()),
+						None if path.starts_with("/private/") => ("403 Forbidden", Vec::new()),
 						None => ("404 Not Found", Vec::new()),
 					};
 					let head = format!("HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
@@ -224,5 +230,29 @@ mod tests {
 		assert!(matches!(broken.fetch(4, "v0").await, Err(AgentError::Validator(..))));
 		let nobody = RemoteStorage::from_location("http://127.0.0.1:1/x", None).unwrap();
 		assert!(nobody.fetch(4, "v0").await.is_err());
+	}
+
+	/// A store that refuses reads is an error, counted in the metrics under its own kind, never
+	/// "no checkpoint yet".
+	#[tokio::test]
+	async fn a_403_is_an_error_and_is_counted() {
+		let dir = tempfile::tempdir().unwrap();
+		let endpoint = serve(dir.path().to_path_buf()).await;
+		let private = RemoteStorage::from_location(&format!("{endpoint}/private"), None).unwrap();
+		assert!(matches!(private.fetch(4, "v0").await, Err(AgentError::Forbidden(_))));
+		assert!(matches!(private.latest_index().await, Err(AgentError::Forbidden(_))));
+
+		let metrics = crate::metrics::Metrics::new(&[("role", "relayer".into())]).unwrap();
+		let source = crate::relayer::sources::Source::Remote(Box::new(private));
+		assert_eq!(source.checkpoint("v0", 4, Some(&metrics)).await, None);
+		assert!(
+			metrics.render().lines().any(|l| l.starts_with("zksettle_agent_errors_total{") && l.contains("kind=\"forbidden\"") && l.ends_with(" 1")),
+			"{}",
+			metrics.render()
+		);
+		// A missing checkpoint (404) is not an error.
+		let missing = crate::relayer::sources::Source::Remote(Box::new(RemoteStorage::from_location(&format!("{endpoint}/bucket/folder"), None).unwrap()));
+		assert_eq!(missing.checkpoint("v0", 9, Some(&metrics)).await, None);
+		assert!(!metrics.render().contains("kind=\"validator\""), "{}", metrics.render());
 	}
 }
