@@ -20,8 +20,11 @@
 //! validator's key comes from `--key-file` or `ZKSETTLE_VALIDATOR_KEY`, the relayer's account
 //! from `--suri-file` or `ZKSETTLE_RELAYER_SURI`. A secret file must not be readable by the
 //! group or others, as ssh demands of its keys.
+//!
+//! Each agent keeps a database on disk (a restarted agent resumes where it stopped): `--db`, or
+//! by default a file named by its role and route in the agents' data directory ([`default_db`]).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::AgentError;
 
@@ -119,6 +122,28 @@ pub fn optional_secret(file: Option<&Path>, env: &str) -> Result<Option<String>,
 	}
 }
 
+/// The agents' data directory: `$ZKSETTLE_AGENT_DATA`, else `$XDG_DATA_HOME/zksettle-agent`,
+/// else `$HOME/.local/share/zksettle-agent` (the XDG default).
+pub fn data_dir() -> Result<PathBuf, AgentError> {
+	let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+	var("ZKSETTLE_AGENT_DATA")
+		.or_else(|| var("XDG_DATA_HOME").map(|d| d.join("zksettle-agent")))
+		.or_else(|| var("HOME").map(|h| h.join(".local/share/zksettle-agent")))
+		.ok_or_else(|| AgentError::Config("no --db, and no data directory (set ZKSETTLE_AGENT_DATA or HOME)".into()))
+}
+
+/// The database file `name` in `dir`, created (the owner's alone) if missing: where an agent
+/// given no `--db` keeps its state. `name` says the role and route (`validator-<domain>-<address>`,
+/// `relayer-<origin>-<destination>`), so two agents on one machine never share a file.
+pub fn default_db(dir: &Path, name: &str) -> Result<PathBuf, AgentError> {
+	let mut builder = std::fs::DirBuilder::new();
+	builder.recursive(true);
+	#[cfg(unix)]
+	std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+	builder.create(dir).map_err(|e| AgentError::Io(dir.display().to_string(), e))?;
+	Ok(dir.join(format!("{name}.json")))
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -177,5 +202,27 @@ mod tests {
 		assert!(secret(None, "ZKSETTLE_TEST_UNSET_SECRET", "key").unwrap_err().to_string().contains("--key-file"));
 		std::fs::write(&path, "\n").unwrap();
 		assert!(read_secret(&path).is_err());
+	}
+
+	/// Without `--db`, a relayer's database is a file in the data directory that a restart
+	/// finds again; another route gets another file.
+	#[test]
+	fn the_default_database_is_on_disk_and_survives_a_restart() {
+		use crate::relayer::db::{Db, Route};
+		let data = tempfile::tempdir().unwrap();
+		let dir = data.path().join("zksettle-agent");
+		let route = Route { origin: 1, origin_genesis: "0x01".into(), destination: 2, destination_genesis: "0x02".into() };
+		let path = default_db(&dir, "relayer-1-2").unwrap();
+		assert!(path.starts_with(&dir));
+		#[cfg(unix)]
+		assert_eq!(std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&dir).unwrap().permissions()) & 0o777, 0o700);
+		let mut db = Db::open(Some(path.clone()), route.clone()).unwrap();
+		db.take_in([(0, [1; 32]), (1, [2; 32])], 2).unwrap();
+		db.done(0, true).unwrap();
+		drop(db);
+		// The restarted relayer, given no --db either, opens the same file and resumes.
+		let again = Db::open(Some(default_db(&dir, "relayer-1-2").unwrap()), route).unwrap();
+		assert_eq!((again.next(), again.pending().len()), (2, 1));
+		assert_ne!(default_db(&dir, "relayer-1-3").unwrap(), path);
 	}
 }

@@ -49,7 +49,8 @@ enum Command {
 		/// database holds are not signed again.
 		#[arg(long, env = "ZKSETTLE_VALIDATOR_FROM", default_value_t = 0)]
 		from: u32,
-		/// Keep signed checkpoints in this JSON file.
+		/// Keep signed checkpoints in this JSON file (default: `validator-<domain>-<address>.json` in
+		/// the data directory, `$ZKSETTLE_AGENT_DATA` or `~/.local/share/zksettle-agent`).
 		#[arg(long, env = "ZKSETTLE_VALIDATOR_DB")]
 		db: Option<PathBuf>,
 		/// Publish signed checkpoints in this directory, in Hyperlane's checkpoint storage
@@ -105,7 +106,8 @@ enum Command {
 		#[arg(long, env = "ZKSETTLE_RELAYER_FROM", default_value_t = 0)]
 		from: u32,
 		/// Keep the relayer's position and pending messages in this JSON file; a restarted
-		/// relayer resumes from it. In memory only without it.
+		/// relayer resumes from it (default: `relayer-<origin>-<destination>.json` in the data
+		/// directory, `$ZKSETTLE_AGENT_DATA` or `~/.local/share/zksettle-agent`).
 		#[arg(long, env = "ZKSETTLE_RELAYER_DB")]
 		db: Option<PathBuf>,
 		/// Serve Prometheus metrics at this address (`/metrics`).
@@ -141,7 +143,12 @@ async fn run(cli: Cli) -> Result<(), AgentError> {
 			let mut mailbox = connect(&url).await?;
 			pin.check(mailbox.domain, mailbox.hook)?;
 			let address = zksettle_agent::hex0x(&key.address());
-			let mut store = Store::open(db)?;
+			let db = match db {
+				Some(path) => path,
+				None => config::default_db(&config::data_dir()?, &format!("validator-{domain}-{address}"))?,
+			};
+			tracing::info!(target: "zksettle_agent", db = %db.display(), "signed checkpoints kept here");
+			let mut store = Store::open(Some(db))?;
 			if let Some(dir) = checkpoint_dir {
 				let storage = LocalStorage::open(dir)?;
 				let location = location.unwrap_or_else(|| storage.location());
@@ -204,7 +211,15 @@ async fn run(cli: Cli) -> Result<(), AgentError> {
 				m.serve(addr);
 				relayer = relayer.with_metrics(m);
 			}
-			let db = Db::open(db, relayer.route())?;
+			let db = match db {
+				Some(path) => path,
+				None => config::default_db(
+					&config::data_dir()?,
+					&format!("relayer-{}-{}", relayer.origin.domain, relayer.destination.domain),
+				)?,
+			};
+			tracing::info!(target: "zksettle_agent", db = %db.display(), "position and pending messages kept here");
+			let db = Db::open(Some(db), relayer.route())?;
 			tracing::info!(
 				target: "zksettle_agent",
 				"relaying domain {} -> {} from leaf {from}: resuming at leaf {} with {} pending",
