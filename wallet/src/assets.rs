@@ -167,6 +167,12 @@ impl Chain {
 			return Ok(native);
 		}
 		if let Ok(id) = name.trim_start_matches('#').parse::<u32>() {
+			// An id names an asset only if it exists: an unknown one would otherwise read as an
+			// asset with no symbol and 0 decimals, and `1` would mean one base unit of nothing.
+			let exists: Option<Value> = self.fetch("Assets", "Asset", (id,)).await?;
+			if exists.is_none() {
+				return Err(WalletError::UnknownAsset(format!("no asset {id} on this chain")));
+			}
 			return self.asset_info(AssetArg::Fungible(id)).await;
 		}
 		if let Some(Ok(index)) = name.strip_prefix('f').map(str::parse::<u32>) {

@@ -227,6 +227,16 @@ impl Chain {
 		Ok(entry.map_or(0, |entry| entry.balance))
 	}
 
+	/// Public balance of `account` in `asset` (the native token's free balance, or the asset's).
+	pub async fn public_balance(&self, asset: crate::builder::AssetArg, account: &AccountId32) -> Result<u128, WalletError> {
+		use crate::builder::AssetArg;
+		match asset {
+			AssetArg::Native => self.free_balance(account).await,
+			AssetArg::Fungible(id) => self.asset_balance(id, account).await,
+			AssetArg::Foreign(index) => self.foreign_asset_balance(index, account).await,
+		}
+	}
+
 	/// Submit the shielded pool's `call_name` with SCALE-encoded arguments `args`, signed by
 	/// `signer` or unsigned when `signer` is `None`; wait until a finalized block holds it and
 	/// report where, or the chain's error.

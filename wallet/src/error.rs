@@ -31,6 +31,16 @@ pub enum WalletError {
 		/// Unspent value.
 		available: u128,
 	},
+	/// The account paying a shield holds less than the amount (checked before proving).
+	#[error("insufficient public balance: need {needed} (and the transaction fee), have {available} (asset {asset})")]
+	InsufficientPublicBalance {
+		/// Asset (note field value).
+		asset: u64,
+		/// The amount to shield.
+		needed: u128,
+		/// The payer's free balance in the asset.
+		available: u128,
+	},
 	/// Enough value in total, but spread over more notes than one transaction can spend.
 	#[error(
 		"the {needed} needed is spread over more than two notes (the two largest hold {largest_two}); \
@@ -133,7 +143,10 @@ impl WalletError {
 			WalletError::NoWallet(_) |
 			WalletError::Io(..) |
 			WalletError::Corrupt(..) => exit::WALLET,
-			WalletError::InsufficientShieldedBalance { .. } | WalletError::NotesTooFragmented { .. } | WalletError::ViewOnly => {
+			WalletError::InsufficientShieldedBalance { .. } |
+			WalletError::InsufficientPublicBalance { .. } |
+			WalletError::NotesTooFragmented { .. } |
+			WalletError::ViewOnly => {
 				exit::FUNDS
 			},
 			WalletError::StaleRoot |
@@ -205,6 +218,7 @@ mod tests {
 			(WalletError::WrongPassword, exit::WALLET),
 			(WalletError::Io("f".into(), io()), exit::WALLET),
 			(WalletError::InsufficientShieldedBalance { asset: 0, needed: 2, available: 1 }, exit::FUNDS),
+			(WalletError::InsufficientPublicBalance { asset: 0, needed: 2, available: 1 }, exit::FUNDS),
 			(WalletError::ViewOnly, exit::FUNDS),
 			(WalletError::NoteAlreadySpent, exit::CHAIN),
 			(WalletError::from_submission("Custom error: 1"), exit::CHAIN),

@@ -154,6 +154,12 @@ impl Wallet {
 		amount: u64,
 		payer: &subxt_signer::sr25519::Keypair,
 	) -> Result<Outcome, WalletError> {
+		// The payer's balance before the proof (seconds of work): a shortfall is the user's
+		// funds, not a refusal by the chain after the fact.
+		let available = chain.public_balance(asset, &payer.public_key().to_account_id()).await?;
+		if available < u128::from(amount) {
+			return Err(WalletError::InsufficientPublicBalance { asset: asset.field_value(), needed: amount.into(), available });
+		}
 		let plan = Plan {
 			asset,
 			ext_amount: i128::from(amount),

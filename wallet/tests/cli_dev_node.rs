@@ -156,6 +156,14 @@ async fn json_output_assets_by_symbol_and_merged_notes() {
 	let (code, out) = zksettle(&url, &alice, &["shield", "1", "--asset", "DUP", "--suri-file", payer], None).await;
 	assert_eq!((code, out["error"]["class"].as_str()), (exit::INPUT, Some("input")), "{out}");
 	assert!(out["error"]["message"].as_str().unwrap().contains("assets 8, 9"), "{out}");
+	// More than the payer holds: the user's funds (exit 4), found before any proof is made.
+	let (code, out) = zksettle(&url, &alice, &["shield", "5000", "--asset", "USDZ", "--suri-file", payer], None).await;
+	assert_eq!((code, out["error"]["class"].as_str()), (exit::FUNDS, Some("funds")), "{out}");
+	assert!(out["error"]["message"].as_str().unwrap().contains("insufficient public balance: need 5000 USDZ"), "{out}");
+	// An id no asset has is refused, not read as an asset of 0 decimals.
+	let (code, out) = zksettle(&url, &alice, &["shield", "1", "--asset", "999", "--suri-file", payer], None).await;
+	assert_eq!((code, out["error"]["class"].as_str()), (exit::INPUT, Some("input")), "{out}");
+	assert!(out["error"]["message"].as_str().unwrap().contains("no asset 999"), "{out}");
 	let (code, out) = zksettle(&url, &alice, &["send", "1000", &bob_address], None).await;
 	assert_eq!((code, out["error"]["class"].as_str()), (exit::FUNDS, Some("funds")), "{out}");
 	assert!(out["error"]["message"].as_str().unwrap().contains("ZKS"), "{out}");

@@ -47,6 +47,14 @@ impl Failure {
 					units.show(info, *available)
 				)
 			},
+			(WalletError::InsufficientPublicBalance { needed, available, .. }, Some(info)) => {
+				let units = Units { raw };
+				format!(
+					"insufficient public balance: need {} (and the transaction fee), have {}; nothing was proved or sent",
+					units.show(info, *needed),
+					units.show(info, *available)
+				)
+			},
 			(other, _) => other.to_string(),
 		}
 	}
@@ -370,11 +378,7 @@ async fn balance(dir: &Path, url: &str, pw_file: Option<&Path>, units: Units, na
 	let account = wallet.account().ok().map(|a| a.public_key().to_account_id());
 	if let Some(id) = &account {
 		for info in &assets {
-			let amount = match info.asset {
-				AssetArg::Native => chain.free_balance(id).await?,
-				AssetArg::Fungible(asset) => chain.asset_balance(asset, id).await?,
-				AssetArg::Foreign(index) => chain.foreign_asset_balance(index, id).await?,
-			};
+			let amount = chain.public_balance(info.asset, id).await?;
 			text.push(format!("public   {} ({id})", units.show(info, amount)));
 			public.push(amount_json(info, amount));
 		}
