@@ -107,6 +107,13 @@ impl Chain {
 		Ok(AssetInfo { asset: AssetArg::Native, symbol, decimals })
 	}
 
+	/// The chain's SS58 address prefix (`ss58Format` of its properties; 42, the generic
+	/// Substrate prefix, when it names none).
+	pub async fn ss58_prefix(&self) -> Result<u16, WalletError> {
+		let properties = self.properties().await?;
+		Ok(properties.get("ss58Format").and_then(serde_json::Value::as_u64).and_then(|p| u16::try_from(p).ok()).unwrap_or(42))
+	}
+
 	/// Symbol and decimals of `asset`.
 	pub async fn asset_info(&self, asset: AssetArg) -> Result<AssetInfo, WalletError> {
 		let id = match asset {
@@ -137,6 +144,13 @@ impl Chain {
 
 	/// The foreign assets the pool registered whose symbol is `symbol`.
 	async fn foreign_by_symbol(&self, symbol: &str) -> Result<Vec<AssetInfo>, WalletError> {
+		let mut found = self.foreign_assets().await?;
+		found.retain(|info| info.symbol == symbol);
+		Ok(found)
+	}
+
+	/// Every foreign asset the pool registered (what arrives over XCM and can be shielded).
+	pub async fn foreign_assets(&self) -> Result<Vec<AssetInfo>, WalletError> {
 		let at = self.client().at_current_block().await.map_err(node)?;
 		let mut entries = at
 			.storage()
@@ -150,10 +164,7 @@ impl Chain {
 		}
 		let mut found = Vec::new();
 		for index in indices {
-			let info = self.foreign_info(index).await?;
-			if info.symbol == symbol {
-				found.push(info);
-			}
+			found.push(self.foreign_info(index).await?);
 		}
 		Ok(found)
 	}

@@ -358,3 +358,51 @@ fn status_name<C>(status: &TransactionStatus<PolkadotConfig, C>) -> &'static str
 pub fn account(text: &str) -> Result<AccountId32, WalletError> {
 	AccountId32::from_str(text.trim()).map_err(|_| WalletError::BadEncoding("not an SS58 account"))
 }
+
+/// The network prefix an SS58 address is written for (one byte below 64, else the two-byte
+/// form); `None` if it is not SS58.
+pub fn ss58_prefix(text: &str) -> Option<u16> {
+	let bytes = bs58::decode(text.trim()).into_vec().ok()?;
+	match *bytes.first()? {
+		first @ 0..=63 => Some(u16::from(first)),
+		64..=127 => {
+			let (first, second) = (u16::from(*bytes.first()?), u16::from(*bytes.get(1)?));
+			// The two-byte form of the SS58 specification: 14 bits spread over two bytes.
+			Some(((first & 0b0011_1111) << 2) | (second >> 6) | ((second & 0b0011_1111) << 8))
+		},
+		_ => None,
+	}
+}
+
+/// An account on this chain: SS58 written for `prefix` (the chain's `ss58Format`). An address
+/// of another network is refused rather than silently taken: the bytes would be the same
+/// account, but the user may have pasted the wrong address.
+pub fn account_on(text: &str, prefix: u16) -> Result<AccountId32, WalletError> {
+	let account = account(text)?;
+	match ss58_prefix(text) {
+		Some(found) if found == prefix => Ok(account),
+		found => Err(WalletError::Usage(format!(
+			"{} is an address of network prefix {}, and this chain's is {prefix}: check the recipient",
+			text.trim(),
+			found.map_or_else(|| "?".to_string(), |p| p.to_string())
+		))),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// Alice's account written for Substrate (42), Polkadot (0) and Kusama (2).
+	#[test]
+	fn addresses_are_checked_against_the_chains_prefix() {
+		let generic = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+		let polkadot = "15oF4uVJwmo4TdGW7VfQxNLavjCXviqxT9S1MgbjMNHr6Sp5";
+		let kusama = "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F";
+		assert_eq!([generic, polkadot, kusama].map(ss58_prefix), [Some(42), Some(0), Some(2)]);
+		assert_eq!(account_on(generic, 42).unwrap(), account(polkadot).unwrap());
+		assert!(matches!(account_on(polkadot, 42), Err(WalletError::Usage(m)) if m.contains("prefix 0")));
+		assert!(matches!(account_on(kusama, 0), Err(WalletError::Usage(_))));
+		assert!(account_on("not an address", 42).is_err());
+	}
+}

@@ -160,6 +160,10 @@ async fn json_output_assets_by_symbol_and_merged_notes() {
 	let (code, out) = zksettle(&url, &alice, &["shield", "5000", "--asset", "USDZ", "--suri-file", payer], None).await;
 	assert_eq!((code, out["error"]["class"].as_str()), (exit::FUNDS, Some("funds")), "{out}");
 	assert!(out["error"]["message"].as_str().unwrap().contains("insufficient public balance: need 5000 USDZ"), "{out}");
+	// An account written for another network (Alice's, Polkadot's prefix 0) is refused.
+	let (code, out) = zksettle(&url, &alice, &["unshield", "1", "15oF4uVJwmo4TdGW7VfQxNLavjCXviqxT9S1MgbjMNHr6Sp5"], None).await;
+	assert_eq!((code, out["error"]["class"].as_str()), (exit::INPUT, Some("input")), "{out}");
+	assert!(out["error"]["message"].as_str().unwrap().contains("prefix 0"), "{out}");
 	// An id no asset has is refused, not read as an asset of 0 decimals.
 	let (code, out) = zksettle(&url, &alice, &["shield", "1", "--asset", "999", "--suri-file", payer], None).await;
 	assert_eq!((code, out["error"]["class"].as_str()), (exit::INPUT, Some("input")), "{out}");

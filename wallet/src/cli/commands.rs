@@ -332,8 +332,9 @@ pub async fn run(cli: Cli) -> Result<Report, Failure> {
 			transaction_report("sent", units, &p.info, p.amount.into(), p.fee, Some(to.to_string()), &outcome)
 		},
 		Command::Unshield { ref to, ref spend, to_reserve: false } => {
-			let to = chain::account(to)?;
+			chain::account(to)?;
 			let mut p = Prepared::new(&cli, pw_file, &cache, units, spend).await?;
+			let to = chain::account_on(to, p.chain.ss58_prefix().await?)?;
 			let relayer = p.relayer.as_ref();
 			let outcome =
 				about(&p.info, p.wallet.unshield(&p.chain, &p.params, p.info.asset, p.amount, &to, Fee::relayed(p.fee, relayer)).await)?;
@@ -362,7 +363,8 @@ async fn balance(dir: &Path, url: &str, pw_file: Option<&Path>, units: Units, na
 	let chain = Chain::connect(url).await?;
 	wallet.sync(&chain, progress()).await?;
 	let mut text = Vec::new();
-	// Assets to list: the native token, those named, those held in notes.
+	// Assets to list: the native token, those named, those held in notes, and the foreign assets
+	// (what arrives over XCM) the account holds publicly.
 	let mut assets = vec![chain.native_info().await?];
 	for name in named {
 		assets.push(chain.resolve_asset(name).await?);
@@ -377,6 +379,11 @@ async fn balance(dir: &Path, url: &str, pw_file: Option<&Path>, units: Units, na
 	let mut public = Vec::new();
 	let account = wallet.account().ok().map(|a| a.public_key().to_account_id());
 	if let Some(id) = &account {
+		for info in chain.foreign_assets().await? {
+			if !assets.iter().any(|a| a.asset == info.asset) && chain.public_balance(info.asset, id).await? > 0 {
+				assets.push(info);
+			}
+		}
 		for info in &assets {
 			let amount = chain.public_balance(info.asset, id).await?;
 			text.push(format!("public   {} ({id})", units.show(info, amount)));
