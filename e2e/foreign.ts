@@ -2,9 +2,10 @@
 // path with real reserve transfers, on the zombienet network):
 //   1. the relay token is the foreign asset `(1, Here)` of the genesis, owned by the pool and
 //      registered with it as foreign index 0, symbol ROC, 12 decimals;
-//   2. (dev only) governance mints 10 ROC to //Ferdie: a dev chain has no relay chain to
-//      reserve-transfer from, so for this suite sudo lends itself the issuer role and gives it
-//      back to the pool, as `try_state` requires;
+//   2. (dev only) governance mints 10 ROC to //Ferdie and 1 ROC to a wallet's own public account:
+//      a dev chain has no relay chain to reserve-transfer from, so for this suite sudo lends
+//      itself the issuer role and gives it back to the pool, as `try_state` requires; that
+//      wallet's `balance` lists the ROC it holds publicly;
 //   3. a wallet shields 5 ROC paid by //Ferdie (`--asset ROC`), sends 2 privately to a second
 //      wallet relayed by //Charlie (a foreign asset cannot go unsigned), which sees "2 ROC";
 //      without a relayer (`--relayer-file`) the wallet refuses with a usage error (exit 2);
@@ -40,14 +41,19 @@ export async function foreign(api: ApiPromise, log: (line: string) => void, endp
     const status = (issuer: string) =>
       api.tx.sudo.sudo(api.tx.foreignAssets.forceAssetStatus(RELAY_TOKEN, pool, issuer, pool, pool, 1_000_000, true, false));
     await succeed(api, status(alice.address), alice);
-    await succeed(api, api.tx.foreignAssets.mint(RELAY_TOKEN, ferdie.address, 10n * ROC), alice);
-    await succeed(api, status(pool), alice);
-    const issuedBefore = await issuance(api);
-
-    // 3. Shield and send privately.
     await wallet('one', ['restore'], `${mnemonicGenerate(24)}\n`);
     await wallet('two', ['restore'], `${mnemonicGenerate(24)}\n`);
-    const two = (JSON.parse(await wallet('two', ['address', '--json'])) as { address: string }).address;
+    const addresses = async (name: string) => JSON.parse(await wallet(name, ['address', '--json'])) as { address: string; account: string };
+    const [one, two] = [await addresses('one'), (await addresses('two')).address];
+    await succeed(api, api.tx.foreignAssets.mint(RELAY_TOKEN, ferdie.address, 10n * ROC), alice);
+    // ROC in the first wallet's own public account, as a transfer over XCM leaves it there.
+    await succeed(api, api.tx.foreignAssets.mint(RELAY_TOKEN, one.account, ROC), alice);
+    await succeed(api, status(pool), alice);
+    const issuedBefore = await issuance(api);
+    const listed = await wallet('one', ['balance']);
+    check(listed.includes(`public   1 ROC (${one.account})`), `a wallet holding ROC publicly shows: ${listed.trim()}`);
+
+    // 3. Shield and send privately.
     log((await wallet('one', ['shield', '5', '--asset', 'ROC', '--suri-file', secret('//Ferdie')])).trim());
     check((await roc(api, ferdie.address)) === 5n * ROC, '//Ferdie did not pay exactly 5 ROC');
     let refused = '';
@@ -85,10 +91,10 @@ export async function foreign(api: ApiPromise, log: (line: string) => void, endp
       return BigInt(b.shielded.find((s) => s.value.asset.symbol === 'ROC')?.value.amount ?? '0');
     };
     const poolHolds = await roc(api, pool);
-    const [one, twoHeld] = [await held('one'), await held('two')];
-    check(poolHolds === one + twoHeld, `the pool holds ${poolHolds}, the wallets ${one} + ${twoHeld}`);
+    const [oneHeld, twoHeld] = [await held('one'), await held('two')];
+    check(poolHolds === oneHeld + twoHeld, `the pool holds ${poolHolds}, the wallets ${oneHeld} + ${twoHeld}`);
     check(issuedBefore - (await issuance(api)) === ROC / 2n, 'ROC issuance did not fall by exactly what left for the reserve');
-    log(`conserved: pool ${poolHolds} = wallets ${one} + ${twoHeld}; issuance -0.5 ROC`);
+    log(`conserved: pool ${poolHolds} = wallets ${oneHeld} + ${twoHeld}; issuance -0.5 ROC`);
   } finally {
     remove();
   }
