@@ -8,8 +8,9 @@
 //   5. totals are conserved: what the pool holds for the asset moved by exactly what went in,
 //      out and to fees, and equals the wallets' shielded balances;
 //   6. a double spend of Bob's unshield is refused and pays nothing: the same call with its proof
-//      re-randomized (lib/groth16.ts), a different transaction whose proof the runtime accepts on
-//      the state before the spend, so only the pool's nullifier check stops a second payout.
+//      re-randomized (lib/groth16.ts) and a fresh work stamp (lib/stamp.ts), a different
+//      transaction whose proof the runtime accepts on the state before the spend, so only the
+//      pool's nullifier check stops a second payout.
 // The wallet binary: see lib/wallet.ts.
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { mnemonicGenerate } from '@polkadot/util-crypto';
 import { check, finalizedAtBest, free, nextBlocks } from './lib/chain.js';
 import { PROOF_SIZE, rerandomize } from './lib/groth16.js';
+import { mint, seed } from './lib/stamp.js';
 import { PARAMS, scratchWallets } from './lib/wallet.js';
 
 const UNIT = 10n ** 12n;
@@ -94,16 +96,23 @@ export async function shielded(api: ApiPromise, log: (line: string) => void, end
     const call = api.createType('Call', readFileSync(callFile, 'utf8').trim());
     check(call.section === 'shieldedPool' && call.method === 'transactUnsigned', `saved call is ${call.section}.${call.method}`);
     const tx = call.args[0].toJSON() as Record<string, unknown>;
-    const malleated = rerandomize(hexToU8a(tx.proof as string));
-    const doubleSpend = api.tx.shieldedPool.transactUnsigned({ ...tx, proof: u8aToHex(malleated) });
-    // The call is [pallet, call] ‖ proof (384 bytes, the transaction's first field) ‖ the rest:
-    // only the proof differs.
+    const malleated = { ...tx, proof: u8aToHex(rerandomize(hexToU8a(tx.proof as string))) };
+    // New bytes need a new work stamp (it covers the whole transaction): minted here, as any
+    // sender of an unsigned transaction can.
+    const bits = (api.consts.shieldedPool.unsignedStampBits as unknown as { toNumber(): number }).toNumber();
+    const encoded = api.createType(call.meta.args[0].type.toString(), malleated).toU8a();
+    const stamp = mint(seed(encoded), bits);
+    const doubleSpend = api.tx.shieldedPool.transactUnsigned(malleated, stamp);
+    // The call is [pallet, call] ‖ proof (384 bytes, the transaction's first field) ‖ the rest ‖
+    // stamp (u64): only the proof and the stamp differ.
     const [original, rebuilt] = [call.toU8a(), doubleSpend.method.toU8a()];
     const proofEnd = 2 + PROOF_SIZE;
+    const stampAt = original.length - 8;
     check(u8aToHex(original.subarray(2, proofEnd)) === tx.proof, 'the proof is not where the call layout puts it');
     check(
-      original.length === rebuilt.length && original.every((b, i) => (i >= 2 && i < proofEnd) || b === rebuilt[i]),
-      'the double spend differs from the unshield beyond its proof',
+      original.length === rebuilt.length &&
+        original.every((b, i) => (i >= 2 && i < proofEnd) || i >= stampAt || b === rebuilt[i]),
+      'the double spend differs from the unshield beyond its proof and stamp',
     );
     check(u8aToHex(rebuilt.subarray(2, proofEnd)) !== tx.proof, 'the re-randomized proof did not change');
     // On the state before the unshield the runtime accepts it, proof verification included: a

@@ -34,7 +34,7 @@ else
 fi
 
 step "e2e helpers: typecheck; Hyperlane bytes and validator signing against upstream vectors; Groth16 proof re-randomization"
-(cd e2e && npx tsc --noEmit && npx tsx --test lib/hyperlane.test.ts lib/groth16.test.ts)
+(cd e2e && npx tsc --noEmit && npx tsx --test lib/hyperlane.test.ts lib/groth16.test.ts lib/stamp.test.ts)
 
 step "try-runtime: the runtime with its migrations' pre/post checks and try_state compiles"
 SKIP_WASM_BUILD=1 cargo check -p zksettle-runtime --features try-runtime
