@@ -149,9 +149,14 @@ impl Chain {
 		Ok(found)
 	}
 
-	/// Every foreign asset the pool registered (what arrives over XCM and can be shielded).
+	/// Every foreign asset the pool registered (what arrives over XCM and can be shielded); none
+	/// on a runtime from before foreign assets.
 	pub async fn foreign_assets(&self) -> Result<Vec<AssetInfo>, WalletError> {
 		let at = self.client().at_current_block().await.map_err(node)?;
+		let registry = at.metadata().pallet_by_name(crate::chain::POOL).and_then(|p| p.storage()).and_then(|s| s.entry_by_name("ForeignAssetRegistry")).is_some();
+		if !registry {
+			return Ok(Vec::new());
+		}
 		let mut entries = at
 			.storage()
 			.iter(dynamic::storage::<(u32,), Value>(crate::chain::POOL, "ForeignAssetRegistry"), ())

@@ -157,15 +157,14 @@ impl Chain {
 	}
 
 	/// The leading zero bits the work stamp of an unsigned transaction needs
-	/// (`zk_verifier::stamp`); 0 on a chain that asks for none.
-	pub async fn unsigned_stamp_bits(&self) -> Result<u32, WalletError> {
+	/// (`zk_verifier::stamp`); `None` on a runtime from before stamps, whose `transact_unsigned`
+	/// takes no stamp argument at all (a wallet must then send none: spec_version 9 and older).
+	pub async fn unsigned_stamp_bits(&self) -> Result<Option<u32>, WalletError> {
 		let at = self.client.at_current_block().await.map_err(node)?;
-		match at.constants().entry(dynamic::constant::<u32>(POOL, "UnsignedStampBits")) {
-			Ok(bits) => Ok(bits),
-			// A runtime from before stamps: the call takes no stamp either.
-			Err(_) if at.metadata().pallet_by_name(POOL).and_then(|p| p.constant_by_name("UnsignedStampBits")).is_none() => Ok(0),
-			Err(e) => Err(node(e)),
+		if at.metadata().pallet_by_name(POOL).and_then(|p| p.constant_by_name("UnsignedStampBits")).is_none() {
+			return Ok(None);
 		}
+		at.constants().entry(dynamic::constant::<u32>(POOL, "UnsignedStampBits")).map(Some).map_err(node)
 	}
 
 	/// Free public balance of `account`.

@@ -359,17 +359,19 @@ impl Wallet {
 			(None, Some(_)) => "transact",
 			(None, None) => {
 				// The work stamp the node asks of a proof it checks for free; searched on all
-				// cores, after the proof, as the stamp covers the proof's bytes.
-				let bits = chain.unsigned_stamp_bits().await?;
-				let started = std::time::Instant::now();
-				let seed = zk_verifier::stamp::seed(&args);
-				let threads = std::thread::available_parallelism().map_or(1, usize::from);
-				let stamp = tokio::task::spawn_blocking(move || zk_verifier::stamp::mint(&seed, bits, threads))
-					.await
-					.map_err(|e| WalletError::Node(format!("stamp search: {e}")))?
-					.ok_or_else(|| WalletError::Rejected(format!("the chain asks for a {bits}-bit stamp, beyond reach")))?;
-				tracing::debug!(target: "zksettle::wallet", bits, ms = started.elapsed().as_millis() as u64, "stamped");
-				args.extend_from_slice(&stamp.to_le_bytes());
+				// cores, after the proof, as the stamp covers the proof's bytes. A runtime from
+				// before stamps takes the transaction alone.
+				if let Some(bits) = chain.unsigned_stamp_bits().await? {
+					let started = std::time::Instant::now();
+					let seed = zk_verifier::stamp::seed(&args);
+					let threads = std::thread::available_parallelism().map_or(1, usize::from);
+					let stamp = tokio::task::spawn_blocking(move || zk_verifier::stamp::mint(&seed, bits, threads))
+						.await
+						.map_err(|e| WalletError::Node(format!("stamp search: {e}")))?
+						.ok_or_else(|| WalletError::Rejected(format!("the chain asks for a {bits}-bit stamp, beyond reach")))?;
+					tracing::debug!(target: "zksettle::wallet", bits, ms = started.elapsed().as_millis() as u64, "stamped");
+					args.extend_from_slice(&stamp.to_le_bytes());
+				}
 				"transact_unsigned"
 			},
 		};
