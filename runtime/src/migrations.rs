@@ -27,23 +27,30 @@ type ShieldedPool = pallet_shielded_pool::Pallet<Runtime>;
 /// keyless account, sufficient, with its metadata) and allow it into the pool. Without it the
 /// relay token sent to an upgraded chain would find no asset and be trapped.
 ///
-/// * **Once.** It runs only while the ForeignAssets instance has no storage version, that is on
-///   the upgrade that brings the instance in, and sets the version: a relay token governance
-///   destroyed later stays destroyed through every later upgrade (a chain started at
-///   `spec_version` 8 or later has the version from genesis, so it never runs there).
+/// * **Once.** It runs only on a chain whose pool has never registered a foreign asset
+///   (`NextForeignAssetIndex` is 0: indices are never reused) and that has no relay-token asset:
+///   the upgrade that brings foreign assets in. A relay token governance destroyed later stays
+///   destroyed through every later upgrade (its index was taken), and a chain started at
+///   `spec_version` 8 or later registered it at genesis. (Not the ForeignAssets instance's
+///   storage version: the executive gives a pallet with no storage its version in
+///   `before_all_runtime_migrations`, before any migration runs, so that guard never let it run.)
 /// * **All or nothing.** The creation, its metadata and the pool's registration run in one
 ///   storage transaction: if any step fails, none is kept (no asset half set up, no orphaned
-///   registration), the failure is logged, and governance registers the token by hand.
+///   registration), the failure is logged, and governance registers the token by hand (or the
+///   next upgrade tries again).
 pub struct RegisterRelayToken;
 
 impl OnRuntimeUpgrade for RegisterRelayToken {
 	fn on_runtime_upgrade() -> Weight {
 		let db = <Runtime as frame_system::Config>::DbWeight::get();
-		if ForeignAssets::on_chain_storage_version() != 0 {
-			return db.reads(1);
+		if !brings_foreign_assets_in() {
+			return db.reads(2);
 		}
-		// The instance is new with this upgrade: its storage starts at the code's version.
-		ForeignAssets::in_code_storage_version().put::<ForeignAssets>();
+		// The instance is new with this upgrade: its storage starts at the code's version (the
+		// executive has set it already; this keeps the migration whole when run on its own).
+		if ForeignAssets::on_chain_storage_version() == 0 {
+			ForeignAssets::in_code_storage_version().put::<ForeignAssets>();
+		}
 		if let Err(error) = frame_support::storage::with_storage_layer(register_relay_token) {
 			log::error!(target: "runtime::migrations", "registering the relay token failed, nothing kept: {error:?}");
 		}
@@ -54,8 +61,8 @@ impl OnRuntimeUpgrade for RegisterRelayToken {
 	#[cfg(feature = "try-runtime")]
 	fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
 		use codec::Encode;
-		// Whether this upgrade brings the instance in (and so must register the token).
-		Ok((ForeignAssets::on_chain_storage_version() == 0).encode())
+		// Whether this upgrade brings foreign assets in (and so must register the token).
+		Ok(brings_foreign_assets_in().encode())
 	}
 
 	#[cfg(feature = "try-runtime")]
@@ -79,6 +86,12 @@ impl OnRuntimeUpgrade for RegisterRelayToken {
 		);
 		Ok(())
 	}
+}
+
+/// Whether the chain has never had a foreign asset in its pool nor the relay token's asset.
+fn brings_foreign_assets_in() -> bool {
+	pallet_shielded_pool::NextForeignAssetIndex::<Runtime>::get() == 0 &&
+		!<ForeignAssets as fungibles::Inspect<AccountId>>::asset_exists(relay_token())
 }
 
 /// Create the relay token's asset with the pool in every role, its metadata, and allow it into

@@ -396,7 +396,9 @@ fn the_upgrade_registers_the_relay_token_once() {
 		assert!(!ForeignAssets::asset_exists(relay_token()));
 		assert_eq!(ForeignAssets::on_chain_storage_version(), StorageVersion::new(0));
 
-		migrations::RegisterRelayToken::on_runtime_upgrade();
+		// The upgrade as the executive runs it: every pallet's `before_all_runtime_migrations`
+		// first (which gives a pallet with no storage its in-code version), then `Migrations`.
+		Executive::execute_on_runtime_upgrade();
 		let pool = ShieldedPool::account_id();
 		assert_eq!(ForeignAssets::owner(relay_token()), Some(pool.clone()));
 		assert_eq!((ForeignAssets::admin(relay_token()), ForeignAssets::freezer(relay_token())), (Some(pool.clone()), Some(pool)));
@@ -419,7 +421,7 @@ fn the_upgrade_registers_the_relay_token_once() {
 #[test]
 fn the_upgrade_does_not_recreate_a_relay_token_governance_destroyed() {
 	use configs::assets::relay_token;
-	use frame_support::traits::{fungibles::Inspect as _, OnRuntimeUpgrade};
+	use frame_support::traits::fungibles::Inspect as _;
 	development_state().execute_with(|| {
 		let bob = || RuntimeOrigin::signed(Sr25519Keyring::Bob.to_account_id());
 		assert_ok!(ForeignAssets::start_destroy(RuntimeOrigin::root(), relay_token()));
@@ -428,32 +430,33 @@ fn the_upgrade_does_not_recreate_a_relay_token_governance_destroyed() {
 		assert_ok!(ForeignAssets::finish_destroy(bob(), relay_token()));
 		assert!(pallet_shielded_pool::ForeignAssetIndex::<Runtime>::get(relay_token()).is_none());
 
-		migrations::RegisterRelayToken::on_runtime_upgrade();
+		Executive::execute_on_runtime_upgrade();
 		assert!(!ForeignAssets::asset_exists(relay_token()));
 		assert!(pallet_shielded_pool::ForeignAssetIndex::<Runtime>::get(relay_token()).is_none());
 	});
 }
 
-/// The registration is all or nothing: when its last step fails (here the pool's registry is
-/// full), the asset it created and its metadata are not kept either.
+/// The registration is all or nothing: when its last step fails (here the pool's index names
+/// the relay token with no registry entry behind it, so `allow_foreign_asset` refuses), the
+/// asset it created and its metadata are not kept either.
 #[test]
 fn a_failed_relay_token_registration_leaves_nothing_half_done() {
 	use configs::assets::relay_token;
-	use frame_support::traits::{fungibles::Inspect as _, Get, GetStorageVersion, OnRuntimeUpgrade, PalletInfoAccess};
+	use frame_support::traits::{fungibles::Inspect as _, PalletInfoAccess};
 	development_state().execute_with(|| {
 		let prefix = sp_io::hashing::twox_128(<ForeignAssets as PalletInfoAccess>::name().as_bytes());
 		let _ = frame_support::storage::unhashed::clear_prefix(&prefix, None, None);
 		let _ = pallet_shielded_pool::ForeignAssetRegistry::<Runtime>::clear(u32::MAX, None);
 		let _ = pallet_shielded_pool::ForeignAssetIndex::<Runtime>::clear(u32::MAX, None);
-		let full: u32 = <Runtime as pallet_shielded_pool::Config>::MaxForeignAssets::get();
-		pallet_shielded_pool::NextForeignAssetIndex::<Runtime>::put(full);
+		pallet_shielded_pool::NextForeignAssetIndex::<Runtime>::kill();
+		pallet_shielded_pool::ForeignAssetIndex::<Runtime>::insert(relay_token(), 5);
 
-		migrations::RegisterRelayToken::on_runtime_upgrade();
+		Executive::execute_on_runtime_upgrade();
 		assert!(!ForeignAssets::asset_exists(relay_token()));
 		assert!(pallet_assets::Metadata::<Runtime, configs::assets::ForeignAssetsInstance>::get(relay_token()).symbol.is_empty());
-		assert!(pallet_shielded_pool::ForeignAssetIndex::<Runtime>::get(relay_token()).is_none());
-		// The instance is in place (its version set), so no later upgrade runs it again.
-		assert_ne!(ForeignAssets::on_chain_storage_version(), 0);
+		assert_eq!(pallet_shielded_pool::ForeignAssetIndex::<Runtime>::get(relay_token()), Some(5));
+		assert!(pallet_shielded_pool::ForeignAssetRegistry::<Runtime>::get(0).is_none());
+		assert_eq!(pallet_shielded_pool::NextForeignAssetIndex::<Runtime>::get(), 0, "nothing registered: the next upgrade tries again");
 	});
 }
 
