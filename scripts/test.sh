@@ -33,7 +33,7 @@ else
 	step "SKIPPED: the wallet's and the agent's dev-node tests (no $node; build it with cargo build --release -p zksettle-node or set ZKSETTLE_NODE)"
 fi
 
-step "e2e helpers: typecheck; Hyperlane bytes and validator signing against upstream vectors; Groth16 proof re-randomization"
+step "e2e helpers: typecheck; Hyperlane bytes and validator signing against upstream vectors; Groth16 proof re-randomization; work stamps against the runtime crate's vectors"
 (cd e2e && npx tsc --noEmit && npx tsx --test lib/hyperlane.test.ts lib/groth16.test.ts lib/stamp.test.ts)
 
 step "try-runtime: the runtime with its migrations' pre/post checks and try_state compiles"
