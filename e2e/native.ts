@@ -1,7 +1,8 @@
 // The settlement pallet's native level between two zkSettle parachains of one relay chain
 // (zombienet/network-native.toml: A = para 2042, B = para 2043, each its own Hyperlane domain),
 // as governance, users, solvers, agents and attackers meet it:
-//   0. Governance on each chain routes the other's domain to its parachain (`set_native_route`)
+//   0. The relay chain's governance opens HRMP channels both ways; governance on each chain
+//      routes the other's domain to its parachain (`set_native_route`)
 //      and enrolls its settler; on A it adds two security levels: NATIVE (`Ism::Native`, B's
 //      parachain) and DEFENSE (aggregation, 2 of 2: NATIVE and the fast multisig). A quotes
 //      NATIVE at 0 for B's domain, and for no other.
@@ -26,7 +27,7 @@ import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import type { EventRecord } from '@polkadot/types/interfaces';
-import { u8aConcat, u8aToHex } from '@polkadot/util';
+import { bnToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { mnemonicGenerate } from '@polkadot/util-crypto';
 import { Agent, agentLogTails, freePort, secretFile } from './lib/agent.js';
 import { bestNumber, blockTime, chainTime, check, connect, event, fail, findEvent, free, submit, succeed, until } from './lib/chain.js';
@@ -117,7 +118,20 @@ export async function native(
     check(a.domain !== b.domain && a.para !== b.para, `A and B share a domain (${a.domain}) or a para id (${a.para})`);
     const callA = api.call as Any;
 
-    // 0. Governance.
+    // 0. Governance: the relay chain opens channels both ways (funding both parachains'
+    //    sovereign accounts for any deposit the relay asks), then each chain routes the other.
+    const sovereign = (para: number) => u8aConcat(new TextEncoder().encode('para'), bnToU8a(para, { bitLength: 32 }), new Uint8Array(24));
+    const openChannels = async (): Promise<void> => {
+      await sudo(relay, relay.tx.utility.batchAll([
+        relay.tx.balances.forceSetBalance(u8aToHex(sovereign(a.para)), 1_000n * ZKS),
+        relay.tx.balances.forceSetBalance(u8aToHex(sovereign(b.para)), 1_000n * ZKS),
+        relay.tx.hrmp.forceOpenHrmpChannel(b.para, a.para, CHANNEL.maxCapacity, CHANNEL.maxMessageSize),
+        relay.tx.hrmp.forceOpenHrmpChannel(a.para, b.para, CHANNEL.maxCapacity, CHANNEL.maxMessageSize),
+        relay.tx.hrmp.forceProcessHrmpOpen(2),
+      ]), alice);
+      await channelsBecome(a, b.para, true);
+      await channelsBecome(b, a.para, true);
+    };
     const route = (to: Chain) => ({ para: to.para, palletIndex: to.settlementIndex });
     await sudo(api, api.tx.utility.batchAll([
       api.tx.settlement.enrollSettler(b.domain, u8aToHex(b.settler)),
@@ -129,8 +143,7 @@ export async function native(
       siblingApi.tx.settlement.enrollSettler(a.domain, u8aToHex(a.settler)),
       siblingApi.tx.settlement.setNativeRoute(a.domain, route(a)),
     ]), alice);
-    await channelsBecome(a, b.para, true);
-    await channelsBecome(b, a.para, true);
+    await openChannels();
     const quote = async (ism: number, domain: number): Promise<bigint | undefined> => {
       const q = await callA.settlementApi.quote(ism, domain);
       return q.isSome ? (q.unwrap().toBigInt() as bigint) : undefined;
@@ -296,13 +309,7 @@ export async function native(
     check((await callA.settlementApi.order(target.id)).isSome, 'the order closed on A');
     check((await quote(NATIVE, b.domain)) === undefined, 'A still quotes NATIVE with the channel closed');
     log(`channels closed: Bob's fill refused (${refused.error}), the order still open on A, NATIVE no longer quoted`);
-    await sudo(relay, relay.tx.utility.batchAll([
-      relay.tx.hrmp.forceOpenHrmpChannel(b.para, a.para, CHANNEL.maxCapacity, CHANNEL.maxMessageSize),
-      relay.tx.hrmp.forceOpenHrmpChannel(a.para, b.para, CHANNEL.maxCapacity, CHANNEL.maxMessageSize),
-      relay.tx.hrmp.forceProcessHrmpOpen(2),
-    ]), alice);
-    await channelsBecome(a, b.para, true);
-    await channelsBecome(b, a.para, true);
+    await openChannels();
     const reopened = await fillAndSettle(target, 'reopened');
     log(`channels reopened: the same fill settled in A #${reopened.settled.blockNumber}, ${reopened.ms / 1000} s after it`);
   } catch (error) {

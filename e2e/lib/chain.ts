@@ -4,7 +4,7 @@ import '@polkadot/api-augment';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import type { EventRecord } from '@polkadot/types/interfaces';
+import type { EventRecord, ExtrinsicEra } from '@polkadot/types/interfaces';
 
 export class Failure extends Error {}
 
@@ -78,12 +78,25 @@ export async function submit(
     };
   });
   try {
-    txHash = (signer ? await tx.signAndSend(signer) : await tx.send()).toHex();
+    txHash = (signer ? await tx.signAndSend(signer, await finalAnchor(api)) : await tx.send()).toHex();
     txHashKnown();
     return await found;
   } finally {
     unsubscribe?.();
   }
+}
+
+/**
+ * Signing options that anchor a transaction's mortality at the finalized block. The default
+ * anchor, the best block, may be a fork the chain abandons (a parachain's collator builds on
+ * several relay parents); a transaction born there is invalid on the chain that wins, and the
+ * pool drops it without a word.
+ */
+async function finalAnchor(api: ApiPromise): Promise<{ blockHash: string; era: ExtrinsicEra }> {
+  const blockHash = await api.rpc.chain.getFinalizedHead();
+  const header = await api.rpc.chain.getHeader(blockHash);
+  const era = api.registry.createType('ExtrinsicEra', { current: header.number.toNumber(), period: 256 });
+  return { blockHash: blockHash.toHex(), era };
 }
 
 /** Events, typed error and fee of one extrinsic's event records. */
