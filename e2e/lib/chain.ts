@@ -57,14 +57,26 @@ export async function submit(
   let txHashKnown = (): void => {};
   const found = new Promise<Included>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Failure(`extrinsic ${txHash} not included within ${timeoutMs} ms`)), timeoutMs);
-    const search = async (blockHash: string): Promise<void> => {
-      const block = await api.rpc.chain.getBlock(blockHash);
-      const index = block.block.extrinsics.findIndex((xt) => xt.hash.toHex() === txHash);
-      if (index < 0) return;
-      clearTimeout(timer);
-      const all = await (await api.at(blockHash)).query.system.events();
-      const records = all.filter(({ phase }) => phase.isApplyExtrinsic && phase.asApplyExtrinsic.toNumber() === index);
-      resolve({ blockHash, blockNumber: block.block.header.number.toNumber(), records, ...outcome(api, records) });
+    // A new best head may skip blocks: a parachain collator imports a block as a fork and makes
+    // it best only once a child extends it. So each head is searched with its ancestors back
+    // to the blocks already searched.
+    const searched = new Set<string>();
+    const search = async (head: string): Promise<void> => {
+      let blockHash = head;
+      for (let depth = 0; depth < 16 && !searched.has(blockHash); depth += 1) {
+        searched.add(blockHash);
+        const block = await api.rpc.chain.getBlock(blockHash);
+        const index = block.block.extrinsics.findIndex((xt) => xt.hash.toHex() === txHash);
+        if (index >= 0) {
+          clearTimeout(timer);
+          const all = await (await api.at(blockHash)).query.system.events();
+          const records = all.filter(({ phase }) => phase.isApplyExtrinsic && phase.asApplyExtrinsic.toNumber() === index);
+          resolve({ blockHash, blockNumber: block.block.header.number.toNumber(), records, ...outcome(api, records) });
+          return;
+        }
+        if (block.block.header.number.toNumber() === 0) return;
+        blockHash = block.block.header.parentHash.toHex();
+      }
     };
     api.rpc.chain
       .subscribeNewHeads((header) => look(header.hash.toHex()))
