@@ -265,9 +265,12 @@ export async function native(
         { SetTopic: u8aToHex(new Uint8Array(32).fill(topic)) },
       ],
     });
-    /** Send `message` and read how A's message queue processed it (origin `Parent` or `Sibling`). */
+    /** Send `message` and read how A's message queue processed it (origin `Parent` or `Sibling`):
+     *  in a block after the one that processed the previous message, which the scan must not
+     *  find again. */
+    let after = 0;
     const onA = async (what: string, sender: 'relay' | 'sibling', message: Any) => {
-      const from = await bestNumber(api);
+      const from = Math.max(await bestNumber(api), after);
       if (sender === 'relay') {
         await sudo(relay, relay.tx.xcmPallet.send({ V5: { parents: 0, interior: { X1: [{ Parachain: a.para }] } } }, message), alice);
       } else {
@@ -278,6 +281,7 @@ export async function native(
         const origin = (r.event.data as Any).origin;
         return sender === 'relay' ? origin.isParent : origin.isSibling && origin.asSibling.toNumber() === b.para;
       });
+      after = found.blockNumber + 1;
       return found.name === 'messageQueue.Processed' && (found.record.event.data as Any).success.isTrue;
     };
     const genuine = forge(b.domain, 1_000_001);
