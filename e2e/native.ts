@@ -179,7 +179,10 @@ export async function native(
       const settled = await findEvent(api, fromA, `${what}: order ${order.id} settled on A`, settledOnA(order), 300_000);
       const data = settled.record.event.data as Any;
       check(data.amount.toBigInt() === input && data.solver.toString() === bob.address, `${what}: OrderSettled ${data}`);
-      const ms = settled.timestamp - (await blockTime(siblingApi, filled.blockHash));
+      // The fill's block as B's chain now has it at that height (the block `submit` saw may
+      // have been a fork since discarded).
+      const fillHash = (await siblingApi.rpc.chain.getBlockHash(filled.blockNumber)).toHex();
+      const ms = settled.timestamp - (await blockTime(siblingApi, fillHash));
       return { filled, settled, messageId, ms, deliveryFee: sent.fee.toBigInt() as bigint };
     };
     const spread = (ms: number[]) => {

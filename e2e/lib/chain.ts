@@ -257,14 +257,19 @@ export async function findEvent(
   let next = from;
   for (;;) {
     const best = (await api.rpc.chain.getHeader()).number.toNumber();
-    for (; next <= best; next += 1) {
-      const blockHash = (await api.rpc.chain.getBlockHash(next)).toHex();
-      const records = (await (await api.at(blockHash)).query.system.events()) as unknown as EventRecord[];
-      const record = records.find(match);
-      if (record) {
-        const name = `${record.event.section}.${record.event.method}`;
-        return { blockHash, blockNumber: next, record, name, timestamp: await blockTime(api, blockHash) };
+    try {
+      for (; next <= best; next += 1) {
+        const blockHash = (await api.rpc.chain.getBlockHash(next)).toHex();
+        const records = (await (await api.at(blockHash)).query.system.events()) as unknown as EventRecord[];
+        const record = records.find(match);
+        if (record) {
+          const name = `${record.event.section}.${record.event.method}`;
+          return { blockHash, blockNumber: next, record, name, timestamp: await blockTime(api, blockHash) };
+        }
       }
+    } catch {
+      // The block at `next` was replaced by a reorganisation while it was read (its state is
+      // gone): read that height again from the chain as it now is.
     }
     if (Date.now() > deadline) throw new Failure(`${what}: not in blocks #${from}..#${best} (${timeoutMs / 1000} s)`);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
