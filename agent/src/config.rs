@@ -86,23 +86,15 @@ pub fn assignments(command: &clap::Command, text: &str) -> Result<Vec<(String, S
 }
 
 /// Read a secret from `path`: its first line, trimmed. The file must not be readable by the
-/// group or others.
+/// group or others (the wallet's [`zksettle_wallet::files::read_secret`], which both tools share).
 pub fn read_secret(path: &Path) -> Result<String, AgentError> {
-	#[cfg(unix)]
-	{
-		use std::os::unix::fs::PermissionsExt;
-		let meta = std::fs::metadata(path).map_err(|e| AgentError::Io(path.display().to_string(), e))?;
-		let mode = meta.permissions().mode();
-		if mode & 0o077 != 0 {
-			return Err(AgentError::Config(format!(
-				"{}: a secret readable by others (mode {:o}); chmod 600 it",
-				path.display(),
-				mode & 0o777
-			)));
-		}
-	}
-	let text = std::fs::read_to_string(path).map_err(|e| AgentError::Io(path.display().to_string(), e))?;
-	let line = text.lines().next().unwrap_or_default().trim().to_string();
+	use zksettle_wallet::WalletError;
+	let line = zksettle_wallet::files::read_secret(path).map_err(|e| match e {
+		WalletError::Io(file, e) => AgentError::Io(file, e),
+		WalletError::ExposedSecret(file) => AgentError::Config(format!("{file}: a secret readable by others; chmod 600 it")),
+		other => AgentError::Config(other.to_string()),
+	})?;
+	let line = line.trim().to_string();
 	if line.is_empty() {
 		return Err(AgentError::Config(format!("{}: empty", path.display())));
 	}
