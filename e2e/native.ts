@@ -27,11 +27,12 @@ import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import type { EventRecord } from '@polkadot/types/interfaces';
-import { bnToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { u8aConcat, u8aToHex } from '@polkadot/util';
 import { mnemonicGenerate } from '@polkadot/util-crypto';
 import { Agent, agentLogTails, freePort, secretFile } from './lib/agent.js';
 import { bestNumber, blockTime, chainTime, check, connect, event, fail, findEvent, free, submit, succeed, until } from './lib/chain.js';
 import { ANVIL_KEYS, VERSION, encodeMessage, messageId } from './lib/hyperlane.js';
+import { paraSovereign } from './lib/relay-token.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
@@ -120,11 +121,10 @@ export async function native(
 
     // 0. Governance: the relay chain opens channels both ways (funding both parachains'
     //    sovereign accounts for any deposit the relay asks), then each chain routes the other.
-    const sovereign = (para: number) => u8aConcat(new TextEncoder().encode('para'), bnToU8a(para, { bitLength: 32 }), new Uint8Array(24));
     const openChannels = async (): Promise<void> => {
       await sudo(relay, relay.tx.utility.batchAll([
-        relay.tx.balances.forceSetBalance(u8aToHex(sovereign(a.para)), 1_000n * ZKS),
-        relay.tx.balances.forceSetBalance(u8aToHex(sovereign(b.para)), 1_000n * ZKS),
+        relay.tx.balances.forceSetBalance(u8aToHex(paraSovereign(a.para)), 1_000n * ZKS),
+        relay.tx.balances.forceSetBalance(u8aToHex(paraSovereign(b.para)), 1_000n * ZKS),
         relay.tx.hrmp.forceOpenHrmpChannel(b.para, a.para, CHANNEL.maxCapacity, CHANNEL.maxMessageSize),
         relay.tx.hrmp.forceOpenHrmpChannel(a.para, b.para, CHANNEL.maxCapacity, CHANNEL.maxMessageSize),
         relay.tx.hrmp.forceProcessHrmpOpen(2),

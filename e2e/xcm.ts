@@ -13,10 +13,10 @@
 // Needs the relay chain's endpoint (`--relay`, which zombienet/e2e.js passes).
 import type { ApiPromise } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
-import { bnToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { u8aToHex } from '@polkadot/util';
 import { encodeAddress, mnemonicGenerate } from '@polkadot/util-crypto';
 import { check, connect, free, succeed, until } from './lib/chain.js';
-import { ROC, rocIssuance as paraIssuance, rocOf as paraRoc } from './lib/relay-token.js';
+import { ROC, paraSovereign, rocIssuance as paraIssuance, rocOf as paraRoc } from './lib/relay-token.js';
 import { scratchWallets } from './lib/wallet.js';
 
 const PARA_ID = 2042;
@@ -33,7 +33,7 @@ export async function xcm(api: ApiPromise, log: (line: string) => void, endpoint
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
     const [alice, ferdie, dave] = ['//Alice', '//Ferdie', '//Dave'].map((uri) => keyring.addFromUri(uri));
     // Our sovereign account on the relay chain: "para" ‖ id (LE) ‖ zeros.
-    const sovereign = encodeAddress(u8aConcat(stringToU8a('para'), bnToU8a(PARA_ID, { bitLength: 32 }), new Uint8Array(24)), 42);
+    const sovereign = encodeAddress(paraSovereign(PARA_ID), 42);
     const before = {
       relayIssuance: await relayIssuance(relay),
       sovereign: await free(relay, sovereign),

@@ -1,6 +1,7 @@
 // The relay token on zkSettle: the foreign asset `(1, Here)` (pallet-assets instance
 // `foreignAssets`, keyed by XCM location), as the foreign and xcm suites read it.
 import type { ApiPromise } from '@polkadot/api';
+import { bnToU8a, stringToU8a, u8aConcat } from '@polkadot/util';
 import { check } from './chain.js';
 
 /** One ROC in plancks (12 decimals, as on rococo-local). */
@@ -34,4 +35,9 @@ export async function relayTokenAsset(api: ApiPromise): Promise<{ owner: string;
 /** The relay token's total issuance on zkSettle. */
 export async function rocIssuance(api: ApiPromise): Promise<bigint> {
   return (await relayTokenAsset(api)).supply;
+}
+
+/** A parachain's sovereign account on its relay chain: "para" ‖ id (LE) ‖ zeros. */
+export function paraSovereign(para: number): Uint8Array {
+  return u8aConcat(stringToU8a('para'), bnToU8a(para, { bitLength: 32 }), new Uint8Array(24));
 }
