@@ -58,24 +58,24 @@ export async function foreign(api: ApiPromise, log: (line: string) => void, endp
     check((await roc(api, ferdie.address)) === 5n * ROC, '//Ferdie did not pay exactly 5 ROC');
     let refused = '';
     try {
-      await wallet('one', ['send', '2', two, '--asset', 'ROC', '--fee', '0.01']);
+      await wallet('one', ['send', '--yes', '2', two, '--asset', 'ROC', '--fee', '0.01']);
     } catch (error) {
       refused = error instanceof Error ? error.message : String(error);
     }
     check(/--relayer/.test(refused), `an unsigned ROC send was not refused by the wallet: ${refused || 'it succeeded'}`);
-    log((await wallet('one', ['send', '2', two, '--asset', 'ROC', '--fee', '0.01', '--relayer-file', secret('//Charlie')])).trim());
+    log((await wallet('one', ['send', '--yes', '2', two, '--asset', 'ROC', '--fee', '0.01', '--relayer-file', secret('//Charlie')])).trim());
     const shown = await wallet('two', ['balance']);
     check(/shielded 2 ROC in 1 note\(s\)/.test(shown), `the second wallet shows: ${shown.trim()}`);
 
     // 4. Unshield to a fresh account, relayed.
     const fresh = keyring.addFromMnemonic(mnemonicGenerate());
-    log((await wallet('two', ['unshield', '1', fresh.address, '--asset', 'ROC', '--fee', '0.01', '--relayer-file', secret('//Charlie')])).trim());
+    log((await wallet('two', ['unshield', '--yes', '1', fresh.address, '--asset', 'ROC', '--fee', '0.01', '--relayer-file', secret('//Charlie')])).trim());
     check((await roc(api, fresh.address)) === ROC, 'the fresh account did not receive exactly 1 ROC');
 
     // 5. To the reserve.
     const dave = keyring.addFromUri('//Dave');
     const out = JSON.parse(
-      await wallet('two', ['unshield', '0.5', dave.address, '--to-reserve', '--asset', 'ROC', '--fee', '0.01', '--relayer-file', secret('//Charlie'), '--json']),
+      await wallet('two', ['unshield', '--yes', '0.5', dave.address, '--to-reserve', '--asset', 'ROC', '--fee', '0.01', '--relayer-file', secret('//Charlie'), '--json']),
     ) as { tx: { block: number; hash: string } };
     const blockHash = await api.rpc.chain.getBlockHash(out.tx.block);
     const events = (await (await api.at(blockHash)).query.system.events()) as Any;

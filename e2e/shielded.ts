@@ -53,7 +53,7 @@ export async function shielded(api: ApiPromise, log: (line: string) => void, end
 
     // 2. Private transfer.
     started = Date.now();
-    log((await wallet('alice', ['send', '40', bobAddress])).trim());
+    log((await wallet('alice', ['send', '--yes', '40', bobAddress])).trim());
     log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
     // 3. Bob discovers the note; a watch-only wallet sees the same.
@@ -73,7 +73,7 @@ export async function shielded(api: ApiPromise, log: (line: string) => void, end
     // abandoned fork, whose state a collator discards).
     const beforeSpend = api.createType('BlockHash', await finalizedAtBest(api, 120_000));
     started = Date.now();
-    log((await wallet('bob', ['unshield', '30', fresh.address, '--save-call', callFile])).trim());
+    log((await wallet('bob', ['unshield', '--yes', '30', fresh.address, '--save-call', callFile])).trim());
     log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     check((await free(api, fresh.address)) === 30n * UNIT, 'the fresh account did not receive exactly 30 ZKS');
 

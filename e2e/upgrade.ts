@@ -64,7 +64,7 @@ export async function upgrade(api: ApiPromise, log: (line: string) => void, endp
     await wallet('bob', ['restore'], `${mnemonicGenerate(24)}\n`);
     const address = async (name: string): Promise<string> => (JSON.parse(await wallet(name, ['address', '--json'])) as { address: string }).address;
     await wallet('alice', ['shield', '100', '--suri-file', secret('//Alice')]);
-    await wallet('alice', ['send', '40', await address('bob')]);
+    await wallet('alice', ['send', '--yes', '40', await address('bob')]);
     const bobBefore = await wallet('bob', ['balance']);
     check(/shielded 40 ZKS in 1 note\(s\)/.test(bobBefore), `Bob's wallet before the upgrade: ${bobBefore.trim()}`);
     type Balance = { shielded: { value: { amount: string; asset: { id: number | null } } }[] };
@@ -144,7 +144,7 @@ export async function upgrade(api: ApiPromise, log: (line: string) => void, endp
       check(outcome.isSome && outcome.unwrap().isSettled, `order ${order.orderId.toHex()}: ${outcome}`);
     }
 
-    await wallet('bob', ['send', '15', await address('alice')]);
+    await wallet('bob', ['send', '--yes', '15', await address('alice')]);
     const aliceAfter = await held('alice');
     check(aliceAfter - aliceBefore === 15n * ZKS, `Alice's shielded balance moved by ${aliceAfter - aliceBefore}`);
     log(`on spec ${newSpec}: the fill made before the upgrade and one made after settled; Bob spent his pre-upgrade note (15 ZKS to Alice)`);

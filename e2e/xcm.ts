@@ -70,7 +70,7 @@ export async function xcm(api: ApiPromise, log: (line: string) => void, endpoint
     await wallet('two', ['restore'], `${mnemonicGenerate(24)}\n`);
     const twoAddress = (JSON.parse(await wallet('two', ['address', '--json'])) as { address: string }).address;
     log((await wallet('one', ['shield', '5', '--asset', 'ROC', '--suri-file', secret('//Ferdie')])).trim());
-    log((await wallet('one', ['send', '2', twoAddress, '--asset', 'ROC', '--fee', '0.01', '--relayer-file', secret('//Charlie')])).trim());
+    log((await wallet('one', ['send', '--yes', '2', twoAddress, '--asset', 'ROC', '--fee', '0.01', '--relayer-file', secret('//Charlie')])).trim());
     const balance = await wallet('two', ['balance']);
     check(/shielded 2 ROC in 1 note\(s\)/.test(balance), `the second wallet shows: ${balance.trim()}`);
 
@@ -79,7 +79,7 @@ export async function xcm(api: ApiPromise, log: (line: string) => void, endpoint
     log(
       (
         await wallet('two', [
-          'unshield', '1.5', dave.address, '--to-reserve', '--asset', 'ROC', '--fee', '0.01', '--relayer-file', secret('//Charlie'),
+          'unshield', '--yes', '1.5', dave.address, '--to-reserve', '--asset', 'ROC', '--fee', '0.01', '--relayer-file', secret('//Charlie'),
         ])
       ).trim(),
     );

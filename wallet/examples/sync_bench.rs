@@ -20,7 +20,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 	for run in 0..runs {
 		let dir = tempfile::tempdir()?;
 		let keys = Keys::from_phrase(&Keys::generate_phrase()?)?;
-		let mut wallet = Wallet::create(dir.path(), keys, "bench", 1, from)?;
+		let mut wallet = Wallet::create(dir.path(), keys, "bench", 1, from, None)?;
 		let start = Instant::now();
 		let report = wallet.sync(&chain, |_, _| {}).await?;
 		let seconds = start.elapsed().as_secs_f64();

@@ -18,6 +18,7 @@ use crate::{
 	builder::AssetArg,
 	chain::Chain,
 	error::WalletError,
+	keys::Network,
 };
 
 /// How an asset is shown and parsed.
@@ -112,6 +113,16 @@ impl Chain {
 	pub async fn ss58_prefix(&self) -> Result<u16, WalletError> {
 		let properties = self.properties().await?;
 		Ok(properties.get("ss58Format").and_then(serde_json::Value::as_u64).and_then(|p| u16::try_from(p).ok()).unwrap_or(42))
+	}
+
+	/// The chain's network, for its shielded addresses ([`Network::of_chain`]: the spec's
+	/// `network` property, else its chain type).
+	pub async fn network(&self) -> Result<Network, WalletError> {
+		let properties = self.properties().await?;
+		let chain_type = self.chain_type().await?;
+		// The chain type is `Live`, `Development`, `Local`, or `{"Custom": name}`.
+		let chain_type = chain_type.as_str().unwrap_or("Custom");
+		Network::of_chain(properties.get("network").and_then(serde_json::Value::as_str), chain_type)
 	}
 
 	/// Symbol and decimals of `asset`.

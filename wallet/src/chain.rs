@@ -102,6 +102,20 @@ impl Chain {
 			.collect()
 	}
 
+	/// The hash of block `number` on the node's best chain, `None` if it has no such block.
+	pub async fn block_hash(&self, number: u64) -> Result<Option<H256>, WalletError> {
+		let hashes: Vec<Option<H256>> = self.raw.request("chain_getBlockHash", rpc_params![[number]]).await.map_err(node)?;
+		match hashes.as_slice() {
+			[one] => Ok(*one),
+			_ => Err(WalletError::Node("chain_getBlockHash answered for other blocks".into())),
+		}
+	}
+
+	/// The chain type of the node's spec (`system_chainType`), as JSON.
+	pub async fn chain_type(&self) -> Result<serde_json::Value, WalletError> {
+		self.raw.request("system_chainType", rpc_params![]).await.map_err(node)
+	}
+
 	/// The header of block `hash`.
 	pub async fn header(&self, hash: H256) -> Result<Header, WalletError> {
 		self.rpc.chain_get_header(Some(hash)).await.map_err(node)?.ok_or_else(|| WalletError::Node(format!("no header {hash:?}")))

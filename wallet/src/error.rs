@@ -58,6 +58,14 @@ pub enum WalletError {
 	/// A note the wallet believed unspent has been spent.
 	#[error("a note was already spent (another wallet with the same keys?); run `zksettle sync` and retry")]
 	NoteAlreadySpent,
+	/// A shielded address written for another network than the chain's.
+	#[error("this is an address of the {address} network, and this wallet and its chain are on the {chain} network: check the recipient")]
+	WrongNetwork {
+		/// The network the address names.
+		address: crate::keys::Network,
+		/// The chain's network.
+		chain: crate::keys::Network,
+	},
 	/// The wallet state belongs to another chain.
 	#[error("this wallet was synced with chain {expected}, but the node serves {found}")]
 	WrongChain {
@@ -135,7 +143,7 @@ impl WalletError {
 	pub fn exit_code(&self) -> u8 {
 		match self {
 			WalletError::Prover(_) | WalletError::Randomness | WalletError::Encryption => exit::INTERNAL,
-			WalletError::Mnemonic(_) | WalletError::BadEncoding(_) | WalletError::Amount(_) | WalletError::LowOrderKey | WalletError::UnknownAsset(_) | WalletError::Usage(_) | WalletError::ExposedSecret(_) => {
+			WalletError::Mnemonic(_) | WalletError::BadEncoding(_) | WalletError::WrongNetwork { .. } | WalletError::Amount(_) | WalletError::LowOrderKey | WalletError::UnknownAsset(_) | WalletError::Usage(_) | WalletError::ExposedSecret(_) => {
 				exit::INPUT
 			},
 			WalletError::WrongPassword |

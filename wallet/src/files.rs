@@ -125,7 +125,7 @@ mod tests {
 		let path = dir.path().join("wallet");
 		let phrase = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 		let keys = crate::keys::Keys::from_phrase(phrase).unwrap();
-		crate::wallet::Wallet::create(&path, keys, "pw", 4, 0).unwrap();
+		crate::wallet::Wallet::create(&path, keys, "pw", 4, 0, None).unwrap();
 		assert_eq!(mode(&path), 0o700);
 		assert_eq!(mode(&path.join("keystore.json")), 0o600);
 		assert_eq!(mode(&path.join("state.bin")), 0o600);

@@ -8,8 +8,11 @@
 //! | public account (sr25519)    | the mnemonic as Polkadot.js derives it        | pay fees, shield    |
 //!
 //! A **shielded address** is `(owner, pk_enc)`: the owner key notes are addressed to and the
-//! X25519 public key notes are encrypted to. Addresses and viewing keys are written as
-//! base58 with a 4-byte BLAKE2b checksum and a human-readable prefix, so a typo is caught.
+//! X25519 public key notes are encrypted to. It is written in bech32m (BIP-350) with a
+//! human-readable part naming the network ([`Network`]: `zks1…` live, `zkstest1…` test,
+//! `zksdev1…` development), as Zcash writes its addresses per network: a typo is caught by the
+//! checksum, and an address of another network is refused rather than paid to. Viewing keys
+//! are base58 with a 4-byte BLAKE2b checksum and the prefix `zkview`.
 
 use x25519_dalek::{PublicKey, StaticSecret};
 use zeroize::Zeroizing;
@@ -20,8 +23,68 @@ use zk_verifier::{
 
 use crate::error::WalletError;
 
-/// Prefix of shielded addresses.
-pub const ADDRESS_PREFIX: &str = "zks";
+/// The network a chain is, for the human-readable part of its shielded addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Network {
+	/// A live chain: `zks1…`.
+	Live,
+	/// A test network: `zkstest1…`.
+	Test,
+	/// A development chain: `zksdev1…`.
+	Dev,
+}
+
+impl Network {
+	/// Every network.
+	pub const ALL: [Network; 3] = [Network::Live, Network::Test, Network::Dev];
+
+	/// The human-readable part of its addresses.
+	pub fn hrp(self) -> &'static str {
+		match self {
+			Network::Live => "zks",
+			Network::Test => "zkstest",
+			Network::Dev => "zksdev",
+		}
+	}
+
+	/// The network of a chain, from its spec: the `network` property when the spec sets one
+	/// (`live`, `test`, `dev`), else its chain type (`Live`: live, `Development`: dev, any other:
+	/// test).
+	pub fn of_chain(property: Option<&str>, chain_type: &str) -> Result<Self, WalletError> {
+		match property {
+			Some(name) => name.parse(),
+			None => Ok(match chain_type {
+				"Live" => Network::Live,
+				"Development" => Network::Dev,
+				_ => Network::Test,
+			}),
+		}
+	}
+}
+
+impl std::fmt::Display for Network {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.write_str(match self {
+			Network::Live => "live",
+			Network::Test => "test",
+			Network::Dev => "dev",
+		})
+	}
+}
+
+impl std::str::FromStr for Network {
+	type Err = WalletError;
+
+	fn from_str(text: &str) -> Result<Self, WalletError> {
+		Network::ALL
+			.into_iter()
+			.find(|n| n.to_string() == text)
+			.ok_or_else(|| WalletError::Usage(format!("unknown network {text:?} (live, test or dev)")))
+	}
+}
+/// Prefix of shielded addresses before they were written per network.
+const LEGACY_ADDRESS_PREFIX: &str = "zks";
 /// Prefix of exported viewing keys.
 pub const VIEWING_KEY_PREFIX: &str = "zkview";
 
@@ -61,7 +124,7 @@ pub enum Keys {
 impl std::fmt::Debug for Keys {
 	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
 		// Only public parts.
-		f.debug_struct("Keys").field("address", &self.address().to_string()).finish_non_exhaustive()
+		f.debug_struct("Keys").field("address", &self.address().legacy_text()).finish_non_exhaustive()
 	}
 }
 
@@ -207,23 +270,63 @@ fn decode(prefix: &str, text: &str, len: usize) -> Result<Vec<u8>, WalletError> 
 	Ok(payload.to_vec())
 }
 
-impl std::fmt::Display for Address {
-	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-		let mut bytes = self.owner.to_bytes().to_vec();
-		bytes.extend_from_slice(&self.pk_enc);
-		f.write_str(&encode(ADDRESS_PREFIX, &bytes))
+impl Address {
+	/// The 64 bytes an address encodes: the owner key, then the encryption key.
+	fn to_bytes(self) -> [u8; 64] {
+		let mut bytes = [0u8; 64];
+		bytes[..32].copy_from_slice(&self.owner.to_bytes());
+		bytes[32..].copy_from_slice(&self.pk_enc);
+		bytes
 	}
-}
 
-impl std::str::FromStr for Address {
-	type Err = WalletError;
+	/// The address written for `network`: bech32m, its human-readable part the network's.
+	pub fn encode(self, network: Network) -> String {
+		let hrp = bech32::Hrp::parse_unchecked(network.hrp());
+		// 64 bytes are 103 characters of data and checksum: far below bech32m's 1023.
+		bech32::encode::<bech32::Bech32m>(hrp, &self.to_bytes()).unwrap_or_default()
+	}
 
-	fn from_str(text: &str) -> Result<Self, WalletError> {
-		let bytes = decode(ADDRESS_PREFIX, text.trim(), 64)?;
+	/// Read an address written for any network; the address and its network.
+	pub fn decode_any(text: &str) -> Result<(Self, Network), WalletError> {
+		let text = text.trim();
+		let checked = bech32::primitives::decode::CheckedHrpstring::new::<bech32::Bech32m>(text).map_err(|e| {
+			WalletError::BadEncoding(match e {
+				bech32::primitives::decode::CheckedHrpstringError::Checksum(_) => "checksum mismatch (a typo?)",
+				_ => "not a bech32m address",
+			})
+		})?;
+		let hrp = checked.hrp().to_lowercase();
+		let network = Network::ALL
+			.into_iter()
+			.find(|n| n.hrp() == hrp)
+			.ok_or(WalletError::BadEncoding("not a shielded address (zks1…, zkstest1…, zksdev1…)"))?;
+		let bytes: Vec<u8> = checked.byte_iter().collect();
+		let (owner, pk) = bytes.split_at_checked(32).ok_or(WalletError::BadEncoding("wrong length"))?;
+		let pk_enc: [u8; 32] = pk.try_into().map_err(|_| WalletError::BadEncoding("wrong length"))?;
+		let owner = scalar(owner).ok_or(WalletError::BadEncoding("address: owner is not a field element"))?;
+		Ok((Address { owner, pk_enc }, network))
+	}
+
+	/// Read an address, refusing one written for another network than `network`.
+	pub fn decode(text: &str, network: Network) -> Result<Self, WalletError> {
+		match Self::decode_any(text)? {
+			(address, found) if found == network => Ok(address),
+			(_, found) => Err(WalletError::WrongNetwork { address: found, chain: network }),
+		}
+	}
+
+	/// The address in the form keystores from before networks recorded it (`zks` and base58
+	/// with a BLAKE2b checksum), kept only to check those keystores.
+	pub fn legacy_text(self) -> String {
+		encode(LEGACY_ADDRESS_PREFIX, &self.to_bytes())
+	}
+
+	/// Read [`Address::legacy_text`].
+	pub fn from_legacy_text(text: &str) -> Result<Self, WalletError> {
+		let bytes = decode(LEGACY_ADDRESS_PREFIX, text.trim(), 64)?;
 		let (owner, pk) = bytes.split_at(32);
 		let owner = scalar(owner).ok_or(WalletError::BadEncoding("address: owner is not a field element"))?;
-		let mut pk_enc = [0u8; 32];
-		pk_enc.copy_from_slice(pk);
+		let pk_enc: [u8; 32] = pk.try_into().map_err(|_| WalletError::BadEncoding("wrong length"))?;
 		Ok(Address { owner, pk_enc })
 	}
 }
@@ -239,21 +342,47 @@ mod tests {
 		let keys = Keys::from_phrase(PHRASE).unwrap();
 		let again = Keys::from_phrase(PHRASE).unwrap();
 		assert_eq!(keys.address(), again.address());
-		let text = keys.address().to_string();
-		assert!(text.starts_with(ADDRESS_PREFIX));
-		assert_eq!(text.parse::<Address>().unwrap(), keys.address());
+		for network in Network::ALL {
+			let text = keys.address().encode(network);
+			assert!(text.starts_with(&format!("{}1", network.hrp())), "{text}");
+			assert_eq!(Address::decode(&text, network).unwrap(), keys.address());
+			assert_eq!(Address::decode(&text.to_uppercase(), network).unwrap(), keys.address());
+		}
 		assert_eq!(keys.address().owner, keys.spending_key().unwrap().owner());
 	}
 
 	#[test]
 	fn a_typo_in_an_address_is_caught() {
-		let text = Keys::from_phrase(PHRASE).unwrap().address().to_string();
+		let address = Keys::from_phrase(PHRASE).unwrap().address();
+		let text = address.encode(Network::Dev);
 		let mut chars: Vec<char> = text.chars().collect();
 		let last = chars.len() - 1;
-		chars[last] = if chars[last] == 'a' { 'b' } else { 'a' };
+		chars[last] = if chars[last] == 'q' { 'p' } else { 'q' };
 		let typo: String = chars.into_iter().collect();
-		assert!(matches!(typo.parse::<Address>(), Err(WalletError::BadEncoding(_))));
-		assert!(matches!("zkviewabc".parse::<Address>(), Err(WalletError::BadEncoding("wrong prefix"))));
+		assert!(matches!(Address::decode(&typo, Network::Dev), Err(WalletError::BadEncoding("checksum mismatch (a typo?)"))));
+		assert!(matches!(Address::decode("zkviewabc", Network::Dev), Err(WalletError::BadEncoding(_))));
+		// The old form is no address any more, and mixed case is no bech32m.
+		assert!(matches!(Address::decode(&address.legacy_text(), Network::Live), Err(WalletError::BadEncoding(_))));
+		let mixed = text.replacen('z', "Z", 1);
+		assert!(matches!(Address::decode(&mixed, Network::Dev), Err(WalletError::BadEncoding(_))));
+	}
+
+	/// An address of another network is refused, named, rather than paid to: a test-network
+	/// address pasted into a live wallet, or the reverse.
+	#[test]
+	fn an_address_of_another_network_is_refused() {
+		let address = Keys::from_phrase(PHRASE).unwrap().address();
+		for (written, chain) in [(Network::Test, Network::Live), (Network::Live, Network::Dev), (Network::Dev, Network::Test)] {
+			match Address::decode(&address.encode(written), chain) {
+				Err(WalletError::WrongNetwork { address, chain: c }) => assert_eq!((address, c), (written, chain)),
+				other => panic!("{other:?}"),
+			}
+		}
+		assert_eq!(Network::of_chain(None, "Live").unwrap(), Network::Live);
+		assert_eq!(Network::of_chain(None, "Local").unwrap(), Network::Test);
+		assert_eq!(Network::of_chain(None, "Development").unwrap(), Network::Dev);
+		assert_eq!(Network::of_chain(Some("test"), "Live").unwrap(), Network::Test);
+		assert!(Network::of_chain(Some("main"), "Live").is_err());
 	}
 
 	#[test]

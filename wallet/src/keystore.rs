@@ -4,14 +4,17 @@
 //! The key is scrypt(password, salt) with `log_n = 15, r = 8, p = 1` (32 MiB, the parameters
 //! Ethereum's keystores use for "light" scrypt), and the secret is sealed with
 //! ChaCha20-Poly1305 under a random nonce; a wrong password fails authentication instead of
-//! yielding garbage. The shielded address and, for a full wallet, its public account are stored
-//! in clear so that `zksettle address` needs no password.
+//! yielding garbage. The shielded address, the network it is written for, and for a full wallet
+//! its public account are stored in clear so that `zksettle address` needs no password.
 
 use chacha20poly1305::{aead::Aead, ChaCha20Poly1305, KeyInit, Nonce};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use crate::{error::WalletError, keys::Keys};
+use crate::{
+	error::WalletError,
+	keys::{Address, Keys, Network},
+};
 
 /// What the keystore holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,8 +46,14 @@ pub struct Keystore {
 	pub version: u32,
 	/// What the ciphertext holds.
 	pub kind: Kind,
-	/// The shielded address, in clear.
+	/// The shielded address's bytes, in clear, in the form before addresses were written per
+	/// network (`zks` and base58; checked against the secret on open): see [`Keystore::address`].
 	pub address: String,
+	/// The network of the chain the wallet was made for, whose address form
+	/// `zksettle address` prints; absent in keystores from before networks (learnt from the
+	/// node, and recorded, when the address is next shown).
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub network: Option<Network>,
 	/// A full wallet's public account (SS58, generic prefix 42), in clear; absent for a
 	/// watch-only wallet, and in keystores written before it was recorded (filled in when such
 	/// a wallet is next opened).
@@ -72,6 +81,12 @@ fn derive(password: &str, kdf: &Kdf) -> Result<Zeroizing<[u8; 32]>, WalletError>
 }
 
 impl Keystore {
+	/// The shielded address.
+	pub fn address(&self) -> Result<Address, WalletError> {
+		Address::from_legacy_text(&self.address)
+			.map_err(|e| WalletError::Corrupt("keystore".into(), format!("its address: {e}")))
+	}
+
 	/// Seal `keys` under `password` with scrypt cost `log_n`.
 	pub fn seal(keys: &Keys, password: &str, log_n: u8) -> Result<Self, WalletError> {
 		let (kind, secret) = match keys {
@@ -90,7 +105,8 @@ impl Keystore {
 		Ok(Keystore {
 			version: 1,
 			kind,
-			address: keys.address().to_string(),
+			address: keys.address().legacy_text(),
+			network: None,
 			account: account_of(keys)?,
 			kdf,
 			nonce: hex::encode(nonce),
@@ -120,7 +136,7 @@ impl Keystore {
 			Kind::Spending => Keys::from_phrase(text)?,
 			Kind::Viewing => Keys::from_viewing_key(text)?,
 		};
-		if keys.address().to_string() != self.address {
+		if keys.address().legacy_text() != self.address {
 			return Err(WalletError::Corrupt("keystore".into(), "the address does not match the secret".into()));
 		}
 		if self.account.is_some() && self.account != account_of(&keys)? {

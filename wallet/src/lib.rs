@@ -33,6 +33,7 @@ pub mod keys;
 pub mod keystore;
 pub mod logs;
 pub mod note_encryption;
+pub mod proposal;
 pub mod scan;
 pub mod store;
 pub mod sync;

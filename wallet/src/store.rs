@@ -113,6 +113,35 @@ pub struct State {
 	/// the birthday ([`State::rescan_if_without_witnesses`]).
 	#[serde(default)]
 	pub witnesses: bool,
+	/// The last block scanned (`next_block - 1`) and its hash: the check that the node still
+	/// serves the chain the wallet scanned. Finalized blocks are never reverted, so a node whose
+	/// block at that height has another hash (or none) runs another chain with the same genesis
+	/// (a restarted development chain), and the wallet rewinds ([`State::rewind`]). Absent in files
+	/// from before the check, and until the first window scanned.
+	#[serde(default)]
+	pub tip: Option<Tip>,
+}
+
+/// A scanned block: its number and hash (hex).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tip {
+	/// Block number.
+	pub number: u64,
+	/// Block hash, hex without `0x`.
+	pub hash: String,
+}
+
+/// What a rewind dropped.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Rewound {
+	/// The block the scan starts again at (the birthday).
+	pub to: u64,
+	/// Notes forgotten (the rescan finds again those the chain holds).
+	pub notes: usize,
+	/// Of them, unspent ones: the balance they made is gone until the rescan finds them.
+	pub unspent: usize,
+	/// History lines forgotten.
+	pub history: usize,
 }
 
 /// A [`Frontier`] in the state file: field elements as hex.
@@ -210,6 +239,33 @@ impl State {
 			self.frontier = None;
 			self.witnesses = true;
 		}
+	}
+
+	/// Forget what the scan found (notes, the tree, where it was) and start again at the
+	/// birthday. With `keep_own`, the history lines of this wallet's own transactions stay
+	/// (a rescan of the same chain cannot find them again: it sees notes and spends, not who
+	/// sent them); without, every line goes (the chain they happened on is gone).
+	pub fn rewind(&mut self, keep_own: bool) -> Rewound {
+		let unspent = self.notes.iter().filter(|n| n.spent.is_none()).count();
+		let notes = std::mem::take(&mut self.notes).len();
+		let before = self.history.len();
+		self.history.retain(|e| keep_own && e.tx.is_some());
+		self.next_block = self.birthday;
+		self.frontier = None;
+		self.tip = None;
+		self.witnesses = true;
+		Rewound { to: self.birthday, notes, unspent, history: before - self.history.len() }
+	}
+
+	/// Forget everything the chain told the wallet, its genesis included, keeping only the
+	/// birthday (given anew with `birthday`): a state for whichever chain the next sync meets.
+	pub fn reset(&mut self, birthday: Option<u64>) -> Rewound {
+		if let Some(b) = birthday {
+			self.birthday = b;
+		}
+		let rewound = self.rewind(false);
+		self.genesis.clear();
+		rewound
 	}
 
 	/// Unspent notes of `asset`, largest first.
@@ -335,6 +391,28 @@ impl State {
 #[cfg(test)]
 pub(crate) mod tests {
 	use super::*;
+
+	/// A rescan keeps the wallet's own transactions (no scan could find them again); a rewind
+	/// for another chain and a reset drop everything the chain told, and start at the birthday.
+	#[test]
+	fn rewinds_forget_what_the_chain_told_and_start_at_the_birthday() {
+		let mut state = State::born_at(5);
+		state.genesis = "ab".into();
+		state.next_block = 90;
+		state.tip = Some(Tip { number: 89, hash: "cd".into() });
+		state.notes = vec![owned(7, 0), OwnedNote { spent: Some(60), ..owned(3, 1) }];
+		let own = Entry { tx: Some("0x1".into()), ..Entry::seen(50, EntryKind::Shield, 0, 7) };
+		state.history = vec![Entry::seen(50, EntryKind::Received, 0, 7), own.clone()];
+		let mut rescanned = state.clone();
+		assert_eq!(rescanned.rewind(true), Rewound { to: 5, notes: 2, unspent: 1, history: 1 });
+		assert_eq!((rescanned.next_block, &rescanned.tip, &rescanned.frontier), (5, &None, &None));
+		assert_eq!((rescanned.history.as_slice(), rescanned.genesis.as_str()), ([own].as_slice(), "ab"));
+		let mut other_chain = state.clone();
+		assert_eq!(other_chain.rewind(false).history, 2);
+		assert!(other_chain.history.is_empty() && other_chain.notes.is_empty());
+		assert_eq!(state.reset(Some(0)).to, 0);
+		assert_eq!((state.genesis.as_str(), state.next_block, state.birthday), ("", 0, 0));
+	}
 
 	/// A state file from before birthdays loads, with birthday 0 (it scanned from genesis).
 	#[test]

@@ -18,7 +18,7 @@ use crate::{
 	compact::{pool_txs, CompactBlock, NotesDigest},
 	error::WalletError,
 	keys::Keys,
-	store::State,
+	store::{Rewound, State, Tip},
 };
 
 /// Blocks per window (one request for their hashes; the state is saved after each).
@@ -50,6 +50,9 @@ pub struct SyncReport {
 	pub received: usize,
 	/// Own notes seen spent.
 	pub spent: usize,
+	/// Set when the node no longer had the last block the wallet scanned, so the wallet
+	/// rewound to its birthday before this scan ([`State::rewind`]).
+	pub rewound: Option<Rewound>,
 }
 
 fn scalars(bytes: &[[u8; 32]]) -> Result<Vec<Scalar>, WalletError> {
@@ -100,6 +103,28 @@ pub async fn frontier_at(chain: &Chain, position: u64) -> Result<Frontier, Walle
 	let partial = leaves(chain, base * CHUNK, position).await?;
 	Frontier::from_subtrees(&scalars(&roots)?, SUBTREE_HEIGHT, &scalars(&partial)?)
 		.ok_or_else(|| WalletError::Node("a note tree past its capacity".into()))
+}
+
+/// Whether the node still has the block the wallet scanned last, with the hash it had; if
+/// not, the state is rewound to its birthday (nothing it found can be trusted on this chain, and
+/// the history of its own transactions is dropped with it: they happened on the other chain).
+pub async fn check_continuity(chain: &Chain, state: &mut State) -> Result<Option<Rewound>, WalletError> {
+	let Some(tip) = state.tip.clone() else { return Ok(None) };
+	let found = chain.block_hash(tip.number).await?.map(|h| hex::encode(h.0));
+	if found.as_deref() == Some(tip.hash.as_str()) {
+		return Ok(None);
+	}
+	let rewound = state.rewind(false);
+	tracing::warn!(
+		target: "zksettle::sync",
+		block = tip.number,
+		scanned = %tip.hash,
+		now = found.as_deref().unwrap_or("none"),
+		birthday = rewound.to,
+		notes = rewound.notes,
+		"the node's chain is not the one this wallet scanned (a restarted chain with the same genesis): rescanning from the birthday"
+	);
+	Ok(Some(rewound))
 }
 
 /// Scan blocks `state.next_block..=head` into `state`. `progress(done, total)` (blocks of this
@@ -162,6 +187,7 @@ pub async fn sync(
 			}
 		}
 		state.next_block = to.saturating_add(1);
+		state.tip = hashes.last().map(|h| Tip { number: to, hash: hex::encode(h.0) });
 		save(state)?;
 		tracing::debug!(
 			target: "zksettle::sync",

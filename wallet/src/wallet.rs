@@ -11,9 +11,10 @@ use crate::{
 	builder::{self, Anchor, AssetArg, Beneficiary, Plan},
 	chain::{Chain, Included},
 	error::WalletError,
-	keys::{Address, Keys},
+	keys::{Address, Keys, Network},
 	keystore::Keystore,
-	store::{Entry, EntryKind, State},
+	proposal::Step,
+	store::{Entry, EntryKind, Rewound, State},
 };
 
 /// An open wallet.
@@ -22,6 +23,10 @@ pub struct Wallet {
 	keys: Keys,
 	/// What the wallet knows.
 	pub state: State,
+	/// Told each long step of a transaction ([`Wallet::on_step`]).
+	steps: Option<Box<dyn Fn(Step) + Send + Sync>>,
+	/// The transaction being made, and how many the command makes (for [`Step`]s).
+	current: (usize, usize),
 }
 
 pub use crate::sync::SyncReport;
@@ -56,16 +61,25 @@ fn state_path(dir: &Path) -> PathBuf {
 impl Wallet {
 	/// Create a wallet in `dir` (which must not hold one) from `keys`, sealed with `password`,
 	/// whose scans start at block `birthday` (see [`State::birthday`]).
-	pub fn create(dir: &Path, keys: Keys, password: &str, log_n: u8, birthday: u64) -> Result<Self, WalletError> {
+	/// `network`, when known, is the network whose address form `zksettle address` prints.
+	pub fn create(
+		dir: &Path,
+		keys: Keys,
+		password: &str,
+		log_n: u8,
+		birthday: u64,
+		network: Option<Network>,
+	) -> Result<Self, WalletError> {
 		let path = keystore_path(dir);
 		if path.exists() {
 			return Err(WalletError::WalletExists(dir.display().to_string()));
 		}
 		crate::files::private_dir(dir)?;
-		let keystore = Keystore::seal(&keys, password, log_n)?;
+		let mut keystore = Keystore::seal(&keys, password, log_n)?;
+		keystore.network = network;
 		let json = serde_json::to_vec_pretty(&keystore).map_err(|e| WalletError::Corrupt("keystore".into(), e.to_string()))?;
 		crate::files::write_private(&path, &json)?;
-		let wallet = Wallet { dir: dir.to_path_buf(), keys, state: State::born_at(birthday) };
+		let wallet = Wallet { dir: dir.to_path_buf(), keys, state: State::born_at(birthday), steps: None, current: (1, 1) };
 		wallet.state.save(&state_path(dir), &wallet.keys)?;
 		Ok(wallet)
 	}
@@ -79,6 +93,15 @@ impl Wallet {
 			Err(e) => return Err(WalletError::Io(path.display().to_string(), e)),
 		};
 		serde_json::from_slice(&json).map_err(|e| WalletError::Corrupt(path.display().to_string(), e.to_string()))
+	}
+
+	/// Record in the keystore of the wallet in `dir` the network it is used on (for a keystore
+	/// from before networks).
+	pub fn record_network(dir: &Path, network: Network) -> Result<(), WalletError> {
+		let mut keystore = Self::keystore(dir)?;
+		keystore.network = Some(network);
+		let json = serde_json::to_vec_pretty(&keystore).map_err(|e| WalletError::Corrupt("keystore".into(), e.to_string()))?;
+		crate::files::write_private(&keystore_path(dir), &json)
 	}
 
 	/// Open the wallet in `dir` with `password`.
@@ -96,7 +119,20 @@ impl Wallet {
 			crate::files::write_private(&keystore_path(dir), &json)?;
 		}
 		let state = State::load(&state_path(dir), &keys)?.unwrap_or_default();
-		Ok(Wallet { dir: dir.to_path_buf(), keys, state })
+		Ok(Wallet { dir: dir.to_path_buf(), keys, state, steps: None, current: (1, 1) })
+	}
+
+	/// Report each long step of the transactions this wallet makes (proving, the work stamp,
+	/// waiting for finality) to `steps`.
+	pub fn on_step(&mut self, steps: impl Fn(Step) + Send + Sync + 'static) {
+		self.steps = Some(Box::new(steps));
+	}
+
+	fn step(&self, step: Step) {
+		tracing::info!(target: "zksettle::wallet", "{step}");
+		if let Some(steps) = &self.steps {
+			steps(step);
+		}
 	}
 
 	/// The keys.
@@ -125,12 +161,38 @@ impl Wallet {
 			return Err(WalletError::WrongChain { expected: self.state.genesis.clone(), found: genesis });
 		}
 		self.state.rescan_if_without_witnesses();
+		let rewound = crate::sync::check_continuity(chain, &mut self.state).await?;
+		if rewound.is_some() {
+			self.save()?;
+		}
 		let head = chain.finalized().await?;
 		let path = state_path(&self.dir);
 		let keys = &self.keys;
-		let report = crate::sync::sync(chain, keys, &mut self.state, head, progress, |state| state.save(&path, keys)).await?;
+		let mut report =
+			crate::sync::sync(chain, keys, &mut self.state, head, progress, |state| state.save(&path, keys)).await?;
+		report.rewound = rewound;
 		self.save()?;
 		Ok(report)
+	}
+
+	/// Forget the notes found and scan again from the birthday (`birthday` moves it, e.g. to an
+	/// earlier block for a note the first scan could not have found), keeping the history of
+	/// this wallet's own transactions. The next [`Wallet::sync`] rescans.
+	pub fn rescan(&mut self, birthday: Option<u64>) -> Result<Rewound, WalletError> {
+		if let Some(b) = birthday {
+			self.state.birthday = b;
+		}
+		let rewound = self.state.rewind(true);
+		self.save()?;
+		Ok(rewound)
+	}
+
+	/// Forget everything the chain told this wallet, which chain it was included: for moving
+	/// the wallet to another chain. Keys and birthday stay (`birthday` replaces it).
+	pub fn reset(&mut self, birthday: Option<u64>) -> Result<Rewound, WalletError> {
+		let rewound = self.state.reset(birthday);
+		self.save()?;
+		Ok(rewound)
 	}
 
 	fn record(&mut self, included: &Included, kind: EntryKind, asset: u64, amount: u128, fee: u128, counterparty: String) {
@@ -200,7 +262,8 @@ impl Wallet {
 			reserve: None,
 		};
 		let outcome = self.transact(chain, params, &plan, relayer).await?;
-		self.record(&outcome.tx, EntryKind::Send, asset.field_value(), amount.into(), fee, to.to_string());
+		let to = to.encode(chain.network().await?);
+		self.record(&outcome.tx, EntryKind::Send, asset.field_value(), amount.into(), fee, to);
 		self.save()?;
 		Ok(outcome)
 	}
@@ -283,7 +346,9 @@ impl Wallet {
 		let needed = plan.spent_value()?;
 		let merges = self.state.merges_needed(asset, needed, plan.fee)?;
 		let mut merged = Vec::with_capacity(merges);
+		let transactions = merges.saturating_add(1);
 		for round in 1..=merges {
+			self.current = (round, transactions);
 			let joined: u128 = self.state.unspent(asset).iter().take(2).map(|n| u128::from(n.value)).sum();
 			tracing::info!(target: "zksettle::wallet", round, of = merges, joined, "merging two notes");
 			// Signed by the transaction's relayer when it has one (a merge of a non-native asset
@@ -294,6 +359,7 @@ impl Wallet {
 			self.sync(chain, |_, _| {}).await?;
 			merged.push(included);
 		}
+		self.current = (transactions, transactions);
 		let tx = self.submit_retrying_stale_root(chain, params, plan, signer, Spend::Cover(needed)).await?;
 		// Pick up the new notes (change included) and the spends right away.
 		self.sync(chain, |_, _| {}).await?;
@@ -347,6 +413,8 @@ impl Wallet {
 		if params.verifying_key_bytes() != chain_key {
 			return Err(WalletError::KeyMismatch(key_version));
 		}
+		let (tx_index, of) = self.current;
+		self.step(Step::Proving { tx: tx_index, of });
 		let started = std::time::Instant::now();
 		let tx = builder::prove(&self.keys, plan, &spends, &Anchor { root, paths, key_version, genesis: chain.genesis_hash() }, params)?;
 		tracing::debug!(target: "zksettle::wallet", spent = spends.len(), ms = started.elapsed().as_millis() as u64, "proved");
@@ -362,6 +430,7 @@ impl Wallet {
 				// cores, after the proof, as the stamp covers the proof's bytes. A runtime from
 				// before stamps takes the transaction alone.
 				if let Some(bits) = chain.unsigned_stamp_bits().await? {
+					self.step(Step::Stamping { bits });
 					let started = std::time::Instant::now();
 					let seed = zk_verifier::stamp::seed(&args);
 					let threads = std::thread::available_parallelism().map_or(1, usize::from);
@@ -375,6 +444,7 @@ impl Wallet {
 				"transact_unsigned"
 			},
 		};
+		self.step(Step::Finalizing { tx: tx_index, of });
 		chain.submit(call, &args, signer).await
 	}
 }

@@ -47,13 +47,28 @@ fn secrets_are_never_taken_on_a_flag() {
 	let password = dir.path().join("pw");
 	secret(&password, "pw");
 	let pw = ["--password-file", password.to_str().unwrap()];
-	let out = zksettle(&wallet, &[pw[0], pw[1], "restore"], &format!("{WORDS}\n"));
+	let out = zksettle(&wallet, &[pw[0], pw[1], "restore", "--network", "dev"], &format!("{WORDS}\n"));
 	assert_eq!(status(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
 	let out = zksettle(&wallet, &[pw[0], pw[1], "address", "--json"], "");
 	let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
 	let own = json["address"].as_str().unwrap().to_string();
 	let account = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
 	let offline = ["--url", "ws://127.0.0.1:1"];
+	assert!(own.starts_with("zksdev1"), "{own}");
+
+	// A recipient written for another network than the wallet's is refused, naming both, before
+	// the node is asked (none listens here); a typo in one is caught by its checksum.
+	let keys = zksettle_wallet::keys::Keys::from_phrase(WORDS).unwrap();
+	let live = keys.address().encode(zksettle_wallet::keys::Network::Live);
+	let out = zksettle(&wallet, &[pw[0], pw[1], offline[0], offline[1], "send", "1", &live, "--yes"], "");
+	let stderr = String::from_utf8_lossy(&out.stderr);
+	assert_eq!(status(&out), i32::from(exit::INPUT), "{stderr}");
+	assert!(stderr.contains("an address of the live network, and this wallet and its chain are on the dev network"), "{stderr}");
+	let typo = format!("{}{}", &own[..own.len() - 1], if own.ends_with('q') { 'p' } else { 'q' });
+	let out = zksettle(&wallet, &[pw[0], pw[1], offline[0], offline[1], "send", "1", &typo, "--yes"], "");
+	let stderr = String::from_utf8_lossy(&out.stderr);
+	assert_eq!(status(&out), i32::from(exit::INPUT), "{stderr}");
+	assert!(stderr.contains("checksum"), "{stderr}");
 
 	for (args, instead) in [
 		(vec!["shield", "1", "--suri", "//Alice"], "--suri-file"),
@@ -111,7 +126,7 @@ fn exit_statuses_password_file_and_birthday() {
 	assert_eq!(status(&out), i32::from(exit::WALLET), "{}", String::from_utf8_lossy(&out.stderr));
 
 	// Restore with a birthday, the password from the file.
-	let out = zksettle(&wallet, &[&with(&good)[0], &with(&good)[1], "restore", "--birthday", "42"], &format!("{WORDS}\n"));
+	let out = zksettle(&wallet, &[&with(&good)[0], &with(&good)[1], "restore", "--birthday", "42", "--network", "test"], &format!("{WORDS}\n"));
 	assert_eq!(status(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
 	assert!(String::from_utf8_lossy(&out.stdout).contains("scanning from block 42"));
 
@@ -140,7 +155,8 @@ fn exit_statuses_password_file_and_birthday() {
 	let out = zksettle(&wallet, &["address", "--json"], "");
 	assert_eq!(status(&out), 0);
 	let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-	assert!(json["address"].as_str().unwrap().starts_with("zks"), "{json}");
+	assert!(json["address"].as_str().unwrap().starts_with("zkstest1"), "{json}");
+	assert_eq!(json["network"], "test", "{json}");
 	assert_eq!(json["watch_only"], false);
 	// Both things `address` promises, without the password: the public account is the
 	// mnemonic's sr25519 key, as Polkadot.js derives it.

@@ -97,7 +97,7 @@ async fn json_output_assets_by_symbol_and_merged_notes() {
 	zksettle(&url, &bob, &["restore"], Some(&format!("{BOB_WORDS}\n"))).await;
 	let (_, address) = zksettle(&url, &bob, &["address"], None).await;
 	let bob_address = address["address"].as_str().unwrap().to_string();
-	assert_eq!(bob_address, Keys::from_phrase(BOB_WORDS).unwrap().address().to_string());
+	assert_eq!(bob_address, Keys::from_phrase(BOB_WORDS).unwrap().address().encode(zksettle_wallet::keys::Network::Dev));
 
 	// An asset by its symbol, amounts with its 6 decimals.
 	let (code, out) = zksettle(&url, &alice, &["shield", "2.5", "--asset", "USDZ", "--suri-file", payer], None).await;
@@ -120,8 +120,16 @@ async fn json_output_assets_by_symbol_and_merged_notes() {
 		assert_eq!(out["merges"].as_array().unwrap().len(), 0);
 	}
 
-	// 25 needs three notes: one merge, then the payment, each paying the fee.
-	let (code, sent) = zksettle(&url, &alice, &["send", "25", &bob_address], None).await;
+	// 25 needs three notes: one merge, then the payment, each paying the fee. Proposed first:
+	// without a terminal to ask on and without --yes, nothing is sent, and the refusal says
+	// what would have been (two transactions, two fees).
+	let (code, out) = zksettle(&url, &alice, &["send", "25", &bob_address], None).await;
+	assert_eq!((code, out["error"]["class"].as_str()), (exit::INPUT, Some("input")), "{out}");
+	let message = out["error"]["message"].as_str().unwrap();
+	for part in ["send 25 ZKS to", "1 merge transaction(s) first", "2 transaction(s), fee 0.", "--yes"] {
+		assert!(message.contains(part), "{part}: {message}");
+	}
+	let (code, sent) = zksettle(&url, &alice, &["send", "25", &bob_address, "--yes"], None).await;
 	assert_eq!(code, 0, "{sent}");
 	assert_eq!(sent["merges"].as_array().unwrap().len(), 1, "{sent}");
 	assert!(sent["merges"][0]["block"].as_u64().unwrap() < sent["tx"]["block"].as_u64().unwrap());
@@ -168,7 +176,7 @@ async fn json_output_assets_by_symbol_and_merged_notes() {
 	let (code, out) = zksettle(&url, &alice, &["shield", "1", "--asset", "999", "--suri-file", payer], None).await;
 	assert_eq!((code, out["error"]["class"].as_str()), (exit::INPUT, Some("input")), "{out}");
 	assert!(out["error"]["message"].as_str().unwrap().contains("no asset 999"), "{out}");
-	let (code, out) = zksettle(&url, &alice, &["send", "1000", &bob_address], None).await;
+	let (code, out) = zksettle(&url, &alice, &["send", "1000", &bob_address, "--yes"], None).await;
 	assert_eq!((code, out["error"]["class"].as_str()), (exit::FUNDS, Some("funds")), "{out}");
 	assert!(out["error"]["message"].as_str().unwrap().contains("ZKS"), "{out}");
 	let (code, out) = zksettle(&url, &alice, &["send", "1.0000001", &bob_address, "--asset", "USDZ"], None).await;
@@ -176,4 +184,73 @@ async fn json_output_assets_by_symbol_and_merged_notes() {
 	let (code, out) = zksettle("ws://127.0.0.1:1", &alice, &["sync"], None).await;
 	assert_eq!((code, out["error"]["class"].as_str()), (exit::NODE, Some("node")), "{out}");
 	drop(node);
+}
+
+/// The shielded ZKS of a wallet: (amount in base units, notes).
+async fn shielded_zks(url: &str, dir: &std::path::Path) -> (String, u64) {
+	let (code, balance) = zksettle(url, dir, &["balance"], None).await;
+	assert_eq!(code, 0, "{balance}");
+	let zks = balance["shielded"].as_array().unwrap().iter().find(|s| s["value"]["asset"]["symbol"] == "ZKS");
+	zks.map_or(("0".into(), 0), |s| (s["value"]["amount"].as_str().unwrap().to_string(), s["notes"].as_u64().unwrap()))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a built zksettle-node: ./scripts/test.sh runs it when there is one, or \
+            ZKSETTLE_NODE=<path> cargo test -p zksettle-wallet --test cli_dev_node -- --ignored"]
+async fn a_restarted_chain_under_a_synced_wallet_is_detected_and_rescanned() {
+	let binary = devnode::require();
+	let dir = tempfile::tempdir().unwrap();
+	let payer = dir.path().join("alice.suri");
+	std::fs::write(&payer, "//Alice\n").unwrap();
+	std::fs::set_permissions(&payer, <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600)).unwrap();
+	let payer = payer.to_str().unwrap();
+	let (wallet, other) = (dir.path().join("wallet"), dir.path().join("same-mnemonic"));
+
+	// A synced wallet with a 10 ZKS note on the first chain.
+	let (first, _) = DevNode::start_with(&binary, 500, &[]).await.unwrap();
+	let (code, out) = zksettle(&first.url, &wallet, &["restore"], Some(&format!("{ALICE_WORDS}\n"))).await;
+	assert_eq!(code, 0, "{out}");
+	let (code, out) = zksettle(&first.url, &wallet, &["shield", "10", "--suri-file", payer], None).await;
+	assert_eq!(code, 0, "{out}");
+	assert_eq!(shielded_zks(&first.url, &wallet).await, ("10000000000000".into(), 1));
+	drop(first);
+
+	// The chain is restarted (same genesis, new blocks): the 10 ZKS note is gone, and another
+	// wallet of the same mnemonic shields 4 ZKS on the new chain.
+	let (second, _) = DevNode::start_with(&binary, 500, &[]).await.unwrap();
+	let url = second.url.clone();
+	zksettle(&url, &other, &["restore"], Some(&format!("{ALICE_WORDS}\n"))).await;
+	let (code, out) = zksettle(&url, &other, &["shield", "4", "--suri-file", payer], None).await;
+	assert_eq!(code, 0, "{out}");
+
+	// The first wallet sees that the node's chain is not the one it scanned, rewinds to its
+	// birthday, drops the vanished note and its own shield of it, and finds the live note.
+	let (code, synced) = zksettle(&url, &wallet, &["sync"], None).await;
+	assert_eq!(code, 0, "{synced}");
+	assert_eq!(synced["rewound"]["notes"], 1, "{synced}");
+	assert_eq!(synced["rewound"]["unspent"], 1, "{synced}");
+	assert_eq!((synced["from"].as_u64(), synced["received"].as_u64()), (Some(0), Some(1)), "{synced}");
+	assert_eq!(shielded_zks(&url, &wallet).await, ("4000000000000".into(), 1));
+	let (_, history) = zksettle(&url, &wallet, &["history"], None).await;
+	let lines: Vec<(&str, &str)> = history["history"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|e| (e["kind"].as_str().unwrap(), e["value"]["amount"].as_str().unwrap()))
+		.collect();
+	assert_eq!(lines, [("received", "4000000000000")], "{history}");
+	// A second sync on the same chain finds it continuous.
+	let (_, synced) = zksettle(&url, &wallet, &["sync"], None).await;
+	assert!(synced["rewound"].is_null(), "{synced}");
+
+	// `rescan` finds the same notes again and keeps the wallet's own transactions; `reset`
+	// forgets the chain too, and the next sync rebuilds the same balance.
+	let (code, out) = zksettle(&url, &other, &["rescan"], None).await;
+	assert_eq!((code, out["forgot"]["notes"].as_u64(), out["received"].as_u64()), (0, Some(1), Some(1)), "{out}");
+	let (_, history) = zksettle(&url, &other, &["history"], None).await;
+	assert!(history["history"].as_array().unwrap().iter().any(|e| e["kind"] == "shield"), "{history}");
+	let (code, out) = zksettle(&url, &other, &["reset", "--birthday", "0"], None).await;
+	assert_eq!((code, out["birthday"].as_u64()), (0, Some(0)), "{out}");
+	assert_eq!(shielded_zks(&url, &other).await, ("4000000000000".into(), 1));
+	drop(second);
 }

@@ -6,7 +6,7 @@
 
 use zksettle_wallet::{
 	builder::{self, Anchor, AssetArg, Plan},
-	keys::Keys,
+	keys::{Keys, Network},
 	wallet::{signer, Fee, Wallet},
 	WalletError,
 };
@@ -21,11 +21,11 @@ const UNIT: u64 = 1_000_000_000_000;
             ZKSETTLE_NODE=<path> cargo test -p zksettle-wallet --test dev_node -- --ignored"]
 async fn shield_send_scan_unshield_and_refuse_a_double_spend() {
 	let Setup { node, chain, dir, params } = Setup::start().await;
-	let mut alice = Wallet::create(&dir.path().join("alice"), Keys::from_phrase(ALICE_WORDS).unwrap(), "pw", 10, 0).unwrap();
-	let mut bob = Wallet::create(&dir.path().join("bob"), Keys::from_phrase(BOB_WORDS).unwrap(), "pw", 10, 0).unwrap();
+	let mut alice = Wallet::create(&dir.path().join("alice"), Keys::from_phrase(ALICE_WORDS).unwrap(), "pw", 10, 0, Some(Network::Dev)).unwrap();
+	let mut bob = Wallet::create(&dir.path().join("bob"), Keys::from_phrase(BOB_WORDS).unwrap(), "pw", 10, 0, Some(Network::Dev)).unwrap();
 	let bob_address = bob.keys().address();
 	let mut watcher =
-		Wallet::create(&dir.path().join("watch"), Keys::from_viewing_key(&bob.keys().export_viewing_key()).unwrap(), "pw", 10, 0)
+		Wallet::create(&dir.path().join("watch"), Keys::from_viewing_key(&bob.keys().export_viewing_key()).unwrap(), "pw", 10, 0, Some(Network::Dev))
 			.unwrap();
 	let fee = chain.min_unsigned_fee().await.unwrap();
 
@@ -50,7 +50,7 @@ async fn shield_send_scan_unshield_and_refuse_a_double_spend() {
 	let received_at = bob.state.notes[0].block;
 	for (birthday, found) in [(received_at, 1), (received_at + 1, 0)] {
 		let path = dir.path().join(format!("bob-from-{birthday}"));
-		let mut restored = Wallet::create(&path, Keys::from_phrase(BOB_WORDS).unwrap(), "pw", 10, birthday).unwrap();
+		let mut restored = Wallet::create(&path, Keys::from_phrase(BOB_WORDS).unwrap(), "pw", 10, birthday, Some(Network::Dev)).unwrap();
 		let report = restored.sync(&chain, |_, _| {}).await.unwrap();
 		assert_eq!((report.from, report.received), (birthday, found), "birthday {birthday}");
 	}

@@ -21,7 +21,7 @@ use zksettle_wallet::{
 	builder::AssetArg,
 	chain::Chain,
 	devnode::{self, DevNode},
-	keys::Keys,
+	keys::{Keys, Network},
 	sync::CHUNK,
 	wallet::{proving_key, signer, Fee, Wallet},
 };
@@ -113,7 +113,7 @@ async fn restore_and_spend_on_a_pruned_node_without_naming_the_note() {
 	let bob_address = Keys::from_phrase(BOB_WORDS).unwrap().address();
 
 	// Alice shields and pays Bob 40; Bob's wallet is not running.
-	let mut alice = Wallet::create(&dir.path().join("alice"), Keys::from_phrase(ALICE_WORDS).unwrap(), "pw", 10, 0).unwrap();
+	let mut alice = Wallet::create(&dir.path().join("alice"), Keys::from_phrase(ALICE_WORDS).unwrap(), "pw", 10, 0, Some(Network::Dev)).unwrap();
 	alice.shield(&chain, &params, AssetArg::Native, 100 * UNIT, &signer("//Alice").unwrap()).await.unwrap();
 	let before_payment = chain.finalized().await.unwrap();
 	let paid = alice.send(&chain, &params, AssetArg::Native, 40 * UNIT, bob_address, Fee::unsigned(fee)).await.unwrap();
@@ -130,7 +130,7 @@ async fn restore_and_spend_on_a_pruned_node_without_naming_the_note() {
 	let (proxy, requests) = recording_proxy(node.url.trim_start_matches("ws://").to_string()).await;
 	let bob_chain = Chain::connect(&proxy).await.unwrap();
 	let mut bob =
-		Wallet::create(&dir.path().join("bob"), Keys::from_phrase(BOB_WORDS).unwrap(), "pw", 10, before_payment).unwrap();
+		Wallet::create(&dir.path().join("bob"), Keys::from_phrase(BOB_WORDS).unwrap(), "pw", 10, before_payment, Some(Network::Dev)).unwrap();
 	let report = bob.sync(&bob_chain, |_, _| {}).await.unwrap();
 	assert_eq!((report.received, report.with_notes), (1, 1), "{report:?}");
 	assert_eq!(bob.state.balances().get(&0), Some(&u128::from(40 * UNIT)));
@@ -140,7 +140,7 @@ async fn restore_and_spend_on_a_pruned_node_without_naming_the_note() {
 	// Bob pays Carol 15; Carol, born after Alice's payment, sees it.
 	let carol_keys = Keys::from_phrase(&Keys::generate_phrase().unwrap()).unwrap();
 	let carol_address = carol_keys.address();
-	let mut carol = Wallet::create(&dir.path().join("carol"), carol_keys, "pw", 10, chain.finalized().await.unwrap()).unwrap();
+	let mut carol = Wallet::create(&dir.path().join("carol"), carol_keys, "pw", 10, chain.finalized().await.unwrap(), Some(Network::Dev)).unwrap();
 	requests.lock().unwrap().clear();
 	bob.send(&bob_chain, &params, AssetArg::Native, 15 * UNIT, carol_address, Fee::unsigned(fee)).await.unwrap();
 	carol.sync(&chain, |_, _| {}).await.unwrap();

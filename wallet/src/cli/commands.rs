@@ -8,14 +8,14 @@ use zksettle_wallet::{
 	builder::{AssetArg, Beneficiary},
 	chain::{self, Chain, Included},
 	files::read_secret,
-	keys::{Address, Keys},
-	keystore::{Kind, LOG_N},
+	keys::Address,
 	store::EntryKind,
 	wallet::{self, Fee, Outcome, Wallet},
 	WalletError,
 };
 
 use crate::{
+	confirm, setup,
 	report::{amount_json, included_json, Report, Units},
 	Cli, Command, Spend,
 };
@@ -67,7 +67,7 @@ fn about<T>(info: &AssetInfo, result: Result<T, WalletError>) -> Result<T, Failu
 
 /// The keystore password: from `--password-file` (its first line), else `ZKSETTLE_PASSWORD`, else
 /// asked on the terminal (twice when `confirm`).
-fn password(file: Option<&Path>, confirm: bool) -> Result<String, WalletError> {
+pub(crate) fn password(file: Option<&Path>, confirm: bool) -> Result<String, WalletError> {
 	if let Some(path) = file {
 		return read_secret(path);
 	}
@@ -192,7 +192,8 @@ struct Prepared {
 }
 
 impl Prepared {
-	async fn new(cli: &Cli, pw_file: Option<&Path>, cache: &Path, units: Units, spend: &Spend) -> Result<Self, Failure> {
+	/// Open, connect, resolve, and read the relayer's secret: everything before the proposal.
+	async fn open(cli: &Cli, pw_file: Option<&Path>, units: Units, spend: &Spend) -> Result<Opened, Failure> {
 		let wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
 		let relayer = secret_uri(spend.relayer_file.as_deref(), "ZKSETTLE_RELAYER_SURI", "relayer")?
 			.as_deref()
@@ -205,7 +206,6 @@ impl Prepared {
 			None => chain.min_unsigned_fee().await?,
 		};
 		let amount = to_u64(info.parse(&spend.amount, units.raw)?)?;
-		let params = wallet::proving_key(cli.params.as_deref(), cache)?;
 		if relayer.is_none() && info.asset != AssetArg::Native {
 			return Err(WalletError::Usage(format!(
 				"{} cannot be spent unsigned (the chain prices the unsigned fee in its native token): give a relayer \
@@ -214,8 +214,55 @@ impl Prepared {
 			))
 			.into());
 		}
+		wallet.keys().spending_key()?;
+		Ok(Opened { wallet, chain, info, amount, fee, relayer })
+	}
+
+	/// [`Prepared::open`], then [`Opened::propose`].
+	async fn new(cli: &Cli, pw_file: Option<&Path>, cache: &Path, units: Units, spend: &Spend, what: (&str, &str)) -> Result<Self, Failure> {
+		Self::open(cli, pw_file, units, spend).await?.propose(cli, cache, units, what).await
+	}
+
+	/// Show the transaction's long steps on `bar`.
+	fn steps(&mut self, bar: &indicatif::ProgressBar) {
+		let bar = bar.clone();
+		self.wallet.on_step(move |step| bar.set_message(step.to_string()));
+	}
+}
+
+/// A spend opened, not yet proposed.
+struct Opened {
+	wallet: Wallet,
+	chain: Chain,
+	info: AssetInfo,
+	amount: u64,
+	fee: u128,
+	relayer: Option<subxt_signer::sr25519::Keypair>,
+}
+
+impl Opened {
+	/// Propose the spend (`verb` of the amount `to` someone) and have it confirmed, then load the
+	/// parameters: nothing is proved before the user says yes.
+	async fn propose(mut self, cli: &Cli, cache: &Path, units: Units, (verb, to): (&str, &str)) -> Result<Prepared, Failure> {
+		let proposal = about(&self.info, self.wallet.propose(&self.chain, self.info.asset, self.amount, self.fee).await)?;
+		confirm::confirm(&confirm::describe(&proposal, verb, to, &self.info, units), cli.yes)?;
+		let params = load_params(cli.params.as_deref(), cache)?;
+		let Opened { wallet, chain, info, amount, fee, relayer } = self;
 		Ok(Prepared { wallet, chain, info, amount, fee, params, relayer })
 	}
+}
+
+/// The proving parameters, with a spinner while they load (or are derived, the first time).
+fn load_params(params: Option<&Path>, cache: &Path) -> Result<zk_verifier::prover::ProvingKey, WalletError> {
+	let bar = confirm::spinner();
+	bar.set_message(if params.is_none() && !cache.exists() {
+		format!("deriving the development proving parameters (once; cached in {})", cache.display())
+	} else {
+		"loading the proving parameters".to_string()
+	});
+	let key = wallet::proving_key(params, cache);
+	bar.finish_and_clear();
+	key
 }
 
 pub async fn run(cli: Cli) -> Result<Report, Failure> {
@@ -226,86 +273,53 @@ pub async fn run(cli: Cli) -> Result<Report, Failure> {
 	let cache = cli.wallet.join("dev-transfer-v2.params");
 	refuse_secret_flags(&cli.command)?;
 	let report = match cli.command {
-		Command::Init { birthday } => {
-			let birthday = match birthday {
-				Some(block) => block,
-				None => {
-					let offline = |e: WalletError| {
-						WalletError::Node(format!("{e} (the birthday is read from the node; offline, pass --birthday)"))
-					};
-					Chain::connect(&cli.url).await.map_err(offline)?.finalized().await.map_err(offline)?
-				},
-			};
-			let phrase = Keys::generate_phrase()?;
-			let wallet = Wallet::create(&cli.wallet, Keys::from_phrase(&phrase)?, &password(pw_file, true)?, LOG_N, birthday)?;
-			let (address, account) = (wallet.keys().address().to_string(), wallet.account()?.public_key().to_account_id().to_string());
-			Report::new(
-				vec![
-					format!("mnemonic (write it down; it is shown only now):\n{}\n", phrase.as_str()),
-					format!("shielded address: {address}"),
-					format!("public account:   {account}"),
-					format!("birthday:         block {birthday} (restore with --birthday {birthday})"),
-				],
-				json!({ "mnemonic": phrase.as_str(), "address": address, "account": account, "birthday": birthday }),
-			)
-		},
-		Command::Restore { birthday } => {
-			// Typed at a terminal, the words are not echoed (they are the wallet); piped in, read as
-			// one line.
-			let phrase = if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-				rpassword::prompt_password("mnemonic (not shown): ").map_err(|e| WalletError::Io("terminal".into(), e))?
-			} else {
-				let mut phrase = String::new();
-				std::io::stdin().read_line(&mut phrase).map_err(|e| WalletError::Io("stdin".into(), e))?;
-				phrase
-			};
-			let wallet =
-				Wallet::create(&cli.wallet, Keys::from_phrase(phrase.trim())?, &password(pw_file, true)?, LOG_N, birthday)?;
-			let address = wallet.keys().address().to_string();
-			Report::new(
-				vec![
-					format!("shielded address: {address}"),
-					format!("run `zksettle sync` to find its notes (scanning from block {birthday})"),
-				],
-				json!({ "address": address, "birthday": birthday }),
-			)
-		},
-		Command::ImportViewingKey { key, birthday } => {
-			let wallet = Wallet::create(&cli.wallet, Keys::from_viewing_key(&key)?, &password(pw_file, true)?, LOG_N, birthday)?;
-			let address = wallet.keys().address().to_string();
-			Report::new(
-				vec![format!("watch-only wallet for {address} (scanning from block {birthday})")],
-				json!({ "address": address, "birthday": birthday, "watch_only": true }),
-			)
+		Command::Init { birthday, network } => setup::init(&cli.url, &cli.wallet, pw_file, birthday, network).await?,
+		Command::Restore { birthday, network } => setup::restore(&cli.url, &cli.wallet, pw_file, birthday, network).await?,
+		Command::ImportViewingKey { ref key, birthday, network } => {
+			setup::import_viewing_key(&cli.url, &cli.wallet, pw_file, key, birthday, network).await?
 		},
 		Command::ExportViewingKey => {
 			let wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
 			let key = wallet.keys().export_viewing_key();
 			Report::new(vec![key.as_str().to_string()], json!({ "viewing_key": key.as_str() }))
 		},
-		Command::Address => {
-			let keystore = Wallet::keystore(&cli.wallet)?;
-			let watch_only = keystore.kind == Kind::Viewing;
-			// A keystore from before the public account was recorded: opened (with the password)
-			// once, which records it.
-			let account = match (&keystore.account, watch_only) {
-				(None, false) => Wallet::open(&cli.wallet, &password(pw_file, false)?)?.account()?.public_key().to_account_id().to_string().into(),
-				(account, _) => account.clone(),
-			};
-			let mut text = vec![format!("shielded address: {}", keystore.address)];
-			match &account {
-				Some(account) => text.push(format!("public account:   {account}")),
-				None => text.push("(watch-only wallet: no public account)".into()),
-			}
-			Report::new(text, json!({ "address": keystore.address.to_string(), "account": account, "watch_only": watch_only }))
-		},
+		Command::Address => setup::address(&cli.url, &cli.wallet, pw_file).await?,
 		Command::Sync => {
 			let mut wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
 			let chain = Chain::connect(&cli.url).await?;
 			let r = wallet.sync(&chain, progress()).await?;
+			let mut text = Vec::new();
+			if let Some(w) = r.rewound {
+				text.push(format!(
+					"the node's chain is not the one this wallet scanned (a restarted chain?): forgot {} note(s) ({} unspent) and {} history line(s), rescanned from the birthday, block {}",
+					w.notes, w.unspent, w.history, w.to
+				));
+			}
+			text.push(format!("scanned blocks {}..={}: {} note(s) received, {} spent", r.from, r.to, r.received, r.spent));
+			Report::new(text, json!({ "from": r.from, "to": r.to, "received": r.received, "spent": r.spent, "rewound": r.rewound }))
+		},
+		Command::Rescan { birthday } => {
+			let mut wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
+			let w = wallet.rescan(birthday)?;
+			let chain = Chain::connect(&cli.url).await?;
+			let r = wallet.sync(&chain, progress()).await?;
 			Report::new(
-				vec![format!("scanned blocks {}..={}: {} note(s) received, {} spent", r.from, r.to, r.received, r.spent)],
-				json!({ "from": r.from, "to": r.to, "received": r.received, "spent": r.spent }),
+				vec![
+					format!("forgot {} note(s); kept the history of this wallet's own transactions", w.notes),
+					format!("scanned blocks {}..={}: {} note(s) received, {} spent", r.from, r.to, r.received, r.spent),
+				],
+				json!({ "forgot": w, "from": r.from, "to": r.to, "received": r.received, "spent": r.spent }),
+			)
+		},
+		Command::Reset { birthday } => {
+			let mut wallet = Wallet::open(&cli.wallet, &password(pw_file, false)?)?;
+			let w = wallet.reset(birthday)?;
+			Report::new(
+				vec![format!(
+					"forgot {} note(s) and {} history line(s) and the chain; the next sync scans from block {}",
+					w.notes, w.history, w.to
+				)],
+				json!({ "forgot": w, "birthday": w.to }),
 			)
 		},
 		Command::Balance { asset } => balance(&cli.wallet, &cli.url, pw_file, units, &asset).await?,
@@ -318,38 +332,62 @@ pub async fn run(cli: Cli) -> Result<Report, Failure> {
 			let chain = Chain::connect(&cli.url).await?;
 			let info = chain.resolve_asset(&asset).await?;
 			let amount = to_u64(info.parse(&amount, units.raw)?)?;
-			let params = wallet::proving_key(cli.params.as_deref(), &cache)?;
-			let outcome = about(&info, wallet.shield(&chain, &params, info.asset, amount, &payer).await)?;
+			let params = load_params(cli.params.as_deref(), &cache)?;
+			let bar = confirm::spinner();
+			let shown = bar.clone();
+			wallet.on_step(move |step| shown.set_message(step.to_string()));
+			let outcome = about(&info, wallet.shield(&chain, &params, info.asset, amount, &payer).await);
+			bar.finish_and_clear();
+			let outcome = outcome?;
 			save_call(save.as_deref(), &outcome.tx)?;
 			transaction_report("shielded", units, &info, amount.into(), 0, None, &outcome)
 		},
 		Command::Send { ref to, ref spend } => {
-			let to: Address = to.parse()?;
-			let mut p = Prepared::new(&cli, pw_file, &cache, units, spend).await?;
+			// An address of another network than the wallet's is refused before anything else.
+			let (_, written_for) = Address::decode_any(to)?;
+			if let Some(own) = Wallet::keystore(&cli.wallet)?.network.filter(|own| *own != written_for) {
+				return Err(WalletError::WrongNetwork { address: written_for, chain: own }.into());
+			}
+			let opened = Prepared::open(&cli, pw_file, units, spend).await?;
+			let network = opened.chain.network().await?;
+			let to = Address::decode(to, network)?;
+			let to_text = to.encode(network);
+			let mut p = opened.propose(&cli, &cache, units, ("send", &to_text)).await?;
+			let bar = confirm::spinner();
+			p.steps(&bar);
 			let relayer = p.relayer.as_ref();
-			let outcome = about(&p.info, p.wallet.send(&p.chain, &p.params, p.info.asset, p.amount, to, Fee::relayed(p.fee, relayer)).await)?;
+			let outcome = p.wallet.send(&p.chain, &p.params, p.info.asset, p.amount, to, Fee::relayed(p.fee, relayer)).await;
+			bar.finish_and_clear();
+			let outcome = about(&p.info, outcome)?;
 			save_call(save.as_deref(), &outcome.tx)?;
-			transaction_report("sent", units, &p.info, p.amount.into(), p.fee, Some(to.to_string()), &outcome)
+			transaction_report("sent", units, &p.info, p.amount.into(), p.fee, Some(to_text), &outcome)
 		},
 		Command::Unshield { ref to, ref spend, to_reserve: false } => {
 			chain::account(to)?;
-			let mut p = Prepared::new(&cli, pw_file, &cache, units, spend).await?;
-			let to = chain::account_on(to, p.chain.ss58_prefix().await?)?;
+			let opened = Prepared::open(&cli, pw_file, units, spend).await?;
+			let to = chain::account_on(to, opened.chain.ss58_prefix().await?)?;
+			let mut p = opened.propose(&cli, &cache, units, ("unshield", &to.to_string())).await?;
+			let bar = confirm::spinner();
+			p.steps(&bar);
 			let relayer = p.relayer.as_ref();
-			let outcome =
-				about(&p.info, p.wallet.unshield(&p.chain, &p.params, p.info.asset, p.amount, &to, Fee::relayed(p.fee, relayer)).await)?;
+			let outcome = p.wallet.unshield(&p.chain, &p.params, p.info.asset, p.amount, &to, Fee::relayed(p.fee, relayer)).await;
+			bar.finish_and_clear();
+			let outcome = about(&p.info, outcome)?;
 			save_call(save.as_deref(), &outcome.tx)?;
 			transaction_report("unshielded", units, &p.info, p.amount.into(), p.fee, Some(to.to_string()), &outcome)
 		},
 		Command::Unshield { ref to, ref spend, to_reserve: true } => {
 			let beneficiary = Beneficiary::account32(reserve_account(to)?);
-			let mut p = Prepared::new(&cli, pw_file, &cache, units, spend).await?;
-			if p.relayer.is_none() {
+			if spend.relayer_file.is_none() && std::env::var_os("ZKSETTLE_RELAYER_SURI").is_none() {
 				return Err(WalletError::Usage("--to-reserve needs a relayer (--relayer-file or ZKSETTLE_RELAYER_SURI): the transfer is signed, and the relayer takes the fee".into()).into());
 			}
+			let mut p = Prepared::new(&cli, pw_file, &cache, units, spend, ("unshield to the reserve", to)).await?;
+			let bar = confirm::spinner();
+			p.steps(&bar);
 			let fee = Fee::relayed(p.fee, p.relayer.as_ref());
-			let outcome =
-				about(&p.info, p.wallet.unshield_to_reserve(&p.chain, &p.params, p.info.asset, p.amount, beneficiary, fee).await)?;
+			let outcome = p.wallet.unshield_to_reserve(&p.chain, &p.params, p.info.asset, p.amount, beneficiary, fee).await;
+			bar.finish_and_clear();
+			let outcome = about(&p.info, outcome)?;
 			save_call(save.as_deref(), &outcome.tx)?;
 			transaction_report("sent to the reserve", units, &p.info, p.amount.into(), p.fee, Some(to.clone()), &outcome)
 		},

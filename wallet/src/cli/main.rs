@@ -7,7 +7,9 @@
 //! one JSON object per command, errors included (see `report`).
 
 mod commands;
+mod confirm;
 mod report;
+mod setup;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -40,6 +42,10 @@ struct Cli {
 	/// or the terminal.
 	#[arg(long, global = true, env = "ZKSETTLE_PASSWORD_FILE")]
 	password_file: Option<PathBuf>,
+	/// Send a proposed spend without asking (for scripts): spends say first how many
+	/// transactions they make and what they pay in fees, and wait for a yes on the terminal.
+	#[arg(short = 'y', long, global = true)]
+	yes: bool,
 	/// Write the submitted call (hex) to this file: a record of exactly what went on chain.
 	#[arg(long, global = true)]
 	save_call: Option<PathBuf>,
@@ -56,6 +62,9 @@ enum Command {
 		/// Block to start scanning at, instead of asking the node for its height.
 		#[arg(long)]
 		birthday: Option<u64>,
+		/// The network whose address form to record (`live`, `test`, `dev`; default: the node's).
+		#[arg(long)]
+		network: Option<zksettle_wallet::keys::Network>,
 	},
 	/// Restore a wallet from its mnemonic (read from standard input).
 	Restore {
@@ -63,6 +72,9 @@ enum Command {
 		/// (default 0: the whole chain).
 		#[arg(long, default_value_t = 0)]
 		birthday: u64,
+		/// The network whose address form to record (`live`, `test`, `dev`; default: the node's).
+		#[arg(long)]
+		network: Option<zksettle_wallet::keys::Network>,
 	},
 	/// Create a watch-only wallet from an exported viewing key.
 	ImportViewingKey {
@@ -71,13 +83,32 @@ enum Command {
 		/// Block to start scanning at (default 0: the whole chain).
 		#[arg(long, default_value_t = 0)]
 		birthday: u64,
+		/// The network whose address form to record (`live`, `test`, `dev`; default: the node's).
+		#[arg(long)]
+		network: Option<zksettle_wallet::keys::Network>,
 	},
 	/// Print the viewing key: it reveals all notes and balances, but cannot spend.
 	ExportViewingKey,
-	/// Print the shielded address and the public account.
+	/// Print the shielded address (for the wallet's network) and the public account.
 	Address,
-	/// Scan new blocks for notes and spends.
+	/// Scan new blocks for notes and spends. A node whose chain is not the one the wallet
+	/// scanned (a restarted chain with the same genesis) is detected, and the wallet rescans
+	/// from its birthday.
 	Sync,
+	/// Forget the notes found and scan again from the birthday, keeping the history of this
+	/// wallet's own transactions (after a scan with a wrong birthday, or to rebuild the notes).
+	Rescan {
+		/// Scan from this block instead, and keep it as the birthday.
+		#[arg(long)]
+		birthday: Option<u64>,
+	},
+	/// Forget everything the chain told this wallet, which chain it was included, keeping the
+	/// keys: for using it on another chain. The next `sync` starts at the birthday.
+	Reset {
+		/// A new birthday (e.g. 0 for a new development chain).
+		#[arg(long)]
+		birthday: Option<u64>,
+	},
 	/// Public and shielded balances: the native token, and each asset named with `--asset` or
 	/// held in shielded notes.
 	Balance {
@@ -105,7 +136,8 @@ enum Command {
 	Send {
 		#[command(flatten)]
 		spend: Spend,
-		/// Recipient's shielded address (`zks…`).
+		/// Recipient's shielded address (`zks1…` live, `zkstest1…` test, `zksdev1…` development; one of
+		/// another network than the node's is refused).
 		to: String,
 	},
 	/// Withdraw from the pool to any public account (it needs no balance of its own), or with

@@ -35,6 +35,6 @@ impl Setup {
 
 	/// A new wallet `name` from `words`, scanning from `birthday`.
 	pub fn wallet(&self, name: &str, words: &str, birthday: u64) -> Wallet {
-		Wallet::create(&self.dir.path().join(name), Keys::from_phrase(words).unwrap(), "pw", 10, birthday).unwrap()
+		Wallet::create(&self.dir.path().join(name), Keys::from_phrase(words).unwrap(), "pw", 10, birthday, Some(zksettle_wallet::keys::Network::Dev)).unwrap()
 	}
 }
