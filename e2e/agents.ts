@@ -140,8 +140,8 @@ export async function agents(api: ApiPromise, log: (line: string) => void, endpo
     let [latest, pending]: (number | undefined)[] = [undefined, undefined];
     const caughtUp = () => latest !== undefined && latest >= lastLeaf && pending === 0;
     for (let i = 0; i < 180 && !caughtUp(); i += 1) {
-      latest = await metric(metricsPort, 'zksettle_agent_latest_leaf');
-      pending = await metric(metricsPort, 'zksettle_agent_messages_pending');
+      latest = await metric(metricsPort, 'hyperlane_latest_tree_insertion_index');
+      pending = await metric(metricsPort, 'hyperlane_submitter_queue_length');
       if (!caughtUp()) await new Promise((r) => setTimeout(r, 1000));
     }
     check(latest !== undefined && latest >= lastLeaf, `the relayer took in up to leaf ${latest}, not ${lastLeaf}`);

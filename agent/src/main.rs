@@ -180,7 +180,7 @@ async fn run(cli: Cli) -> Result<(), AgentError> {
 			}
 			let metrics = match metrics {
 				Some(addr) => {
-					let m = Metrics::new(&[("role", "validator".into()), ("origin", domain.to_string()), ("validator", address.clone())])?;
+					let m = Metrics::validator(domain)?;
 					m.serve(addr);
 					Some(m)
 				},
@@ -200,14 +200,14 @@ async fn run(cli: Cli) -> Result<(), AgentError> {
 			let signer = zksettle_wallet::wallet::signer(&suri)?;
 			let origin = connect(&origin).await?;
 			let destination = connect(&destination).await?;
-			let labels = [("role", "relayer".into()), ("origin", origin.domain.to_string()), ("destination", destination.domain.to_string())];
 			let validators = Validators::new(&validators, s3_endpoint_from_env(), allow_local_checkpoint_syncers)?;
 			if validators.discovers() {
 				tracing::info!(target: "zksettle_agent", "no --validator given: reading the locations validators announced on the origin");
 			}
+			let domains = (origin.domain, destination.domain);
 			let mut relayer = Relayer::new(origin, destination, validators, signer);
 			if let Some(addr) = metrics {
-				let m = Metrics::new(&labels)?;
+				let m = Metrics::relayer(domains.0, domains.1)?;
 				m.serve(addr);
 				relayer = relayer.with_metrics(m);
 			}

@@ -296,8 +296,7 @@ pub async fn watch(
 		};
 		for dispatched in new {
 			if let Some(metrics) = metrics {
-				metrics.seen.inc();
-				metrics.latest_leaf.set(u64::from(dispatched.leaf_index));
+				metrics.observed(dispatched.leaf_index);
 			}
 			if dispatched.leaf_index < from || store.get(dispatched.leaf_index).await.is_some() {
 				continue;
@@ -323,7 +322,7 @@ pub async fn watch(
 				.await?;
 			tracing::info!(target: LOG, index = checkpoint.index, id = %hex0x(&checkpoint.message_id), "signed");
 			if let Some(metrics) = metrics {
-				metrics.signed.inc();
+				metrics.signed(checkpoint.index);
 			}
 		}
 		tokio::time::sleep(Duration::from_millis(500)).await;

@@ -134,7 +134,13 @@ async fn metric(port: u16, name: &str) -> Option<f64> {
 	})
 	.await
 	.unwrap()?;
-	text.lines().find(|l| l.starts_with(name)).and_then(|l| l.rsplit(' ').next()).and_then(|v| v.parse().ok())
+	// Every series of the family (the relayer's queue, by operation status), summed.
+	let values: Vec<f64> = text
+		.lines()
+		.filter(|l| l.starts_with(&format!("{name}{{")) || l.starts_with(&format!("{name} ")))
+		.filter_map(|l| l.rsplit(' ').next().and_then(|v| v.parse().ok()))
+		.collect();
+	(!values.is_empty()).then(|| values.iter().sum())
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -256,7 +262,7 @@ async fn twenty_orders_end_exactly_once_while_a_validator_and_the_relayer_are_ki
 	// The relayer owes nothing and says so; both validators signed all 20 messages of B.
 	let mut pending = None;
 	for _ in 0..20 {
-		pending = metric(metrics_port, "zksettle_agent_messages_pending").await;
+		pending = metric(metrics_port, "hyperlane_submitter_queue_length").await;
 		if pending == Some(0.0) {
 			break;
 		}

@@ -51,8 +51,9 @@ export class Agent {
 export async function metric(port: number, name: string): Promise<number | undefined> {
   try {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith(name));
-    return line === undefined ? undefined : Number(line.split(' ').pop());
+    // Every series of the family (e.g. the relayer's queue by operation status), summed.
+    const lines = text.split('\n').filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
+    return lines.length === 0 ? undefined : lines.reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
   } catch {
     return undefined;
   }

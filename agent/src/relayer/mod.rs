@@ -355,13 +355,13 @@ impl Relayer {
 						if dispatched.leaf_index >= before {
 							tracing::info!(target: LOG, leaf = dispatched.leaf_index, id = %entry.id, "message to deliver");
 							if let Some(metrics) = &self.metrics {
-								metrics.seen.inc();
+								metrics.took_in();
 							}
 						}
 						owed.entry(dispatched.leaf_index).or_insert((dispatched, now));
 					}
 					if let Some(metrics) = &self.metrics {
-						metrics.latest_leaf.set(u64::from(outbox.next().saturating_sub(1)));
+						metrics.tree_index(outbox.next().saturating_sub(1));
 					}
 				},
 				// The origin's node failed: keep what is owed, connect again, try again later.
@@ -395,15 +395,19 @@ impl Relayer {
 				match &outcome {
 					Ok(done) => {
 						let by_us = matches!(done, Outcome::Delivered(_));
+						let nonce = crate::metrics::nonce(&dispatched.message);
 						tracing::info!(target: LOG, leaf, id = %hex0x(&dispatched.id), by_us, "delivered");
 						db.done(leaf, by_us)?;
 						owed.remove(&leaf);
-						if let (Some(metrics), true) = (&self.metrics, by_us) {
-							metrics.delivered.inc();
+						if let Some(metrics) = &self.metrics {
+							metrics.delivered(nonce, by_us);
 						}
 					},
 					Err(error) if retriable(error) && !db.pending().get(&leaf).is_some_and(|e| rejected_enough(e, error)) => {
 						self.failed(error);
+						if let Some(metrics) = &self.metrics {
+							metrics.failed_delivery(false);
+						}
 						let attempts = db.failed(leaf, error)?;
 						tracing::warn!(target: LOG, leaf, attempts, "{error}; retrying in {:?}", backoff(attempts));
 						reconnect |= matches!(error, AgentError::Node(_) | AgentError::Chain(zksettle_wallet::WalletError::Node(_)));
@@ -414,6 +418,9 @@ impl Relayer {
 					Err(error) => {
 						self.failed(error);
 						tracing::error!(target: LOG, leaf, "{error}: given up");
+						if let Some(metrics) = &self.metrics {
+							metrics.failed_delivery(true);
+						}
 						db.give_up(leaf, error)?;
 						owed.remove(&leaf);
 					},
@@ -429,10 +436,12 @@ impl Relayer {
 		}
 	}
 
-	/// Set the pending gauge to what `db` owes.
+	/// Set the queue gauges to what `db` owes: not tried yet, and tried and failed.
 	fn gauge_pending(&self, db: &Db) {
 		if let Some(metrics) = &self.metrics {
-			metrics.pending.set(u64::try_from(db.pending().len()).unwrap_or(u64::MAX));
+			let retry = db.pending().values().filter(|e| e.attempts > 0).count();
+			let first = db.pending().len().saturating_sub(retry);
+			metrics.queue(u64::try_from(first).unwrap_or(u64::MAX), u64::try_from(retry).unwrap_or(u64::MAX));
 		}
 	}
 }

@@ -242,7 +242,7 @@ mod tests {
 		assert!(matches!(private.fetch(4, "v0").await, Err(AgentError::Forbidden(_))));
 		assert!(matches!(private.latest_index().await, Err(AgentError::Forbidden(_))));
 
-		let metrics = crate::metrics::Metrics::new(&[("role", "relayer".into())]).unwrap();
+		let metrics = crate::metrics::Metrics::relayer(1, 2).unwrap();
 		let source = crate::relayer::sources::Source::Remote(Box::new(private));
 		assert_eq!(source.checkpoint("v0", 4, Some(&metrics)).await, None);
 		assert!(
