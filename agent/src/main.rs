@@ -6,6 +6,7 @@
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 
 use clap::{CommandFactory, Parser, Subcommand};
+use zksettle_wallet::logs;
 use zksettle_agent::{
 	config,
 	mailbox::Mailbox,
@@ -27,6 +28,9 @@ struct Cli {
 	/// Logs at INFO by default; more with `-v` (debug) and `-vv` (trace); `RUST_LOG` overrides.
 	#[arg(short, long, global = true, action = clap::ArgAction::Count)]
 	verbose: u8,
+	/// Log lines for a person (`pretty`) or one JSON object a line (`json`, for log collectors).
+	#[arg(long, global = true, env = "ZKSETTLE_LOG_FORMAT", value_enum, default_value_t = logs::Format::Pretty)]
+	log_format: logs::Format,
 	#[command(subcommand)]
 	command: Command,
 }
@@ -260,7 +264,7 @@ fn main() -> ExitCode {
 		return ExitCode::FAILURE;
 	}
 	let cli = Cli::parse();
-	zksettle_wallet::logs::init_service(cli.verbose, &["zksettle_agent", "zksettle"]);
+	logs::init_service_as(cli.verbose, &["zksettle_agent", "zksettle"], cli.log_format);
 	let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
 		Ok(runtime) => runtime,
 		Err(e) => {

@@ -12,10 +12,31 @@ pub fn init(verbose: u8, targets: &[&str]) {
 /// The subscriber of a long-running service: INFO for the `targets` by default, one level more
 /// with each `verbose` (`-v` debug, `-vv` trace).
 pub fn init_service(verbose: u8, targets: &[&str]) {
-	init_at(verbose.saturating_add(1), targets)
+	init_service_as(verbose, targets, Format::Pretty)
 }
 
-fn init_at(verbose: u8, targets: &[&str]) {
+/// How a service writes its log lines.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+	/// Lines for a person (coloured on a terminal).
+	#[default]
+	Pretty,
+	/// One JSON object a line (`timestamp`, `level`, `target`, `fields`), for log collectors, as
+	/// Hyperlane's agents write with `LOG_FORMAT=json`.
+	Json,
+}
+
+/// [`init_service`], writing lines in `format`.
+pub fn init_service_as(verbose: u8, targets: &[&str], format: Format) {
+	let filter = filter(verbose.saturating_add(1), targets);
+	let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+	let _ = match format {
+		Format::Pretty => builder.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).try_init(),
+		Format::Json => builder.json().with_current_span(false).with_ansi(false).try_init(),
+	};
+}
+
+fn filter(verbose: u8, targets: &[&str]) -> tracing_subscriber::EnvFilter {
 	let level = match verbose {
 		0 => "warn",
 		1 => "info",
@@ -23,8 +44,10 @@ fn init_at(verbose: u8, targets: &[&str]) {
 		_ => "trace",
 	};
 	let directives: Vec<String> = targets.iter().map(|t| format!("{t}={level}")).chain(["warn".to_string()]).collect();
-	let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-		.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(directives.join(",")));
+	tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(directives.join(",")))
+}
+
+fn init_at(verbose: u8, targets: &[&str]) {
 	let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-	let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).try_init();
+	let _ = tracing_subscriber::fmt().with_env_filter(filter(verbose, targets)).with_writer(std::io::stderr).with_ansi(ansi).try_init();
 }
