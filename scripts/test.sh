@@ -22,8 +22,8 @@ SKIP_WASM_BUILD=1 cargo test -p pallet-shielded-pool --features runtime-benchmar
 step "settlement: Hyperlane vectors, mailbox, ISMs and intents in a mock runtime, benchmark tests"
 SKIP_WASM_BUILD=1 cargo test -p pallet-settlement --features runtime-benchmarks
 
-step "wallet and agent: keys, note encryption, keystore, scanning, signing, metadata (the dev-node tests show as ignored)"
-SKIP_WASM_BUILD=1 cargo test -p zksettle-wallet -p zksettle-agent
+step "client, wallet and agent: node connection, keys, note encryption, keystore, scanning, signing, metadata (the dev-node tests show as ignored)"
+SKIP_WASM_BUILD=1 cargo test -p zksettle-client -p zksettle-wallet -p zksettle-agent
 
 node="${ZKSETTLE_NODE:-$CARGO_TARGET_DIR/release/zksettle-node}"
 if [ -x "$node" ]; then

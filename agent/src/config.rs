@@ -86,12 +86,12 @@ pub fn assignments(command: &clap::Command, text: &str) -> Result<Vec<(String, S
 }
 
 /// Read a secret from `path`: its first line, trimmed. The file must not be readable by the
-/// group or others (the wallet's [`zksettle_wallet::files::read_secret`], which both tools share).
+/// group or others ([`zksettle_client::files::read_secret`], which the wallet shares).
 pub fn read_secret(path: &Path) -> Result<String, AgentError> {
-	use zksettle_wallet::WalletError;
-	let line = zksettle_wallet::files::read_secret(path).map_err(|e| match e {
-		WalletError::Io(file, e) => AgentError::Io(file, e),
-		WalletError::ExposedSecret(file) => AgentError::Config(format!("{file}: a secret readable by others; chmod 600 it")),
+	use zksettle_client::ClientError;
+	let line = zksettle_client::files::read_secret(path).map_err(|e| match e {
+		ClientError::Io(file, e) => AgentError::Io(file, e),
+		ClientError::ExposedSecret(file) => AgentError::Config(format!("{file}: a secret readable by others; chmod 600 it")),
 		other => AgentError::Config(other.to_string()),
 	})?;
 	let line = line.trim().to_string();

@@ -35,9 +35,9 @@ pub enum AgentError {
 	/// The node failed or answered nonsense.
 	#[error("node: {0}")]
 	Node(String),
-	/// A node rejected a transaction, or another wallet-level failure.
+	/// Talking to a node failed, or the chain refused a transaction ([`zksettle_client::ClientError`]).
 	#[error(transparent)]
-	Chain(#[from] zksettle_wallet::WalletError),
+	Chain(#[from] zksettle_client::ClientError),
 	/// A validator endpoint failed.
 	#[error("validator {0}: {1}")]
 	Validator(String, String),

@@ -9,7 +9,7 @@
 use codec::{Decode, Encode};
 use pallet_settlement::{merkle::IncrementalMerkle, message::Message, SettlerMessage};
 use subxt::dynamic;
-use zksettle_wallet::chain::{Chain, Included};
+use zksettle_client::chain::{Chain, Included};
 
 use crate::{signer::EthAddress, AgentError};
 

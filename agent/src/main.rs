@@ -6,7 +6,7 @@
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 
 use clap::{CommandFactory, Parser, Subcommand};
-use zksettle_wallet::logs;
+use zksettle_client::logs;
 use zksettle_agent::{
 	config,
 	mailbox::Mailbox,
@@ -160,7 +160,7 @@ async fn run(cli: Cli) -> Result<(), AgentError> {
 				tracing::info!(target: "zksettle_agent", %location, "publishing checkpoints (announcement.json written)");
 				match config::optional_secret(suri_file.as_deref(), "ZKSETTLE_VALIDATOR_SURI")? {
 					Some(suri) => {
-						let payer = zksettle_wallet::wallet::signer(&suri)?;
+						let payer = zksettle_client::signer::sr25519(&suri)?;
 						let (url, validator) = (url.clone(), key.address());
 						// Beside signing, not before it: an announcement waiting for funds must not
 						// hold back the checkpoints relayers configured by hand are reading.
@@ -201,7 +201,7 @@ async fn run(cli: Cli) -> Result<(), AgentError> {
 		},
 		Command::Relayer { origin, destination, validators, allow_local_checkpoint_syncers, suri_file, from, db, metrics } => {
 			let suri = config::secret(suri_file.as_deref(), "ZKSETTLE_RELAYER_SURI", "suri")?;
-			let signer = zksettle_wallet::wallet::signer(&suri)?;
+			let signer = zksettle_client::signer::sr25519(&suri)?;
 			let origin = connect(&origin).await?;
 			let destination = connect(&destination).await?;
 			let validators = Validators::new(&validators, s3_endpoint_from_env(), allow_local_checkpoint_syncers)?;

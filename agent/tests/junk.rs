@@ -6,7 +6,7 @@
 //! by exactly one: the genuine delivery) and deliver the genuine fill, which settles its order
 //! on A within 90 s of the relayer's start.
 //!
-//! The node is found by `zksettle_wallet::devnode::binary`; the test is `#[ignore]`d, so a run
+//! The node is found by `zksettle_client::devnode::binary`; the test is `#[ignore]`d, so a run
 //! without `--ignored` reports it skipped, and with `--ignored` and no node it fails.
 
 use std::{
@@ -24,7 +24,7 @@ use zksettle_agent::{
 	relayer::{db::Db, sources::Validators, Relayer},
 	AgentError,
 };
-use zksettle_wallet::wallet::signer;
+use zksettle_client::signer::sr25519 as signer;
 
 mod common;
 

@@ -7,7 +7,7 @@
 //! it finds V0 and V1 through the storage locations they announced on B, as Hyperlane relayers
 //! find validators through `ValidatorAnnounce`.
 //!
-//! The node is found by `zksettle_wallet::devnode::binary`; the test is `#[ignore]`d, so a run
+//! The node is found by `zksettle_client::devnode::binary`; the test is `#[ignore]`d, so a run
 //! without `--ignored` reports it skipped, and with `--ignored` and no node it fails.
 
 mod common;
@@ -24,7 +24,7 @@ use common::*;
 use pallet_settlement::OrderOutcome;
 use subxt::utils::AccountId32;
 use zksettle_agent::{mailbox::Mailbox, signer::ValidatorKey, storage::LocalStorage};
-use zksettle_wallet::wallet::signer;
+use zksettle_client::signer::sr25519 as signer;
 
 /// One agent process, restartable with the same arguments and environment.
 struct Agent {

@@ -14,7 +14,7 @@
 //! dispatched more than 300 blocks before its validators and relayer start is signed, delivered
 //! and settles the order (the agents read messages from the current state, not from events).
 //!
-//! The node is found by `zksettle_wallet::devnode::binary`; the tests are `#[ignore]`d, so a run
+//! The node is found by `zksettle_client::devnode::binary`; the tests are `#[ignore]`d, so a run
 //! without `--ignored` reports them skipped, and with `--ignored` and no node they fail.
 
 use std::time::Duration;
@@ -28,7 +28,7 @@ use zksettle_agent::{
 	storage::LocalStorage,
 	validator::{self, Store},
 };
-use zksettle_wallet::wallet::signer;
+use zksettle_client::signer::sr25519 as signer;
 
 mod common;
 

@@ -192,23 +192,31 @@ impl WalletError {
 		WalletError::Rejected(format!("{why} ({message})"))
 	}
 
-	/// Map a failed extrinsic's error to the wallet's typed errors: a module error by its pallet
-	/// and variant names as the node's metadata gives them.
-	pub fn from_dispatch_error(error: &subxt::error::DispatchError) -> Self {
-		if let subxt::error::DispatchError::Module(module) = error {
-			if let Ok(details) = module.details() {
-				return Self::from_module_error(details.pallet.name(), &details.variant.name);
-			}
-		}
-		WalletError::Rejected(error.to_string())
-	}
-
 	/// Map a pallet error (pallet and variant name) to the wallet's typed errors.
 	pub fn from_module_error(pallet: &str, error: &str) -> Self {
 		match (pallet, error) {
 			(crate::chain::POOL, "UnknownRoot") => WalletError::StaleRoot,
 			(crate::chain::POOL, "NullifierAlreadySpent") => WalletError::NoteAlreadySpent,
 			_ => WalletError::Rejected(format!("{pallet}::{error}")),
+		}
+	}
+}
+
+/// A node's answer, a chain's refusal or a file's trouble, as the wallet says it: the pool's
+/// refusals by code ([`WalletError::from_submission`]) and the pallet's errors by name
+/// ([`WalletError::from_module_error`]) become typed errors.
+impl From<zksettle_client::ClientError> for WalletError {
+	fn from(error: zksettle_client::ClientError) -> Self {
+		use zksettle_client::ClientError;
+		match error {
+			ClientError::Node(message) => WalletError::Node(message),
+			ClientError::Invalid(message) => WalletError::from_submission(&message),
+			ClientError::Module { pallet, error } => WalletError::from_module_error(&pallet, &error),
+			ClientError::Rejected(message) => WalletError::Rejected(message),
+			ClientError::BadEncoding(what) => WalletError::BadEncoding(what),
+			ClientError::Io(file, e) => WalletError::Io(file, e),
+			ClientError::Corrupt(file, why) => WalletError::Corrupt(file, why),
+			ClientError::ExposedSecret(file) => WalletError::ExposedSecret(file),
 		}
 	}
 }
@@ -251,6 +259,10 @@ mod tests {
 		let pool = |code: u8| format!("rpc error: 1010: Invalid Transaction: Custom error: {code}");
 		assert!(matches!(WalletError::from_submission(&pool(1)), WalletError::StaleRoot));
 		assert!(matches!(WalletError::from_submission(&pool(2)), WalletError::NoteAlreadySpent));
+		// As the client reports them.
+		let module = |pallet: &str, error: &str| zksettle_client::ClientError::Module { pallet: pallet.into(), error: error.into() };
+		assert!(matches!(WalletError::from(module("ShieldedPool", "UnknownRoot")), WalletError::StaleRoot));
+		assert!(matches!(WalletError::from(zksettle_client::ClientError::Invalid(pool(2))), WalletError::NoteAlreadySpent));
 		assert!(matches!(WalletError::from_submission(&pool(3)), WalletError::Rejected(_)));
 		assert!(WalletError::from_submission(&pool(0)).to_string().contains("native token only"));
 		assert!(matches!(WalletError::from_submission(&pool(12)), WalletError::Rejected(_)));

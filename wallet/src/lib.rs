@@ -18,7 +18,6 @@
 //! | [`chain`]            | the node: blocks, leaves, keys, balances, submission   |
 //! | [`assets`]           | assets by symbol, amounts with their decimals           |
 //! | [`wallet`]           | the commands, tying the above together                  |
-//! | [`devnode`]          | a dev node for integration tests                        |
 
 #![deny(missing_docs)]
 
@@ -26,12 +25,9 @@ pub mod assets;
 pub mod builder;
 pub mod chain;
 pub mod compact;
-pub mod devnode;
 pub mod error;
-pub mod files;
 pub mod keys;
 pub mod keystore;
-pub mod logs;
 pub mod note_encryption;
 pub mod proposal;
 pub mod scan;
@@ -40,6 +36,8 @@ pub mod sync;
 pub mod wallet;
 
 pub use error::WalletError;
+/// What the wallet shares with the agents: files, logs, the dev node of the tests.
+pub use zksettle_client::{devnode, files, logs};
 
 /// Fill `out` from the operating system's randomness.
 pub fn random_bytes(out: &mut [u8]) -> Result<(), WalletError> {

@@ -384,7 +384,7 @@ impl State {
 			.map_err(|_| WalletError::Encryption)?;
 		let mut bytes = nonce.to_vec();
 		bytes.extend_from_slice(&ct);
-		crate::files::write_private(path, &bytes)
+		Ok(crate::files::write_private(path, &bytes)?)
 	}
 }
 

@@ -101,7 +101,7 @@ impl Wallet {
 		let mut keystore = Self::keystore(dir)?;
 		keystore.network = Some(network);
 		let json = serde_json::to_vec_pretty(&keystore).map_err(|e| WalletError::Corrupt("keystore".into(), e.to_string()))?;
-		crate::files::write_private(&keystore_path(dir), &json)
+		Ok(crate::files::write_private(&keystore_path(dir), &json)?)
 	}
 
 	/// Open the wallet in `dir` with `password`.
@@ -478,8 +478,7 @@ fn account_of(signer: &subxt_signer::sr25519::Keypair) -> [u8; 32] {
 
 /// An sr25519 signer from a secret URI: a mnemonic, or a dev URI such as `//Alice`.
 pub fn signer(uri: &str) -> Result<subxt_signer::sr25519::Keypair, WalletError> {
-	let uri: subxt_signer::SecretUri = uri.parse().map_err(|_| WalletError::BadEncoding("not a secret URI"))?;
-	subxt_signer::sr25519::Keypair::from_uri(&uri).map_err(|_| WalletError::BadEncoding("not a secret URI"))
+	Ok(zksettle_client::signer::sr25519(uri)?)
 }
 
 /// The proving parameters: read from `path`, or, for development networks, derived from the
@@ -506,4 +505,34 @@ pub fn proving_key(path: Option<&Path>, cache: &Path) -> Result<ProvingKey, Wall
 	key.write(std::io::BufWriter::new(file)).map_err(|e| WalletError::Prover(e.to_string()))?;
 	std::fs::rename(&tmp, cache).map_err(|e| WalletError::Io(cache.display().to_string(), e))?;
 	Ok(key)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+	use super::*;
+	use std::os::unix::fs::PermissionsExt;
+
+	fn mode(path: &Path) -> u32 {
+		std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+	}
+
+	/// A new wallet's keystore and state: the owner's alone, even under a permissive umask.
+	#[test]
+	fn a_new_wallet_is_readable_by_its_owner_alone() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("wallet");
+		let phrase = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+		let keys = Keys::from_phrase(phrase).unwrap();
+		Wallet::create(&path, keys, "pw", 4, 0, None).unwrap();
+		assert_eq!(mode(&path), 0o700);
+		assert_eq!(mode(&path.join("keystore.json")), 0o600);
+		assert_eq!(mode(&path.join("state.bin")), 0o600);
+
+		// An older wallet's files, readable by all, are made private when it is opened.
+		for file in [path.join("keystore.json"), path.join("state.bin")] {
+			std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+		}
+		Wallet::open(&path, "pw").unwrap();
+		assert_eq!((mode(&path.join("keystore.json")), mode(&path.join("state.bin"))), (0o600, 0o600));
+	}
 }

@@ -78,6 +78,7 @@ async fn create_asset(chain: &Chain, id: u32, symbol: &str, decimals: u8, mint: 
 async fn json_output_assets_by_symbol_and_merged_notes() {
 	let binary = devnode::require();
 	let (node, chain) = DevNode::start_with(&binary, 500, &[]).await.unwrap();
+	let chain = Chain::from(chain);
 	let url = node.url.clone();
 	create_asset(&chain, USDZ, "USDZ", 6, 1_000_000_000).await;
 	// Two assets claim one symbol: a symbol is only a name anyone can pick.

@@ -1,6 +1,6 @@
 //! The wallet against a real development node, started by this test.
 //!
-//! The node is found by `zksettle_wallet::devnode::binary`. The test is `#[ignore]`d, so that a run without a
+//! The node is found by `zksettle_client::devnode::binary`. The test is `#[ignore]`d, so that a run without a
 //! node says it was skipped: `./scripts/test.sh` runs it with `--ignored` when a node is built,
 //! and `./scripts/e2e-dev.sh shielded` builds the node and runs the same flow through the CLI.
 

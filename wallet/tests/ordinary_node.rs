@@ -107,6 +107,7 @@ async fn wait_for_block(chain: &Chain, number: u64) {
 async fn restore_and_spend_on_a_pruned_node_without_naming_the_note() {
 	let binary = devnode::require();
 	let (node, chain) = DevNode::start_with(&binary, 250, &["--state-pruning", KEEP]).await.unwrap();
+	let chain = Chain::from(chain);
 	let dir = tempfile::tempdir().unwrap();
 	let params = proving_key(None, &dir.path().join("params")).unwrap();
 	let fee = chain.min_unsigned_fee().await.unwrap();

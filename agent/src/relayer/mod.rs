@@ -39,7 +39,7 @@ use pallet_settlement::{
 	message::Message,
 	SettlerMessage,
 };
-use zksettle_wallet::chain::Included;
+use zksettle_client::chain::Included;
 
 use self::{
 	db::{Db, Route},
@@ -410,7 +410,7 @@ impl Relayer {
 						}
 						let attempts = db.failed(leaf, error)?;
 						tracing::warn!(target: LOG, leaf, attempts, "{error}; retrying in {:?}", backoff(attempts));
-						reconnect |= matches!(error, AgentError::Node(_) | AgentError::Chain(zksettle_wallet::WalletError::Node(_)));
+						reconnect |= matches!(error, AgentError::Node(_) | AgentError::Chain(zksettle_client::ClientError::Node(_)));
 						if let Some(slot) = owed.get_mut(&leaf) {
 							slot.1 = Instant::now() + backoff(attempts);
 						}
@@ -501,7 +501,7 @@ mod tests {
 		assert!(retriable(&AgentError::Node("connection reset".into())));
 		assert!(retriable(&AgentError::NotEnoughSignatures { have: 1, need: 2 }));
 		assert!(retriable(&AgentError::Validator("v".into(), "timeout".into())));
-		assert!(retriable(&AgentError::Chain(zksettle_wallet::WalletError::Node("down".into()))));
+		assert!(retriable(&AgentError::Chain(zksettle_client::ClientError::Node("down".into()))));
 		assert!(!retriable(&AgentError::Unsupported("a malformed fill".into())));
 		assert!(retriable(&AgentError::Waiting("order not open".into())));
 		assert!(retriable(&AgentError::Refused("Settlement::UnexpectedSigner".into())));

@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 use codec::{Decode, Encode};
 use pallet_settlement::{OrderData, OrderOutcome};
 use zksettle_agent::mailbox::Mailbox;
-use zksettle_wallet::{
+use zksettle_client::{
 	devnode::{self, DevNode},
-	wallet::signer,
+	signer::sr25519 as signer,
 };
 
 /// Anvil keys 0, 1 (two of the fast level's 0..3) and 3, 4 (two of the merkle-root level's

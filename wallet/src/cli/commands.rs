@@ -69,7 +69,7 @@ fn about<T>(info: &AssetInfo, result: Result<T, WalletError>) -> Result<T, Failu
 /// asked on the terminal (twice when `confirm`).
 pub(crate) fn password(file: Option<&Path>, confirm: bool) -> Result<String, WalletError> {
 	if let Some(path) = file {
-		return read_secret(path);
+		return Ok(read_secret(path)?);
 	}
 	if let Ok(password) = std::env::var("ZKSETTLE_PASSWORD") {
 		return Ok(password);
@@ -91,7 +91,7 @@ fn secret_uri(file: Option<&Path>, var: &str, what: &str) -> Result<Option<Strin
 		Some(path) if path == Path::new("-") => rpassword::prompt_password(format!("{what} secret URI: "))
 			.map(Some)
 			.map_err(|e| WalletError::Io("terminal".into(), e)),
-		Some(path) => read_secret(path).map(Some),
+		Some(path) => Ok(Some(read_secret(path)?)),
 		None => Ok(std::env::var(var).ok().filter(|uri| !uri.is_empty())),
 	}
 }

@@ -43,7 +43,7 @@ pub async fn init(url: &str, dir: &Path, pw_file: Option<&Path>, birthday: Optio
 		None => {
 			let offline =
 				|e: WalletError| WalletError::Node(format!("{e} (the birthday is read from the node; offline, pass --birthday)"));
-			Chain::connect(url).await.map_err(offline)?.finalized().await.map_err(offline)?
+			Chain::connect(url).await.map_err(offline)?.finalized().await.map_err(|e| offline(e.into()))?
 		},
 	};
 	let network = network_of(url, network).await;

@@ -30,7 +30,7 @@ impl Setup {
 		let (node, chain) = DevNode::start(&binary).await.unwrap();
 		let dir = tempfile::tempdir().unwrap();
 		let params = proving_key(None, &dir.path().join("params")).unwrap();
-		Setup { node, chain, dir, params }
+		Setup { node, chain: chain.into(), dir, params }
 	}
 
 	/// A new wallet `name` from `words`, scanning from `birthday`.

@@ -1,26 +1,26 @@
-//! The wallet's private files: the keystore (the sealed spending key) and the encrypted state
-//! (notes, witnesses, what was scanned). Both are encrypted, but a file others can read is one an
-//! offline password guess can start from, so they are written readable by their owner alone
+//! Private files of zkSettle's tools: the wallet's keystore (the sealed spending key) and
+//! encrypted state, the agents' databases. Encrypted or not, a file others can read is one an
+//! offline password guess (or a plain read) can start from, so they are written readable by their owner alone
 //! (0600, in a 0700 directory) whatever the umask, synced before they replace the old file, and
 //! replaced atomically (a crash leaves the old file or the new one, never half of one).
 //!
-//! Secrets the wallet is given (the keystore password, a payer's or a relayer's secret URI) come
+//! Secrets a tool is given (the keystore password, a payer's or a relayer's secret URI) come
 //! from a file only if no one else can read it ([`read_secret`]), never from a command-line flag:
 //! a flag is in the shell's history and in every user's process list.
 
-use crate::error::WalletError;
+use crate::error::ClientError;
 use std::{
 	fs::{DirBuilder, OpenOptions},
 	io::Write,
 	path::Path,
 };
 
-fn io(path: &Path, e: std::io::Error) -> WalletError {
-	WalletError::Io(path.display().to_string(), e)
+fn io(path: &Path, e: std::io::Error) -> ClientError {
+	ClientError::Io(path.display().to_string(), e)
 }
 
 /// Create `dir` (and its parents) if missing; a directory this creates is the owner's alone.
-pub fn private_dir(dir: &Path) -> Result<(), WalletError> {
+pub fn private_dir(dir: &Path) -> Result<(), ClientError> {
 	let mut builder = DirBuilder::new();
 	builder.recursive(true);
 	#[cfg(unix)]
@@ -29,7 +29,7 @@ pub fn private_dir(dir: &Path) -> Result<(), WalletError> {
 }
 
 /// Write `bytes` to `path` readable by the owner alone, replacing it atomically.
-pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), WalletError> {
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), ClientError> {
 	let tmp = path.with_extension("tmp");
 	let mut options = OpenOptions::new();
 	options.write(true).create(true).truncate(true);
@@ -49,7 +49,7 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), WalletError> {
 }
 
 /// Take from group and others every permission they have on `paths` (those that exist).
-pub fn make_private(paths: &[&Path]) -> Result<(), WalletError> {
+pub fn make_private(paths: &[&Path]) -> Result<(), ClientError> {
 	#[cfg(unix)]
 	for path in paths {
 		use std::os::unix::fs::PermissionsExt;
@@ -65,13 +65,13 @@ pub fn make_private(paths: &[&Path]) -> Result<(), WalletError> {
 }
 
 /// The first line of the secret file `path`, refused when its group or others have any access.
-pub fn read_secret(path: &Path) -> Result<String, WalletError> {
+pub fn read_secret(path: &Path) -> Result<String, ClientError> {
 	#[cfg(unix)]
 	{
 		use std::os::unix::fs::PermissionsExt;
 		let meta = std::fs::metadata(path).map_err(|e| io(path, e))?;
 		if meta.permissions().mode() & 0o077 != 0 {
-			return Err(WalletError::ExposedSecret(path.display().to_string()));
+			return Err(ClientError::ExposedSecret(path.display().to_string()));
 		}
 	}
 	let text = std::fs::read_to_string(path).map_err(|e| io(path, e))?;
@@ -110,31 +110,11 @@ mod tests {
 		std::fs::write(&path, "//Charlie\nignored\n").unwrap();
 		for shared in [0o640, 0o604, 0o644, 0o660] {
 			std::fs::set_permissions(&path, std::fs::Permissions::from_mode(shared)).unwrap();
-			assert!(matches!(read_secret(&path), Err(WalletError::ExposedSecret(_))), "{shared:o}");
+			assert!(matches!(read_secret(&path), Err(ClientError::ExposedSecret(_))), "{shared:o}");
 		}
 		std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
 		assert_eq!(read_secret(&path).unwrap(), "//Charlie");
 		std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o400)).unwrap();
 		assert_eq!(read_secret(&path).unwrap(), "//Charlie");
-	}
-
-	/// A new wallet's keystore and state: the owner's alone, even under a permissive umask.
-	#[test]
-	fn a_new_wallet_is_readable_by_its_owner_alone() {
-		let dir = tempfile::tempdir().unwrap();
-		let path = dir.path().join("wallet");
-		let phrase = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
-		let keys = crate::keys::Keys::from_phrase(phrase).unwrap();
-		crate::wallet::Wallet::create(&path, keys, "pw", 4, 0, None).unwrap();
-		assert_eq!(mode(&path), 0o700);
-		assert_eq!(mode(&path.join("keystore.json")), 0o600);
-		assert_eq!(mode(&path.join("state.bin")), 0o600);
-
-		// An older wallet's files, readable by all, are made private when it is opened.
-		for file in [path.join("keystore.json"), path.join("state.bin")] {
-			std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
-		}
-		crate::wallet::Wallet::open(&path, "pw").unwrap();
-		assert_eq!((mode(&path.join("keystore.json")), mode(&path.join("state.bin"))), (0o600, 0o600));
 	}
 }

@@ -1,5 +1,5 @@
 //! A development node for integration tests: `zksettle-node --dev` on a free port with its state
-//! in a temporary directory, killed when dropped. Used by this crate's and the agent's tests.
+//! in a temporary directory, killed when dropped. Used by the wallet's and the agent's tests.
 //!
 //! The binary is `$ZKSETTLE_NODE`, else `$CARGO_TARGET_DIR/release/zksettle-node` (default
 //! target dir `/var/tmp/zksettle-target`); [`binary`] is `None` when neither exists, and tests
@@ -12,10 +12,10 @@ use std::{
 	time::{Duration, Instant},
 };
 
-use crate::{chain::Chain, WalletError};
+use crate::{chain::Chain, ClientError};
 
-fn io(what: &str, e: std::io::Error) -> WalletError {
-	WalletError::Io(what.to_string(), e)
+fn io(what: &str, e: std::io::Error) -> ClientError {
+	ClientError::Io(what.to_string(), e)
 }
 
 /// The node binary, if built.
@@ -52,13 +52,13 @@ impl Drop for DevNode {
 
 impl DevNode {
 	/// Start `binary --dev` (one block a second) and wait until its RPC answers.
-	pub async fn start(binary: &std::path::Path) -> Result<(Self, Chain), WalletError> {
+	pub async fn start(binary: &std::path::Path) -> Result<(Self, Chain), ClientError> {
 		Self::start_with(binary, 1000, &[]).await
 	}
 
 	/// Start `binary --dev` producing a block every `block_ms` milliseconds, with `extra`
 	/// arguments (e.g. `--state-pruning`).
-	pub async fn start_with(binary: &std::path::Path, block_ms: u64, extra: &[&str]) -> Result<(Self, Chain), WalletError> {
+	pub async fn start_with(binary: &std::path::Path, block_ms: u64, extra: &[&str]) -> Result<(Self, Chain), ClientError> {
 		let dir = tempfile::tempdir().map_err(|e| io("temporary directory", e))?;
 		let mut args = vec!["--dev-block-time".to_string(), block_ms.to_string()];
 		args.extend(extra.iter().map(|a| a.to_string()));
@@ -69,7 +69,7 @@ impl DevNode {
 	/// the development preset's: the committed plain dev chain spec (`chain-specs/dev.plain.json`,
 	/// the same runtime and preset the node embeds in raw form) with that genesis field changed.
 	/// The domain is fixed at genesis, so this is how a second chain of a test gets its own.
-	pub async fn start_with_domain(binary: &std::path::Path, domain: u32) -> Result<(Self, Chain), WalletError> {
+	pub async fn start_with_domain(binary: &std::path::Path, domain: u32) -> Result<(Self, Chain), ClientError> {
 		Self::start_with_domain_and(binary, domain, 1000, &[]).await
 	}
 
@@ -80,14 +80,14 @@ impl DevNode {
 		domain: u32,
 		block_ms: u64,
 		extra: &[&str],
-	) -> Result<(Self, Chain), WalletError> {
+	) -> Result<(Self, Chain), ClientError> {
 		let dir = tempfile::tempdir().map_err(|e| io("temporary directory", e))?;
 		// Compiled in, not read from the source tree at run time: a test binary built in another
 		// checkout sharing the target directory (CI clones elsewhere) is reused by Cargo, and a
 		// path compiled into it would name that checkout. Cargo rebuilds this when the spec changes.
 		let plain = "chain-specs/dev.plain.json";
 		let bytes: &[u8] = include_bytes!("../../chain-specs/dev.plain.json");
-		let corrupt = |why: String| WalletError::Corrupt(plain.into(), why);
+		let corrupt = |why: String| ClientError::Corrupt(plain.into(), why);
 		let mut spec: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| corrupt(e.to_string()))?;
 		let settlement = spec
 			.pointer_mut("/genesis/runtimeGenesis/patch/settlement")
@@ -103,7 +103,7 @@ impl DevNode {
 		Self::spawn(binary, dir, &args).await
 	}
 
-	async fn spawn(binary: &std::path::Path, dir: tempfile::TempDir, extra: &[String]) -> Result<(Self, Chain), WalletError> {
+	async fn spawn(binary: &std::path::Path, dir: tempfile::TempDir, extra: &[String]) -> Result<(Self, Chain), ClientError> {
 		let port = std::net::TcpListener::bind("127.0.0.1:0")
 			.and_then(|l| l.local_addr())
 			.map_err(|e| io("free port", e))?
@@ -127,7 +127,7 @@ impl DevNode {
 				return Ok((node, chain));
 			}
 			if Instant::now() > deadline {
-				return Err(WalletError::Node(format!("the dev node did not answer on {url}; log: {}", node.log())));
+				return Err(ClientError::Node(format!("the dev node did not answer on {url}; log: {}", node.log())));
 			}
 			tokio::time::sleep(Duration::from_millis(500)).await;
 		}
