@@ -13,7 +13,7 @@ use zksettle_agent::{
 	metrics::Metrics,
 	relayer::{db::Db, sources::Validators, Relayer},
 	signer::ValidatorKey,
-	storage::{remote::s3_endpoint_from_env, LocalStorage},
+	storage::{object::Credentials, publisher::Publisher, remote::s3_endpoint_from_env, LocalStorage},
 	unhex,
 	validator::{self, Store},
 	AgentError,
@@ -60,17 +60,22 @@ enum Command {
 		/// Publish signed checkpoints in this directory, in Hyperlane's checkpoint storage
 		/// layout (`{index}_with_id.json`, `index.json`, `announcement.json`); relayers read it
 		/// as `file://DIR`.
-		#[arg(long, env = "ZKSETTLE_VALIDATOR_CHECKPOINT_DIR")]
+		#[arg(long, env = "ZKSETTLE_VALIDATOR_CHECKPOINT_DIR", group = "storage")]
 		checkpoint_dir: Option<PathBuf>,
-		/// The storage location to announce, where relayers read the checkpoint directory: by
-		/// default `file://DIR`; an `s3://bucket/region/folder`, `gs://bucket/folder` or
-		/// `https://…` location when the directory is published to an object store.
+		/// Publish signed checkpoints to this bucket, as Hyperlane's validators do:
+		/// `s3://bucket/region[/folder]` (credentials from AWS_ACCESS_KEY_ID and
+		/// AWS_SECRET_ACCESS_KEY, or the instance's role) or `gs://bucket[/folder]/gcsAnnouncementKey`
+		/// (a service account key file named by GCS_SERVICE_ACCOUNT_KEY). The location announced.
+		#[arg(long, env = "ZKSETTLE_VALIDATOR_CHECKPOINT_SYNCER", group = "storage", conflicts_with = "checkpoint_dir")]
+		checkpoint_syncer: Option<String>,
+		/// The storage location to announce for a checkpoint directory published elsewhere (an
+		/// `https://…` web server, or a bucket an operator syncs it to): by default `file://DIR`.
 		#[arg(long, env = "ZKSETTLE_VALIDATOR_LOCATION", requires = "checkpoint_dir")]
 		location: Option<String>,
 		/// A file holding the secret URI of the account that pays for announcing the location
 		/// on-chain (mode 600); without it, ZKSETTLE_VALIDATOR_SURI, and without that the
 		/// location is not announced on-chain (relayers must then be given it).
-		#[arg(long, env = "ZKSETTLE_VALIDATOR_SURI_FILE", requires = "checkpoint_dir")]
+		#[arg(long, env = "ZKSETTLE_VALIDATOR_SURI_FILE", requires = "storage")]
 		suri_file: Option<PathBuf>,
 		/// The origin domain this validator signs for; a node serving another is refused.
 		#[arg(long, env = "ZKSETTLE_VALIDATOR_DOMAIN")]
@@ -140,7 +145,20 @@ async fn connect(url: &str) -> Result<Mailbox, AgentError> {
 
 async fn run(cli: Cli) -> Result<(), AgentError> {
 	match cli.command {
-		Command::Validator { url, key_file, rpc, from, db, checkpoint_dir, location, suri_file, domain, hook, metrics } => {
+		Command::Validator {
+			url,
+			key_file,
+			rpc,
+			from,
+			db,
+			checkpoint_dir,
+			checkpoint_syncer,
+			location,
+			suri_file,
+			domain,
+			hook,
+			metrics,
+		} => {
 			let key = ValidatorKey::from_hex(&config::secret(key_file.as_deref(), "ZKSETTLE_VALIDATOR_KEY", "key")?)?;
 			let hook = unhex::<32>(&hook).ok_or(AgentError::Config("--hook: not 32 bytes of hex".into()))?;
 			let pin = validator::Pin { domain, hook };
@@ -153,11 +171,15 @@ async fn run(cli: Cli) -> Result<(), AgentError> {
 			};
 			tracing::info!(target: "zksettle_agent", db = %db.display(), "signed checkpoints kept here");
 			let mut store = Store::open(Some(db))?;
-			if let Some(dir) = checkpoint_dir {
-				let storage = LocalStorage::open(dir)?;
+			let storage = match (checkpoint_dir, checkpoint_syncer) {
+				(Some(dir), _) => Some(Publisher::Local(LocalStorage::open(dir)?)),
+				(None, Some(syncer)) => Some(Publisher::open(&syncer, &Credentials::from_env())?),
+				(None, None) => None,
+			};
+			if let Some(storage) = storage {
 				let location = location.unwrap_or_else(|| storage.location());
-				let signature = storage.announce(&key, domain, &hook, &location)?;
-				tracing::info!(target: "zksettle_agent", %location, "publishing checkpoints (announcement.json written)");
+				let signature = storage.announce(&key, domain, &hook, &location).await?;
+				tracing::info!(target: "zksettle_agent", %location, "publishing checkpoints (announcement written)");
 				match config::optional_secret(suri_file.as_deref(), "ZKSETTLE_VALIDATOR_SURI")? {
 					Some(suri) => {
 						let payer = zksettle_client::signer::sr25519(&suri)?;

@@ -33,7 +33,7 @@ use crate::{
 	mailbox::{Mailbox, Outbox},
 	metrics::Metrics,
 	signer::ValidatorKey,
-	storage::LocalStorage,
+	storage::publisher::Publisher,
 	AgentError,
 };
 
@@ -76,7 +76,7 @@ pub struct Store {
 	inner: Arc<RwLock<BTreeMap<u32, SignedCheckpoint>>>,
 	file: Option<PathBuf>,
 	/// Where they are published in Hyperlane's layout, if anywhere.
-	published: Option<LocalStorage>,
+	published: Option<Publisher>,
 }
 
 impl Store {
@@ -127,20 +127,21 @@ impl Store {
 		Ok(Store { inner: Arc::new(RwLock::new(map)), file, published: None })
 	}
 
-	/// Also publish every checkpoint in `storage` (Hyperlane's checkpoint storage layout), and
-	/// take in what it already holds for `validator` (a restarted validator's earlier work).
-	pub async fn publishing(mut self, storage: LocalStorage, validator: &str) -> Result<Self, AgentError> {
-		let earlier = storage.load(validator)?;
+	/// Also publish every checkpoint in `storage` (Hyperlane's checkpoint storage), and take in
+	/// what it already holds for `validator` (a restarted validator's earlier work).
+	pub async fn publishing(mut self, storage: Publisher, validator: &str) -> Result<Self, AgentError> {
+		let earlier = storage.load(validator).await?;
 		{
 			let mut map = self.inner.write().await;
 			for (index, signed) in earlier {
 				map.entry(index).or_insert(signed);
 			}
 		}
-		// What the store held but the directory does not (a validator that starts publishing).
+		// What the store held but the storage does not (a validator that starts publishing).
+		let latest = storage.latest_index().await?;
 		for signed in self.inner.read().await.values() {
-			if storage.fetch(signed.index, validator)?.as_ref() != Some(signed) {
-				storage.write(signed)?;
+			if storage.lacks(signed, validator, latest).await? {
+				storage.write(signed).await?;
 			}
 		}
 		self.published = Some(storage);
@@ -167,7 +168,7 @@ impl Store {
 		}
 		map.insert(signed.index, signed.clone());
 		if let Some(storage) = &self.published {
-			storage.write(&signed)?;
+			storage.write(&signed).await?;
 		}
 		Ok(())
 	}

@@ -66,7 +66,7 @@ async fn intents_settle_across_two_chains_through_validators_and_relayers() {
 			} else {
 				let storage = LocalStorage::open(storage_root.path().join(hex::encode(key.address()))).unwrap();
 				endpoints[side].push(storage.location());
-				store = store.publishing(storage, &format!("0x{}", hex::encode(key.address()))).await.unwrap();
+				store = store.publishing(zksettle_agent::storage::publisher::Publisher::Local(storage), &format!("0x{}", hex::encode(key.address()))).await.unwrap();
 			}
 			let url = url.clone();
 			tasks.push(tokio::spawn(async move {

@@ -15,9 +15,15 @@
 //! A relayer pointed at such a location (`--validator file:///…`, or the location a validator
 //! announced on-chain) reads the same files a Hyperlane relayer would, and a Hyperlane relayer
 //! can read ours. Files are written to a temporary name and renamed, so a reader never sees half
-//! a checkpoint, and the index is written after the checkpoint it names. The same layout in an
-//! object store is read by [`remote`].
+//! a checkpoint, and the index is written after the checkpoint it names. The same files in an
+//! object store, under that store's names ([`location`]), are written by [`object`] and read by
+//! [`remote`]; [`publisher`] is where a validator writes, whichever it is.
 
+#[cfg(test)]
+mod fake_store;
+pub mod location;
+pub mod object;
+pub mod publisher;
 pub mod remote;
 
 use std::{
@@ -156,6 +162,48 @@ impl SignedCheckpointWithMessageId {
 	}
 }
 
+/// The JSON of a checkpoint file (Hyperlane's `SignedType<CheckpointWithMessageId>`).
+pub(crate) fn checkpoint_json(signed: &SignedCheckpoint) -> Result<Vec<u8>, AgentError> {
+	let hyperlane = SignedCheckpointWithMessageId::from_ours(signed)
+		.ok_or_else(|| AgentError::Config(format!("checkpoint {} has a malformed signature", signed.index)))?;
+	serde_json::to_vec_pretty(&hyperlane).map_err(|e| AgentError::Config(e.to_string()))
+}
+
+/// `key`'s signed announcement that its checkpoints for the mailbox `mailbox` of `domain` are
+/// at `location`: the file's JSON (Hyperlane's `SignedType<Announcement>`), and the signature
+/// the chain's `announce` takes.
+pub(crate) fn announcement_json(
+	key: &ValidatorKey,
+	domain: u32,
+	mailbox: &[u8; 32],
+	location: &str,
+) -> Result<(Vec<u8>, [u8; 65]), AgentError> {
+	let signature = key.sign_announcement(domain, mailbox, location)?;
+	let signed = SignedAnnouncement {
+		value: Announcement {
+			validator: hex0x(&key.address()),
+			mailbox_address: hex0x(mailbox),
+			mailbox_domain: domain,
+			storage_location: location.to_string(),
+		},
+		signature: EthSignature::from_bytes(&signature),
+		serialized_signature: Some(hex0x(&signature)),
+	};
+	let json = serde_json::to_vec_pretty(&signed).map_err(|e| AgentError::Config(e.to_string()))?;
+	Ok((json, signature))
+}
+
+/// An announcement file's announcement, if its signature recovers to the validator it names
+/// for the location it names.
+pub fn verified_announcement(bytes: &[u8]) -> Option<Announcement> {
+	let signed = serde_json::from_slice::<SignedAnnouncement>(bytes).ok()?;
+	let value = signed.value;
+	let (signature, mailbox, validator) =
+		(signed.signature.to_bytes()?, unhex::<32>(&value.mailbox_address)?, unhex::<20>(&value.validator)?);
+	let digest = announcement_digest(value.mailbox_domain, &mailbox, value.storage_location.as_bytes());
+	(recover(&digest, &signature).ok() == Some(validator)).then_some(value)
+}
+
 /// A `{index}_with_id.json` file's checkpoint, attributed to `validator`; `None` if malformed or
 /// of another index.
 pub(crate) fn parse_checkpoint(bytes: &[u8], index: u32, validator: &str) -> Option<SignedCheckpoint> {
@@ -231,9 +279,7 @@ impl LocalStorage {
 
 	/// Publish `signed` and, if it is the highest so far, move `index.json` to it.
 	pub fn write(&self, signed: &SignedCheckpoint) -> Result<(), AgentError> {
-		let hyperlane = SignedCheckpointWithMessageId::from_ours(signed)
-			.ok_or_else(|| AgentError::Config(format!("checkpoint {} has a malformed signature", signed.index)))?;
-		let json = serde_json::to_vec_pretty(&hyperlane).map_err(|e| AgentError::Config(e.to_string()))?;
+		let json = checkpoint_json(signed)?;
 		self.write_atomically(&self.checkpoint_path(signed.index), &json)?;
 		if self.latest_index()?.is_none_or(|latest| signed.index > latest) {
 			self.write_atomically(&self.index_path(), signed.index.to_string().as_bytes())?;
@@ -250,19 +296,7 @@ impl LocalStorage {
 	/// `domain` are (what Hyperlane validators write at start, and what relayers and
 	/// `ValidatorAnnounce` check). Returns the signature, which the chain's `announce` takes.
 	pub fn announce(&self, key: &ValidatorKey, domain: u32, mailbox: &[u8; 32], location: &str) -> Result<[u8; 65], AgentError> {
-		let location = location.to_string();
-		let signature = key.sign_announcement(domain, mailbox, &location)?;
-		let signed = SignedAnnouncement {
-			value: Announcement {
-				validator: hex0x(&key.address()),
-				mailbox_address: hex0x(mailbox),
-				mailbox_domain: domain,
-				storage_location: location,
-			},
-			signature: EthSignature::from_bytes(&signature),
-			serialized_signature: Some(hex0x(&signature)),
-		};
-		let json = serde_json::to_vec_pretty(&signed).map_err(|e| AgentError::Config(e.to_string()))?;
+		let (json, signature) = announcement_json(key, domain, mailbox, location)?;
 		self.write_atomically(&self.announcement_path(), &json)?;
 		Ok(signature)
 	}
@@ -271,20 +305,11 @@ impl LocalStorage {
 	/// for the location it names; `None` if there is none or it does not verify.
 	pub fn announcement(&self) -> Result<Option<Announcement>, AgentError> {
 		let path = self.announcement_path();
-		let bytes = match std::fs::read(&path) {
-			Ok(bytes) => bytes,
-			Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-			Err(e) => return Err(io(&path, e)),
-		};
-		let Ok(signed) = serde_json::from_slice::<SignedAnnouncement>(&bytes) else { return Ok(None) };
-		let value = signed.value;
-		let (Some(signature), Some(mailbox), Some(validator)) =
-			(signed.signature.to_bytes(), unhex::<32>(&value.mailbox_address), unhex::<20>(&value.validator))
-		else {
-			return Ok(None);
-		};
-		let digest = announcement_digest(value.mailbox_domain, &mailbox, value.storage_location.as_bytes());
-		Ok((recover(&digest, &signature).ok() == Some(validator)).then_some(value))
+		match std::fs::read(&path) {
+			Ok(bytes) => Ok(verified_announcement(&bytes)),
+			Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+			Err(e) => Err(io(&path, e)),
+		}
 	}
 
 	/// The highest index published, if any. An `index.json` that does not parse (torn by a

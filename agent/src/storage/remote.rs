@@ -1,18 +1,14 @@
-//! Checkpoint storage read over HTTP: the object stores Hyperlane validators publish to.
-//!
-//! A location names a base URL under which the files of the layout (`{index}_with_id.json`,
-//! `index.json`, `announcement.json`) are fetched with plain, unauthenticated GETs, as
-//! Hyperlane's relayers read public validator buckets:
+//! Checkpoint storage read over HTTP: the object stores Hyperlane validators publish to, read
+//! with plain, unauthenticated GETs as Hyperlane's relayers read public validator buckets, each
+//! with its own file names ([`super::location`]):
 //!
 //! * `s3://bucket/region[/folder]`: `https://bucket.s3.region.amazonaws.com[/folder]/…`, or, when
 //!   an S3-compatible endpoint is configured (`AWS_ENDPOINT_URL_S3` or `AWS_ENDPOINT_URL`, as the
 //!   AWS SDKs read them), path-style `endpoint/bucket[/folder]/…`;
-//! * `gs://bucket[/folder]`: `https://storage.googleapis.com/bucket[/folder]/…`;
-//! * `http://…` and `https://…`: that URL, for any store or web server publishing the directory.
+//! * `gs://bucket[/folder]/gcsAnnouncementKey`: `https://storage.googleapis.com/bucket[/folder]/…`;
+//! * `http://…` and `https://…`: that URL, for any web server publishing a directory.
 //!
-//! Writing is the validator's local directory ([`super::LocalStorage`]): an operator publishes
-//! it to the store (`aws s3 sync`, a bucket mount, a web server) and announces the store's
-//! location with `--location`.
+//! Validators write to S3 and GCS themselves ([`super::object`]).
 
 use std::time::Duration;
 
@@ -20,6 +16,7 @@ use http_body_util::{BodyExt, Empty, Limited};
 use hyper::body::Bytes;
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 
+use super::location::{Location, Names};
 use crate::{validator::SignedCheckpoint, AgentError};
 
 /// The largest file read (a checkpoint is about 600 bytes).
@@ -36,6 +33,8 @@ pub struct RemoteStorage {
 	location: String,
 	/// The URL the files are under, without a trailing slash.
 	base: String,
+	/// Their names.
+	names: Names,
 	client: Client<Https, Empty<Bytes>>,
 }
 
@@ -50,43 +49,14 @@ pub fn s3_endpoint_from_env() -> Option<String> {
 	["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"].iter().find_map(|v| std::env::var(v).ok().filter(|e| !e.is_empty()))
 }
 
-/// The base URL of a remote location; `None` for a scheme this module does not read.
-pub fn base_url(location: &str, s3_endpoint: Option<&str>) -> Result<Option<String>, AgentError> {
-	let bad = || AgentError::Config(format!("{location}: a malformed storage location"));
-	if let Some(rest) = location.strip_prefix("s3://") {
-		let mut parts = rest.splitn(3, '/');
-		let (Some(bucket), Some(region)) = (parts.next().filter(|b| !b.is_empty()), parts.next().filter(|r| !r.is_empty()))
-		else {
-			return Err(bad());
-		};
-		let folder = parts.next().map(|f| f.trim_matches('/')).filter(|f| !f.is_empty());
-		let mut base = match s3_endpoint {
-			Some(endpoint) => format!("{}/{bucket}", endpoint.trim_end_matches('/')),
-			None => format!("https://{bucket}.s3.{region}.amazonaws.com"),
-		};
-		if let Some(folder) = folder {
-			base = format!("{base}/{folder}");
-		}
-		return Ok(Some(base));
-	}
-	if let Some(rest) = location.strip_prefix("gs://") {
-		let rest = rest.trim_matches('/');
-		if rest.is_empty() {
-			return Err(bad());
-		}
-		return Ok(Some(format!("https://storage.googleapis.com/{rest}")));
-	}
-	if location.starts_with("http://") || location.starts_with("https://") {
-		return Ok(Some(location.trim_end_matches('/').to_string()));
-	}
-	Ok(None)
-}
-
 impl RemoteStorage {
 	/// The storage at `location` (see the module's schemes), with S3 at `s3_endpoint` if given.
 	pub fn from_location(location: &str, s3_endpoint: Option<&str>) -> Result<Self, AgentError> {
-		let base = base_url(location, s3_endpoint)?
+		let parsed: Location = location.parse()?;
+		let base = parsed
+			.base_url(s3_endpoint)
 			.ok_or_else(|| AgentError::Config(format!("{location}: not an s3://, gs:// or http(s):// location")))?;
+		let names = parsed.names();
 		let https = hyper_rustls::HttpsConnectorBuilder::new()
 			.with_native_roots()
 			.map_err(|e| AgentError::Config(format!("TLS roots: {e}")))?
@@ -94,7 +64,7 @@ impl RemoteStorage {
 			.enable_http1()
 			.build();
 		let client = Client::builder(TokioExecutor::new()).build(https);
-		Ok(RemoteStorage { location: location.to_string(), base, client })
+		Ok(RemoteStorage { location: location.to_string(), base, names, client })
 	}
 
 	/// The location as announced.
@@ -134,36 +104,20 @@ impl RemoteStorage {
 	/// The checkpoint published for leaf `index`, attributed to `validator`; `None` if there is
 	/// none or it is malformed.
 	pub async fn fetch(&self, index: u32, validator: &str) -> Result<Option<SignedCheckpoint>, AgentError> {
-		Ok(self.get(&format!("{index}_with_id.json")).await?.and_then(|bytes| super::parse_checkpoint(&bytes, index, validator)))
+		Ok(self.get(&self.names.checkpoint(index)).await?.and_then(|bytes| super::parse_checkpoint(&bytes, index, validator)))
 	}
 
 	/// The highest index published, if any.
 	pub async fn latest_index(&self) -> Result<Option<u32>, AgentError> {
-		let Some(bytes) = self.get("index.json").await? else { return Ok(None) };
-		super::parse_index(&bytes).map(Some).ok_or_else(|| AgentError::Validator(self.location.clone(), "index.json: not an index".into()))
+		let name = self.names.latest_index();
+		let Some(bytes) = self.get(name).await? else { return Ok(None) };
+		super::parse_index(&bytes).map(Some).ok_or_else(|| AgentError::Validator(self.location.clone(), format!("{name}: not an index")))
 	}
 }
 
 #[cfg(test)]
 mod tests {
 	use super::*;
-
-	#[test]
-	fn locations_map_to_the_urls_hyperlane_reads() {
-		let url = |l: &str, e: Option<&str>| base_url(l, e).unwrap();
-		assert_eq!(url("s3://hyp-v0/us-east-1", None).as_deref(), Some("https://hyp-v0.s3.us-east-1.amazonaws.com"));
-		assert_eq!(
-			url("s3://hyp-v0/us-east-1/zksettle/b/", None).as_deref(),
-			Some("https://hyp-v0.s3.us-east-1.amazonaws.com/zksettle/b")
-		);
-		assert_eq!(url("s3://hyp-v0/us-east-1/f", Some("http://127.0.0.1:9000/")).as_deref(), Some("http://127.0.0.1:9000/hyp-v0/f"));
-		assert_eq!(url("gs://bucket/folder", None).as_deref(), Some("https://storage.googleapis.com/bucket/folder"));
-		assert_eq!(url("https://cdn.example/v0/", None).as_deref(), Some("https://cdn.example/v0"));
-		assert_eq!(url("file:///srv/v0", None), None);
-		for bad in ["s3://", "s3://bucket", "s3://bucket/", "gs://", "gs:///"] {
-			assert!(base_url(bad, None).is_err(), "{bad}");
-		}
-	}
 
 	/// A minimal object store: serves `dir` path-style under `/bucket/`, 404 for what is
 	/// missing, 500 for `broken/`, 403 for `private/`.
@@ -213,6 +167,9 @@ mod tests {
 			validator: "v0".into(),
 		};
 		local.write(&signed).unwrap();
+		// Under the names Hyperlane's validators give S3 objects (not the directory's).
+		std::fs::rename(dir.path().join("4_with_id.json"), dir.path().join("checkpoint_4_with_id.json")).unwrap();
+		std::fs::rename(dir.path().join("index.json"), dir.path().join("checkpoint_latest_index.json")).unwrap();
 		let endpoint = serve(dir.path().to_path_buf()).await;
 
 		let remote = RemoteStorage::from_location("s3://bucket/eu-west-1/folder", Some(&endpoint)).unwrap();
@@ -221,9 +178,9 @@ mod tests {
 		assert_eq!(remote.fetch(4, "v0").await.unwrap(), Some(signed.clone()), "the same checkpoint the directory holds");
 		assert_eq!(remote.fetch(5, "v0").await.unwrap(), None, "a missing key is no checkpoint yet");
 		// The file of leaf 4 served as leaf 6 is no checkpoint; a junk file neither.
-		std::fs::copy(dir.path().join("4_with_id.json"), dir.path().join("6_with_id.json")).unwrap();
+		std::fs::copy(dir.path().join("checkpoint_4_with_id.json"), dir.path().join("checkpoint_6_with_id.json")).unwrap();
 		assert_eq!(remote.fetch(6, "v0").await.unwrap(), None);
-		std::fs::write(dir.path().join("7_with_id.json"), "{").unwrap();
+		std::fs::write(dir.path().join("checkpoint_7_with_id.json"), "{").unwrap();
 		assert_eq!(remote.fetch(7, "v0").await.unwrap(), None);
 		// A failing store is an error (retried), not an absence.
 		let broken = RemoteStorage::from_location(&format!("{endpoint}/broken"), None).unwrap();
