@@ -3,7 +3,11 @@
 # the same code hash from any checkout, so that governance can rebuild a proposed upgrade and
 # compare it with what it is asked to authorize.
 #
-#   ./scripts/build-runtime.sh [REV]      (default HEAD)
+#   ./scripts/build-runtime.sh [--fresh] [REV]      (default HEAD)
+#
+# --fresh compiles the wasm and every crate in it again (the build's wasm target directory is
+# removed first): what to run when checking that a build reproduces, rather than reusing the
+# artifacts of the last one.
 #
 # The tree committed at REV (git archive: nothing untracked, nothing modified) is unpacked at a
 # fixed path and built there, into a target directory of its own, with the locked dependencies,
@@ -16,6 +20,11 @@
 # out before the next run: the fixed path is reused.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+fresh=0
+if [ "${1:-}" = --fresh ]; then
+	fresh=1
+	shift
+fi
 rev="${1:-HEAD}"
 commit="$(git -C "$root" rev-parse --verify "$rev^{commit}")"
 work="${ZKSETTLE_RUNTIME_BUILD_DIR:-/var/tmp/zksettle-runtime-build}"
@@ -30,6 +39,9 @@ find "$src" -exec touch -h -d "@$stamp" {} +
 
 cd "$src"
 export CARGO_TARGET_DIR="$work/target"
+if [ "$fresh" = 1 ]; then
+	rm -rf "$CARGO_TARGET_DIR/debug/wbuild"
+fi
 # The crates.io sources' location (the user's cargo home) must not enter panic messages.
 cargo_home="${CARGO_HOME:-$HOME/.cargo}"
 export WASM_BUILD_RUSTFLAGS="--remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$src=/build"
