@@ -48,13 +48,19 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), ClientError> {
 	std::fs::rename(&tmp, path).map_err(|e| io(path, e))
 }
 
+/// The permission bits of `path` (`0o600` for a file only its owner reads and writes).
+#[cfg(unix)]
+pub fn mode(path: &Path) -> Result<u32, ClientError> {
+	use std::os::unix::fs::PermissionsExt;
+	Ok(std::fs::metadata(path).map_err(|e| io(path, e))?.permissions().mode() & 0o7777)
+}
+
 /// Take from group and others every permission they have on `paths` (those that exist).
 pub fn make_private(paths: &[&Path]) -> Result<(), ClientError> {
 	#[cfg(unix)]
 	for path in paths {
 		use std::os::unix::fs::PermissionsExt;
-		let Ok(meta) = std::fs::metadata(path) else { continue };
-		let mode = meta.permissions().mode();
+		let Ok(mode) = mode(path) else { continue };
 		if mode & 0o077 != 0 {
 			std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & !0o077)).map_err(|e| io(path, e))?;
 		}
@@ -67,12 +73,8 @@ pub fn make_private(paths: &[&Path]) -> Result<(), ClientError> {
 /// The first line of the secret file `path`, refused when its group or others have any access.
 pub fn read_secret(path: &Path) -> Result<String, ClientError> {
 	#[cfg(unix)]
-	{
-		use std::os::unix::fs::PermissionsExt;
-		let meta = std::fs::metadata(path).map_err(|e| io(path, e))?;
-		if meta.permissions().mode() & 0o077 != 0 {
-			return Err(ClientError::ExposedSecret(path.display().to_string()));
-		}
+	if mode(path)? & 0o077 != 0 {
+		return Err(ClientError::ExposedSecret(path.display().to_string()));
 	}
 	let text = std::fs::read_to_string(path).map_err(|e| io(path, e))?;
 	Ok(text.lines().next().unwrap_or_default().to_string())
@@ -84,7 +86,7 @@ mod tests {
 	use std::os::unix::fs::PermissionsExt;
 
 	fn mode(path: &Path) -> u32 {
-		std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+		super::mode(path).unwrap()
 	}
 
 	#[test]

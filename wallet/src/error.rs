@@ -1,5 +1,7 @@
 //! The wallet's errors: each one says what went wrong and, where there is one, what to do.
 
+use zksettle_client::ClientError;
+
 /// A wallet error.
 #[derive(Debug, thiserror::Error)]
 pub enum WalletError {
@@ -107,15 +109,28 @@ pub enum WalletError {
 	/// The recipient's encryption key is of low order: the note would be readable by anyone.
 	#[error("the recipient's address has a low-order encryption key (a note to it would be readable by anyone)")]
 	LowOrderKey,
-	/// A file could not be read or written.
-	#[error("{0}: {1}")]
-	Io(String, std::io::Error),
-	/// A file's contents are malformed.
-	#[error("{0} is malformed: {1}")]
-	Corrupt(String, String),
-	/// A file holding a secret can be read by other users (as `ssh` refuses such a private key).
-	#[error("{0} holds a secret and other users can read it: `chmod 600 {0}`, and consider the secret exposed")]
-	ExposedSecret(String),
+	/// A file could not be read or written, is malformed, or holds a secret others can read
+	/// ([`ClientError::Io`], [`ClientError::Corrupt`], [`ClientError::ExposedSecret`]: the client's
+	/// file errors, which the wallet's own files raise too).
+	#[error(transparent)]
+	File(ClientError),
+}
+
+impl WalletError {
+	/// `what` could not be read or written.
+	pub fn io(what: String, e: std::io::Error) -> Self {
+		WalletError::File(ClientError::Io(what, e))
+	}
+
+	/// `what`'s contents are malformed: `why`.
+	pub fn corrupt(what: String, why: String) -> Self {
+		WalletError::File(ClientError::Corrupt(what, why))
+	}
+
+	/// Whether this is a malformed file.
+	pub fn is_corrupt(&self) -> bool {
+		matches!(self, WalletError::File(ClientError::Corrupt(..)))
+	}
 }
 
 /// The command line's exit status by class of error, so that scripts can tell a refusal by the
@@ -143,14 +158,13 @@ impl WalletError {
 	pub fn exit_code(&self) -> u8 {
 		match self {
 			WalletError::Prover(_) | WalletError::Randomness | WalletError::Encryption => exit::INTERNAL,
-			WalletError::Mnemonic(_) | WalletError::BadEncoding(_) | WalletError::WrongNetwork { .. } | WalletError::Amount(_) | WalletError::LowOrderKey | WalletError::UnknownAsset(_) | WalletError::Usage(_) | WalletError::ExposedSecret(_) => {
+			WalletError::Mnemonic(_) | WalletError::BadEncoding(_) | WalletError::WrongNetwork { .. } | WalletError::Amount(_) | WalletError::LowOrderKey | WalletError::UnknownAsset(_) | WalletError::Usage(_) | WalletError::File(ClientError::ExposedSecret(_)) => {
 				exit::INPUT
 			},
 			WalletError::WrongPassword |
 			WalletError::WalletExists(_) |
 			WalletError::NoWallet(_) |
-			WalletError::Io(..) |
-			WalletError::Corrupt(..) => exit::WALLET,
+			WalletError::File(_) => exit::WALLET,
 			WalletError::InsufficientShieldedBalance { .. } |
 			WalletError::InsufficientPublicBalance { .. } |
 			WalletError::NotesTooFragmented { .. } |
@@ -205,18 +219,15 @@ impl WalletError {
 /// A node's answer, a chain's refusal or a file's trouble, as the wallet says it: the pool's
 /// refusals by code ([`WalletError::from_submission`]) and the pallet's errors by name
 /// ([`WalletError::from_module_error`]) become typed errors.
-impl From<zksettle_client::ClientError> for WalletError {
-	fn from(error: zksettle_client::ClientError) -> Self {
-		use zksettle_client::ClientError;
+impl From<ClientError> for WalletError {
+	fn from(error: ClientError) -> Self {
 		match error {
 			ClientError::Node(message) => WalletError::Node(message),
 			ClientError::Invalid(message) => WalletError::from_submission(&message),
 			ClientError::Module { pallet, error } => WalletError::from_module_error(&pallet, &error),
 			ClientError::Rejected(message) => WalletError::Rejected(message),
 			ClientError::BadEncoding(what) => WalletError::BadEncoding(what),
-			ClientError::Io(file, e) => WalletError::Io(file, e),
-			ClientError::Corrupt(file, why) => WalletError::Corrupt(file, why),
-			ClientError::ExposedSecret(file) => WalletError::ExposedSecret(file),
+			file @ (ClientError::Io(..) | ClientError::Corrupt(..) | ClientError::ExposedSecret(_)) => WalletError::File(file),
 		}
 	}
 }
@@ -232,7 +243,7 @@ mod tests {
 			(WalletError::Prover("x".into()), exit::INTERNAL),
 			(WalletError::Amount("x".into()), exit::INPUT),
 			(WalletError::WrongPassword, exit::WALLET),
-			(WalletError::Io("f".into(), io()), exit::WALLET),
+			(WalletError::io("f".into(), io()), exit::WALLET),
 			(WalletError::InsufficientShieldedBalance { asset: 0, needed: 2, available: 1 }, exit::FUNDS),
 			(WalletError::InsufficientPublicBalance { asset: 0, needed: 2, available: 1 }, exit::FUNDS),
 			(WalletError::ViewOnly, exit::FUNDS),

@@ -71,12 +71,12 @@ pub struct Keystore {
 pub const LOG_N: u8 = 15;
 
 fn derive(password: &str, kdf: &Kdf) -> Result<Zeroizing<[u8; 32]>, WalletError> {
-	let salt = hex::decode(&kdf.salt).map_err(|_| WalletError::Corrupt("keystore".into(), "salt".into()))?;
+	let salt = hex::decode(&kdf.salt).map_err(|_| WalletError::corrupt("keystore".into(), "salt".into()))?;
 	let params = scrypt::Params::new(kdf.log_n, kdf.r, kdf.p, 32)
-		.map_err(|e| WalletError::Corrupt("keystore".into(), format!("scrypt parameters: {e}")))?;
+		.map_err(|e| WalletError::corrupt("keystore".into(), format!("scrypt parameters: {e}")))?;
 	let mut key = Zeroizing::new([0u8; 32]);
 	scrypt::scrypt(password.as_bytes(), &salt, &params, &mut key[..])
-		.map_err(|e| WalletError::Corrupt("keystore".into(), format!("scrypt: {e}")))?;
+		.map_err(|e| WalletError::corrupt("keystore".into(), format!("scrypt: {e}")))?;
 	Ok(key)
 }
 
@@ -84,7 +84,7 @@ impl Keystore {
 	/// The shielded address.
 	pub fn address(&self) -> Result<Address, WalletError> {
 		Address::from_legacy_text(&self.address)
-			.map_err(|e| WalletError::Corrupt("keystore".into(), format!("its address: {e}")))
+			.map_err(|e| WalletError::corrupt("keystore".into(), format!("its address: {e}")))
 	}
 
 	/// Seal `keys` under `password` with scrypt cost `log_n`.
@@ -117,15 +117,15 @@ impl Keystore {
 	/// Open the keystore with `password`.
 	pub fn open(&self, password: &str) -> Result<Keys, WalletError> {
 		if self.version != 1 {
-			return Err(WalletError::Corrupt("keystore".into(), format!("unknown version {}", self.version)));
+			return Err(WalletError::corrupt("keystore".into(), format!("unknown version {}", self.version)));
 		}
 		let key = derive(password, &self.kdf)?;
-		let nonce = hex::decode(&self.nonce).map_err(|_| WalletError::Corrupt("keystore".into(), "nonce".into()))?;
+		let nonce = hex::decode(&self.nonce).map_err(|_| WalletError::corrupt("keystore".into(), "nonce".into()))?;
 		if nonce.len() != 12 {
-			return Err(WalletError::Corrupt("keystore".into(), "nonce length".into()));
+			return Err(WalletError::corrupt("keystore".into(), "nonce length".into()));
 		}
 		let ciphertext =
-			hex::decode(&self.ciphertext).map_err(|_| WalletError::Corrupt("keystore".into(), "ciphertext".into()))?;
+			hex::decode(&self.ciphertext).map_err(|_| WalletError::corrupt("keystore".into(), "ciphertext".into()))?;
 		let secret = Zeroizing::new(
 			ChaCha20Poly1305::new((&*key).into())
 				.decrypt(Nonce::from_slice(&nonce), ciphertext.as_slice())
@@ -137,10 +137,10 @@ impl Keystore {
 			Kind::Viewing => Keys::from_viewing_key(text)?,
 		};
 		if keys.address().legacy_text() != self.address {
-			return Err(WalletError::Corrupt("keystore".into(), "the address does not match the secret".into()));
+			return Err(WalletError::corrupt("keystore".into(), "the address does not match the secret".into()));
 		}
 		if self.account.is_some() && self.account != account_of(&keys)? {
-			return Err(WalletError::Corrupt("keystore".into(), "the public account does not match the secret".into()));
+			return Err(WalletError::corrupt("keystore".into(), "the public account does not match the secret".into()));
 		}
 		Ok(keys)
 	}
@@ -181,7 +181,7 @@ mod tests {
 		assert_eq!(store.account.as_deref(), Some(account.as_str()));
 		let mut other = store.clone();
 		other.account = Some("5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty".into());
-		assert!(matches!(other.open("pw"), Err(WalletError::Corrupt(..))));
+		assert!(matches!(other.open("pw"), Err(e) if e.is_corrupt()));
 		// A keystore from before the field was recorded still opens.
 		let mut json: serde_json::Value = serde_json::to_value(&store).unwrap();
 		json.as_object_mut().unwrap().remove("account");
@@ -206,6 +206,6 @@ mod tests {
 		let keys = Keys::from_phrase(PHRASE).unwrap();
 		let mut store = Keystore::seal(&keys, "pw", 10).unwrap();
 		store.address = "zksSomethingElse".into();
-		assert!(matches!(store.open("pw"), Err(WalletError::Corrupt(..))));
+		assert!(matches!(store.open("pw"), Err(e) if e.is_corrupt()));
 	}
 }

@@ -41,7 +41,7 @@ impl State {
 		let mut frontier = self
 			.frontier
 			.as_ref()
-			.ok_or_else(|| WalletError::Corrupt("wallet state".into(), "no note tree to continue".into()))?
+			.ok_or_else(|| WalletError::corrupt("wallet state".into(), "no note tree to continue".into()))?
 			.frontier()?;
 		if frontier.next_index != digest.first || digest.end.checked_sub(digest.first) != Some(leaves.len() as u64) {
 			return Err(node(format!(
@@ -137,7 +137,7 @@ impl State {
 		let root = self
 			.frontier
 			.as_ref()
-			.ok_or_else(|| WalletError::Corrupt("wallet state".into(), "no note tree".into()))?
+			.ok_or_else(|| WalletError::corrupt("wallet state".into(), "no note tree".into()))?
 			.frontier()?
 			.root;
 		let mut paths = Vec::new();
@@ -145,7 +145,7 @@ impl State {
 			let witness = note
 				.witness()?
 				.filter(|w| w.root() == root)
-				.ok_or_else(|| WalletError::Corrupt("wallet state".into(), format!("no current path for note {}", note.index)))?;
+				.ok_or_else(|| WalletError::corrupt("wallet state".into(), format!("no current path for note {}", note.index)))?;
 			paths.push((note.index, witness.path));
 		}
 		Ok((root, paths))
@@ -265,7 +265,7 @@ mod tests {
 		let bob = keys("bob");
 		let mut chain = Chain::new();
 		let mut state = State::new("g".into());
-		assert!(matches!(state.apply_block(&bob, &chain.block(&[]).0, &[]), Err(WalletError::Corrupt(..))));
+		assert!(matches!(state.apply_block(&bob, &chain.block(&[]).0, &[]), Err(e) if e.is_corrupt()));
 		state.start_tree(&Frontier::default());
 		let (tx, _) = chain.tx(&bob, 70, [[3; 32], [4; 32]]);
 		let (block, mut leaves) = chain.block(&[(tx, true)]);

@@ -180,7 +180,7 @@ impl From<&Frontier> for StoredFrontier {
 impl StoredFrontier {
 	/// The frontier.
 	pub fn frontier(&self) -> Result<Frontier, WalletError> {
-		let corrupt = || WalletError::Corrupt("wallet state".into(), "note tree frontier".into());
+		let corrupt = || WalletError::corrupt("wallet state".into(), "note tree frontier".into());
 		let filled = levels_from_hex(&self.filled).ok_or_else(corrupt)?;
 		let root = parse_scalar(&self.root).ok_or_else(corrupt)?;
 		Ok(Frontier { next_index: self.next_index, filled, root })
@@ -204,7 +204,7 @@ fn parse_scalar(hex_text: &str) -> Option<Scalar> {
 impl OwnedNote {
 	/// The note itself, with the owner key of `keys`.
 	pub fn note(&self, keys: &Keys) -> Result<zk_verifier::note::Note, WalletError> {
-		let blinding = parse_scalar(&self.blinding).ok_or(WalletError::Corrupt("wallet state".into(), "blinding".into()))?;
+		let blinding = parse_scalar(&self.blinding).ok_or(WalletError::corrupt("wallet state".into(), "blinding".into()))?;
 		Ok(zk_verifier::note::Note { value: self.value, asset: self.asset, owner: keys.address().owner, blinding })
 	}
 
@@ -213,7 +213,7 @@ impl OwnedNote {
 		if self.path.is_empty() {
 			return Ok(None);
 		}
-		let corrupt = || WalletError::Corrupt("wallet state".into(), format!("the path of note {}", self.index));
+		let corrupt = || WalletError::corrupt("wallet state".into(), format!("the path of note {}", self.index));
 		let path: merkle::Path = levels_from_hex(&self.path).ok_or_else(corrupt)?;
 		let leaf = parse_scalar(&self.commitment).ok_or_else(corrupt)?;
 		Ok(Some(Witness { index: self.index, leaf, path }))
@@ -349,9 +349,9 @@ impl State {
 		let bytes = match std::fs::read(path) {
 			Ok(bytes) => bytes,
 			Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-			Err(e) => return Err(WalletError::Io(path.display().to_string(), e)),
+			Err(e) => return Err(WalletError::io(path.display().to_string(), e)),
 		};
-		let corrupt = |why: &str| WalletError::Corrupt(path.display().to_string(), why.to_string());
+		let corrupt = |why: &str| WalletError::corrupt(path.display().to_string(), why.to_string());
 		if bytes.len() < 12 {
 			return Err(corrupt("too short"));
 		}
@@ -375,7 +375,7 @@ impl State {
 
 	/// Save atomically to `path`.
 	pub fn save(&self, path: &Path, keys: &Keys) -> Result<(), WalletError> {
-		let plain = serde_json::to_vec(self).map_err(|e| WalletError::Corrupt("wallet state".into(), e.to_string()))?;
+		let plain = serde_json::to_vec(self).map_err(|e| WalletError::corrupt("wallet state".into(), e.to_string()))?;
 		let mut nonce = [0u8; 12];
 		crate::random_bytes(&mut nonce)?;
 		let key = keys.state_key();
@@ -494,7 +494,7 @@ pub(crate) mod tests {
 		state.notes.push(owned(5, 0));
 		state.save(&path, &bob).unwrap();
 		assert_eq!(State::load(&path, &bob).unwrap(), Some(state));
-		assert!(matches!(State::load(&path, &eve), Err(WalletError::Corrupt(..))));
+		assert!(matches!(State::load(&path, &eve), Err(e) if e.is_corrupt()));
 	}
 
 	/// The state of a spending wallet records what it sent, which the viewing key does not
@@ -508,7 +508,7 @@ pub(crate) mod tests {
 		let mut state = State::new("abc".into());
 		state.notes.push(owned(5, 0));
 		state.save(&path, &bob).unwrap();
-		assert!(matches!(State::load(&path, &watch), Err(WalletError::Corrupt(..))));
+		assert!(matches!(State::load(&path, &watch), Err(e) if e.is_corrupt()));
 		assert_eq!(State::load(&path, &bob).unwrap(), Some(state.clone()));
 
 		// A file written under the legacy key opens once and is re-encrypted at once.
@@ -522,6 +522,6 @@ pub(crate) mod tests {
 		std::fs::write(&path, bytes).unwrap();
 		assert!(State::load(&path, &watch).unwrap().is_some(), "the legacy file opens with the viewing key");
 		assert_eq!(State::load(&path, &bob).unwrap(), Some(state));
-		assert!(matches!(State::load(&path, &watch), Err(WalletError::Corrupt(..))), "re-encrypted");
+		assert!(matches!(State::load(&path, &watch), Err(e) if e.is_corrupt()), "re-encrypted");
 	}
 }

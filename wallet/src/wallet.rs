@@ -77,7 +77,7 @@ impl Wallet {
 		crate::files::private_dir(dir)?;
 		let mut keystore = Keystore::seal(&keys, password, log_n)?;
 		keystore.network = network;
-		let json = serde_json::to_vec_pretty(&keystore).map_err(|e| WalletError::Corrupt("keystore".into(), e.to_string()))?;
+		let json = serde_json::to_vec_pretty(&keystore).map_err(|e| WalletError::corrupt("keystore".into(), e.to_string()))?;
 		crate::files::write_private(&path, &json)?;
 		let wallet = Wallet { dir: dir.to_path_buf(), keys, state: State::born_at(birthday), steps: None, current: (1, 1) };
 		wallet.state.save(&state_path(dir), &wallet.keys)?;
@@ -90,9 +90,9 @@ impl Wallet {
 		let json = match std::fs::read(&path) {
 			Ok(json) => json,
 			Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(WalletError::NoWallet(dir.display().to_string())),
-			Err(e) => return Err(WalletError::Io(path.display().to_string(), e)),
+			Err(e) => return Err(WalletError::io(path.display().to_string(), e)),
 		};
-		serde_json::from_slice(&json).map_err(|e| WalletError::Corrupt(path.display().to_string(), e.to_string()))
+		serde_json::from_slice(&json).map_err(|e| WalletError::corrupt(path.display().to_string(), e.to_string()))
 	}
 
 	/// Record in the keystore of the wallet in `dir` the network it is used on (for a keystore
@@ -100,7 +100,7 @@ impl Wallet {
 	pub fn record_network(dir: &Path, network: Network) -> Result<(), WalletError> {
 		let mut keystore = Self::keystore(dir)?;
 		keystore.network = Some(network);
-		let json = serde_json::to_vec_pretty(&keystore).map_err(|e| WalletError::Corrupt("keystore".into(), e.to_string()))?;
+		let json = serde_json::to_vec_pretty(&keystore).map_err(|e| WalletError::corrupt("keystore".into(), e.to_string()))?;
 		Ok(crate::files::write_private(&keystore_path(dir), &json)?)
 	}
 
@@ -115,7 +115,7 @@ impl Wallet {
 		if keystore.account.is_none() && keystore.kind == crate::keystore::Kind::Spending {
 			keystore.account = crate::keystore::account_of(&keys)?;
 			let json =
-				serde_json::to_vec_pretty(&keystore).map_err(|e| WalletError::Corrupt("keystore".into(), e.to_string()))?;
+				serde_json::to_vec_pretty(&keystore).map_err(|e| WalletError::corrupt("keystore".into(), e.to_string()))?;
 			crate::files::write_private(&keystore_path(dir), &json)?;
 		}
 		let state = State::load(&state_path(dir), &keys)?.unwrap_or_default();
@@ -485,8 +485,8 @@ pub fn signer(uri: &str) -> Result<subxt_signer::sr25519::Keypair, WalletError> 
 /// public development seed and cached at `cache` (the derivation takes a while).
 pub fn proving_key(path: Option<&Path>, cache: &Path) -> Result<ProvingKey, WalletError> {
 	let read = |p: &Path| -> Result<ProvingKey, WalletError> {
-		let file = std::fs::File::open(p).map_err(|e| WalletError::Io(p.display().to_string(), e))?;
-		ProvingKey::read(std::io::BufReader::new(file)).map_err(|e| WalletError::Corrupt(p.display().to_string(), e.to_string()))
+		let file = std::fs::File::open(p).map_err(|e| WalletError::io(p.display().to_string(), e))?;
+		ProvingKey::read(std::io::BufReader::new(file)).map_err(|e| WalletError::corrupt(p.display().to_string(), e.to_string()))
 	};
 	if let Some(path) = path {
 		return read(path);
@@ -498,22 +498,23 @@ pub fn proving_key(path: Option<&Path>, cache: &Path) -> Result<ProvingKey, Wall
 	}
 	let key = ProvingKey::generate(zk_verifier::prover::DEV_SETUP_SEED).map_err(|e| WalletError::Prover(e.to_string()))?;
 	if let Some(dir) = cache.parent() {
-		std::fs::create_dir_all(dir).map_err(|e| WalletError::Io(dir.display().to_string(), e))?;
+		std::fs::create_dir_all(dir).map_err(|e| WalletError::io(dir.display().to_string(), e))?;
 	}
 	let tmp = cache.with_extension("tmp");
-	let file = std::fs::File::create(&tmp).map_err(|e| WalletError::Io(tmp.display().to_string(), e))?;
+	let file = std::fs::File::create(&tmp).map_err(|e| WalletError::io(tmp.display().to_string(), e))?;
 	key.write(std::io::BufWriter::new(file)).map_err(|e| WalletError::Prover(e.to_string()))?;
-	std::fs::rename(&tmp, cache).map_err(|e| WalletError::Io(cache.display().to_string(), e))?;
+	std::fs::rename(&tmp, cache).map_err(|e| WalletError::io(cache.display().to_string(), e))?;
 	Ok(key)
 }
 
 #[cfg(all(test, unix))]
 mod tests {
-	use super::*;
 	use std::os::unix::fs::PermissionsExt;
 
+	use super::*;
+
 	fn mode(path: &Path) -> u32 {
-		std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+		crate::files::mode(path).unwrap()
 	}
 
 	/// A new wallet's keystore and state: the owner's alone, even under a permissive umask.

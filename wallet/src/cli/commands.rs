@@ -74,9 +74,9 @@ pub(crate) fn password(file: Option<&Path>, confirm: bool) -> Result<String, Wal
 	if let Ok(password) = std::env::var("ZKSETTLE_PASSWORD") {
 		return Ok(password);
 	}
-	let first = rpassword::prompt_password("keystore password: ").map_err(|e| WalletError::Io("terminal".into(), e))?;
+	let first = rpassword::prompt_password("keystore password: ").map_err(|e| WalletError::io("terminal".into(), e))?;
 	if confirm {
-		let again = rpassword::prompt_password("again: ").map_err(|e| WalletError::Io("terminal".into(), e))?;
+		let again = rpassword::prompt_password("again: ").map_err(|e| WalletError::io("terminal".into(), e))?;
 		if again != first {
 			return Err(WalletError::BadEncoding("the passwords differ"));
 		}
@@ -90,7 +90,7 @@ fn secret_uri(file: Option<&Path>, var: &str, what: &str) -> Result<Option<Strin
 	match file {
 		Some(path) if path == Path::new("-") => rpassword::prompt_password(format!("{what} secret URI: "))
 			.map(Some)
-			.map_err(|e| WalletError::Io("terminal".into(), e)),
+			.map_err(|e| WalletError::io("terminal".into(), e)),
 		Some(path) => Ok(Some(read_secret(path)?)),
 		None => Ok(std::env::var(var).ok().filter(|uri| !uri.is_empty())),
 	}
@@ -129,7 +129,7 @@ fn progress() -> impl FnMut(u64, u64) {
 fn save_call(path: Option<&Path>, included: &Included) -> Result<(), WalletError> {
 	match path {
 		Some(path) => std::fs::write(path, format!("0x{}\n", hex::encode(&included.call)))
-			.map_err(|e| WalletError::Io(path.display().to_string(), e)),
+			.map_err(|e| WalletError::io(path.display().to_string(), e)),
 		None => Ok(()),
 	}
 }

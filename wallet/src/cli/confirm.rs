@@ -55,7 +55,7 @@ pub fn confirm(lines: &[String], yes: bool) -> Result<(), WalletError> {
 		stdin.lock().read_line(&mut answer)?;
 		Ok(answer)
 	};
-	let answer = ask().map_err(|e| WalletError::Io("terminal".into(), e))?;
+	let answer = ask().map_err(|e| WalletError::io("terminal".into(), e))?;
 	match answer.trim() {
 		"y" | "Y" | "yes" | "Yes" => Ok(()),
 		_ => Err(WalletError::Usage("not sent: declined".into())),

@@ -66,10 +66,10 @@ pub async fn restore(url: &str, dir: &Path, pw_file: Option<&Path>, birthday: u6
 	// Typed at a terminal, the words are not echoed (they are the wallet); piped in, read as
 	// one line.
 	let phrase = if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-		rpassword::prompt_password("mnemonic (not shown): ").map_err(|e| WalletError::Io("terminal".into(), e))?
+		rpassword::prompt_password("mnemonic (not shown): ").map_err(|e| WalletError::io("terminal".into(), e))?
 	} else {
 		let mut phrase = String::new();
-		std::io::stdin().read_line(&mut phrase).map_err(|e| WalletError::Io("stdin".into(), e))?;
+		std::io::stdin().read_line(&mut phrase).map_err(|e| WalletError::io("stdin".into(), e))?;
 		phrase
 	};
 	let network = network_of(url, network).await;
