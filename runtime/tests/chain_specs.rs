@@ -200,6 +200,7 @@ fn runtime_lock_closure(lock: &str) -> String {
 	struct Package<'a> {
 		name: &'a str,
 		version: &'a str,
+		/// Every line but the dependencies (name, version, source, checksum).
 		text: String,
 		dependencies: Vec<(&'a str, Option<&'a str>)>,
 	}
@@ -212,8 +213,6 @@ fn runtime_lock_closure(lock: &str) -> String {
 			continue;
 		}
 		let Some(package) = packages.last_mut() else { continue };
-		package.text.push_str(line);
-		package.text.push('\n');
 		if in_dependencies {
 			if line.starts_with(']') {
 				in_dependencies = false;
@@ -223,12 +222,18 @@ fn runtime_lock_closure(lock: &str) -> String {
 				let name = words.next().expect("a dependency has a name");
 				package.dependencies.push((name, words.next()));
 			}
-		} else if let Some(name) = line.strip_prefix("name = ") {
+			continue;
+		}
+		if line.starts_with("dependencies = [") {
+			in_dependencies = true;
+			continue;
+		}
+		package.text.push_str(line);
+		package.text.push('\n');
+		if let Some(name) = line.strip_prefix("name = ") {
 			package.name = name.trim_matches('"');
 		} else if let Some(version) = line.strip_prefix("version = ") {
 			package.version = version.trim_matches('"');
-		} else if line.starts_with("dependencies = [") {
-			in_dependencies = true;
 		}
 	}
 	let find = |name: &str, version: Option<&str>| {
@@ -244,7 +249,25 @@ fn runtime_lock_closure(lock: &str) -> String {
 			pending.extend(packages[index].dependencies.iter().map(|(name, version)| find(name, *version)));
 		}
 	}
-	let mut texts: Vec<&str> = reached.iter().map(|index| packages[*index].text.as_str()).collect();
+	// Each package with its dependencies resolved to name and version: Cargo writes a dependency
+	// as a bare name while one version of it is locked and with its version once a crate outside
+	// the runtime brings another, which changes nothing the runtime is built from.
+	let mut texts: Vec<String> = reached
+		.iter()
+		.map(|index| {
+			let package = &packages[*index];
+			let mut dependencies: Vec<String> = package
+				.dependencies
+				.iter()
+				.map(|(name, version)| {
+					let dependency = &packages[find(name, *version)];
+					format!("{} {}", dependency.name, dependency.version)
+				})
+				.collect();
+			dependencies.sort_unstable();
+			format!("{}dependencies = {dependencies:?}\n", package.text)
+		})
+		.collect();
 	texts.sort_unstable();
 	texts.concat()
 }
@@ -261,6 +284,12 @@ fn the_lock_closure_follows_dependencies_and_ignores_other_crates() {
 	assert!(!closure.contains("wallet"), "a crate the runtime does not depend on is left out");
 	let more = format!("{lock}\n[[package]]\nname = \"agent\"\nversion = \"0.1.0\"\n");
 	assert_eq!(runtime_lock_closure(&more), closure);
+	// Another crate bringing a second version of `a` makes Cargo write the runtime's dependency as
+	// `a 1.0.0`: the same build inputs, the same closure.
+	let second_a = lock.replace(" \"a\",\n]\n\n\t\t", " \"a 1.0.0\",\n]\n\n\t\t").replace("dependencies = [\n \"a\",", "dependencies = [\n \"a 1.0.0\",")
+		+ "\n[[package]]\nname = \"a\"\nversion = \"3.0.0\"\n\n[[package]]\nname = \"agent\"\nversion = \"0.1.0\"\ndependencies = [\n \"a 3.0.0\",\n]\n";
+	assert!(second_a.contains("\"a 1.0.0\""));
+	assert_eq!(runtime_lock_closure(&second_a), closure);
 
 	let manifest = "[workspace]\nmembers = [\n\t\"runtime\",\n\t\"node\",\n]\n\n[profile.release]\nopt-level = 3\n";
 	let fewer = "[workspace]\nmembers = [\n\t\"runtime\",\n]\n\n[profile.release]\nopt-level = 3\n";
