@@ -139,14 +139,20 @@ impl Chain {
 		Ok(info.map_or(0, |info| info.data.free))
 	}
 
-	/// The value of `pallet.entry` under `key` in the current state, decoded by field name
+	/// The value of `pallet.entry` under `key` in the state of the node's best block, decoded by field name
 	/// against the node's metadata; `None` where there is none.
 	pub async fn fetch<K, V>(&self, pallet: &str, entry: &str, key: K) -> Result<Option<V>, ClientError>
 	where
 		K: subxt::ext::frame_decode::storage::IntoEncodableValues + subxt::ext::frame_decode::storage::IntoDecodableValues,
 		V: scale_decode::DecodeAsType,
 	{
-		let at = self.client.at_current_block().await.map_err(node)?;
+		// At the best block, not the finalized one: what a transaction submitted now is checked
+		// against (funds that just arrived count), and on a relay-chain network finality lags the
+		// best block by several blocks.
+		let at = match self.rpc.chain_get_block_hash(None).await.map_err(node)? {
+			Some(best) => self.client.at_block(best).await.map_err(node)?,
+			None => self.client.at_current_block().await.map_err(node)?,
+		};
 		match at.storage().try_fetch(dynamic::storage::<K, V>(pallet, entry), key).await.map_err(node)? {
 			Some(value) => Ok(Some(value.decode().map_err(node)?)),
 			None => Ok(None),
