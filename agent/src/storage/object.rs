@@ -99,6 +99,9 @@ fn storage_error(location: &str, e: impl std::fmt::Display) -> AgentError {
 pub struct ObjectStorage {
 	location: Location,
 	store: Arc<dyn ObjectStore>,
+	/// The latest index this process read or wrote (`None`: not read yet), so that a write does
+	/// not read the index back from the bucket every time.
+	latest: Arc<tokio::sync::Mutex<Option<Option<u32>>>>,
 }
 
 impl ObjectStorage {
@@ -129,7 +132,7 @@ impl ObjectStorage {
 			},
 			_ => return Err(AgentError::Config(format!("{announced}: not an s3:// or gs:// location"))),
 		};
-		Ok(ObjectStorage { location, store })
+		Ok(ObjectStorage { location, store, latest: Arc::default() })
 	}
 
 	/// The location, as announced.
@@ -146,6 +149,37 @@ impl ObjectStorage {
 	pub async fn put(&self, name: &str, bytes: Vec<u8>) -> Result<(), AgentError> {
 		let key = Path::from(self.location.key(name));
 		self.store.put(&key, PutPayload::from(bytes)).await.map_err(|e| storage_error(&self.location.announced(), e))?;
+		Ok(())
+	}
+
+	/// The latest index published: read from the bucket once, then the one this process wrote.
+	pub async fn latest_index(&self) -> Result<Option<u32>, AgentError> {
+		let mut latest = self.latest.lock().await;
+		if let Some(known) = *latest {
+			return Ok(known);
+		}
+		let name = self.names().latest_index();
+		let read = match self.get(name).await? {
+			None => None,
+			Some(bytes) => Some(
+				super::parse_index(&bytes)
+					.ok_or_else(|| AgentError::Validator(self.location.announced(), format!("{name}: not an index")))?,
+			),
+		};
+		*latest = Some(read);
+		Ok(read)
+	}
+
+	/// Publish the checkpoint file `bytes` of leaf `index`, then move the latest index to it if
+	/// it is the highest: a reader that sees the index finds the checkpoint it names.
+	pub async fn write_checkpoint(&self, index: u32, bytes: Vec<u8>) -> Result<(), AgentError> {
+		let names = self.names();
+		self.put(&names.checkpoint(index), bytes).await?;
+		if self.latest_index().await?.is_none_or(|latest| index > latest) {
+			let mut latest = self.latest.lock().await;
+			self.put(names.latest_index(), index.to_string().into_bytes()).await?;
+			*latest = Some(Some(index));
+		}
 		Ok(())
 	}
 

@@ -7,7 +7,7 @@ use super::{
 	announcement_json, checkpoint_json,
 	location::Location,
 	object::{Credentials, ObjectStorage},
-	parse_checkpoint, parse_index, LocalStorage,
+	parse_checkpoint, LocalStorage,
 };
 use crate::{signer::ValidatorKey, validator::SignedCheckpoint, AgentError};
 
@@ -58,15 +58,7 @@ impl Publisher {
 	pub async fn latest_index(&self) -> Result<Option<u32>, AgentError> {
 		match self {
 			Publisher::Local(local) => local.latest_index(),
-			Publisher::Object(object) => {
-				let name = object.names().latest_index();
-				match object.get(name).await? {
-					None => Ok(None),
-					Some(bytes) => parse_index(&bytes)
-						.map(Some)
-						.ok_or_else(|| AgentError::Validator(object.location().announced(), format!("{name}: not an index"))),
-				}
-			},
+			Publisher::Object(object) => object.latest_index().await,
 		}
 	}
 
@@ -75,14 +67,7 @@ impl Publisher {
 	pub async fn write(&self, signed: &SignedCheckpoint) -> Result<(), AgentError> {
 		match self {
 			Publisher::Local(local) => local.write(signed),
-			Publisher::Object(object) => {
-				let names = object.names();
-				object.put(&names.checkpoint(signed.index), checkpoint_json(signed)?).await?;
-				if self.latest_index().await?.is_none_or(|latest| signed.index > latest) {
-					object.put(names.latest_index(), signed.index.to_string().into_bytes()).await?;
-				}
-				Ok(())
-			},
+			Publisher::Object(object) => object.write_checkpoint(signed.index, checkpoint_json(signed)?).await,
 		}
 	}
 
