@@ -1,19 +1,22 @@
 //! The chain specs in `chain-specs/` are exactly what this runtime's presets build.
 //!
+//! `scripts/gen-chain-specs.sh` writes the specs with the SDK's chain-spec builder
+//! (`zksettle-node chain-spec-builder create … named-preset`, then `convert-to-raw`: the genesis
+//! built by executing the wasm) from a reproducible build of the runtime. This test checks them:
 //! `cargo test -p zksettle-runtime --test chain_specs` fails when a committed spec is stale:
-//! - its genesis (plain patch and raw storage) differs from what the preset builds now, or
+//! - its plain genesis (the preset's patch) differs from what the preset is now, or its raw
+//!   storage from what the preset builds natively around the spec's code (which also
+//!   cross-checks the builder's execution of the wasm against the native runtime), or
 //! - a source file the runtime's wasm is compiled from changed since the spec's code was built
 //!   (`chain-specs/runtime-sources.txt` lists each file's hash).
 //!
-//! The second check stands in for comparing the wasm itself: a wasm built from another checkout
-//! path or by another compiler differs in its bytes (symbol hashes and panic locations embed
-//! paths), so "same bytes" would flag a fresh clone as stale. "Same inputs" does not.
+//! The second check stands in for rebuilding the wasm: that takes minutes and a fixed build path
+//! (`scripts/build-runtime.sh`), too slow for the test command. "Same inputs" is what it checks.
 //!
-//! `scripts/gen-chain-specs.sh` regenerates the specs (this test with `ZKSETTLE_BLESS_SPECS=1` and
-//! the `metadata-hash` feature, so that the committed runtime lets hardware wallets sign).
+//! With `ZKSETTLE_BLESS_SOURCES=1` (the script sets it) the test first records the sources of the
+//! code the committed specs carry.
 
 use polkadot_sdk::{sp_core, sp_genesis_builder, sp_io, sp_maybe_compressed_blob};
-use serde::Serialize;
 use serde_json::Value;
 use std::{
 	collections::BTreeMap,
@@ -22,36 +25,20 @@ use std::{
 };
 use zksettle_runtime::{genesis_config_presets, PARACHAIN_ID};
 
-/// One spec this repository ships.
+/// One spec this repository ships: `chain-specs/<file>.json` (raw) and
+/// `chain-specs/<file>.plain.json`, built from the runtime's preset `preset`.
 struct SpecDef {
-	/// `chain-specs/<file>.json` (raw) and `chain-specs/<file>.plain.json`.
 	file: &'static str,
-	name: &'static str,
-	id: &'static str,
-	chain_type: &'static str,
 	preset: &'static str,
 }
 
 const SPECS: [SpecDef; 2] = [
-	SpecDef {
-		file: "dev",
-		name: "zkSettle Development",
-		id: "zksettle_dev",
-		chain_type: "Development",
-		preset: sp_genesis_builder::DEV_RUNTIME_PRESET,
-	},
-	SpecDef {
-		file: "local",
-		name: "zkSettle Local Testnet",
-		id: "zksettle_local",
-		chain_type: "Local",
-		preset: sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET,
-	},
+	SpecDef { file: "dev", preset: sp_genesis_builder::DEV_RUNTIME_PRESET },
+	SpecDef { file: "local", preset: sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET },
 ];
 
 /// The relay chain of both networks (the spec extension read by the omni node).
 const RELAY_CHAIN: &str = "rococo-local";
-const PROTOCOL_ID: &str = "zksettle";
 const SOURCES_FILE: &str = "runtime-sources.txt";
 
 /// The source trees the runtime's wasm is compiled from, relative to the workspace root.
@@ -65,26 +52,6 @@ const RUNTIME_PACKAGE: &str = "zksettle-runtime";
 /// Directories the wasm is not compiled from: tests, benchmarks, examples, build output, and
 /// the fuzzer (`zk-verifier/fuzz`, its own workspace; its corpus grows with every run).
 const SKIPPED_DIRS: [&str; 5] = ["tests", "benches", "examples", "target", "fuzz"];
-
-/// The JSON layout `sc-chain-spec` writes, with the omni node's
-/// `relay_chain`/`para_id` extension.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ChainSpecJson {
-	name: &'static str,
-	id: &'static str,
-	chain_type: &'static str,
-	boot_nodes: Vec<String>,
-	telemetry_endpoints: Option<()>,
-	protocol_id: &'static str,
-	properties: Value,
-	#[serde(rename = "relay_chain")]
-	relay_chain: &'static str,
-	#[serde(rename = "para_id")]
-	para_id: u32,
-	code_substitutes: BTreeMap<String, String>,
-	genesis: Value,
-}
 
 fn workspace_root() -> PathBuf {
 	Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("runtime/ has a parent").to_path_buf()
@@ -104,37 +71,6 @@ fn unhex(s: &str) -> Vec<u8> {
 		.step_by(2)
 		.map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex digit"))
 		.collect()
-}
-
-/// The spec `def` with runtime `code`: plain (code + preset patch) and raw (genesis storage).
-fn build(def: &SpecDef, code: &[u8]) -> (Value, Value) {
-	let preset_id = def.preset.into();
-	let patch: Value = serde_json::from_slice(&genesis_config_presets::get_preset(&preset_id).expect("preset exists"))
-		.expect("preset is JSON");
-	let mut storage = genesis_config_presets::preset_storage(&preset_id).expect("preset builds");
-	assert!(storage.children_default.is_empty(), "no child tries at genesis");
-	storage.top.insert(sp_core::storage::well_known_keys::CODE.to_vec(), code.to_vec());
-	let top: BTreeMap<String, String> = storage.top.iter().map(|(k, v)| (hex(k), hex(v))).collect();
-
-	let spec = |genesis: Value| {
-		serde_json::to_value(ChainSpecJson {
-			name: def.name,
-			id: def.id,
-			chain_type: def.chain_type,
-			boot_nodes: vec![],
-			telemetry_endpoints: None,
-			protocol_id: PROTOCOL_ID,
-			properties: serde_json::json!({ "ss58Format": 42, "tokenDecimals": 12, "tokenSymbol": "ZKS" }),
-			relay_chain: RELAY_CHAIN,
-			para_id: PARACHAIN_ID,
-			code_substitutes: BTreeMap::new(),
-			genesis,
-		})
-		.expect("serialises")
-	};
-	let plain = spec(serde_json::json!({ "runtimeGenesis": { "code": hex(code), "patch": patch } }));
-	let raw = spec(serde_json::json!({ "raw": { "top": top, "childrenDefault": {} } }));
-	(plain, raw)
 }
 
 /// `<blake2-256 hex>  <path>` for every file the wasm is compiled from, sorted by path.
@@ -302,38 +238,35 @@ fn spec_path(file: &str, plain: bool) -> PathBuf {
 	workspace_root().join("chain-specs").join(if plain { format!("{file}.plain.json") } else { format!("{file}.json") })
 }
 
-fn write_json(path: &Path, value: &Value) {
-	let mut text = serde_json::to_string_pretty(value).expect("serialises");
-	text.push('\n');
-	fs::write(path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
-}
-
 fn read_json(path: &Path) -> Value {
 	let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}; run scripts/gen-chain-specs.sh", path.display()));
 	serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Regenerate every spec from the wasm of this build.
-fn bless() {
-	assert!(
-		cfg!(feature = "metadata-hash"),
-		"bless with --features metadata-hash: the shipped runtime must carry its metadata hash"
-	);
-	let bloaty = zksettle_runtime::WASM_BINARY_BLOATY.expect("built with the wasm (unset SKIP_WASM_BUILD)");
-	// The uncompacted blob is valid as it is (the wasm32v1-none target emits MVP instructions
-	// only); zstd brings it to a size a spec can carry. The bloaty blob rather than WASM_BINARY:
-	// it is the same in debug and release builds of this crate.
-	let code = sp_maybe_compressed_blob::compress_strongly(bloaty, sp_maybe_compressed_blob::CODE_BLOB_BOMB_LIMIT)
-		.expect("the runtime fits the code bomb limit");
-	for def in &SPECS {
-		let (plain, raw) = build(def, &code);
-		write_json(&spec_path(def.file, true), &plain);
-		write_json(&spec_path(def.file, false), &raw);
+
+/// The spec's fields besides its genesis: the same in the plain and the raw form.
+fn header(spec: &Value) -> Value {
+	let mut header = spec.clone();
+	if let Some(fields) = header.as_object_mut() {
+		fields.remove("genesis");
 	}
+	header
+}
+
+/// The raw genesis storage the preset builds natively around `code`, as the spec writes it.
+fn preset_raw_storage(preset: &str, code: &[u8]) -> BTreeMap<String, String> {
+	let mut storage = genesis_config_presets::preset_storage(&preset.into()).expect("preset builds");
+	assert!(storage.children_default.is_empty(), "no child tries at genesis");
+	storage.top.insert(sp_core::storage::well_known_keys::CODE.to_vec(), code.to_vec());
+	storage.top.iter().map(|(k, v)| (hex(k), hex(v))).collect()
+}
+
+/// Record the sources of the committed specs' code (`scripts/gen-chain-specs.sh`, after the
+/// chain-spec builder wrote the specs from a build of these sources).
+fn bless_sources(code_hash: &str) {
 	let header = format!(
-		"# The runtime code in chain-specs/*.json (blake2-256 {}) was built from these files.\n\
+		"# The runtime code in chain-specs/*.json (blake2-256 {code_hash}) was built from these files.\n\
 		 # Regenerate with scripts/gen-chain-specs.sh after changing any of them.\n",
-		hex(&sp_io::hashing::blake2_256(&code)),
 	);
 	fs::write(workspace_root().join("chain-specs").join(SOURCES_FILE), header + &source_manifest())
 		.expect("writing the source manifest");
@@ -341,38 +274,61 @@ fn bless() {
 
 #[test]
 fn committed_chain_specs_are_current() {
-	if std::env::var_os("ZKSETTLE_BLESS_SPECS").is_some() {
-		bless();
-	}
-
 	// Genesis: each committed spec is what its preset builds, around the committed code.
 	let mut code_hash = None;
 	for def in &SPECS {
-		let committed_plain = read_json(&spec_path(def.file, true));
-		let committed_raw = read_json(&spec_path(def.file, false));
-		let code = unhex(committed_plain["genesis"]["runtimeGenesis"]["code"].as_str().expect("plain spec has code"));
+		let plain = read_json(&spec_path(def.file, true));
+		let raw = read_json(&spec_path(def.file, false));
+		assert_eq!(header(&plain), header(&raw), "chain-specs/{}: the plain and raw specs describe the same chain", def.file);
+		assert_eq!(plain["para_id"], PARACHAIN_ID, "chain-specs/{}: para id", def.file);
+		assert_eq!(plain["relay_chain"], RELAY_CHAIN, "chain-specs/{}: relay chain", def.file);
+
+		let genesis = &plain["genesis"]["runtimeGenesis"];
+		let code = unhex(genesis["code"].as_str().expect("plain spec has code"));
 		let wasm = sp_maybe_compressed_blob::decompress(&code, sp_maybe_compressed_blob::CODE_BLOB_BOMB_LIMIT)
 			.expect("spec code is valid (compressed) wasm");
 		assert!(wasm.len() > code.len() && wasm.starts_with(b"\0asm"), "spec code is zstd-compressed wasm");
-		let (plain, raw) = build(def, &code);
+
+		let preset: Value = serde_json::from_slice(
+			&genesis_config_presets::get_preset(&def.preset.into()).expect("preset exists"),
+		)
+		.expect("preset is JSON");
 		assert!(
-			committed_plain == plain,
-			"chain-specs/{}.plain.json is stale: its preset builds another genesis; run scripts/gen-chain-specs.sh",
-			def.file
+			genesis["patch"] == preset,
+			"chain-specs/{}.plain.json is stale: the preset {} is now another patch; run scripts/gen-chain-specs.sh",
+			def.file,
+			def.preset
 		);
+
+		let expected = preset_raw_storage(def.preset, &code);
+		let top: BTreeMap<String, String> =
+			serde_json::from_value(raw["genesis"]["raw"]["top"].clone()).expect("raw spec has top storage");
+		let differing: std::collections::BTreeSet<&String> = expected
+			.keys()
+			.chain(top.keys())
+			.filter(|key| expected.get(*key) != top.get(*key))
+			.collect();
 		assert!(
-			committed_raw == raw,
-			"chain-specs/{}.json is stale: its genesis storage differs from the preset's; run scripts/gen-chain-specs.sh",
-			def.file
+			differing.is_empty(),
+			"chain-specs/{}.json is stale: {} genesis storage keys differ from what the preset builds ({:?}…); \
+			 run scripts/gen-chain-specs.sh",
+			def.file,
+			differing.len(),
+			differing.first()
 		);
+		assert_eq!(raw["genesis"]["raw"]["childrenDefault"], serde_json::json!({}), "no child tries at genesis");
+
 		let hash = hex(&sp_io::hashing::blake2_256(&code));
 		assert!(code_hash.get_or_insert(hash.clone()) == &hash, "all specs carry the same runtime");
 	}
 
 	// Code: built from the sources as they are now.
+	let code_hash = code_hash.expect("at least one spec");
+	if std::env::var_os("ZKSETTLE_BLESS_SOURCES").is_some() {
+		bless_sources(&code_hash);
+	}
 	let manifest = fs::read_to_string(workspace_root().join("chain-specs").join(SOURCES_FILE))
 		.expect("chain-specs/runtime-sources.txt exists");
-	let code_hash = code_hash.expect("at least one spec");
 	assert!(
 		manifest.lines().next().is_some_and(|line| line.contains(&code_hash)),
 		"chain-specs/{SOURCES_FILE} describes another runtime code than the specs carry ({code_hash})"
