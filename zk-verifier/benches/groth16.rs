@@ -20,6 +20,11 @@ fn benches(c: &mut Criterion) {
 	let mut group = c.benchmark_group("transfer");
 	group.sample_size(10);
 	group.bench_function("prove", |b| b.iter(|| pk.prove(&witness).expect("valid witness")));
+	// The `groth16` crate's own prover (`bellman`'s multi-exponentiation), side by side.
+	group.bench_function("prove (groth16 crate)", |b| {
+		let mut rng = <rand_chacha::ChaCha20Rng as rand_chacha::rand_core::SeedableRng>::seed_from_u64(0);
+		b.iter(|| pk.prove_reference_with_rng(&witness, &mut rng).expect("valid witness"))
+	});
 	group.finish();
 
 	let witnesses: Vec<_> = (0..64).map(|seed| common::transfer(seed, 1000 + seed, 7)).collect();

@@ -1,6 +1,7 @@
-//! Key generation and proving with the `groth16` crate, and the bridge to this crate's
-//! verifier: keys and proofs cross between the two only as bytes, in the `groth16` encodings,
-//! which is exactly what the runtime receives.
+//! Key generation with the `groth16` crate, proving with its computation and a faster
+//! multi-exponentiation ([`prove`], on `blst`), and the bridge to this crate's verifier: keys and
+//! proofs cross between the two only as bytes, in the `groth16` encodings, which is exactly what
+//! the runtime receives.
 //!
 //! # Setup
 //!
@@ -10,7 +11,11 @@
 //! needs keys from a multi-party ceremony (Powers of Tau plus a circuit-specific phase, as Zcash
 //! Sapling did), installed through the pallet's governed key registry.
 
-use alloc::vec::Vec;
+mod assignment;
+mod msm;
+mod prove;
+
+use alloc::{sync::Arc, vec::Vec};
 use bellman::{gadgets::test::TestConstraintSystem, Circuit, SynthesisError};
 use bls12_381::{Bls12, Scalar};
 use rand_chacha::{
@@ -24,6 +29,7 @@ use crate::{
 	public_inputs::AMOUNT_BITS,
 	Error, Proof, VerifyingKey,
 };
+use msm::MsmError;
 
 /// The public seed of the development networks' setup. Never use keys from it with real value.
 pub const DEV_SETUP_SEED: [u8; 32] = *b"zkSettle dev setup: INSECURE v2!";
@@ -75,6 +81,10 @@ pub enum ProverError {
 	Randomness,
 	/// The development setup failed (it is deterministic, so it fails every time it is tried).
 	DevSetup,
+	/// The proving key is not the transfer circuit's (its queries have other sizes).
+	KeyMismatch,
+	/// A multi-exponentiation could not run (a bug if it happens: the key's points were checked).
+	Msm(MsmError),
 }
 
 impl core::fmt::Display for ProverError {
@@ -86,6 +96,8 @@ impl core::fmt::Display for ProverError {
 			ProverError::Io(e) => write!(f, "key i/o failed: {e}"),
 			ProverError::Randomness => write!(f, "no operating-system randomness"),
 			ProverError::DevSetup => write!(f, "the development setup failed"),
+			ProverError::KeyMismatch => write!(f, "the proving key is not the transfer circuit's"),
+			ProverError::Msm(e) => write!(f, "multi-exponentiation failed: {e}"),
 		}
 	}
 }
@@ -98,16 +110,24 @@ impl From<SynthesisError> for ProverError {
 	}
 }
 
+impl From<MsmError> for ProverError {
+	fn from(e: MsmError) -> Self {
+		ProverError::Msm(e)
+	}
+}
+
 impl From<WitnessError> for ProverError {
 	fn from(e: WitnessError) -> Self {
 		ProverError::Witness(e)
 	}
 }
 
-/// The Groth16 parameters of the transfer circuit.
+/// The Groth16 parameters of the transfer circuit, and their queries in the form the fast
+/// multi-exponentiation reads (converted once, here).
 #[derive(Clone)]
 pub struct ProvingKey {
 	params: groth16::Parameters<Bls12>,
+	bases: Arc<prove::Bases>,
 }
 
 impl ProvingKey {
@@ -121,7 +141,13 @@ impl ProvingKey {
 	/// Run the setup with the given randomness.
 	pub fn generate_with_rng<R: Rng + CryptoRng>(rng: &mut R) -> Result<Self, ProverError> {
 		let params = groth16::generate_random_parameters::<Bls12, _, _>(TransferCircuit::default(), rng)?;
-		Ok(ProvingKey { params })
+		Self::from_params(params)
+	}
+
+	/// Wrap `groth16` parameters.
+	pub fn from_params(params: groth16::Parameters<Bls12>) -> Result<Self, ProverError> {
+		let bases = Arc::new(prove::Bases::new(&params)?);
+		Ok(ProvingKey { params, bases })
 	}
 
 	/// Serialise (the `groth16::Parameters::write` format).
@@ -132,7 +158,7 @@ impl ProvingKey {
 	/// Deserialise, checking every point.
 	pub fn read<R: std::io::Read>(reader: R) -> Result<Self, ProverError> {
 		let params = groth16::Parameters::read(reader, true).map_err(ProverError::Io)?;
-		Ok(ProvingKey { params })
+		Self::from_params(params)
 	}
 
 	/// The `groth16` parameters.
@@ -165,7 +191,26 @@ impl ProvingKey {
 	/// Prove a transfer with the given randomness, after checking the witness natively.
 	pub fn prove_with_rng<R: Rng + CryptoRng>(&self, witness: &TransferWitness, rng: &mut R) -> Result<Proof, ProverError> {
 		check_witness(witness)?;
+		let (r, s) = prove::randomisers(rng);
+		let circuit = TransferCircuit { witness: Some(witness.clone()) };
+		Self::encode(&prove::create_proof(circuit, &self.params, &self.bases, r, s)?)
+	}
+
+	/// [`ProvingKey::prove_with_rng`] by the `groth16` crate's prover alone (`bellman`'s
+	/// multi-exponentiation): the reference the fast prover is checked and measured against.
+	/// The same randomness gives the same proof.
+	pub fn prove_reference_with_rng<R: Rng + CryptoRng>(
+		&self,
+		witness: &TransferWitness,
+		rng: &mut R,
+	) -> Result<Proof, ProverError> {
+		check_witness(witness)?;
 		let proof = groth16::create_random_proof(TransferCircuit { witness: Some(witness.clone()) }, &self.params, rng)?;
+		Self::encode(&proof)
+	}
+
+	/// A `groth16` proof in its encoding, decoded by this crate's (runtime) decoder.
+	fn encode(proof: &groth16::Proof<Bls12>) -> Result<Proof, ProverError> {
 		let mut bytes = Vec::with_capacity(crate::PROOF_SIZE);
 		proof.write(&mut bytes).map_err(ProverError::Io)?;
 		Proof::from_bytes(&bytes).map_err(ProverError::Encoding)

@@ -133,3 +133,23 @@ fn committed_dev_verifying_key_is_derived_from_the_dev_seed() {
 	assert_eq!(zk_verifier::DEV_TRANSFER_VERIFYING_KEY, &derived[..]);
 	assert_eq!(derived.len(), zk_verifier::verifying_key_len(zk_verifier::public_inputs::TRANSFER_INPUTS));
 }
+
+/// The prover's multi-exponentiation runs on `blst`; the `groth16` crate's prover (on `bellman`)
+/// is the reference. With the same randomness they must give the same proof, byte for byte, for
+/// different statements (spends of one and of two notes, a public amount in and out).
+#[test]
+fn the_fast_prover_gives_the_groth16_crates_proofs_byte_for_byte() {
+	use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
+	let pk = common::proving_key();
+	let pvk = pk.verifying_key().unwrap().prepare();
+	for (seed, a, b) in [(1u64, 40u64, 2u64), (2, 0, 9), (3, 1_000_000, 1)] {
+		let witness = common::transfer(seed, a, b);
+		let fast = pk.prove_with_rng(&witness, &mut ChaCha20Rng::seed_from_u64(seed)).unwrap();
+		let reference = pk.prove_reference_with_rng(&witness, &mut ChaCha20Rng::seed_from_u64(seed)).unwrap();
+		assert_eq!(fast.to_uncompressed_bytes(), reference.to_uncompressed_bytes(), "seed {seed}");
+		assert_eq!(verify(&pvk, &fast, &witness.public.to_scalars()), Ok(()));
+		// Other randomness, another proof of the same statement.
+		let other = pk.prove_with_rng(&witness, &mut ChaCha20Rng::seed_from_u64(seed + 100)).unwrap();
+		assert_ne!(other.to_uncompressed_bytes(), fast.to_uncompressed_bytes());
+	}
+}
