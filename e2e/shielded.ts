@@ -30,7 +30,7 @@ async function totalShielded(api: ApiPromise): Promise<bigint> {
 }
 
 export async function shielded(api: ApiPromise, log: (line: string) => void, endpoint: string): Promise<void> {
-  const { base, wallet, secret, remove } = scratchWallets(endpoint);
+  const { base, wallet, watch, secret, remove } = scratchWallets(endpoint);
   try {
     await wallet('alice', ['restore'], `${mnemonicGenerate(24)}\n`);
     await wallet('bob', ['restore'], `${mnemonicGenerate(24)}\n`);
@@ -51,10 +51,29 @@ export async function shielded(api: ApiPromise, log: (line: string) => void, end
     check(aliceSpent > 100n * UNIT, `//Alice paid ${aliceSpent}, expected 100 ZKS plus a fee`);
     check((await totalShielded(api)) - totalBefore === 100n * UNIT, 'the pool did not take exactly 100 ZKS');
 
-    // 2. Private transfer.
-    started = Date.now();
-    log((await wallet('alice', ['send', '--yes', '40', bobAddress])).trim());
-    log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    // 2. Private transfer, which Bob's `zksettle watch` reports as it happens: pending as soon as
+    // a best block holds it, then final. (On a development node the omni node's dev seal
+    // finalizes each block as it makes it, so there the note is final at once.)
+    const bobWatch = watch('bob');
+    try {
+      started = Date.now();
+      log((await wallet('alice', ['send', '--yes', '40', bobAddress])).trim());
+      log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      const isForty = (e: { direction: string; amount: string }) => e.direction === 'received' && BigInt(e.amount) === 40n * UNIT;
+      const final = await bobWatch.until((e) => e.status === 'final' && isForty(e), 120_000);
+      const pending = bobWatch.events.find((e) => e.status === 'pending' && isForty(e));
+      const relayNetwork = !(await api.rpc.system.chainType()).isDevelopment;
+      if (relayNetwork) {
+        check(pending !== undefined, `Bob's watch reported the 40 ZKS only when final: ${JSON.stringify(bobWatch.events)}`);
+      }
+      check(pending === undefined || (pending.at <= final.at && pending.block === final.block), 'pending after final, or in another block');
+      log(
+        `  Bob's watch: ${pending ? `pending in #${pending.block} ${((pending.at - started) / 1000).toFixed(1)} s after the send began, ` : ''}` +
+          `final ${((final.at - started) / 1000).toFixed(1)} s`,
+      );
+    } finally {
+      bobWatch.stop();
+    }
 
     // 3. Bob discovers the note; a watch-only wallet sees the same.
     const bobBalance = await wallet('bob', ['balance']);

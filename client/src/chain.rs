@@ -76,9 +76,26 @@ impl Chain {
 	/// Call the runtime API `function` (e.g. `SettlementApi_order`) with SCALE-encoded `args` at
 	/// the finalized head, and decode its result.
 	pub async fn runtime_api<R: Decode>(&self, function: &str, args: &[u8]) -> Result<R, ClientError> {
-		let at = self.client.at_current_block().await.map_err(node)?;
+		self.runtime_api_at(None, function, args).await
+	}
+
+	/// [`Chain::runtime_api`] in the state of block `at` (the finalized head if `None`).
+	pub async fn runtime_api_at<R: Decode>(&self, at: Option<H256>, function: &str, args: &[u8]) -> Result<R, ClientError> {
+		let at = match at {
+			Some(hash) => self.client.at_block(hash).await.map_err(node)?,
+			None => self.client.at_current_block().await.map_err(node)?,
+		};
 		let bytes = at.runtime_apis().call_raw(function, Some(args)).await.map_err(node)?;
 		R::decode(&mut &bytes[..]).map_err(node)
+	}
+
+	/// The node's best block: its number and hash (included, not necessarily final).
+	pub async fn best(&self) -> Result<(u64, H256), ClientError> {
+		let header = self.rpc.chain_get_header(None).await.map_err(node)?;
+		let header = header.ok_or_else(|| ClientError::Node("the node has no best block".into()))?;
+		let number = u64::from(header.number);
+		let hash = self.block_hash(number).await?.ok_or_else(|| ClientError::Node(format!("no hash for best block {number}")))?;
+		Ok((number, hash))
 	}
 
 	/// The latest finalized block number.

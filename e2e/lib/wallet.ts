@@ -1,7 +1,7 @@
 // The `zksettle` wallet CLI as the suites drive it: wallets by name in one scratch directory,
 // each command run to completion, a failure reported with the wallet's own message.
 // The binary is $ZKSETTLE_WALLET_BIN, else $CARGO_TARGET_DIR/release/zksettle.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,9 +24,27 @@ export type WalletCli = (name: string, args: string[], input?: string) => Promis
 /** Wallets in a fresh scratch directory against `endpoint`; `remove` deletes them. `secret(uri)`
  *  writes a secret URI to a file only its owner can read, as the wallet takes a payer's or a
  *  relayer's secret (`--suri-file`, `--relayer-file`), and returns its path. */
+/** One event of `zksettle watch --json`. */
+export interface WatchEvent {
+  status: 'pending' | 'final' | 'dropped';
+  direction: 'received' | 'spent';
+  block: number;
+  amount: string;
+  at: number;
+}
+
+/** A running `zksettle watch --json`: the events so far (with the time each was read). */
+export interface Watcher {
+  events: WatchEvent[];
+  /** Resolves once an event satisfies `pred`; fails after `timeoutMs`. */
+  until: (pred: (e: WatchEvent) => boolean, timeoutMs: number) => Promise<WatchEvent>;
+  stop: () => void;
+}
+
 export function scratchWallets(endpoint: string): {
   base: string;
   wallet: WalletCli;
+  watch: (name: string) => Watcher;
   secret: (uri: string) => string;
   remove: () => void;
 } {
@@ -53,5 +71,34 @@ export function scratchWallets(endpoint: string): {
     chmodSync(path, 0o600);
     return path;
   };
-  return { base, wallet, secret, remove: () => rmSync(base, { recursive: true, force: true }) };
+  const watch = (name: string): Watcher => {
+    const child = spawn(walletBin(), ['--wallet', join(base, name), 'watch', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const events: WatchEvent[] = [];
+    let buffered = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline).trim();
+        buffered = buffered.slice(newline + 1);
+        if (line) events.push({ ...(JSON.parse(line) as Omit<WatchEvent, 'at'>), at: Date.now() });
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const until = async (pred: (e: WatchEvent) => boolean, timeoutMs: number): Promise<WatchEvent> => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = events.find(pred);
+        if (found) return found;
+        if (child.exitCode !== null) fail(`zksettle watch exited (${child.exitCode}): ${stderr.trim()}`);
+        if (Date.now() > deadline) fail(`zksettle watch: no such event within ${timeoutMs / 1000} s; saw ${JSON.stringify(events)}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    return { events, until, stop: () => child.kill() };
+  };
+  return { base, wallet, watch, secret, remove: () => rmSync(base, { recursive: true, force: true }) };
 }

@@ -7,7 +7,7 @@
 use std::str::FromStr;
 
 use codec::{Decode, Encode};
-use subxt::{dynamic, utils::AccountId32};
+use subxt::{dynamic, utils::{AccountId32, H256}};
 use zk_verifier::Scalar;
 
 pub use zksettle_client::chain::{Header, Included};
@@ -49,14 +49,16 @@ impl Chain {
 		Ok(self.0.runtime_api(function, args).await?)
 	}
 
-	/// Up to `count` leaves of the note tree from `start` (`ShieldedPoolApi::leaves`).
-	pub async fn leaves(&self, start: u64, count: u32) -> Result<Vec<[u8; 32]>, WalletError> {
-		self.runtime_api("ShieldedPoolApi_leaves", &(start, count).encode()).await
+	/// Up to `count` leaves of the note tree from `start` (`ShieldedPoolApi::leaves`), in the
+	/// state of block `at` (the finalized head if `None`).
+	pub async fn leaves(&self, at: Option<H256>, start: u64, count: u32) -> Result<Vec<[u8; 32]>, WalletError> {
+		Ok(self.0.runtime_api_at(at, "ShieldedPoolApi_leaves", &(start, count).encode()).await?)
 	}
 
-	/// Up to `count` roots of complete subtrees from subtree `start` (`ShieldedPoolApi::subtree_roots`).
-	pub async fn subtree_roots(&self, start: u64, count: u32) -> Result<Vec<[u8; 32]>, WalletError> {
-		self.runtime_api("ShieldedPoolApi_subtree_roots", &(start, count).encode()).await
+	/// Up to `count` roots of complete subtrees from subtree `start` (`ShieldedPoolApi::subtree_roots`),
+	/// in the state of block `at` (the finalized head if `None`).
+	pub async fn subtree_roots(&self, at: Option<H256>, start: u64, count: u32) -> Result<Vec<[u8; 32]>, WalletError> {
+		Ok(self.0.runtime_api_at(at, "ShieldedPoolApi_subtree_roots", &(start, count).encode()).await?)
 	}
 
 	/// The note tree's current root.

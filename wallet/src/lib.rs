@@ -29,6 +29,7 @@ pub mod error;
 pub mod keys;
 pub mod keystore;
 pub mod note_encryption;
+pub mod pending;
 pub mod proposal;
 pub mod scan;
 pub mod store;

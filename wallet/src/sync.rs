@@ -11,6 +11,7 @@
 //! sync resumes where it was.
 
 use futures::{stream, StreamExt, TryStreamExt};
+use subxt::utils::H256;
 use zk_verifier::{merkle::Frontier, Scalar};
 
 use crate::{
@@ -18,6 +19,7 @@ use crate::{
 	compact::{pool_txs, CompactBlock, NotesDigest},
 	error::WalletError,
 	keys::Keys,
+	pending::Pending,
 	store::{Rewound, State, Tip},
 };
 
@@ -62,15 +64,16 @@ fn scalars(bytes: &[[u8; 32]]) -> Result<Vec<Scalar>, WalletError> {
 		.collect()
 }
 
-/// Leaves `start..end` of the tree, fetched in aligned chunks of [`CHUNK`], [`IN_FLIGHT`] at a
-/// time; an error if the tree does not hold them all.
-pub async fn leaves(chain: &Chain, start: u64, end: u64) -> Result<Vec<[u8; 32]>, WalletError> {
+/// Leaves `start..end` of the tree in the state of block `at` (the finalized head if `None`),
+/// fetched in aligned chunks of [`CHUNK`], [`IN_FLIGHT`] at a time; an error if the tree does
+/// not hold them all.
+pub async fn leaves(chain: &Chain, at: Option<H256>, start: u64, end: u64) -> Result<Vec<[u8; 32]>, WalletError> {
 	if end <= start {
 		return Ok(Vec::new());
 	}
 	let first_chunk = start / CHUNK;
 	let chunks: Vec<Vec<[u8; 32]>> = stream::iter(first_chunk..=(end - 1) / CHUNK)
-		.map(|k| chain.leaves(k * CHUNK, CHUNK as u32))
+		.map(|k| chain.leaves(at, k * CHUNK, CHUNK as u32))
 		.buffered(IN_FLIGHT)
 		.try_collect()
 		.await?;
@@ -83,8 +86,9 @@ pub async fn leaves(chain: &Chain, start: u64, end: u64) -> Result<Vec<[u8; 32]>
 }
 
 /// The tree's frontier after its first `position` leaves, from the roots of the complete
-/// subtrees before it and the leaves of the one it ends in (at most [`CHUNK`] of them).
-pub async fn frontier_at(chain: &Chain, position: u64) -> Result<Frontier, WalletError> {
+/// subtrees before it and the leaves of the one it ends in (at most [`CHUNK`] of them), read in
+/// the state of block `at` (the finalized head if `None`).
+pub async fn frontier_at(chain: &Chain, at: Option<H256>, position: u64) -> Result<Frontier, WalletError> {
 	if position == 0 {
 		return Ok(Frontier::default());
 	}
@@ -94,13 +98,13 @@ pub async fn frontier_at(chain: &Chain, position: u64) -> Result<Frontier, Walle
 	let mut roots = Vec::new();
 	while (roots.len() as u64) < base {
 		let want = u32::try_from(base - roots.len() as u64).unwrap_or(u32::MAX);
-		let page = chain.subtree_roots(roots.len() as u64, want).await?;
+		let page = chain.subtree_roots(at, roots.len() as u64, want).await?;
 		if page.is_empty() {
 			return Err(WalletError::Node(format!("the node has {} of {base} subtree roots", roots.len())));
 		}
 		roots.extend(page);
 	}
-	let partial = leaves(chain, base * CHUNK, position).await?;
+	let partial = leaves(chain, at, base * CHUNK, position).await?;
 	Frontier::from_subtrees(&scalars(&roots)?, SUBTREE_HEIGHT, &scalars(&partial)?)
 		.ok_or_else(|| WalletError::Node("a note tree past its capacity".into()))
 }
@@ -128,19 +132,21 @@ pub async fn check_continuity(chain: &Chain, state: &mut State) -> Result<Option
 }
 
 /// Scan blocks `state.next_block..=head` into `state`. `progress(done, total)` (blocks of this
-/// run) at the start and after each window, when `save(state)` is called too.
+/// run) at the start and after each window, when `save(state)` is called too. The tree's leaves
+/// are read in the state of block `at`: `None` for the finalized head, which `head` is when
+/// syncing; a best block's hash when scanning ahead of finality ([`pending`]).
 pub async fn sync(
 	chain: &Chain,
 	keys: &Keys,
 	state: &mut State,
-	head: u64,
+	(head, at): (u64, Option<H256>),
 	mut progress: impl FnMut(u64, u64),
 	mut save: impl FnMut(&State) -> Result<(), WalletError>,
 ) -> Result<SyncReport, WalletError> {
 	let mut report = SyncReport { from: state.next_block, to: head, ..Default::default() };
 	// Bodies decode against the metadata of the finalized head: shielded calls keep their
 	// encoding across runtime versions (a change would be a new call).
-	let at = chain.client().at_current_block().await.map_err(|e| WalletError::Node(e.to_string()))?;
+	let metadata_at = chain.client().at_current_block().await.map_err(|e| WalletError::Node(e.to_string()))?;
 	let total = head.saturating_add(1).saturating_sub(report.from);
 	tracing::info!(target: "zksettle::sync", from = report.from, head, "scanning");
 	progress(0, total);
@@ -167,12 +173,12 @@ pub async fn sync(
 			let (Some(first), Some(last)) = (group.first(), group.last()) else { continue };
 			if state.frontier.is_none() {
 				tracing::debug!(target: "zksettle::sync", position = first.2.first, "starting the tree from subtree roots");
-				state.start_tree(&frontier_at(chain, first.2.first).await?);
+				state.start_tree(&frontier_at(chain, at, first.2.first).await?);
 			}
-			let group_leaves = leaves(chain, first.2.first, last.2.end).await?;
+			let group_leaves = leaves(chain, at, first.2.first, last.2.end).await?;
 			for ((number, _, digest), body) in group.iter().zip(bodies) {
 				let mut txs = Vec::new();
-				for ext in at.extrinsics().from_bytes(body).await.iter() {
+				for ext in metadata_at.extrinsics().from_bytes(body).await.iter() {
 					let ext = ext.map_err(|e| WalletError::Node(format!("block {number}: {e}")))?;
 					txs.extend(pool_txs(&ext)?);
 				}
@@ -197,4 +203,19 @@ pub async fn sync(
 		progress(to + 1 - report.from, total);
 	}
 	Ok(report)
+}
+
+/// What the node's best chain holds for this wallet beyond what it has scanned (the finalized
+/// head): the state is scanned on, in a copy that is never saved, to the best block, with the
+/// tree read in that block's state, and compared ([`Pending::between`]). Computed afresh each
+/// time, so a pending block the chain later abandons simply drops out.
+pub async fn pending(chain: &Chain, keys: &Keys, state: &State) -> Result<Pending, WalletError> {
+	let scanned = state.next_block.saturating_sub(1);
+	let (best, hash) = chain.best().await?;
+	if best < state.next_block {
+		return Ok(Pending { scanned, best, arrivals: Vec::new() });
+	}
+	let mut ahead = state.clone();
+	sync(chain, keys, &mut ahead, (best, Some(hash)), |_, _| {}, |_| Ok(())).await?;
+	Ok(Pending::between(state, &ahead, scanned, best))
 }

@@ -154,6 +154,17 @@ impl Wallet {
 	/// called as windows of blocks are scanned; the state is saved after each and at the end, so
 	/// an interrupted scan resumes where it was.
 	pub async fn sync(&mut self, chain: &Chain, progress: impl FnMut(u64, u64)) -> Result<SyncReport, WalletError> {
+		self.sync_with(chain, progress, true).await
+	}
+
+	/// [`Wallet::sync`] in memory only, the wallet's files left as they are: for a process that
+	/// follows the chain beside others using the same wallet (`zksettle watch`), which must not
+	/// overwrite what a spend in another process records.
+	pub async fn sync_unsaved(&mut self, chain: &Chain) -> Result<SyncReport, WalletError> {
+		self.sync_with(chain, |_, _| {}, false).await
+	}
+
+	async fn sync_with(&mut self, chain: &Chain, progress: impl FnMut(u64, u64), persist: bool) -> Result<SyncReport, WalletError> {
 		let genesis = chain.genesis();
 		if self.state.genesis.is_empty() {
 			self.state.genesis = genesis;
@@ -162,17 +173,25 @@ impl Wallet {
 		}
 		self.state.rescan_if_without_witnesses();
 		let rewound = crate::sync::check_continuity(chain, &mut self.state).await?;
-		if rewound.is_some() {
+		if rewound.is_some() && persist {
 			self.save()?;
 		}
 		let head = chain.finalized().await?;
 		let path = state_path(&self.dir);
 		let keys = &self.keys;
-		let mut report =
-			crate::sync::sync(chain, keys, &mut self.state, head, progress, |state| state.save(&path, keys)).await?;
+		let save = |state: &State| if persist { state.save(&path, keys) } else { Ok(()) };
+		let mut report = crate::sync::sync(chain, keys, &mut self.state, (head, None), progress, save).await?;
 		report.rewound = rewound;
-		self.save()?;
+		if persist {
+			self.save()?;
+		}
 		Ok(report)
+	}
+
+	/// What the node's best chain holds for this wallet beyond its (final) state: notes received
+	/// and spent in blocks included but not final ([`crate::pending`]). Nothing is saved.
+	pub async fn pending(&self, chain: &Chain) -> Result<crate::pending::Pending, WalletError> {
+		crate::sync::pending(chain, &self.keys, &self.state).await
 	}
 
 	/// Forget the notes found and scan again from the birthday (`birthday` moves it, e.g. to an

@@ -89,9 +89,7 @@ async fn json_output_assets_by_symbol_and_merged_notes() {
 	let (alice, bob) = (dir.path().join("alice"), dir.path().join("bob"));
 	// //Alice's secret URI pays the shields: in a file only its owner can read, as the wallet
 	// takes secrets (never on a flag).
-	let payer = dir.path().join("alice.suri");
-	std::fs::write(&payer, "//Alice\n").unwrap();
-	std::fs::set_permissions(&payer, <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600)).unwrap();
+	let payer = alice_suri_file(dir.path());
 	let payer = payer.to_str().unwrap();
 	let (code, restored) = zksettle(&url, &alice, &["restore"], Some(&format!("{ALICE_WORDS}\n"))).await;
 	assert_eq!(code, 0, "{restored}");
@@ -187,6 +185,15 @@ async fn json_output_assets_by_symbol_and_merged_notes() {
 	drop(node);
 }
 
+/// A payer's secret-URI file for //Alice in `dir`, readable by its owner alone (as the wallet
+/// requires).
+fn alice_suri_file(dir: &std::path::Path) -> std::path::PathBuf {
+	let payer = dir.join("alice.suri");
+	std::fs::write(&payer, "//Alice\n").unwrap();
+	std::fs::set_permissions(&payer, <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600)).unwrap();
+	payer
+}
+
 /// The shielded ZKS of a wallet: (amount in base units, notes).
 async fn shielded_zks(url: &str, dir: &std::path::Path) -> (String, u64) {
 	let (code, balance) = zksettle(url, dir, &["balance"], None).await;
@@ -201,9 +208,7 @@ async fn shielded_zks(url: &str, dir: &std::path::Path) -> (String, u64) {
 async fn a_restarted_chain_under_a_synced_wallet_is_detected_and_rescanned() {
 	let binary = devnode::require();
 	let dir = tempfile::tempdir().unwrap();
-	let payer = dir.path().join("alice.suri");
-	std::fs::write(&payer, "//Alice\n").unwrap();
-	std::fs::set_permissions(&payer, <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600)).unwrap();
+	let payer = alice_suri_file(dir.path());
 	let payer = payer.to_str().unwrap();
 	let (wallet, other) = (dir.path().join("wallet"), dir.path().join("same-mnemonic"));
 
@@ -254,4 +259,67 @@ async fn a_restarted_chain_under_a_synced_wallet_is_detected_and_rescanned() {
 	assert_eq!((code, out["birthday"].as_u64()), (0, Some(0)), "{out}");
 	assert_eq!(shielded_zks(&url, &other).await, ("4000000000000".into(), 1));
 	drop(second);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a built zksettle-node: ./scripts/test.sh runs it when there is one, or \
+            ZKSETTLE_NODE=<path> cargo test -p zksettle-wallet --test cli_dev_node -- --ignored"]
+async fn watch_reports_a_payment_in_the_block_that_holds_it_and_writes_nothing() {
+	use std::io::BufRead;
+	let binary = devnode::require();
+	let dir = tempfile::tempdir().unwrap();
+	let payer = alice_suri_file(dir.path());
+	let wallet = dir.path().join("wallet");
+	let (node, _) = DevNode::start_with(&binary, 500, &[]).await.unwrap();
+	let (code, out) = zksettle(&node.url, &wallet, &["restore"], Some(&format!("{ALICE_WORDS}\n"))).await;
+	assert_eq!(code, 0, "{out}");
+
+	// `watch` in the background, until it has reported the note final.
+	let mut watch = std::process::Command::new(env!("CARGO_BIN_EXE_zksettle"))
+		.args(["--json", "--url", &node.url, "--wallet"])
+		.arg(&wallet)
+		.args(["watch"])
+		.env("ZKSETTLE_PASSWORD", "pw")
+		.stdout(std::process::Stdio::piped())
+		.stderr(std::process::Stdio::null())
+		.spawn()
+		.unwrap();
+	let stdout = watch.stdout.take().unwrap();
+	let reader = std::thread::spawn(move || {
+		let mut events = Vec::new();
+		for line in std::io::BufReader::new(stdout).lines() {
+			let event: Value = serde_json::from_str(&line.unwrap()).unwrap();
+			let done = event["status"] == "final";
+			events.push(event);
+			if done {
+				break;
+			}
+		}
+		events
+	});
+
+	// Another process on the same wallet shields 10 ZKS.
+	tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+	let (code, shield) = zksettle(&node.url, &wallet, &["shield", "10", "--suri-file", payer.to_str().unwrap()], None).await;
+	assert_eq!(code, 0, "{shield}");
+	let joined = tokio::task::spawn_blocking(move || reader.join().unwrap());
+	let events = tokio::time::timeout(std::time::Duration::from_secs(120), joined).await;
+	let _ = watch.kill();
+	let _ = watch.wait();
+	let events = events.expect("watch reported nothing final within 120 s").unwrap();
+
+	// Reported in the block that holds it. The omni node's dev seal finalizes each block as it
+	// makes it (polkadot-omni-node-lib 0.24 `nodes/aura.rs`: `finalize: true`), so on a dev node
+	// the note is final at once; `pending`, if seen at all, came first and in the same block.
+	let last = events.last().unwrap();
+	assert_eq!((last["status"].as_str(), last["direction"].as_str()), (Some("final"), Some("received")), "{events:?}");
+	assert_eq!(last["amount"], "10000000000000", "{events:?}");
+	assert_eq!(last["asset"]["symbol"], "ZKS");
+	assert_eq!(last["block"], shield["tx"]["block"], "the shield's block: {shield}");
+	assert!(events[..events.len() - 1].iter().all(|e| e["status"] == "pending" && e["block"] == last["block"]), "{events:?}");
+
+	// The shield's own record survived: `watch` never writes the wallet's files.
+	let (_, history) = zksettle(&node.url, &wallet, &["history"], None).await;
+	assert!(history["history"].as_array().unwrap().iter().any(|e| e["kind"] == "shield"), "{history}");
+	drop(node);
 }

@@ -392,6 +392,7 @@ pub async fn run(cli: Cli) -> Result<Report, Failure> {
 			transaction_report("sent to the reserve", units, &p.info, p.amount.into(), p.fee, Some(to.clone()), &outcome)
 		},
 		Command::History => history(&cli.wallet, &cli.url, pw_file, units).await?,
+		Command::Watch { events } => super::watch::watch(&cli.wallet, &cli.url, pw_file, units, cli.json, events).await?,
 	};
 	Ok(report)
 }
@@ -439,11 +440,37 @@ async fn balance(dir: &Path, url: &str, pw_file: Option<&Path>, units: Units, na
 		text.push(format!("shielded {} in {notes} note(s)", units.show(info, value)));
 		shielded.push(json!({ "value": amount_json(info, value), "notes": notes }));
 	}
+	// What the best chain adds before finality: shown, never counted as spendable.
+	let pending = wallet.pending(&chain).await?;
+	let mut pending_json = Vec::new();
+	for (field, net) in pending.net() {
+		if net == 0 {
+			continue;
+		}
+		let info = match assets.iter().find(|i| i.asset.field_value() == field) {
+			Some(info) => info.clone(),
+			None => match asset_of_field(field) {
+				Some(asset) => chain.asset_info(asset).await?,
+				None => continue,
+			},
+		};
+		let info = &info;
+		let sign = if net > 0 { "+" } else { "-" };
+		text.push(format!(
+			"pending  {sign}{} in blocks {}..={} (included, not final)",
+			units.show(info, net.unsigned_abs()),
+			pending.scanned + 1,
+			pending.best
+		));
+		pending_json.push(json!({ "net": net.to_string(), "value": amount_json(info, net.unsigned_abs()) }));
+	}
 	let json = json!({
 		"account": account.map(|a| a.to_string()),
 		"public": public,
 		"shielded": shielded,
+		"pending": pending_json,
 		"synced_to": wallet.state.next_block.saturating_sub(1),
+		"best": pending.best,
 	});
 	Ok(Report::new(text, json))
 }

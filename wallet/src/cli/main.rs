@@ -10,6 +10,7 @@ mod commands;
 mod confirm;
 mod report;
 mod setup;
+mod watch;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -156,6 +157,15 @@ enum Command {
 	},
 	/// What happened to this wallet, oldest first.
 	History,
+	/// Follow the chain and print each note received or spent as soon as a block holding it is
+	/// the node's best block (pending: included, not final), again when it is final, or as
+	/// dropped if the chain abandons that block. With `--json`, one JSON object per line for
+	/// each event. Runs until interrupted, or until `--events` events were printed.
+	Watch {
+		/// Stop after this many events.
+		#[arg(long)]
+		events: Option<usize>,
+	},
 }
 
 /// What a spend from shielded value takes: the amount, the fee, the asset.

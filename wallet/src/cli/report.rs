@@ -31,7 +31,10 @@ impl Report {
 	/// Print it as `--json` asks.
 	pub fn print(&self, as_json: bool) {
 		if as_json {
-			println!("{}", self.json);
+			// A streaming command (`watch`) printed its objects already.
+			if !self.json.is_null() {
+				println!("{}", self.json);
+			}
 		} else {
 			for line in &self.text {
 				println!("{line}");
