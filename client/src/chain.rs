@@ -91,11 +91,11 @@ impl Chain {
 
 	/// The node's best block: its number and hash (included, not necessarily final).
 	pub async fn best(&self) -> Result<(u64, H256), ClientError> {
-		let header = self.rpc.chain_get_header(None).await.map_err(node)?;
-		let header = header.ok_or_else(|| ClientError::Node("the node has no best block".into()))?;
-		let number = u64::from(header.number);
-		let hash = self.block_hash(number).await?.ok_or_else(|| ClientError::Node(format!("no hash for best block {number}")))?;
-		Ok((number, hash))
+		// The hash first, then that block's header: one block, even if the best block changes
+		// between the two requests.
+		let hash = self.rpc.chain_get_block_hash(None).await.map_err(node)?;
+		let hash = hash.ok_or_else(|| ClientError::Node("the node has no best block".into()))?;
+		Ok((u64::from(self.header(hash).await?.number), hash))
 	}
 
 	/// The latest finalized block number.

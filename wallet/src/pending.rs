@@ -13,13 +13,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
-
 use crate::store::{OwnedNote, State};
 
 /// Which way a note moved.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Direction {
 	/// A note of this wallet was created (a payment in, change, a shield).
 	Received,
@@ -28,7 +25,7 @@ pub enum Direction {
 }
 
 /// A note that moved.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Arrival {
 	/// Received or spent.
 	pub direction: Direction,
@@ -63,7 +60,7 @@ impl Arrival {
 }
 
 /// What the best chain holds beyond the wallet's final state.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Pending {
 	/// The last block of the final state (scanned).
 	pub scanned: u64,
@@ -105,8 +102,7 @@ impl Pending {
 }
 
 /// What happened to an arrival since the last update.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "status", rename_all = "lowercase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
 	/// In a best block, not final yet.
 	Pending(Arrival),
